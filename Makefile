@@ -1,0 +1,29 @@
+# Two entry points for a new user: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CONFIG ?= config.example.toml
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/vestnesis: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/vestnesis
+	$(BIN)/vestnesis --config $(CONFIG) feeds poll
+	$(BIN)/vestnesis --config $(CONFIG) items list
+
+test: $(BIN)/vestnesis
+	$(BIN)/pytest
+
+lint: $(BIN)/vestnesis
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(BIN)/vestnesis
+	$(BIN)/python bench/feeds.py
+
+clean:
+	rm -rf $(VENV) data

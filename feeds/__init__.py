@@ -1,0 +1,1 @@
+"""Getting sources in: fetching, parsing, cleaning, identifying and detecting languages."""

@@ -1,0 +1,184 @@
+"""Getting feed documents: one shared HTTP client, conditional GET, and hard limits."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import importlib.metadata
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+import httpx
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("vestnesis")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+def user_agent(contact: str = "") -> str:
+    """The User-Agent naming the project, and the association's website when given."""
+    return f"Vestnesis/{_version()} (+{contact or 'library association news reader'})"
+
+
+_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How long and how much one fetch may take."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 120.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 10
+    user_agent: str = field(default_factory=user_agent)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The result of one fetch: a body, "not modified", or a failure in plain words."""
+
+    status: Literal["ok", "not_modified", "failed"]
+    content: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    error: str | None = None
+    retry_after: timedelta | None = None
+
+
+class Fetcher:
+    """Fetches URLs and local files within the limits, through one shared client."""
+
+    def __init__(self, client: httpx.AsyncClient, limits: FetchLimits) -> None:
+        self._client = client
+        self._limits = limits
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, limits: FetchLimits) -> AsyncIterator[Fetcher]:
+        """A fetcher with its own client, closed when the block ends."""
+        client = httpx.AsyncClient(
+            follow_redirects=True,
+            max_redirects=limits.max_redirects,
+            timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
+            headers={"User-Agent": limits.user_agent, "Accept": _ACCEPT},
+            limits=httpx.Limits(max_connections=max(limits.concurrency * 2, 10)),
+        )
+        async with client:
+            yield cls(client, limits)
+
+    async def fetch(
+        self, location: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
+        """Fetch a URL (conditionally, when validators are given) or read a local file."""
+        if not location.startswith(("http://", "https://")):
+            return await self._read_file(Path(location))
+        try:
+            async with asyncio.timeout(self._limits.total_timeout):
+                return await self._get(location, etag, last_modified)
+        except TimeoutError:
+            return _failed(f"took longer than {self._limits.total_timeout:g} s in all")
+        except httpx.TooManyRedirects:
+            return _failed(f"more than {self._limits.max_redirects} redirects (a redirect loop?)")
+        except httpx.ConnectTimeout:
+            return _failed(f"timed out connecting after {self._limits.connect_timeout:g} s")
+        except httpx.ReadTimeout:
+            return _failed(f"the server stopped answering for {self._limits.read_timeout:g} s")
+        except httpx.TimeoutException:
+            return _failed("timed out")
+        except httpx.ConnectError as error:
+            return _failed(f"could not connect: {error or 'connection refused'}")
+        except httpx.DecodingError:
+            return _failed("the response could not be decoded (damaged compression)")
+        except httpx.UnsupportedProtocol:
+            return _failed("redirected to a URL that is not http(s)")
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+            return _failed(f"the connection broke: {error or type(error).__name__}")
+        except httpx.InvalidURL as error:
+            return _failed(f"invalid URL: {error}")
+
+    async def _get(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        async with self._client.stream("GET", url, headers=headers) as response:
+            final_url = str(response.url)
+            if response.status_code == 304:
+                return Fetched("not_modified", etag=etag, last_modified=last_modified,
+                               final_url=final_url)  # fmt: skip
+            if response.status_code >= 400:
+                reason = response.reason_phrase or ""
+                return _failed(
+                    f"HTTP {response.status_code} {reason}".strip(),
+                    retry_after=_retry_after(response.headers),
+                )
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self._limits.max_bytes:
+                return _failed(self._too_big())
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body.extend(chunk)
+                if len(body) > self._limits.max_bytes:
+                    return _failed(self._too_big())
+            return Fetched(
+                "ok",
+                content=bytes(body),
+                headers=dict(response.headers),
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+                final_url=final_url,
+            )
+
+    async def _read_file(self, path: Path) -> Fetched:
+        return await asyncio.to_thread(self._read_file_now, path)
+
+    def _read_file_now(self, path: Path) -> Fetched:
+        try:
+            if path.stat().st_size > self._limits.max_bytes:
+                return _failed(self._too_big())
+            content = path.read_bytes()
+        except OSError as error:
+            return _failed(f"cannot read {path}: {error.strerror or error}")
+        return Fetched("ok", content=content, final_url=path.resolve().as_uri())
+
+    def _too_big(self) -> str:
+        return f"larger than the {self._limits.max_bytes / 1_048_576:g} MB limit"
+
+
+def _failed(reason: str, retry_after: timedelta | None = None) -> Fetched:
+    return Fetched("failed", error=reason, retry_after=retry_after)
+
+
+def _retry_after(headers: httpx.Headers) -> timedelta | None:
+    value = headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    # An HTTP date is measured against the server's own clock (its Date header), not ours.
+    when, server_now = _http_date(value), _http_date(headers.get("date", ""))
+    if when is None or server_now is None:
+        return None
+    return max(when - server_now, timedelta(0))
+
+
+def _http_date(value: str) -> datetime | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

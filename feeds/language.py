@@ -1,0 +1,44 @@
+"""Offline language identification for items whose feed does not say."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+# Beyond the association's own languages, those its news sources commonly publish in.
+COMMON_SOURCE_LANGUAGES = ("en", "lv", "lt", "et", "de", "fr", "ru")
+_MIN_LETTERS = 20
+_MIN_CONFIDENCE = 0.5
+
+
+def normalise_code(code: str | None) -> str | None:
+    """The primary subtag of a language tag, lower-case: 'lv-LV' → 'lv'; None when empty."""
+    if not code:
+        return None
+    primary = code.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+class LanguageDetector:
+    """Detects the language of a text among a fixed set of candidates."""
+
+    def __init__(self, codes: Iterable[str]) -> None:
+        languages = set()
+        for code in codes:
+            try:
+                languages.add(Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())))
+            except (AttributeError, ValueError):
+                continue
+        if len(languages) < 2:
+            languages.update({Language.ENGLISH, Language.LATVIAN})
+        self._detector = LanguageDetectorBuilder.from_languages(*languages).build()
+
+    def detect(self, text: str) -> str | None:
+        """An ISO 639-1 code, or None when the text is too short or the guess too weak."""
+        if sum(ch.isalpha() for ch in text) < _MIN_LETTERS:
+            return None
+        values = self._detector.compute_language_confidence_values(text)
+        if not values or values[0].value < _MIN_CONFIDENCE:
+            return None
+        return values[0].language.iso_code_639_1.name.lower()

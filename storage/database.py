@@ -1,0 +1,91 @@
+"""The SQLite database: connection settings, migrations, and access to the stores."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from storage.items import ItemStore
+from storage.migrations import MIGRATIONS
+from storage.sources import SourceStore
+from storage.transaction import Transactions
+
+DATABASE_FILE = "vestnesis.sqlite3"
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer Vēstnesis than this one."""
+
+
+class Database:
+    """An open database; use `await Database.open(path)` or `async with Database.open(...)`."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+        transactions = Transactions(connection)
+        self.sources = SourceStore(connection, transactions)
+        self.items = ItemStore(connection, transactions)
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        try:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            await _migrate(connection)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(connection)
+
+    async def schema_version(self) -> int:
+        """The applied migration number."""
+        return await _user_version(self._db)
+
+    async def backup(self, target: Path) -> None:
+        """Write a consistent copy of the database to `target` while it stays in use."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        await self._db.execute("VACUUM INTO ?", (str(target),))
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._db.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+async def _user_version(connection: aiosqlite.Connection) -> int:
+    async with connection.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _migrate(connection: aiosqlite.Connection) -> None:
+    current = await _user_version(connection)
+    if current > len(MIGRATIONS):
+        raise SchemaTooNewError(
+            f"database schema version {current} is newer than this program knows "
+            f"({len(MIGRATIONS)}); upgrade Vēstnesis"
+        )
+    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        # executescript commits first, so the version bump rides in the same script.
+        await connection.executescript(
+            f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+        )

@@ -1,0 +1,56 @@
+"""Numbered schema migrations, applied in order and tracked with PRAGMA user_version."""
+
+from __future__ import annotations
+
+# Each entry moves the schema from version N to N+1. Never edit a released entry; append.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: news sources with their fetch state, and the items they bring.
+    """
+    CREATE TABLE sources (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        location      TEXT NOT NULL,
+        language      TEXT,
+        origin        TEXT NOT NULL CHECK (origin IN ('config', 'cli', 'opml')),
+        enabled       INTEGER NOT NULL DEFAULT 1,
+        paused        INTEGER NOT NULL DEFAULT 0,
+        etag          TEXT,
+        last_modified TEXT,
+        content_hash  TEXT,
+        error_count   INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        last_attempt  TEXT,
+        last_success  TEXT,
+        next_attempt  TEXT,
+        created_at    TEXT NOT NULL
+    );
+
+    CREATE TABLE items (
+        id          INTEGER PRIMARY KEY,
+        source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        url         TEXT,
+        url_key     TEXT UNIQUE,
+        content_key TEXT NOT NULL UNIQUE,
+        title       TEXT NOT NULL,
+        summary     TEXT NOT NULL,
+        language    TEXT,
+        author      TEXT,
+        categories  TEXT NOT NULL DEFAULT '[]',
+        published   TEXT NOT NULL,
+        fetched_at  TEXT NOT NULL
+    );
+    CREATE INDEX items_published ON items(published);
+    CREATE INDEX items_source ON items(source_id, published);
+
+    -- Every entry each source has shown us, so a feed's history is never re-read as new,
+    -- and an article carried by two feeds is recorded once in items.
+    CREATE TABLE source_entries (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        entry_key TEXT NOT NULL,
+        item_id   INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        seen_at   TEXT NOT NULL,
+        PRIMARY KEY (source_id, entry_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX source_entries_item ON source_entries(item_id);
+    """,
+)

@@ -1,0 +1,1 @@
+"""Vēstnesis: the member-communication assistant of a library association."""

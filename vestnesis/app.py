@@ -1,0 +1,77 @@
+"""The composition root: builds the edges from the config and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from feeds.fetch import Fetcher, FetchLimits, user_agent
+from feeds.health import RetryPolicy
+from feeds.language import COMMON_SOURCE_LANGUAGES, LanguageDetector
+from storage import Database, SourceSpec
+from vestnesis.clock import Clock
+from vestnesis.config import Config
+from vestnesis.logs import fields
+from vestnesis.polling import Poller
+
+log = logging.getLogger("vestnesis.app")
+
+
+@dataclass(frozen=True)
+class App:
+    """Everything a command or the service needs, built once from the config."""
+
+    config: Config
+    clock: Clock
+    database: Database
+    fetcher: Fetcher
+    poller: Poller
+
+
+def fetch_limits(config: Config) -> FetchLimits:
+    """The fetch limits from `[fetch]`."""
+    fetch = config.fetch
+    return FetchLimits(
+        connect_timeout=fetch.connect_timeout.total_seconds(),
+        read_timeout=fetch.read_timeout.total_seconds(),
+        total_timeout=fetch.total_timeout.total_seconds(),
+        max_bytes=fetch.max_bytes,
+        max_redirects=fetch.max_redirects,
+        concurrency=fetch.concurrency,
+        user_agent=user_agent(config.association.website),
+    )
+
+
+def configured_sources(config: Config) -> list[SourceSpec]:
+    """The `[[feeds]]` of the config as source specs."""
+    return [SourceSpec(feed.name, feed.location, feed.language, "config") for feed in config.feeds]
+
+
+@asynccontextmanager
+async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
+    """Open the database (migrating it), sync the configured feeds, and build the poller."""
+    database = await Database.open(config.database_path)
+    try:
+        sync = await database.sources.sync_configured(configured_sources(config), clock.now())
+        for name in sync.disabled:
+            log.info("feed no longer in the config; disabled, items kept", **fields(source=name))
+        detector = LanguageDetector((*config.association.languages, *COMMON_SOURCE_LANGUAGES))
+        policy = RetryPolicy(
+            interval=config.schedule.poll_feeds,
+            max_backoff=config.fetch.max_backoff,
+            pause_after=config.fetch.pause_after,
+        )
+        async with Fetcher.open(fetch_limits(config)) as fetcher:
+            poller = Poller(
+                database=database,
+                fetcher=fetcher,
+                detector=detector,
+                policy=policy,
+                clock=clock,
+                concurrency=config.fetch.concurrency,
+            )
+            yield App(config, clock, database, fetcher, poller)
+    finally:
+        await database.close()

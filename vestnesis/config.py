@@ -1,0 +1,375 @@
+"""The one config tree: read from TOML once, secrets from the environment, validated."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from vestnesis.durations import WeeklyTime, parse_duration, parse_size, parse_weekly
+
+DEFAULT_CONFIG_FILE = "config.toml"
+CONFIG_ENV = "VESTNESIS_CONFIG"
+
+# Secrets never need to sit in the file: each has an environment variable that wins.
+SECRET_ENV: dict[str, tuple[str, str]] = {
+    "VESTNESIS_TELEGRAM_TOKEN": ("telegram", "token"),
+    "VESTNESIS_TRANSLATION_API_KEY": ("translation", "api_key"),
+    "VESTNESIS_SMTP_USERNAME": ("email", "username"),
+    "VESTNESIS_SMTP_PASSWORD": ("email", "password"),
+    "VESTNESIS_WEB_SECRET": ("web", "secret"),
+}
+
+
+class ConfigError(Exception):
+    """The config cannot be used; the message names each key and its problem."""
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Size = Annotated[int, BeforeValidator(parse_size)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _base_dir(info: ValidationInfo) -> Path:
+    context = info.context or {}
+    return Path(context.get("base_dir", "."))
+
+
+def _readable_file(value: str | None, info: ValidationInfo) -> str | None:
+    if value is None:
+        return None
+    local = (_base_dir(info) / value).expanduser().resolve()
+    if not local.is_file():
+        raise ValueError(f"no readable file at {local}")
+    return str(local)
+
+
+def _is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+class Association(_Section):
+    """Who the association is and where its state lives."""
+
+    name: str = Field(min_length=1)
+    short_name: str = ""
+    website: str = ""
+    timezone: str = "Europe/Riga"
+    languages: list[LanguageCode] = Field(default_factory=lambda: ["lv", "en", "lt"], min_length=1)
+    data_dir: Path = Path("data")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (try 'Europe/Riga')") from None
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        if value and not _is_http_url(value):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _resolve(cls, value: Path, info: ValidationInfo) -> Path:
+        return (_base_dir(info) / value.expanduser()).resolve()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The association's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def default_language(self) -> str:
+        """The first configured language."""
+        return self.languages[0]
+
+
+class _Located(_Section):
+    """A source given by `url` (http(s), or a readable file path) or by `path`."""
+
+    name: str = Field(min_length=1)
+    url: str | None = None
+    path: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or _is_http_url(value):
+            return value
+        local = (_base_dir(info) / value.removeprefix("file://")).resolve()
+        if local.is_file():
+            return str(local)
+        raise ValueError("not an http(s) URL or readable path")
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _readable_file(value, info)
+
+    @model_validator(mode="after")
+    def _one_location(self) -> _Located:
+        if (self.url is None) == (self.path is None):
+            raise ValueError("give either url or path")
+        return self
+
+    @property
+    def location(self) -> str:
+        """The URL or absolute path to read."""
+        return self.url or self.path or ""
+
+
+class Feed(_Located):
+    """An RSS or Atom news source."""
+
+    language: LanguageCode | None = None
+
+
+class Calendar(_Located):
+    """An iCalendar events source."""
+
+
+class Plan(_Section):
+    """The association's plan, a Markdown document."""
+
+    path: str | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _readable(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _readable_file(value, info)
+
+
+class Schedule(_Section):
+    """When the service does its recurring work."""
+
+    poll_feeds: Duration = timedelta(minutes=15)
+    weekly_digest: Annotated[WeeklyTime, BeforeValidator(parse_weekly)] = parse_weekly("mon 09:00")
+
+    @field_validator("poll_feeds")
+    @classmethod
+    def _sane_interval(cls, value: timedelta) -> timedelta:
+        if value < timedelta(minutes=1):
+            raise ValueError("must be at least 1m, to be kind to the feeds' servers")
+        return value
+
+
+class Fetch(_Section):
+    """Limits on fetching sources."""
+
+    connect_timeout: Duration = timedelta(seconds=10)
+    read_timeout: Duration = timedelta(seconds=30)
+    total_timeout: Duration = timedelta(minutes=2)
+    max_bytes: Size = Field(default=10 * 1024**2, gt=0)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    concurrency: int = Field(default=10, ge=1, le=100)
+    pause_after: int = Field(default=20, ge=1)
+    max_backoff: Duration = timedelta(days=1)
+
+
+class Translation(_Section):
+    """Which machine translation backend renders summaries in each reader's language."""
+
+    backend: Literal["none", "deepl", "libretranslate", "argos"] = "none"
+    url: str = ""
+    api_key: SecretStr | None = None
+
+
+class TelegramChat(_Section):
+    """A group, channel or forum topic the bot posts to."""
+
+    id: int
+    language: LanguageCode | None = None
+    topic: int = 0
+
+
+class Telegram(_Section):
+    """The Telegram bot."""
+
+    token: SecretStr | None = None
+    base_url: str = ""
+    board_user_ids: list[int] = Field(default_factory=list)
+    chats: list[TelegramChat] = Field(default_factory=list)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if value and not _is_http_url(value):
+            raise ValueError("not an http(s) URL")
+        return value
+
+
+class Email(_Section):
+    """Outgoing mail."""
+
+    sender: str = Field(default="", alias="from")
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["none", "starttls", "tls"] = "starttls"
+    username: SecretStr | None = None
+    password: SecretStr | None = None
+
+
+class Web(_Section):
+    """The web pages: where they listen and the public address in links."""
+
+    listen: str = "127.0.0.1:8080"
+    public_url: str = "http://127.0.0.1:8080"
+    secret: SecretStr | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("not a HOST:PORT address like '127.0.0.1:8080'")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if not _is_http_url(value):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/")
+
+
+class Config(_Section):
+    """The whole validated config."""
+
+    association: Association
+    feeds: list[Feed] = Field(default_factory=list)
+    calendars: list[Calendar] = Field(default_factory=list)
+    plan: Plan = Plan()
+    schedule: Schedule = Schedule()
+    fetch: Fetch = Fetch()
+    translation: Translation = Translation()
+    telegram: Telegram = Telegram()
+    email: Email = Email()
+    web: Web = Web()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Config:
+        for kind, entries in (("feeds", self.feeds), ("calendars", self.calendars)):
+            seen: set[str] = set()
+            for index, entry in enumerate(entries):
+                if entry.name in seen:
+                    raise ValueError(f"{kind}[{index}].name: {entry.name!r} is used twice")
+                seen.add(entry.name)
+        return self
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file inside the data directory."""
+        from storage import DATABASE_FILE
+
+        return self.association.data_dir / DATABASE_FILE
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, for masking in logs."""
+        values = (
+            self.telegram.token,
+            self.translation.api_key,
+            self.email.username,
+            self.email.password,
+            self.web.secret,
+        )
+        return [value.get_secret_value() for value in values if value and value.get_secret_value()]
+
+
+def config_path(option: str | None, env: Mapping[str, str]) -> Path:
+    """Which file to read: --config, else $VESTNESIS_CONFIG, else config.toml."""
+    return Path(option or env.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE)
+
+
+def load_config(path: Path, env: Mapping[str, str]) -> Config:
+    """Read, merge secrets from `env`, and validate; raises ConfigError with every problem."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such config file (write one with `vestnesis init`, "
+            "or name one with --config or $VESTNESIS_CONFIG)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return parse_config(raw, base_dir=path.resolve().parent, env=env, origin=str(path))
+
+
+def parse_config(
+    raw: dict[str, Any], *, base_dir: Path, env: Mapping[str, str], origin: str = "config"
+) -> Config:
+    """Validate an already-read TOML tree; relative paths are taken from `base_dir`."""
+    merged = _with_secrets(raw, env)
+    try:
+        return Config.model_validate(merged, context={"base_dir": base_dir})
+    except ValidationError as error:
+        problems = "\n".join(f"{origin}: {line}" for line in _describe(error))
+        raise ConfigError(problems) from None
+
+
+def _with_secrets(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in raw.items()}
+    for variable, (section, key) in SECRET_ENV.items():
+        if env.get(variable):
+            table = merged.setdefault(section, {})
+            if isinstance(table, dict):
+                table[key] = env[variable]
+    return merged
+
+
+def _describe(error: ValidationError) -> list[str]:
+    lines = []
+    for problem in error.errors(include_url=False):
+        location = _location(problem["loc"])
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif problem["type"] == "missing":
+            message = "missing (required)"
+        if location and ": " in message and message.split(": ", 1)[0].startswith(location):
+            lines.append(message)  # the validator already named a deeper key
+        elif location:
+            lines.append(f"{location}: {message}")
+        else:
+            lines.append(message)
+    return lines
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.startswith(("function-", "function_")):
+            continue
+        else:
+            text += f".{part}" if text else part
+    return text

@@ -1,0 +1,56 @@
+"""Human-written durations, sizes and weekly times from the config: "15m", "10MB", "mon 09:00"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$", re.IGNORECASE)
+_SIZE_FACTOR = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_duration(text: str | int | float) -> timedelta:
+    """'15m', '2h', '1d', '30s' (or a number of seconds) as a timedelta."""
+    if isinstance(text, int | float):
+        return timedelta(seconds=text)
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like '30s', '15m', '2h' or '1d'")
+    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2].lower()])
+
+
+def parse_size(text: str | int) -> int:
+    """'10MB', '512kb' or a number of bytes as bytes."""
+    if isinstance(text, int):
+        return text
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a size like '10MB' or '512KB'")
+    return int(float(match[1]) * _SIZE_FACTOR[(match[2] or "b").lower()])
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A day of the week and a time of day, in the association's time zone."""
+
+    weekday: int  # Monday is 0
+    at: time
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS[self.weekday]} {self.at:%H:%M}"
+
+
+def parse_weekly(text: str) -> WeeklyTime:
+    """'mon 09:00' as a WeeklyTime."""
+    parts = text.strip().lower().split()
+    if len(parts) != 2 or parts[0][:3] not in WEEKDAYS:
+        raise ValueError(f"{text!r} is not a weekly time like 'mon 09:00'")
+    try:
+        hour, minute = (int(part) for part in parts[1].split(":"))
+        return WeeklyTime(WEEKDAYS.index(parts[0][:3]), time(hour, minute))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a weekly time like 'mon 09:00'") from None

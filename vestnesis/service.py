@@ -1,0 +1,138 @@
+"""`vestnesis run`: one event loop, one scheduler, and a clean stop on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from vestnesis.app import App, open_app
+from vestnesis.clock import Clock
+from vestnesis.config import Config
+from vestnesis.logs import fields
+
+log = logging.getLogger("vestnesis.service")
+
+# Sources carry their own next-attempt time (interval or back-off); this is how often we look.
+DUE_CHECK = timedelta(minutes=1)
+STOP_GRACE = timedelta(seconds=60)
+
+
+class Jobs:
+    """Runs scheduled coroutines and remembers those in flight, so a stop can let them finish."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[None]] = set()
+
+    def job(self, name: str, work: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """A scheduler-ready coroutine function that logs failures and registers itself."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)  # type: ignore[arg-type]
+            try:
+                await work()
+            except asyncio.CancelledError:
+                log.warning("job cancelled", **fields(job=name))
+                raise
+            except Exception:
+                log.exception("job failed", **fields(job=name))
+            finally:
+                self._running.discard(task)  # type: ignore[arg-type]
+
+        return run
+
+    async def drain(self, grace: timedelta) -> None:
+        """Wait for running jobs to finish; cancel what is left after `grace`."""
+        if not self._running:
+            return
+        log.info("finishing current work", **fields(jobs=len(self._running)))
+        _, pending = await asyncio.wait(self._running, timeout=grace.total_seconds())
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+
+    def cancel_all(self) -> None:
+        """Stop everything now (a second signal)."""
+        for task in self._running:
+            task.cancel()
+
+
+async def poll_due_sources(app: App) -> None:
+    """Poll the sources whose next attempt has come."""
+    sources = await app.database.sources.due(app.clock.now())
+    if not sources:
+        return
+    reports = await app.poller.poll(sources)
+    log.info(
+        "poll pass done",
+        **fields(
+            sources=len(reports),
+            new=sum(r.new for r in reports),
+            failed=sum(r.status == "failed" for r in reports),
+        ),
+    )
+
+
+async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
+    """Run the service until `stop` is set, then finish current work and return."""
+    async with open_app(config, clock) as app:
+        jobs = Jobs()
+        scheduler = AsyncIOScheduler(timezone=config.association.zone)
+        scheduler.add_job(
+            jobs.job("poll_feeds", lambda: poll_due_sources(app)),
+            "interval",
+            seconds=DUE_CHECK.total_seconds(),
+            next_run_time=clock.now(),
+            id="poll_feeds",
+            max_instances=1,
+            coalesce=True,
+        )
+        scheduler.start()
+        log.info(
+            "service started",
+            **fields(
+                association=config.association.short_name or config.association.name,
+                feeds=len(await app.database.sources.active()),
+                poll_every=str(config.schedule.poll_feeds),
+                database=str(config.database_path),
+            ),
+        )
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            await jobs.drain(STOP_GRACE)
+            log.info("service stopped")
+
+
+def run_service(config: Config, clock: Clock) -> None:
+    """Run until SIGINT or SIGTERM; a second signal stops at once."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        this = asyncio.current_task()
+
+        def on_signal(signum: int) -> None:
+            if stop.is_set():
+                log.warning("second signal: stopping now")
+                if this is not None:
+                    this.cancel()
+                return
+            log.info("stopping", **fields(signal=signal.Signals(signum).name))
+            stop.set()
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, on_signal, signum)
+        await serve(config, clock, stop)
+
+    with contextlib.suppress(asyncio.CancelledError):
+        asyncio.run(main())
