@@ -23,6 +23,15 @@ def parse_duration(text: str | int | float) -> timedelta:
     return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2].lower()])
 
 
+def format_duration(span: timedelta) -> str:
+    """A timedelta the way the config writes it: '15m', '2h', '1d', '90s'."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def parse_size(text: str | int) -> int:
     """'10MB', '512kb' or a number of bytes as bytes."""
     if isinstance(text, int):

@@ -132,14 +132,12 @@ class Poller:
             warning=parsed.warning,
         )
         level = logging.WARNING if parsed.warning else logging.INFO
-        details = fields(
-            source=source.name,
-            new=stored.new,
-            seen=stored.seen,
-            duplicates=stored.duplicates,
-            warning=parsed.warning or "",
-        )
-        log.log(level, "polled", **details)
+        details = {"source": source.name, "new": stored.new, "seen": stored.seen}
+        if stored.duplicates:
+            details["duplicates"] = stored.duplicates
+        if parsed.warning:
+            details["warning"] = parsed.warning
+        log.log(level, "polled", **fields(**details))
         return report
 
     def _parse(self, source: Source, fetched: Fetched) -> tuple[ParsedFeed, list[NewItem], int]:

@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from vestnesis.app import App, open_app
 from vestnesis.clock import Clock
 from vestnesis.config import Config
+from vestnesis.durations import format_duration
 from vestnesis.logs import fields
 
 log = logging.getLogger("vestnesis.service")
@@ -92,6 +93,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
             seconds=DUE_CHECK.total_seconds(),
             next_run_time=clock.now(),
             id="poll_feeds",
+            name="poll feeds",
             max_instances=1,
             coalesce=True,
         )
@@ -101,15 +103,17 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
             **fields(
                 association=config.association.short_name or config.association.name,
                 feeds=len(await app.database.sources.active()),
-                poll_every=str(config.schedule.poll_feeds),
+                poll_every=format_duration(config.schedule.poll_feeds),
                 database=str(config.database_path),
             ),
         )
         try:
             await stop.wait()
         finally:
-            scheduler.shutdown(wait=False)
+            # The executor cancels running coroutine jobs on shutdown: let them finish first.
+            scheduler.pause()
             await jobs.drain(STOP_GRACE)
+            scheduler.shutdown(wait=False)
             log.info("service stopped")
 
 

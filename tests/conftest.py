@@ -1,0 +1,82 @@
+"""Shared fixtures: a local feed server, configs in temp dirs, and an opened app."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.feedserver import FeedServer
+from vestnesis.app import App, open_app
+from vestnesis.clock import FixedClock
+from vestnesis.config import Config, load_config
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """A feed server on 127.0.0.1, stopped after the test."""
+    feed_server = FeedServer().start()
+    yield feed_server
+    feed_server.stop()
+
+
+def toml_value(value: Any) -> str:
+    """A Python value as TOML (strings, numbers, booleans and lists suffice here)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def config_text(feeds: list[dict[str, Any]], **sections: dict[str, Any]) -> str:
+    """A config file's text with the given feeds and extra sections."""
+    lines = ["[association]", 'name = "Testa biedrība"', 'data_dir = "data"']
+    for key, value in sections.pop("association", {}).items():
+        lines.append(f"{key} = {toml_value(value)}")
+    for feed in feeds:
+        lines.append("[[feeds]]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in feed.items()]
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write a config.toml in the test's temp dir and return its path."""
+
+    def write(feeds: list[dict[str, Any]] | None = None, **sections: dict[str, Any]) -> Path:
+        sections.setdefault("fetch", {"read_timeout": "1s", "total_timeout": "5s"})
+        path = tmp_path / "config.toml"
+        path.write_text(config_text(feeds or [], **sections), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def make_config(write_config: Callable[..., Path]) -> Callable[..., Config]:
+    """A validated config for the given feeds."""
+
+    def make(feeds: list[dict[str, Any]] | None = None, **sections: dict[str, Any]) -> Config:
+        return load_config(write_config(feeds, **sections), {})
+
+    return make
+
+
+@asynccontextmanager
+async def running(config: Config, now: datetime = NOW) -> AsyncIterator[App]:
+    """The app opened on a fixed clock."""
+    async with open_app(config, FixedClock(now)) as app:
+        yield app

@@ -1,0 +1,100 @@
+"""The database: settings, migrations, sources and items round-trip."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+import pytest
+
+from storage import Database, NewItem, SchemaTooNewError, SourceSpec
+from storage.migrations import MIGRATIONS
+from storage.sources import DuplicateSourceError
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+def entry(key: str, title: str, url: str | None = None) -> NewItem:
+    return NewItem(
+        entry_key=key, url=url, url_key=url, content_key=f"c-{title}", title=title,
+        summary="s", language="lv", published=NOW - timedelta(days=1),
+    )  # fmt: skip
+
+
+async def test_open_sets_wal_foreign_keys_and_schema_version(tmp_path) -> None:
+    async with await Database.open(tmp_path / "db" / "v.sqlite3") as db:
+        assert await db.schema_version() == len(MIGRATIONS)
+        rows = await db._db.execute_fetchall("PRAGMA journal_mode")
+        assert rows[0][0] == "wal"
+        rows = await db._db.execute_fetchall("PRAGMA foreign_keys")
+        assert rows[0][0] == 1
+    # Opening again applies nothing twice.
+    async with await Database.open(tmp_path / "db" / "v.sqlite3") as db:
+        assert await db.schema_version() == len(MIGRATIONS)
+
+
+async def test_a_newer_schema_is_refused(tmp_path) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with aiosqlite.connect(path) as raw:
+        await raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(SchemaTooNewError, match="upgrade"):
+        await Database.open(path)
+
+
+async def test_sources_sync_with_the_config_and_keep_items(tmp_path) -> None:
+    async with await Database.open(tmp_path / "v.sqlite3") as db:
+        report = await db.sources.sync_configured(
+            [SourceSpec("A", "https://a.example/feed"), SourceSpec("B", "https://b.example/feed")],
+            NOW,
+        )
+        assert report.added == ("A", "B")
+        source_b = await db.sources.get("B")
+        await db.items.store(source_b.id, [entry("1", "kept")], NOW)
+        report = await db.sources.sync_configured(
+            [SourceSpec("A", "https://a.example/rss", "lv")], NOW
+        )
+        assert report.updated == ("A",) and report.disabled == ("B",)
+        assert (await db.sources.get("A")).location == "https://a.example/rss"
+        assert not (await db.sources.get("B")).enabled
+        assert [i.title for i in await db.items.list()] == ["kept"]
+        assert [s.name for s in await db.sources.active()] == ["A"]
+
+
+async def test_duplicate_sources_are_refused_and_removal_cascades(tmp_path) -> None:
+    async with await Database.open(tmp_path / "v.sqlite3") as db:
+        source = await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
+        with pytest.raises(DuplicateSourceError):
+            await db.sources.add(SourceSpec("other", "https://a.example/f", origin="cli"), NOW)
+        with pytest.raises(DuplicateSourceError):
+            await db.sources.add(SourceSpec("A", "https://z.example/f", origin="cli"), NOW)
+        await db.items.store(source.id, [entry("1", "one"), entry("2", "two")], NOW)
+        assert await db.sources.remove("A")
+        assert await db.items.count() == 0
+        rows = await db._db.execute_fetchall("SELECT COUNT(*) FROM source_entries")
+        assert rows[0][0] == 0
+        assert not await db.sources.remove("A")
+
+
+async def test_store_reports_new_seen_and_duplicates(tmp_path) -> None:
+    async with await Database.open(tmp_path / "v.sqlite3") as db:
+        a = await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
+        b = await db.sources.add(SourceSpec("B", "https://b.example/f", origin="cli"), NOW)
+        first = await db.items.store(a.id, [entry("1", "x", "u/1"), entry("2", "y")], NOW)
+        again = await db.items.store(a.id, [entry("1", "x", "u/1"), entry("3", "z")], NOW)
+        other = await db.items.store(b.id, [entry("9", "x-elsewhere", "u/1")], NOW)
+        assert (first.new, first.seen, first.duplicates) == (2, 0, 0)
+        assert (again.new, again.seen, again.duplicates) == (1, 1, 0)
+        assert (other.new, other.seen, other.duplicates) == (0, 0, 1)
+        assert await db.items.count() == 3
+        # Equal publication times: the later-stored item comes first.
+        assert [i.title for i in await db.items.list(source="A", limit=2)] == ["z", "y"]
+        assert await db.items.list(since=NOW) == []
+
+
+async def test_backup_is_a_consistent_copy(tmp_path) -> None:
+    async with await Database.open(tmp_path / "v.sqlite3") as db:
+        source = await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
+        await db.items.store(source.id, [entry("1", "one")], NOW)
+        await db.backup(tmp_path / "backup" / "copy.sqlite3")
+    async with await Database.open(tmp_path / "backup" / "copy.sqlite3") as copy:
+        assert [i.title for i in await copy.items.list()] == ["one"]
