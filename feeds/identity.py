@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the reader; the same article carries different ones per feed.
 _TRACKING = ("utm_", "mc_", "fbclid", "gclid", "yclid", "_hsenc", "_hsmi", "igshid", "ref_src")
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -31,8 +36,8 @@ def canonical_url(url: str | None) -> str | None:
 def fold(text: str) -> str:
     """Lower-case text without diacritics or punctuation, words single-spaced."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = (ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(kept).split())
+    bare = _COMBINING.sub("", decomposed)
+    return " ".join(_NOT_WORD.sub(" ", bare).split())
 
 
 def content_key(title: str, summary: str) -> str:

@@ -90,4 +90,4 @@ def _language(entry: FeedEntry, title: str, body: str, context: Context) -> str 
             return code
     if context.detector is None:
         return None
-    return context.detector.detect(f"{title}. {body[:600]}")
+    return context.detector.detect(f"{title}. {body[:300]}")
