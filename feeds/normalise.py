@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,12 @@ from storage.records import NewItem
 
 SUMMARY_LIMIT = 400
 TITLE_LIMIT = 300
+# What blogs append to excerpts: a "read more" link or an ellipsis in brackets.
+_TEASER_TAIL = re.compile(
+    r"(?:\s*(?:\[(?:…|\.\.\.)\]|…|(?:read more|continue reading|lasīt (?:vairāk|tālāk)|"
+    r"turpināt lasīt|skaityti daugiau|skaityti toliau)\s*(?:»|→|›)?))+\s*$",
+    re.IGNORECASE,
+)
 # Clocks drift and feeds schedule posts; a date further ahead than this is not believed.
 FUTURE_TOLERANCE = timedelta(hours=1)
 
@@ -50,7 +57,7 @@ def normalise(entries: Iterable[FeedEntry], context: Context) -> tuple[list[NewI
 
 def normalise_entry(entry: FeedEntry, context: Context) -> NewItem | None:
     """One entry as an item, or None when it has neither a title nor any text."""
-    body = html_to_text(entry.summary)
+    body = _TEASER_TAIL.sub("", html_to_text(entry.summary))
     title = shorten(one_line(entry.title), TITLE_LIMIT)
     if not title:
         title = shorten(" ".join(body.split()), 80)

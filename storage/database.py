@@ -8,10 +8,12 @@ from types import TracebackType
 
 import aiosqlite
 
+from storage.digests import DigestStore
 from storage.items import ItemStore
 from storage.migrations import MIGRATIONS
 from storage.sources import SourceStore
 from storage.transaction import Transactions
+from storage.translations import TranslationStore
 
 DATABASE_FILE = "vestnesis.sqlite3"
 
@@ -28,6 +30,8 @@ class Database:
         transactions = Transactions(connection)
         self.sources = SourceStore(connection, transactions)
         self.items = ItemStore(connection, transactions)
+        self.translations = TranslationStore(connection, transactions)
+        self.digests = DigestStore(connection, transactions)
 
     @classmethod
     async def open(cls, path: Path) -> Database:

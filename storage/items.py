@@ -74,13 +74,23 @@ class ItemStore:
             tail = " LIMIT ?"
             params.append(limit)
         rows = await self._db.execute_fetchall(
-            "SELECT i.id, i.source_id, s.name AS source_name, i.url, i.title, i.summary, "  # noqa: S608
-            "i.language, i.published, i.fetched_at, i.author, i.categories "
-            f"FROM items i JOIN sources s ON s.id = i.source_id {where} "
-            f"ORDER BY i.published DESC, i.id DESC{tail}",
+            f"{_SELECT_ITEMS} {where} ORDER BY i.published DESC, i.id DESC{tail}",
             params,
         )
         return [_item(row) for row in rows]
+
+    async def by_ids(self, ids: Sequence[int]) -> list[Item]:
+        """The items with these ids, in the order given (missing ones left out)."""
+        found: dict[int, Item] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = await self._db.execute_fetchall(
+                f"{_SELECT_ITEMS} WHERE i.id IN ({marks})",
+                chunk,
+            )
+            found.update((row["id"], _item(row)) for row in rows)
+        return [found[item_id] for item_id in ids if item_id in found]
 
     async def count(self) -> int:
         """How many items are stored."""
@@ -128,6 +138,13 @@ class ItemStore:
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+
+_SELECT_ITEMS = (
+    "SELECT i.id, i.source_id, s.name AS source_name, i.url, i.title, i.summary, "
+    "i.language, i.published, i.fetched_at, i.author, i.categories "
+    "FROM items i JOIN sources s ON s.id = i.source_id"
+)
 
 
 def _item(row: sqlite3.Row) -> Item:

@@ -53,4 +53,37 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX source_entries_item ON source_entries(item_id);
     """,
+    # 2: machine translations paid for once, and the digests composed from the items.
+    """
+    CREATE TABLE translations (
+        backend    TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        target     TEXT NOT NULL,
+        text_hash  TEXT NOT NULL,
+        translated TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (backend, source, target, text_hash)
+    ) WITHOUT ROWID;
+
+    -- One digest per period end (its send time); its status moves
+    -- draft -> approved | held -> sent. Items of sent digests are never repeated.
+    CREATE TABLE digests (
+        id           INTEGER PRIMARY KEY,
+        period_start TEXT NOT NULL,
+        period_end   TEXT NOT NULL UNIQUE,
+        status       TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'held', 'sent')),
+        prepared_at  TEXT NOT NULL,
+        decided_by   TEXT,
+        decided_at   TEXT,
+        sent_at      TEXT
+    );
+
+    CREATE TABLE digest_items (
+        digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
+        item_id   INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        position  INTEGER NOT NULL,
+        PRIMARY KEY (digest_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX digest_items_item ON digest_items(item_id);
+    """,
 )

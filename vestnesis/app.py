@@ -7,14 +7,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import httpx
+
 from feeds.fetch import Fetcher, FetchLimits, user_agent
 from feeds.health import RetryPolicy
 from feeds.language import COMMON_SOURCE_LANGUAGES, LanguageDetector
+from feeds.translate.cached import CachedTranslator
 from storage import Database, SourceSpec
 from vestnesis.clock import Clock
 from vestnesis.config import Config
+from vestnesis.i18n import Catalogs
 from vestnesis.logs import fields
 from vestnesis.polling import Poller
+from vestnesis.translation import build_translator
 
 log = logging.getLogger("vestnesis.app")
 
@@ -28,6 +33,8 @@ class App:
     database: Database
     fetcher: Fetcher
     poller: Poller
+    translator: CachedTranslator | None
+    catalogs: Catalogs
 
 
 def fetch_limits(config: Config) -> FetchLimits:
@@ -63,7 +70,12 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
             max_backoff=config.fetch.max_backoff,
             pause_after=config.fetch.pause_after,
         )
-        async with Fetcher.open(fetch_limits(config)) as fetcher:
+        translation_client = httpx.AsyncClient(
+            timeout=config.translation.timeout.total_seconds(),
+            headers={"User-Agent": user_agent(config.association.website)},
+        )
+        async with Fetcher.open(fetch_limits(config)) as fetcher, translation_client:
+            translator = build_translator(config, translation_client, database, clock)
             poller = Poller(
                 database=database,
                 fetcher=fetcher,
@@ -72,6 +84,6 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
                 clock=clock,
                 concurrency=config.fetch.concurrency,
             )
-            yield App(config, clock, database, fetcher, poller)
+            yield App(config, clock, database, fetcher, poller, translator, Catalogs())
     finally:
         await database.close()

@@ -197,8 +197,70 @@ class Translation(_Section):
     """Which machine translation backend renders summaries in each reader's language."""
 
     backend: Literal["none", "deepl", "libretranslate", "argos"] = "none"
-    url: str = ""
+    url: str = ""  # LibreTranslate server; for DeepL, overrides the free/pro endpoint
     api_key: SecretStr | None = None
+    models_dir: Path = Path("models")  # Argos: where .argosmodel packages are installed
+    keep: list[str] = Field(
+        default_factory=lambda: ["IFLA", "EBLIDA", "LBB", "UNESCO", "CoBAL", "LNB", "ANO", "IAM"]
+    )
+    # Fixed renderings per language pair: [translation.glossary.en-lv] "library" = "bibliotēka"
+    glossary: dict[str, dict[str, str]] = Field(default_factory=dict)
+    timeout: Duration = timedelta(seconds=30)
+    retries: int = Field(default=3, ge=0, le=10)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and not _is_http_url(value):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("models_dir")
+    @classmethod
+    def _models(cls, value: Path, info: ValidationInfo) -> Path:
+        return (_base_dir(info) / value.expanduser()).resolve()
+
+    @field_validator("glossary")
+    @classmethod
+    def _pairs(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for pair in value:
+            source, _, target = pair.partition("-")
+            if not (source.isalpha() and target.isalpha()):
+                raise ValueError(f"{pair!r} is not a language pair like 'en-lv'")
+        return value
+
+    @model_validator(mode="after")
+    def _needs(self) -> Translation:
+        if self.backend == "libretranslate" and not self.url:
+            raise ValueError("translation.url: the LibreTranslate server's URL is needed")
+        if self.backend == "deepl" and self.api_key is None:
+            raise ValueError(
+                "translation.api_key: DeepL needs a key (set VESTNESIS_TRANSLATION_API_KEY)"
+            )
+        return self
+
+
+class Filter(_Section):
+    """Which items a destination gets: by source, category or keyword (all optional)."""
+
+    include_sources: list[str] = Field(default_factory=list)
+    exclude_sources: list[str] = Field(default_factory=list)
+    include_categories: list[str] = Field(default_factory=list)
+    exclude_categories: list[str] = Field(default_factory=list)
+    include_keywords: list[str] = Field(default_factory=list)
+    exclude_keywords: list[str] = Field(default_factory=list)
+
+
+class Digest(_Section):
+    """How the weekly digest is composed and reviewed."""
+
+    period: Duration = timedelta(days=7)
+    max_per_section: int = Field(default=6, ge=1)
+    max_items: int = Field(default=25, ge=1)
+    source_order: list[str] = Field(default_factory=list)  # default: the order of [[feeds]]
+    review: Literal["none", "board"] = "none"
+    review_lead: Duration = timedelta(hours=24)  # a draft is prepared this long before sending
+    unreviewed: Literal["send", "hold"] = "send"  # what happens to a draft nobody answered
 
 
 class TelegramChat(_Section):
@@ -207,6 +269,7 @@ class TelegramChat(_Section):
     id: int
     language: LanguageCode | None = None
     topic: int = 0
+    filter: Filter = Filter()
 
 
 class Telegram(_Section):
@@ -234,6 +297,7 @@ class Email(_Section):
     security: Literal["none", "starttls", "tls"] = "starttls"
     username: SecretStr | None = None
     password: SecretStr | None = None
+    filter: Filter = Filter()
 
 
 class Web(_Section):
@@ -269,6 +333,7 @@ class Config(_Section):
     schedule: Schedule = Schedule()
     fetch: Fetch = Fetch()
     translation: Translation = Translation()
+    digest: Digest = Digest()
     telegram: Telegram = Telegram()
     email: Email = Email()
     web: Web = Web()

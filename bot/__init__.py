@@ -1,0 +1,1 @@
+"""Telegram: rendering to Telegram HTML (and, later, handlers and delivery)."""

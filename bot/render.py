@@ -1,0 +1,90 @@
+"""Digests as Telegram HTML messages, each within Telegram's length limit."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from storage import DigestView, EntryView
+
+MESSAGE_LIMIT = 4096  # characters after entity parsing, counted in UTF-16 code units
+_SEPARATOR = "\n\n"
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class TelegramMessage:
+    """One sendMessage: HTML text, and whether Telegram should show a link preview."""
+
+    html: str
+    disable_preview: bool = True
+
+
+@dataclass(frozen=True)
+class _Block:
+    html: str
+    visible: int  # the length Telegram counts for the text it shows
+
+
+def telegram_length(text: str) -> int:
+    """The length Telegram counts for plain text (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_text(markup: str) -> str:
+    """The text Telegram shows for a piece of its HTML."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def render_digest(view: DigestView, *, limit: int = MESSAGE_LIMIT) -> list[TelegramMessage]:
+    """The digest as one or more messages, split between items, never inside one.
+
+    Previews are off: a digest links many pages and Telegram would preview the first.
+    """
+    header = _block(f"<b>{_e(view.title)}</b>\n{_e(view.period)} · {_e(view.count)}", limit)
+    messages: list[list[_Block]] = [[header]]
+    for section in view.sections:
+        heading = _block(f"<b>{_e(section.title)}</b>", limit)
+        for index, entry in enumerate(section.entries):
+            item = _block(_entry(entry), limit)
+            lead = [heading, item] if index == 0 else [item]
+            if _size(messages[-1] + lead) > limit:
+                messages.append([heading, item])  # a section's heading opens each message
+            else:
+                messages[-1].extend(lead)
+    if view.website:
+        footer = _block(f'<a href="{_e(view.website)}">{_e(view.website_label)}</a>', limit)
+        if _size([*messages[-1], footer]) > limit:
+            messages.append([])
+        messages[-1].append(footer)
+    return [TelegramMessage(_SEPARATOR.join(b.html for b in blocks)) for blocks in messages]
+
+
+def _entry(entry: EntryView) -> str:
+    title = _e(entry.title)
+    link = f'<a href="{_e(entry.url)}">{title}</a>' if entry.url else f"<b>{title}</b>"
+    lines = [f"• {link} <i>{_e(entry.date)}</i>"]
+    if entry.summary:
+        lines.append(_e(entry.summary))
+    if entry.note:
+        lines.append(f"<i>{_e(entry.note)}</i>")
+    return "\n".join(lines)
+
+
+def _block(markup: str, limit: int) -> _Block:
+    visible = telegram_length(visible_text(markup))
+    if visible + 2 * telegram_length(_SEPARATOR) > limit // 2:
+        # Items are short (titles and 400-character summaries); shorten a freak one as text.
+        text = visible_text(markup)[: limit // 4].rstrip() + "…"
+        markup, visible = _e(text), telegram_length(text)
+    return _Block(markup, visible)
+
+
+def _size(blocks: list[_Block]) -> int:
+    separators = telegram_length(_SEPARATOR) * max(len(blocks) - 1, 0)
+    return sum(block.visible for block in blocks) + separators
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)

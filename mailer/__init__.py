@@ -1,0 +1,1 @@
+"""Email: templates and rendering (and, later, MIME building, SMTP delivery, tokens)."""

@@ -1,0 +1,61 @@
+"""SQL for the translation cache: no text is paid for twice."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from storage.timefmt import to_db
+from storage.transaction import Transactions
+
+_CHUNK = 400
+
+
+def text_hash(text: str) -> str:
+    """The cache key of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class TranslationStore:
+    """Translations keyed by backend, language pair and the hash of the source text."""
+
+    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
+        self._db = connection
+        self._tx = transactions
+
+    async def get_many(
+        self, backend: str, source: str, target: str, texts: Sequence[str]
+    ) -> dict[str, str]:
+        """Cached translations of those texts that have one, by original text."""
+        by_hash = {text_hash(text): text for text in texts}
+        hashes = list(by_hash)
+        found: dict[str, str] = {}
+        for start in range(0, len(hashes), _CHUNK):
+            chunk = hashes[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._db.execute_fetchall(
+                "SELECT text_hash, translated FROM translations "  # noqa: S608 - "?" marks only
+                f"WHERE backend = ? AND source = ? AND target = ? AND text_hash IN ({marks})",
+                (backend, source, target, *chunk),
+            )
+            found.update({by_hash[row[0]]: row[1] for row in rows})
+        return found
+
+    async def put_many(
+        self, backend: str, source: str, target: str, pairs: Mapping[str, str], now: datetime
+    ) -> None:
+        """Remember translations (original → translated)."""
+        rows: Iterable[tuple[str, ...]] = (
+            (backend, source, target, text_hash(original), translated, to_db(now))
+            for original, translated in pairs.items()
+        )
+        async with self._tx.begin():
+            await self._db.executemany(
+                "INSERT OR REPLACE INTO translations "
+                "(backend, source, target, text_hash, translated, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                list(rows),
+            )

@@ -1,0 +1,180 @@
+"""`vestnesis digest …`: preview the digest, and the board's review of drafts."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import tempfile
+import webbrowser
+from pathlib import Path
+
+import click
+
+from bot.render import render_digest, telegram_length, visible_text
+from mailer.render import EmailRenderer
+from storage import DigestView
+from vestnesis.app import App, open_app
+from vestnesis.cli_support import Settings, now_option, parse_now, pass_settings, run_async
+from vestnesis.config import Config
+from vestnesis.digest import ItemFilter
+from vestnesis.digests import make_draft, period_for, prepare, view_for
+
+
+@click.group()
+def digest() -> None:
+    """The weekly digest: preview it, and review drafts."""
+
+
+@digest.command("preview")
+@click.option("--lang", "language", help="Reader's language (default: the association's first).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "html", "telegram"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--for",
+    "destination",
+    default="email",
+    show_default=True,
+    help="Whose filter to apply: 'email' or 'telegram:CHAT_ID'.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--open", "open_browser", is_flag=True, help="Write the HTML and open a browser.")
+@now_option
+@pass_settings
+@run_async
+async def preview(
+    settings: Settings,
+    language: str | None,
+    output_format: str,
+    destination: str,
+    out: Path | None,
+    open_browser: bool,
+    now: str | None,
+) -> None:
+    """Show the digest that would go out now (the period before --now), as a reader sees it."""
+    config = settings.config()
+    language = language or config.association.default_language
+    if language not in config.association.languages:
+        choices = ", ".join(config.association.languages)
+        raise click.BadParameter(f"{language!r} is not one of {choices}", param_hint="--lang")
+    item_filter = _destination_filter(config, destination)
+    async with open_app(config, parse_now(now, config)) as app:
+        send_time = app.clock.now()
+        prepared = await prepare(app, send_time, item_filter)
+        if prepared.digest is None:
+            zone = config.association.zone
+            period = prepared.period
+            click.echo(
+                f"Nothing new between {period.start.astimezone(zone):%Y-%m-%d %H:%M} and "
+                f"{period.end.astimezone(zone):%Y-%m-%d %H:%M}: no digest.",
+                err=True,
+            )
+            return
+        view = await view_for(app, prepared.digest, language)
+    if open_browser:
+        output_format = "html"
+    document = _render(view, output_format)
+    if open_browser and out is None:
+        descriptor, name = tempfile.mkstemp(suffix=".html", prefix="vestnesis-digest-")
+        os.close(descriptor)
+        out = Path(name)
+    if out is not None:
+        await asyncio.to_thread(out.write_text, document, "utf-8")
+        click.echo(f"Wrote the {language} digest ({output_format}) to {out}.", err=True)
+        if open_browser:
+            _open(out)
+    else:
+        click.echo(document)
+
+
+@digest.command("draft")
+@now_option
+@pass_settings
+@run_async
+async def draft(settings: Settings, now: str | None) -> None:
+    """Prepare the digest due at --now as a draft for the board to approve or hold."""
+    config = settings.config()
+    async with open_app(config, parse_now(now, config)) as app:
+        record = await make_draft(app, app.clock.now())
+        if record is None:
+            click.echo("Nothing new for this period: no draft.")
+            return
+        click.echo(_describe_record(app, record.period_end, record.status, len(record.item_ids)))
+
+
+@digest.command("approve")
+@now_option
+@pass_settings
+@run_async
+async def approve(settings: Settings, now: str | None) -> None:
+    """Approve the draft of the digest due at --now (default: the latest draft)."""
+    await _decide(settings, now, "approved")
+
+
+@digest.command("hold")
+@now_option
+@pass_settings
+@run_async
+async def hold(settings: Settings, now: str | None) -> None:
+    """Hold the draft of the digest due at --now (default: the latest draft)."""
+    await _decide(settings, now, "held")
+
+
+async def _decide(settings: Settings, now: str | None, status: str) -> None:
+    config = settings.config()
+    async with open_app(config, parse_now(now, config)) as app:
+        if now:
+            record = await app.database.digests.for_period(period_for(app, app.clock.now()).end)
+        else:
+            record = await app.database.digests.latest()
+        if record is None or record.status == "sent":
+            raise click.ClickException("no draft waiting for a decision (see `digest draft`)")
+        who = f"cli:{getpass.getuser()}"
+        await app.database.digests.decide(record.id, status, who, app.clock.now())
+        click.echo(_describe_record(app, record.period_end, status, len(record.item_ids)))
+
+
+def _describe_record(app: App, period_end, status: str, count: int) -> str:  # type: ignore[no-untyped-def]
+    when = period_end.astimezone(app.config.association.zone)
+    return f"Digest for {when:%Y-%m-%d %H:%M}: {status}, {count} items."
+
+
+def _destination_filter(config: Config, destination: str) -> ItemFilter | None:
+    if destination == "email":
+        return ItemFilter.from_config(config.email.filter)
+    if destination.startswith("telegram:"):
+        chat = destination.removeprefix("telegram:")
+        for entry in config.telegram.chats:
+            if str(entry.id) == chat:
+                return ItemFilter.from_config(entry.filter)
+        raise click.BadParameter(f"no telegram.chats entry with id {chat}", param_hint="--for")
+    raise click.BadParameter("use 'email' or 'telegram:CHAT_ID'", param_hint="--for")
+
+
+def _render(view: DigestView, output_format: str) -> str:
+    if output_format == "telegram":
+        messages = render_digest(view)
+        parts = []
+        for number, message in enumerate(messages, start=1):
+            size = telegram_length(visible_text(message.html))
+            parts.append(f"--- message {number}/{len(messages)}, {size} characters ---")
+            parts.append(message.html)
+        return "\n".join(parts)
+    content = EmailRenderer().render(view)
+    if output_format == "html":
+        return content.html
+    return f"Subject: {content.subject}\n\n{content.text}"
+
+
+def _open(path: Path) -> None:
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        click.echo("No browser found here; open the file yourself.", err=True)
+        return
+    browser.open(path.resolve().as_uri())

@@ -1,0 +1,91 @@
+"""What every command shares: global settings, the event loop, --now, --json."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from vestnesis.clock import Clock, FixedClock, SystemClock
+from vestnesis.config import Config, ConfigError, config_path, load_config
+from vestnesis.logs import setup_logging
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class Settings:
+    """Global options, shared by every command."""
+
+    config_file: str | None
+    log_level: str | None
+    log_json: bool
+
+    def path(self) -> Path:
+        """The config file these options point at."""
+        return config_path(self.config_file, os.environ)
+
+    def config(self, *, service: bool = False) -> Config:
+        """Load and validate the config, set up logging; exit 2 with the problems if invalid."""
+        try:
+            config = load_config(self.path(), os.environ)
+        except ConfigError as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(2) from None
+        level = self.log_level or ("INFO" if service else "ERROR")
+        setup_logging(level=level, json_lines=self.log_json, secrets=config.secrets())
+        return config
+
+
+def run_async(command: Callable[P, Awaitable[R]]) -> Callable[P, R]:
+    """Run an async command function on a fresh event loop."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return asyncio.run(command(*args, **kwargs))  # type: ignore[arg-type]
+
+    return wrapper
+
+
+def parse_now(value: str | None, config: Config) -> Clock:
+    """--now ISO-8601 as a fixed clock (naive times are in the association's zone)."""
+    if not value:
+        return SystemClock()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO-8601 time", param_hint="--now") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=config.association.zone)
+    return FixedClock(moment)
+
+
+def now_option(function: Callable[P, R]) -> Callable[P, R]:
+    """The --now option of commands whose result depends on the time."""
+    return click.option(
+        "--now", metavar="ISO", help="Pretend it is this time (ISO-8601; default: now)."
+    )(function)
+
+
+def json_option(function: Callable[P, R]) -> Callable[P, R]:
+    """The --json option: one JSON object per line."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")(
+        function
+    )
+
+
+def emit_json(record: dict[str, Any]) -> None:
+    """Print one JSON object on its own line."""
+    click.echo(json.dumps(record, ensure_ascii=False, default=str))
+
+
+pass_settings = click.make_pass_decorator(Settings)

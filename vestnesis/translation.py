@@ -1,0 +1,48 @@
+"""The configured translation backend, behind the cache."""
+
+from __future__ import annotations
+
+import httpx
+
+from feeds.translate import Translator
+from feeds.translate.cached import CachedTranslator
+from feeds.translate.deepl import DeepL
+from feeds.translate.libretranslate import LibreTranslate
+from storage import Database
+from vestnesis.clock import Clock
+from vestnesis.config import Config
+
+
+def build_translator(
+    config: Config, client: httpx.AsyncClient, database: Database, clock: Clock
+) -> CachedTranslator | None:
+    """The backend of `[translation]` with the persistent cache in front; None for 'none'."""
+    settings = config.translation
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    backend: Translator
+    if settings.backend == "none":
+        return None
+    if settings.backend == "deepl":
+        assert key is not None  # the config requires it
+        backend = DeepL(
+            client,
+            key,
+            endpoint=settings.url,
+            keep=settings.keep,
+            glossaries=settings.glossary,
+            retries=settings.retries,
+        )
+    elif settings.backend == "libretranslate":
+        backend = LibreTranslate(
+            client,
+            settings.url,
+            api_key=key,
+            keep=settings.keep,
+            glossaries=settings.glossary,
+            retries=settings.retries,
+        )
+    else:
+        from feeds.translate.argos import ArgosTranslator
+
+        backend = ArgosTranslator(settings.models_dir, keep=settings.keep)
+    return CachedTranslator(backend, database.translations, clock.now)

@@ -1,0 +1,97 @@
+"""The words of a digest in the reader's language: titles, dates, counts and notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton
+
+from storage import (
+    Digest,
+    DigestEntry,
+    DigestSection,
+    DigestView,
+    EntryView,
+    Presentation,
+    SectionView,
+)
+
+
+def digest_view(digest: Digest, reader: Presentation) -> DigestView:
+    """Everything a layout shows, worded for `reader`."""
+    _ = reader.catalog.gettext
+    zone = ZoneInfo(reader.timezone)
+    first = digest.period_start.astimezone(zone).date()
+    # The period ends at the send time; its last day is the day before unless it ends later.
+    last = (digest.period_end.astimezone(zone) - timedelta(seconds=1)).date()
+    period = format_interval(first, last, "yMMMMd", locale=reader.language)
+    count = reader.catalog.ngettext("%(num)d news item", "%(num)d news items", digest.total) % {
+        "num": digest.total
+    }
+    day = format_date(digest.period_end.astimezone(zone).date(), "long", locale=reader.language)
+    return DigestView(
+        language=reader.language,
+        subject=_("%(name)s weekly digest, %(date)s") % {"name": reader.short_name, "date": day},
+        title=_("%(name)s — news of the week") % {"name": reader.short_name},
+        period=period,
+        count=count,
+        intro=_("What happened in the library world this week, in brief.") if digest.total else "",
+        sections=tuple(_section(section, reader, zone) for section in digest.sections),
+        website=reader.website,
+        website_label=reader.website.split("://", 1)[-1].rstrip("/"),
+        labels={
+            "unsubscribe": _("Unsubscribe"),
+            "preferences": _("Change your preferences"),
+            "archive": _("View in your browser"),
+            "why": _("You receive this because you subscribed to the news of %(name)s.")
+            % {"name": reader.association},
+            "read": _("Read more"),
+        },
+    )
+
+
+def language_name(code: str, reader_language: str) -> str:
+    """A language's name in the reader's language ('angļu' for en in Latvian)."""
+    try:
+        return Locale(reader_language).languages.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def _section(section: DigestSection, reader: Presentation, zone: ZoneInfo) -> SectionView:
+    _ = reader.catalog.gettext
+    titles = {"events": _("Upcoming events"), "announcements": _("From the board")}
+    return SectionView(
+        title=titles.get(section.kind, section.name),
+        entries=tuple(_entry(entry, reader, zone) for entry in section.entries),
+    )
+
+
+def _entry(entry: DigestEntry, reader: Presentation, zone: ZoneInfo) -> EntryView:
+    return EntryView(
+        title=entry.title_translated or entry.title,
+        url=entry.url,
+        summary=entry.summary_translated or entry.summary,
+        date=format_skeleton("MMMd", entry.published.astimezone(zone), locale=reader.language),
+        note=_note(entry, reader),
+        language=reader.language if entry.is_translated else entry.language,
+    )
+
+
+def _note(entry: DigestEntry, reader: Presentation) -> str | None:
+    _ = reader.catalog.gettext
+    if not entry.language or entry.language == reader.language:
+        return None
+    language = language_name(entry.language, reader.language)
+    if entry.is_translated:
+        return _("Machine-translated from %(language)s. Original: “%(title)s”") % {
+            "language": language,
+            "title": entry.title,
+        }
+    if entry.translation_failed:
+        return _("Translation unavailable just now; the original in %(language)s.") % {
+            "language": language
+        }
+    return _("In %(language)s.") % {"language": language}
