@@ -7,14 +7,15 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from vestnesis.app import App, open_app
 from vestnesis.clock import Clock
 from vestnesis.config import Config
-from vestnesis.durations import format_duration
+from vestnesis.durations import WeeklyTime, format_duration
 from vestnesis.logs import fields
 
 log = logging.getLogger("vestnesis.service")
@@ -82,6 +83,42 @@ async def poll_due_sources(app: App) -> None:
     )
 
 
+def draft_time(send: WeeklyTime, lead: timedelta) -> WeeklyTime:
+    """When in the week a draft is prepared: `lead` before the weekly send time."""
+    week = 7 * 24 * 60
+    send_minute = send.weekday * 24 * 60 + send.at.hour * 60 + send.at.minute
+    minute = (send_minute - int(lead.total_seconds() // 60)) % week
+    return WeeklyTime(minute // (24 * 60), time(minute // 60 % 24, minute % 60))
+
+
+async def prepare_draft(app: App) -> None:
+    """Store the coming digest as a draft for the board to look at."""
+    from vestnesis.digests import make_draft
+
+    weekly = app.config.schedule.weekly_digest
+    send_at = next_weekly(app.clock.now(), weekly, app.config.association.zone)
+    record = await make_draft(app, send_at)
+    if record is None:
+        log.info(
+            "nothing new for the coming digest; no draft", **fields(send_at=send_at.isoformat())
+        )
+        return
+    log.info(
+        "digest draft ready for review",
+        **fields(send_at=send_at.isoformat(), items=len(record.item_ids), status=record.status),
+    )
+
+
+def next_weekly(now: datetime, weekly: WeeklyTime, zone: ZoneInfo) -> datetime:
+    """The first weekly time after `now`, as an aware local datetime."""
+    local = now.astimezone(zone).replace(tzinfo=None)
+    days = (weekly.weekday - local.weekday()) % 7
+    candidate = datetime.combine(local.date() + timedelta(days=days), weekly.at)
+    if candidate <= local:
+        candidate += timedelta(days=7)
+    return candidate.replace(tzinfo=zone)
+
+
 async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
     """Run the service until `stop` is set, then finish current work and return."""
     async with open_app(config, clock) as app:
@@ -97,6 +134,20 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
             max_instances=1,
             coalesce=True,
         )
+        if config.digest.review == "board":
+            draft_at = draft_time(config.schedule.weekly_digest, config.digest.review_lead)
+            scheduler.add_job(
+                jobs.job("prepare_digest_draft", lambda: prepare_draft(app)),
+                "cron",
+                day_of_week=draft_at.weekday,
+                hour=draft_at.at.hour,
+                minute=draft_at.at.minute,
+                id="prepare_digest_draft",
+                name="prepare digest draft",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=int(config.digest.review_lead.total_seconds()),
+            )
         scheduler.start()
         log.info(
             "service started",

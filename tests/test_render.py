@@ -1,0 +1,165 @@
+"""Rendering: Telegram HTML within limits, email HTML and text, in lv, en and lt."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+
+from bot.render import MESSAGE_LIMIT, render_digest, telegram_length, visible_text
+from mailer.render import EmailRenderer, Links
+from storage import Digest, DigestEntry, DigestSection, Presentation
+from vestnesis.i18n import Catalogs
+from vestnesis.wording import digest_view
+
+END = datetime(2026, 11, 23, 7, tzinfo=UTC)
+START = END - timedelta(days=7)
+HOSTILE = 'Seminārs <script>alert("x")</script> & "citāts" </a><b>'
+CATALOGS = Catalogs()
+
+
+def reader(language: str) -> Presentation:
+    return Presentation(language, CATALOGS.get(language), "Latvijas Bibliotekāru biedrība",
+                        "LBB", "https://bibliotekari.lv", "Europe/Riga")  # fmt: skip
+
+
+def entry(item_id: int, title: str = "Title", summary: str = "Summary.", language: str = "lv",
+          **extra) -> DigestEntry:  # fmt: skip
+    return DigestEntry(item_id=item_id, source="LBB", title=title, summary=summary,
+                       url=extra.pop("url", f"https://bibliotekari.lv/{item_id}?a=1&b=2"),
+                       language=language, published=END - timedelta(days=1), **extra)  # fmt: skip
+
+
+def digest(*entries: DigestEntry, section: str = "LBB") -> Digest:
+    return Digest(START, END, (DigestSection("source", section, entries),))
+
+
+def test_telegram_escapes_hostile_text_and_links() -> None:
+    view = digest_view(digest(entry(1, HOSTILE, summary="1 < 2 & 3 > 2")), reader("lv"))
+    [message] = render_digest(view)
+    assert "<script>" not in message.html and "</a><b>" not in message.html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in message.html
+    assert 'href="https://bibliotekari.lv/1?a=1&amp;b=2"' in message.html
+    assert "1 &lt; 2 &amp; 3 &gt; 2" in message.html
+    assert HOSTILE in visible_text(message.html)
+    assert message.disable_preview
+
+
+def test_telegram_splits_between_items_within_the_limit() -> None:
+    # Emoji count twice in UTF-16, as Telegram counts; summaries near the 400 cut.
+    summary = ("Bibliotēku nedēļa 📚 notiks visā Latvijā. " * 9)[:395]
+    entries = [entry(n, f"Ziņa {n} 🎉", summary) for n in range(40)]
+    view = digest_view(digest(*entries), reader("lv"))
+    messages = render_digest(view)
+    assert len(messages) > 1
+    seen = []
+    for message in messages:
+        assert telegram_length(visible_text(message.html)) <= MESSAGE_LIMIT
+        assert message.html.count("<a ") == message.html.count("</a>")
+        assert message.html.startswith("<b>")  # the header, or the section heading again
+        seen += [int(n) for n in re.findall(r"Ziņa (\d+) 🎉", message.html)]
+    assert seen == list(range(40))  # every item once, in order, none cut in two
+
+
+def test_telegram_small_limit_repeats_section_heading() -> None:
+    entries = [entry(n, f"Item {n}") for n in range(10)]
+    messages = render_digest(digest_view(digest(*entries), reader("en")), limit=200)
+    assert len(messages) >= 3
+    assert all(telegram_length(visible_text(m.html)) <= 200 for m in messages)
+    with_items = [m for m in messages if "Item " in m.html]
+    assert all("<b>LBB</b>" in m.html for m in with_items)
+
+
+class _Balance(HTMLParser):
+    VOID = frozenset({"meta", "br", "img", "hr", "link", "input", "col", "area", "base", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> with open {self.stack[-3:]}")
+        else:
+            self.stack.pop()
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "subject", "note"),
+    [
+        ("lv", "3 jaunumi", "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris",
+         "Oriģināls angļu valodā."),
+        ("en", "3 news items", "LBB weekly digest, November 23, 2026", "In Latvian."),
+        ("lt", "3 naujienos", "LBB savaitės naujienų apžvalga, 2026 m. lapkričio 23 d.",
+         "Originalas anglų kalba."),
+    ],
+)  # fmt: skip
+def test_email_in_each_language(language, count, subject, note) -> None:
+    entries = (entry(1, HOSTILE), entry(2, "IFLA news", language="en"), entry(3, "Trešā"))
+    content = EmailRenderer().render(
+        digest_view(digest(*entries), reader(language)),
+        Links(unsubscribe="https://v.example/u?t=a&b", archive="https://v.example/a/1"),
+    )
+    assert content.subject == subject
+    assert count in content.html and count in content.text
+    assert note in content.html + content.text
+    checker = _Balance()
+    checker.feed(content.html)
+    assert checker.errors == [] and checker.stack == []
+    assert content.html.lstrip().lower().startswith("<!doctype html>")
+    assert f'<html lang="{language}">' in content.html
+    assert "<script>" not in content.html and "&lt;script&gt;" in content.html
+    assert 'href="https://v.example/u?t=a&amp;b"' in content.html
+    assert "https://v.example/u?t=a&b" in content.text  # plain text is not HTML-escaped
+    assert HOSTILE in content.text
+
+
+def test_email_css_is_inlined_and_dark_mode_kept() -> None:
+    html = EmailRenderer().render(digest_view(digest(entry(1)), reader("lv"))).html
+    assert re.search(r'<h1 class="title" style="[^"]*color: ?#8a1538', html)
+    assert "prefers-color-scheme: dark" in html
+    assert 'name="color-scheme" content="light dark"' in html
+    assert 'name="viewport"' in html
+
+
+def test_translated_entries_show_the_original_title() -> None:
+    translated = entry(7, "IFLA congress", language="en", title_translated="IFLA kongress",
+                       summary_translated="Kopsavilkums.")  # fmt: skip
+    failed = entry(8, "EBLIDA week", language="en", translation_failed=True)
+    view = digest_view(digest(translated, failed), reader("lv"))
+    [shown, kept] = view.sections[0].entries
+    assert shown.title == "IFLA kongress" and shown.language == "lv"
+    assert shown.note == "Mašīntulkojums no angļu valodas. Oriģināls: “IFLA congress”"
+    assert kept.title == "EBLIDA week" and kept.language == "en"
+    assert kept.note == "Tulkojums šobrīd nav pieejams; oriģināls angļu valodā."
+    html = EmailRenderer().render(view).html
+    assert 'lang="en"' in html  # the untranslated entry is marked for screen readers
+
+
+def test_every_message_used_in_code_is_in_every_catalog() -> None:
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "vestnesis"
+    used = set()
+    for _, _, message, _, _ in extract_from_dir(str(root), method_map=[("**.py", "python")]):
+        used.add(message if isinstance(message, str) else message[0])
+    assert len(used) >= 14
+    for language in ("lv", "lt", "en"):
+        path = root / "locale" / language / "LC_MESSAGES" / "vestnesis.po"
+        with path.open("rb") as source:
+            catalog = read_po(source, locale=language)
+        ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+        assert used <= ids, f"{language}: missing {sorted(used - ids)}"
+        if language != "en":
+            strings = [m.string if isinstance(m.string, tuple) else (m.string,) for m in catalog]
+            assert all(all(s) for s, m in zip(strings, catalog, strict=True) if m.id)
