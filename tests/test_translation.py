@@ -104,8 +104,14 @@ def test_deepl_picks_the_free_or_pro_endpoint_from_the_key(client) -> None:
 
 
 async def test_libretranslate_sends_key_and_format_and_keeps_names(client, libre_server) -> None:
-    translator = LibreTranslate(client, libre_server.url, api_key="libre-key", keep=("LBB",),
-                                glossaries={"lv-en": {"biedrība": "association"}}, sleep=no_sleep)  # fmt: skip
+    translator = LibreTranslate(
+        client,
+        libre_server.url,
+        api_key="libre-key",
+        keep=("LBB",),
+        glossaries={"lv-en": {"biedrība": "association"}},
+        sleep=no_sleep,
+    )
     result = await translator.translate(["LBB biedrība aicina uz semināru"], "lv", "en")
     assert result == ["LBB association ⟨EN:aicina uz semināru⟩"]
     call = libre_server.calls("/translate")[0]
@@ -147,8 +153,15 @@ async def test_cache_pays_for_each_text_once(client, libre_server, tmp_path) -> 
 
 def sample_digest() -> Digest:
     def entry(item_id: int, language: str, title: str) -> DigestEntry:
-        return DigestEntry(item_id=item_id, source="S", title=title, summary=f"About {title}",
-                           url=f"https://x.org/{item_id}", language=language, published=NOW)  # fmt: skip
+        return DigestEntry(
+            item_id=item_id,
+            source="S",
+            title=title,
+            summary=f"About {title}",
+            url=f"https://x.org/{item_id}",
+            language=language,
+            published=NOW,
+        )
 
     entries = (entry(1, "en", "IFLA congress"), entry(2, "lv", "Seminārs"),
                entry(3, "lt", "Kongresas"))  # fmt: skip
