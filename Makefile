@@ -8,7 +8,7 @@ CONFIG ?= config.example.toml
 
 $(BIN)/vestnesis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,argos]'
 	touch $@
 
 demo: $(BIN)/vestnesis

@@ -18,4 +18,5 @@ def from_db(text: str | None) -> datetime | None:
     """Parse stored UTC text back into an aware datetime (None stays None)."""
     if text is None:
         return None
-    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+    # fromisoformat (C, Python 3.11+) reads the trailing Z; strptime is ~20x slower.
+    return datetime.fromisoformat(text)
