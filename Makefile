@@ -14,6 +14,7 @@ $(BIN)/vestnesis: pyproject.toml
 demo: $(BIN)/vestnesis
 	$(BIN)/vestnesis --config $(CONFIG) feeds poll
 	$(BIN)/vestnesis --config $(CONFIG) items list
+	$(BIN)/vestnesis --config $(CONFIG) digest preview --lang lv --now 2026-11-23T09:00
 
 test: $(BIN)/vestnesis
 	$(BIN)/pytest
@@ -24,6 +25,7 @@ lint: $(BIN)/vestnesis
 
 bench: $(BIN)/vestnesis
 	$(BIN)/python bench/feeds.py
+	$(BIN)/python bench/digest.py
 
 clean:
 	rm -rf $(VENV) data
