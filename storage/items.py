@@ -9,12 +9,10 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.chunked import fetch_in
 from storage.records import Item, NewItem, StoreResult
 from storage.timefmt import from_db, to_db
 from storage.transaction import Transactions
-
-# SQLite's default limit on bound parameters is 32766 on recent builds, 999 on old ones.
-_CHUNK = 500
 
 
 class ItemStore:
@@ -81,15 +79,8 @@ class ItemStore:
 
     async def by_ids(self, ids: Sequence[int]) -> list[Item]:
         """The items with these ids, in the order given (missing ones left out)."""
-        found: dict[int, Item] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            marks = ",".join("?" * len(chunk))
-            rows = await self._db.execute_fetchall(
-                f"{_SELECT_ITEMS} WHERE i.id IN ({marks})",
-                chunk,
-            )
-            found.update((row["id"], _item(row)) for row in rows)
+        rows = await fetch_in(self._db, _SELECT_ITEMS + " WHERE i.id IN ({marks})", (), ids)
+        found = {row["id"]: _item(row) for row in rows}
         return [found[item_id] for item_id in ids if item_id in found]
 
     async def count(self) -> int:
@@ -98,17 +89,13 @@ class ItemStore:
         return int(rows[0][0])
 
     async def _known_keys(self, source_id: int, keys: list[str]) -> set[str]:
-        known: set[str] = set()
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = await self._db.execute_fetchall(
-                "SELECT entry_key FROM source_entries "  # noqa: S608 - only "?" marks interpolated
-                f"WHERE source_id = ? AND entry_key IN ({marks})",
-                (source_id, *chunk),
-            )
-            known.update(row[0] for row in rows)
-        return known
+        rows = await fetch_in(
+            self._db,
+            "SELECT entry_key FROM source_entries WHERE source_id = ? AND entry_key IN ({marks})",
+            (source_id,),
+            keys,
+        )
+        return {row[0] for row in rows}
 
     async def _existing_item(self, entry: NewItem) -> int | None:
         rows = await self._db.execute_fetchall(

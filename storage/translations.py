@@ -8,10 +8,9 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.chunked import fetch_in
 from storage.timefmt import to_db
 from storage.transaction import Transactions
-
-_CHUNK = 400
 
 
 def text_hash(text: str) -> str:
@@ -31,18 +30,14 @@ class TranslationStore:
     ) -> dict[str, str]:
         """Cached translations of those texts that have one, by original text."""
         by_hash = {text_hash(text): text for text in texts}
-        hashes = list(by_hash)
-        found: dict[str, str] = {}
-        for start in range(0, len(hashes), _CHUNK):
-            chunk = hashes[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = await self._db.execute_fetchall(
-                "SELECT text_hash, translated FROM translations "  # noqa: S608 - "?" marks only
-                f"WHERE backend = ? AND source = ? AND target = ? AND text_hash IN ({marks})",
-                (backend, source, target, *chunk),
-            )
-            found.update({by_hash[row[0]]: row[1] for row in rows})
-        return found
+        rows = await fetch_in(
+            self._db,
+            "SELECT text_hash, translated FROM translations "
+            "WHERE backend = ? AND source = ? AND target = ? AND text_hash IN ({marks})",
+            (backend, source, target),
+            list(by_hash),
+        )
+        return {by_hash[row[0]]: row[1] for row in rows}
 
     async def put_many(
         self, backend: str, source: str, target: str, pairs: Mapping[str, str], now: datetime

@@ -10,7 +10,7 @@ import httpx
 
 from feeds.translate.base import TranslationError, TranslationUnavailable, batches
 from feeds.translate.protect import Protection, from_marked_html, to_marked_html
-from feeds.translate.retry import Sleep, post_json
+from feeds.translate.retry import Sleep, post_json, retry_options
 
 FREE_API = "https://api-free.deepl.com"
 PRO_API = "https://api.deepl.com"
@@ -44,9 +44,7 @@ class DeepL:
         self._keep = tuple(keep)
         self._glossaries = {pair: dict(entries) for pair, entries in (glossaries or {}).items()}
         self._glossary_ids: dict[str, str] = {}
-        self._retry: dict[str, Any] = {"retries": retries, "backoff": backoff}
-        if sleep is not None:
-            self._retry["sleep"] = sleep
+        self._retry = retry_options(retries, backoff, sleep)
 
     async def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate in batches within DeepL's limits."""

@@ -9,7 +9,7 @@ import httpx
 
 from feeds.translate.base import TranslationError, TranslationUnavailable, batches
 from feeds.translate.protect import Protection, from_marked_html, to_marked_html
-from feeds.translate.retry import Sleep, post_json
+from feeds.translate.retry import Sleep, post_json, retry_options
 
 MAX_TEXTS = 20
 MAX_CHARS = 4_000  # many servers set a per-request character limit near 5,000
@@ -37,9 +37,7 @@ class LibreTranslate:
         self._key = api_key
         self._keep = tuple(keep)
         self._glossaries = glossaries or {}
-        self._retry: dict[str, Any] = {"retries": retries, "backoff": backoff}
-        if sleep is not None:
-            self._retry["sleep"] = sleep
+        self._retry = retry_options(retries, backoff, sleep)
 
     async def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate in batches; glossary terms are put in place and protected."""

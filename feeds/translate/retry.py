@@ -49,6 +49,14 @@ async def post_json(
     raise AssertionError("unreachable")
 
 
+def retry_options(retries: int, backoff: float, sleep: Sleep | None) -> dict[str, Any]:
+    """The keyword arguments of post_json that a backend fixes at construction."""
+    options: dict[str, Any] = {"retries": retries, "backoff": backoff}
+    if sleep is not None:
+        options["sleep"] = sleep
+    return options
+
+
 def _retry_after(response: httpx.Response) -> float:
     value = response.headers.get("retry-after", "")
     return float(value) if value.isdigit() else 0.0
