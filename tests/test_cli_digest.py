@@ -58,6 +58,7 @@ def test_preview_in_three_languages(polled) -> None:
     lt = run(polled, "digest", "preview", "--lang", "lt", "--now", SEND).stdout
     assert "9 naujienos" in lt and "Originalas latvių kalba." in lt
     assert "Biedrības attīstības un darba plāns" not in lv  # from 2020: not this week
+    assert "Lasīt vairāk" not in lv  # the blog's "read more" link is not part of the summary
 
 
 def test_preview_formats_and_files(polled, tmp_path, monkeypatch) -> None:
