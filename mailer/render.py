@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from storage import DigestView
+from storage import DigestView, NoticeView
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class EmailRenderer:
         )
         self._html = self._env.get_template("digest.html")
         self._text = self._env.get_template("digest.txt")
+        self._notice_html = self._env.get_template("notice.html")
+        self._notice_text = self._env.get_template("notice.txt")
         # Mail clients ignore <style> for layout, so rules go inline; the dark-mode media
         # query cannot be inlined and stays in a <style> block for clients that honour it.
         self._inliner = css_inline.CSSInliner(keep_style_tags=True, keep_link_tags=False)
@@ -50,4 +52,10 @@ class EmailRenderer:
         context = {"view": view, "links": links or Links()}
         html = self._inliner.inline(self._html.render(context))
         text = self._text.render(context).strip() + "\n"
+        return EmailContent(subject=view.subject, html=html, text=text)
+
+    def render_notice(self, view: NoticeView) -> EmailContent:
+        """A short one-action message (the confirmation mail)."""
+        html = self._inliner.inline(self._notice_html.render(view=view))
+        text = self._notice_text.render(view=view).strip() + "\n"
         return EmailContent(subject=view.subject, html=html, text=text)

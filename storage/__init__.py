@@ -2,6 +2,7 @@
 
 from storage.database import DATABASE_FILE, Database, SchemaTooNewError
 from storage.records import (
+    Delivery,
     Digest,
     DigestEntry,
     DigestRecord,
@@ -12,16 +13,21 @@ from storage.records import (
     Gettext,
     Item,
     NewItem,
+    NoticeView,
+    OutboxMessage,
     Presentation,
+    Recipient,
     SectionView,
     Source,
     SourceSpec,
     StoreResult,
+    Subscriber,
 )
 
 __all__ = [
     "DATABASE_FILE",
     "Database",
+    "Delivery",
     "Digest",
     "DigestEntry",
     "DigestRecord",
@@ -32,10 +38,14 @@ __all__ = [
     "Gettext",
     "Item",
     "NewItem",
+    "NoticeView",
+    "OutboxMessage",
     "Presentation",
+    "Recipient",
     "SchemaTooNewError",
     "SectionView",
     "Source",
     "SourceSpec",
     "StoreResult",
+    "Subscriber",
 ]

@@ -11,7 +11,9 @@ import aiosqlite
 from storage.digests import DigestStore
 from storage.items import ItemStore
 from storage.migrations import MIGRATIONS
+from storage.outbox import OutboxStore
 from storage.sources import SourceStore
+from storage.subscribers import SubscriberStore
 from storage.transaction import Transactions
 from storage.translations import TranslationStore
 
@@ -32,6 +34,8 @@ class Database:
         self.items = ItemStore(connection, transactions)
         self.translations = TranslationStore(connection, transactions)
         self.digests = DigestStore(connection, transactions)
+        self.subscribers = SubscriberStore(connection, transactions)
+        self.outbox = OutboxStore(connection, transactions)
 
     @classmethod
     async def open(cls, path: Path) -> Database:

@@ -86,4 +86,62 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX digest_items_item ON digest_items(item_id);
     """,
+    # 3: the mailing list, and the outbox that carries every message to every channel.
+    """
+    CREATE TABLE subscribers (
+        id               INTEGER PRIMARY KEY,
+        email            TEXT NOT NULL UNIQUE,
+        name             TEXT,
+        language         TEXT NOT NULL,
+        status           TEXT NOT NULL
+                         CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
+        weekly           INTEGER NOT NULL DEFAULT 1,
+        source           TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        confirm_requests INTEGER NOT NULL DEFAULT 0,
+        last_request_at  TEXT,
+        confirmed_at     TEXT,
+        unsubscribed_at  TEXT,
+        soft_bounces     INTEGER NOT NULL DEFAULT 0,
+        last_bounce      TEXT
+    );
+
+    -- One rendered message per kind, key, channel and language: the same digest period or
+    -- announcement can never be enqueued twice.
+    CREATE TABLE messages (
+        id         INTEGER PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        channel    TEXT NOT NULL,
+        language   TEXT NOT NULL,
+        subject    TEXT NOT NULL,
+        body       BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (kind, key, channel, language)
+    );
+
+    CREATE TABLE deliveries (
+        id            INTEGER PRIMARY KEY,
+        message_id    INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        channel       TEXT NOT NULL,
+        recipient     TEXT NOT NULL,
+        subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
+        status        TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_attempt  TEXT NOT NULL,
+        last_error    TEXT,
+        sent_at       TEXT,
+        UNIQUE (message_id, recipient)
+    );
+    CREATE INDEX deliveries_due ON deliveries(channel, status, next_attempt);
+
+    -- A channel's sender pauses itself after too many errors in a row.
+    CREATE TABLE senders (
+        channel      TEXT PRIMARY KEY,
+        errors       INTEGER NOT NULL DEFAULT 0,
+        paused_until TEXT,
+        reason       TEXT
+    );
+    """,
 )

@@ -220,3 +220,71 @@ class DigestView:
     website: str
     website_label: str
     labels: dict[str, str]  # footer and link texts the layouts need
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A mailing-list member."""
+
+    id: int
+    email: str
+    name: str | None
+    language: str
+    status: str  # pending | confirmed | unsubscribed | bounced
+    weekly: bool
+    source: str  # web | bot | import | cli
+    created_at: datetime
+    confirm_requests: int
+    last_request_at: datetime | None
+    confirmed_at: datetime | None
+    unsubscribed_at: datetime | None
+    soft_bounces: int
+    last_bounce: str | None
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A message stored once, delivered to many recipients."""
+
+    id: int
+    kind: str  # digest | confirm | announcement
+    key: str
+    channel: str  # email | telegram
+    language: str
+    subject: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to one recipient, and how far it got."""
+
+    id: int
+    message_id: int
+    channel: str
+    recipient: str
+    subscriber_id: int | None
+    status: str  # pending | sending | sent | failed
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message is enqueued for."""
+
+    address: str
+    subscriber_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """A short message with one action (confirm a subscription, …), worded for one reader."""
+
+    language: str
+    subject: str
+    title: str
+    paragraphs: tuple[str, ...]
+    action_label: str
+    action_url: str
+    footer: str

@@ -289,15 +289,43 @@ class Telegram(_Section):
 
 
 class Email(_Section):
-    """Outgoing mail."""
+    """Outgoing mail: the relay, the list's identity, and the sender's limits."""
 
     sender: str = Field(default="", alias="from")
+    reply_to: str = ""
+    list_id: str = ""  # default: "SHORT <digest.DOMAIN>"
+    unsubscribe_mailto: str = ""  # default: the From address
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=587, ge=1, le=65535)
     security: Literal["none", "starttls", "tls"] = "starttls"
     username: SecretStr | None = None
     password: SecretStr | None = None
+    timeout: Duration = timedelta(seconds=30)
+    parallel: int = Field(default=4, ge=1, le=50)
+    per_second: float | None = Field(default=None, gt=0)
+    per_hour: float | None = Field(default=None, gt=0)
+    max_attempts: int = Field(default=5, ge=1)
+    retry_base: Duration = timedelta(minutes=5)
+    soft_bounce_limit: int = Field(default=2, ge=1)
+    pause_after_errors: int = Field(default=50, ge=1)
+    pause_for: Duration = timedelta(minutes=15)
+    confirm_requests_per_day: int = Field(default=3, ge=1)
+    dkim_selector: str = ""
+    dkim_domain: str = ""
+    dkim_key: str | None = None  # path to the PEM private key
     filter: Filter = Filter()
+
+    @field_validator("sender", "reply_to")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if value and "@" not in value:
+            raise ValueError(f"{value!r} is not an email address like 'LBB <info@example.lv>'")
+        return value
+
+    @field_validator("dkim_key")
+    @classmethod
+    def _dkim(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _readable_file(value, info)
 
 
 class Web(_Section):

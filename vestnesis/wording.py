@@ -14,6 +14,7 @@ from storage import (
     DigestSection,
     DigestView,
     EntryView,
+    NoticeView,
     Presentation,
     SectionView,
 )
@@ -49,6 +50,26 @@ def digest_view(digest: Digest, reader: Presentation) -> DigestView:
             % {"name": reader.association},
             "read": _("Read more"),
         },
+    )
+
+
+def confirmation_view(reader: Presentation, confirm_url: str) -> NoticeView:
+    """The double opt-in mail: one button, and what to do if it was not you."""
+    _ = reader.catalog.gettext
+    names = {"name": reader.short_name}  # an abbreviation needs no case ending
+    return NoticeView(
+        language=reader.language,
+        subject=_("Please confirm your subscription to %(name)s news")
+        % {"name": reader.short_name},
+        title=_("One more step"),
+        paragraphs=(
+            _("Someone, hopefully you, asked for the weekly news of %(name)s at this address.")
+            % names,
+            _("Confirm with the button below. The link is valid for 7 days."),
+        ),
+        action_label=_("Confirm my subscription"),
+        action_url=confirm_url,
+        footer=_("If you did not ask for this, ignore this message: nothing will be sent."),
     )
 
 

@@ -1,0 +1,210 @@
+"""Draining the email outbox: parallel workers, rate limits, retries, bounces and pausing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aiolimiter import AsyncLimiter
+
+from mailer.smtp import Result, SmtpConnection, SmtpSettings
+from storage import Database, Delivery, OutboxMessage
+
+log = logging.getLogger("vestnesis.mail")
+CHANNEL = "email"
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """Limits and patience of the sender."""
+
+    parallel: int = 4
+    per_second: float | None = None
+    per_hour: float | None = None
+    max_attempts: int = 5
+    retry_base: timedelta = timedelta(minutes=5)
+    soft_bounce_limit: int = 2
+    pause_after_errors: int = 50
+    pause_for: timedelta = timedelta(minutes=15)
+
+
+@dataclass
+class DrainReport:
+    """What one drain did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    bounced: int = 0
+    paused: str | None = None
+    disabled: list[str] = field(default_factory=list)
+
+
+Personalise = Callable[[OutboxMessage, Delivery], Awaitable[bytes | None]]
+
+
+class EmailDelivery:
+    """Sends due email deliveries until none are left, the sender pauses, or it is told to stop."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: SmtpSettings,
+        envelope_sender: str,
+        personalise: Personalise,
+        now: Callable[[], datetime],
+        policy: DeliveryPolicy,
+    ) -> None:
+        self._db = database
+        self._settings = settings
+        self._sender = envelope_sender
+        self._personalise = personalise
+        self._now = now
+        self._policy = policy
+        self._messages: dict[int, OutboxMessage] = {}
+        self._errors = 0  # connection-level errors in a row, mirrored in storage
+        limiters = []
+        if policy.per_second:
+            limiters.append(AsyncLimiter(policy.per_second, 1))
+        if policy.per_hour:
+            limiters.append(AsyncLimiter(policy.per_hour, 3600))
+        self._limiters = limiters
+
+    async def paused_until(self) -> datetime | None:
+        """When a pause ends, if the sender is paused now."""
+        _, until, _ = await self._db.outbox.errors(CHANNEL)
+        if until is None:
+            return None
+        moment = datetime.fromisoformat(until)
+        return moment if moment > self._now() else None
+
+    async def drain(
+        self,
+        on_progress: Callable[[DrainReport], None] | None = None,
+        stop: asyncio.Event | None = None,
+    ) -> DrainReport:
+        """Send everything due now; rows left 'sending' by a crash are sent again first."""
+        report = DrainReport()
+        if await self.paused_until() is not None:
+            report.paused = "paused"
+            return report
+        await self._db.outbox.recover(CHANNEL)
+        self._errors, _, _ = await self._db.outbox.errors(CHANNEL)
+        queue: asyncio.Queue[Delivery | None] = asyncio.Queue(maxsize=self._policy.parallel * 4)
+        halt = asyncio.Event()
+        workers = [
+            asyncio.create_task(self._worker(queue, report, halt, on_progress))
+            for _ in range(self._policy.parallel)
+        ]
+        try:
+            while not halt.is_set() and not (stop and stop.is_set()):
+                batch = await self._db.outbox.claim(CHANNEL, self._now(), self._policy.parallel * 8)
+                if not batch:
+                    break
+                for delivery in batch:
+                    if halt.is_set() or (stop and stop.is_set()):
+                        await self._db.outbox.retry(delivery.id, "not attempted", self._now())
+                        continue
+                    await queue.put(delivery)
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+        return report
+
+    async def _worker(
+        self,
+        queue: asyncio.Queue[Delivery | None],
+        report: DrainReport,
+        halt: asyncio.Event,
+        on_progress: Callable[[DrainReport], None] | None,
+    ) -> None:
+        connection = SmtpConnection(self._settings)
+        try:
+            while (delivery := await queue.get()) is not None:
+                if halt.is_set():
+                    await self._db.outbox.retry(delivery.id, "sender paused", self._now())
+                    continue
+                await self._deliver(connection, delivery, report, halt)
+                if on_progress is not None:
+                    on_progress(report)
+        finally:
+            await connection.close()
+
+    async def _deliver(
+        self,
+        connection: SmtpConnection,
+        delivery: Delivery,
+        report: DrainReport,
+        halt: asyncio.Event,
+    ) -> None:
+        message = await self._message(delivery.message_id)
+        payload = await self._personalise(message, delivery) if message else None
+        if payload is None:
+            await self._db.outbox.failed(delivery.id, "address disabled")
+            report.failed += 1
+            return
+        for limiter in self._limiters:
+            await limiter.acquire()
+        result = await connection.send(self._sender, delivery.recipient, payload)
+        await self._settle(delivery, result, report, halt)
+
+    async def _settle(
+        self, delivery: Delivery, result: Result, report: DrainReport, halt: asyncio.Event
+    ) -> None:
+        outbox = self._db.outbox
+        if result.outcome == "sent":
+            await outbox.sent([delivery.id], self._now())
+            report.sent += 1
+            if self._errors:
+                self._errors = 0
+                await outbox.set_errors(CHANNEL, 0, None, None)
+            return
+        if result.connection_problem:
+            self._errors += 1
+            await self._streak(result.detail, halt, report)
+        if result.outcome == "retry" and delivery.attempts < self._policy.max_attempts:
+            delay = self._policy.retry_base * 2 ** (delivery.attempts - 1)
+            if result.connection_problem and delivery.attempts == 1:
+                delay = timedelta(0)  # a dropped connection: try again on a fresh one now
+            await outbox.retry(delivery.id, result.detail, self._now() + delay)
+            report.retried += 1
+            return
+        await outbox.failed(delivery.id, result.detail)
+        report.failed += 1
+        if delivery.subscriber_id is None or result.outcome == "rejected":
+            return
+        hard = result.outcome == "hard_bounce"
+        report.bounced += 1
+        disabled = await self._db.subscribers.bounced(
+            delivery.subscriber_id,
+            result.detail,
+            hard=hard,
+            soft_limit=self._policy.soft_bounce_limit,
+        )
+        if disabled:
+            report.disabled.append(delivery.recipient)
+            details = {"recipient": delivery.recipient, "reason": result.detail}
+            log.warning("address disabled after bouncing", extra={"fields": details})
+
+    async def _streak(self, reason: str, halt: asyncio.Event, report: DrainReport) -> None:
+        errors = self._errors
+        paused_until = None
+        if errors >= self._policy.pause_after_errors:
+            paused_until = self._now() + self._policy.pause_for
+            halt.set()
+            report.paused = f"{errors} errors in a row; last: {reason}"
+            details = {"errors": errors, "until": paused_until.isoformat(), "reason": reason}
+            log.error("email sending paused", extra={"fields": details})
+        await self._db.outbox.set_errors(CHANNEL, errors, paused_until, reason)
+
+    async def _message(self, message_id: int) -> OutboxMessage | None:
+        if message_id not in self._messages:
+            message = await self._db.outbox.message(message_id)
+            if message is None:
+                return None
+            self._messages[message_id] = message
+        return self._messages[message_id]

@@ -1,0 +1,105 @@
+"""SMTP delivery with aiosmtplib: one reused connection per worker, replies classified."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from typing import Literal
+
+import aiosmtplib
+
+Outcome = Literal["sent", "retry", "hard_bounce", "rejected"]
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach the relay."""
+
+    host: str
+    port: int
+    security: str  # none | starttls | tls
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+    tls_context: ssl.SSLContext | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened to one message: sent, worth retrying, a bounce, or refused for good."""
+
+    outcome: Outcome
+    detail: str = ""
+    connection_problem: bool = False  # the relay, not the recipient, failed
+
+
+class SmtpConnection:
+    """One SMTP session, opened lazily and reopened after a drop."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self._settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send(self, sender: str, recipient: str, message: bytes) -> Result:
+        """Send one prebuilt message; never raises for SMTP or network trouble."""
+        try:
+            client = await self._connected()
+            errors, reply = await client.sendmail(sender, [recipient], message)
+        except aiosmtplib.SMTPRecipientsRefused as refused:
+            return _recipient_result(refused.recipients[0] if refused.recipients else None)
+        except aiosmtplib.SMTPResponseException as error:
+            if isinstance(error, aiosmtplib.SMTPServerDisconnected):
+                await self.close()
+                return Result("retry", f"connection lost: {error}", connection_problem=True)
+            await self._reset()
+            if 400 <= error.code < 500:
+                return Result("retry", f"{error.code} {error.message}", connection_problem=True)
+            return Result("rejected", f"{error.code} {error.message}")
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            await self.close()
+            return Result("retry", f"{type(error).__name__}: {error}", connection_problem=True)
+        if errors:
+            return _recipient_result(next(iter(errors.values())))
+        return Result("sent", reply)
+
+    async def close(self) -> None:
+        """Say QUIT if connected."""
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()
+
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is not None and self._client.is_connected:
+            return self._client
+        settings = self._settings
+        client = aiosmtplib.SMTP(
+            hostname=settings.host,
+            port=settings.port,
+            use_tls=settings.security == "tls",
+            start_tls=settings.security == "starttls",
+            timeout=settings.timeout,
+            tls_context=settings.tls_context,
+        )
+        await client.connect()
+        if settings.username:
+            await client.login(settings.username, settings.password or "")
+        self._client = client
+        return client
+
+    async def _reset(self) -> None:
+        if self._client is not None and self._client.is_connected:
+            try:
+                await self._client.rset()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                await self.close()
+
+
+def _recipient_result(error: object) -> Result:
+    code = getattr(error, "code", 0) or 0
+    detail = f"{code} {getattr(error, 'message', error)}"
+    if 400 <= code < 500:
+        return Result("retry", detail)  # mailbox full, greylisting: a soft bounce if it lasts
+    return Result("hard_bounce", detail)
