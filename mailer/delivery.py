@@ -103,7 +103,13 @@ class EmailDelivery:
             while not halt.is_set() and not (stop and stop.is_set()):
                 batch = await self._db.outbox.claim(CHANNEL, self._now(), self._policy.parallel * 8)
                 if not batch:
-                    break
+                    # Work in flight may put retries back as due: only an idle queue ends it.
+                    await queue.join()
+                    batch = await self._db.outbox.claim(
+                        CHANNEL, self._now(), self._policy.parallel * 8
+                    )
+                    if not batch:
+                        break
                 for delivery in batch:
                     if halt.is_set() or (stop and stop.is_set()):
                         await self._db.outbox.retry(delivery.id, "not attempted", self._now())
@@ -125,12 +131,15 @@ class EmailDelivery:
         connection = SmtpConnection(self._settings)
         try:
             while (delivery := await queue.get()) is not None:
-                if halt.is_set():
-                    await self._db.outbox.retry(delivery.id, "sender paused", self._now())
-                    continue
-                await self._deliver(connection, delivery, report, halt)
-                if on_progress is not None:
-                    on_progress(report)
+                try:
+                    if halt.is_set():
+                        await self._db.outbox.retry(delivery.id, "sender paused", self._now())
+                        continue
+                    await self._deliver(connection, delivery, report, halt)
+                    if on_progress is not None:
+                        on_progress(report)
+                finally:
+                    queue.task_done()
         finally:
             await connection.close()
 
@@ -164,12 +173,16 @@ class EmailDelivery:
                 await outbox.set_errors(CHANNEL, 0, None, None)
             return
         if result.connection_problem:
+            # The relay failed, not the recipient: retry without end; the error streak
+            # pauses the whole sender long before this could loop for real.
             self._errors += 1
             await self._streak(result.detail, halt, report)
+            delay = timedelta(0) if self._errors == 1 else self._policy.retry_base
+            await outbox.retry(delivery.id, result.detail, self._now() + delay)
+            report.retried += 1
+            return
         if result.outcome == "retry" and delivery.attempts < self._policy.max_attempts:
             delay = self._policy.retry_base * 2 ** (delivery.attempts - 1)
-            if result.connection_problem and delivery.attempts == 1:
-                delay = timedelta(0)  # a dropped connection: try again on a fresh one now
             await outbox.retry(delivery.id, result.detail, self._now() + delay)
             report.retried += 1
             return

@@ -32,9 +32,13 @@ def build_package(
 
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(TEXT), model_writer=model, vocab_size=64,
-        character_coverage=1.0, model_type="unigram", minloglevel=2,
-    )  # fmt: skip
+        sentence_iterator=iter(TEXT),
+        model_writer=model,
+        vocab_size=64,
+        character_coverage=1.0,
+        model_type="unigram",
+        minloglevel=2,
+    )
     processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
     vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
@@ -73,10 +77,19 @@ def build_package(
     (root / "model").mkdir(parents=True)
     spec.save(str(root / "model"))
     (root / "sentencepiece.model").write_bytes(model.getvalue())
-    (root / "metadata.json").write_text(json.dumps({
-        "package_version": "0.1", "argos_version": "1.9", "from_code": source,
-        "to_code": target, "from_name": source, "to_name": target, "type": "translate",
-    }))  # fmt: skip
+    (root / "metadata.json").write_text(
+        json.dumps(
+            {
+                "package_version": "0.1",
+                "argos_version": "1.9",
+                "from_code": source,
+                "to_code": target,
+                "from_name": source,
+                "to_name": target,
+                "type": "translate",
+            }
+        )
+    )
     if not zipped:
         return root
     package = folder / f"{name}.argosmodel"

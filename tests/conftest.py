@@ -17,6 +17,7 @@ from vestnesis.clock import FixedClock
 from vestnesis.config import Config, load_config
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -50,6 +51,27 @@ def config_text(feeds: list[dict[str, Any]], **sections: dict[str, Any]) -> str:
         lines.append(f"[{section}]")
         lines += [f"{key} = {toml_value(value)}" for key, value in values.items()]
     return "\n".join(lines) + "\n"
+
+
+def sample_config(tmp_path: Path, **extra: dict) -> Path:
+    """The example config on the sample feeds, with extra sections, in a temp dir."""
+    feeds = [
+        {"name": name, "path": str(ROOT / "examples" / "feeds" / file)}
+        for name, file in (
+            ("LBB", "lbb.xml"),
+            ("IFLA", "ifla.xml"),
+            ("EBLIDA", "eblida.atom"),
+            ("LBD", "lbd.xml"),
+        )
+    ]
+    association = {
+        "short_name": "LBB",
+        "website": "https://bibliotekari.lv",
+        **extra.pop("association", {}),
+    }
+    path = tmp_path / "config.toml"
+    path.write_text(config_text(feeds, association=association, **extra), "utf-8")
+    return path
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from storage import DigestRecord
-from tests.conftest import config_text
+from tests.conftest import sample_config
 from tests.translation_servers import ApiServer, LibreTranslateBehaviour
 from vestnesis.cli import cli
 from vestnesis.digests import send_decision
@@ -18,23 +18,6 @@ from vestnesis.service import draft_time
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND = "2026-11-23T09:00"
-
-
-def sample_config(tmp_path: Path, **extra: dict) -> Path:
-    """The example config on the sample feeds, with extra sections, in a temp dir."""
-    feeds = [
-        {"name": name, "path": str(ROOT / "examples" / "feeds" / file)}
-        for name, file in (("LBB", "lbb.xml"), ("IFLA", "ifla.xml"),
-                           ("EBLIDA", "eblida.atom"), ("LBD", "lbd.xml"))
-    ]  # fmt: skip
-    association = {
-        "short_name": "LBB",
-        "website": "https://bibliotekari.lv",
-        **extra.pop("association", {}),
-    }
-    path = tmp_path / "config.toml"
-    path.write_text(config_text(feeds, association=association, **extra), "utf-8")
-    return path
 
 
 def run(config: Path, *args: str):

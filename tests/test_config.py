@@ -35,13 +35,22 @@ def test_config_file_is_chosen_by_option_then_environment_then_default() -> None
 @pytest.mark.parametrize(
     ("feeds", "sections", "expected"),
     [
-        ([{"name": "a", "url": "https://x.org/f"}, {"name": "b", "url": "https://y.org/f"},
-          {"name": "c", "url": "ftp://z.org/f"}], {},
-         "feeds[2].url: not an http(s) URL or readable path"),
+        (
+            [
+                {"name": "a", "url": "https://x.org/f"},
+                {"name": "b", "url": "https://y.org/f"},
+                {"name": "c", "url": "ftp://z.org/f"},
+            ],
+            {},
+            "feeds[2].url: not an http(s) URL or readable path",
+        ),
         ([{"name": "a", "path": "missing.xml"}], {}, "feeds[0].path: no readable file at"),
         ([{"name": "a"}], {}, "feeds[0]: give either url or path"),
-        ([{"name": "a", "url": "https://x.org/1"}, {"name": "a", "url": "https://x.org/2"}], {},
-         "feeds[1].name: 'a' is used twice"),
+        (
+            [{"name": "a", "url": "https://x.org/1"}, {"name": "a", "url": "https://x.org/2"}],
+            {},
+            "feeds[1].name: 'a' is used twice",
+        ),
         ([], {"telegram": {"tokn": "x"}}, "telegram.tokn: unknown key"),
         ([], {"schedule": {"poll_feeds": "soon"}}, "schedule.poll_feeds: 'soon' is not a duration"),
         ([], {"schedule": {"weekly_digest": "x"}}, "schedule.weekly_digest: 'x' is not"),
@@ -50,7 +59,7 @@ def test_config_file_is_chosen_by_option_then_environment_then_default() -> None
         ([], {"web": {"listen": "8080"}}, "web.listen: not a HOST:PORT address"),
         ([], {"fetch": {"max_bytes": "lots"}}, "fetch.max_bytes: 'lots' is not a size"),
     ],
-)  # fmt: skip
+)
 def test_errors_name_the_key_and_the_problem(write_config, feeds, sections, expected) -> None:
     path = write_config(feeds, **sections)
     with pytest.raises(ConfigError) as caught:

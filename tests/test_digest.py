@@ -15,11 +15,18 @@ WEEK = timedelta(days=7)
 
 def item(item_id: int, source: str, published: datetime, title: str = "", **extra) -> Item:
     return Item(
-        id=item_id, source_id=1, source_name=source, url=f"https://x.org/{item_id}",
-        title=title or f"Item {item_id}", summary=extra.pop("summary", "text"),
-        language=extra.pop("language", "en"), published=published, fetched_at=published,
-        author=None, categories=tuple(extra.pop("categories", ())),
-    )  # fmt: skip
+        id=item_id,
+        source_id=1,
+        source_name=source,
+        url=f"https://x.org/{item_id}",
+        title=title or f"Item {item_id}",
+        summary=extra.pop("summary", "text"),
+        language=extra.pop("language", "en"),
+        published=published,
+        fetched_at=published,
+        author=None,
+        categories=tuple(extra.pop("categories", ())),
+    )
 
 
 def test_period_is_seven_local_days_before_the_send_time() -> None:
@@ -74,8 +81,12 @@ def test_many_items_are_capped_per_section_and_in_all_newest_first() -> None:
 
 
 def test_sections_follow_the_configured_order_then_recency() -> None:
-    items = [item(1, "IFLA", MID), item(2, "LBB", MID - timedelta(hours=1)),
-             item(3, "Other", MID + timedelta(hours=1)), item(4, "EBLIDA", MID)]  # fmt: skip
+    items = [
+        item(1, "IFLA", MID),
+        item(2, "LBB", MID - timedelta(hours=1)),
+        item(3, "Other", MID + timedelta(hours=1)),
+        item(4, "EBLIDA", MID),
+    ]
     digest = compose(items, PERIOD, DigestRules(source_order=("LBB", "IFLA", "EBLIDA")))
     assert [s.name for s in digest.sections] == ["LBB", "IFLA", "EBLIDA", "Other"]
     assert all(s.kind == "source" for s in digest.sections)

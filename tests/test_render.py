@@ -21,15 +21,29 @@ CATALOGS = Catalogs()
 
 
 def reader(language: str) -> Presentation:
-    return Presentation(language, CATALOGS.get(language), "Latvijas Bibliotekāru biedrība",
-                        "LBB", "https://bibliotekari.lv", "Europe/Riga")  # fmt: skip
+    return Presentation(
+        language,
+        CATALOGS.get(language),
+        "Latvijas Bibliotekāru biedrība",
+        "LBB",
+        "https://bibliotekari.lv",
+        "Europe/Riga",
+    )
 
 
-def entry(item_id: int, title: str = "Title", summary: str = "Summary.", language: str = "lv",
-          **extra) -> DigestEntry:  # fmt: skip
-    return DigestEntry(item_id=item_id, source="LBB", title=title, summary=summary,
-                       url=extra.pop("url", f"https://bibliotekari.lv/{item_id}?a=1&b=2"),
-                       language=language, published=END - timedelta(days=1), **extra)  # fmt: skip
+def entry(
+    item_id: int, title: str = "Title", summary: str = "Summary.", language: str = "lv", **extra
+) -> DigestEntry:
+    return DigestEntry(
+        item_id=item_id,
+        source="LBB",
+        title=title,
+        summary=summary,
+        url=extra.pop("url", f"https://bibliotekari.lv/{item_id}?a=1&b=2"),
+        language=language,
+        published=END - timedelta(days=1),
+        **extra,
+    )
 
 
 def digest(*entries: DigestEntry, section: str = "LBB") -> Digest:
@@ -94,13 +108,21 @@ class _Balance(HTMLParser):
 @pytest.mark.parametrize(
     ("language", "count", "subject", "note"),
     [
-        ("lv", "3 jaunumi", "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris",
-         "Oriģināls angļu valodā."),
+        (
+            "lv",
+            "3 jaunumi",
+            "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris",
+            "Oriģināls angļu valodā.",
+        ),
         ("en", "3 news items", "LBB weekly digest, November 23, 2026", "In Latvian."),
-        ("lt", "3 naujienos", "LBB savaitės naujienų apžvalga, 2026 m. lapkričio 23 d.",
-         "Originalas anglų kalba."),
+        (
+            "lt",
+            "3 naujienos",
+            "LBB savaitės naujienų apžvalga, 2026 m. lapkričio 23 d.",
+            "Originalas anglų kalba.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_email_in_each_language(language, count, subject, note) -> None:
     entries = (entry(1, HOSTILE), entry(2, "IFLA news", language="en"), entry(3, "Trešā"))
     content = EmailRenderer().render(
@@ -130,8 +152,13 @@ def test_email_css_is_inlined_and_dark_mode_kept() -> None:
 
 
 def test_translated_entries_show_the_original_title() -> None:
-    translated = entry(7, "IFLA congress", language="en", title_translated="IFLA kongress",
-                       summary_translated="Kopsavilkums.")  # fmt: skip
+    translated = entry(
+        7,
+        "IFLA congress",
+        language="en",
+        title_translated="IFLA kongress",
+        summary_translated="Kopsavilkums.",
+    )
     failed = entry(8, "EBLIDA week", language="en", translation_failed=True)
     view = digest_view(digest(translated, failed), reader("lv"))
     [shown, kept] = view.sections[0].entries

@@ -16,9 +16,15 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 def entry(key: str, title: str, url: str | None = None) -> NewItem:
     return NewItem(
-        entry_key=key, url=url, url_key=url, content_key=f"c-{title}", title=title,
-        summary="s", language="lv", published=NOW - timedelta(days=1),
-    )  # fmt: skip
+        entry_key=key,
+        url=url,
+        url_key=url,
+        content_key=f"c-{title}",
+        title=title,
+        summary="s",
+        language="lv",
+        published=NOW - timedelta(days=1),
+    )
 
 
 async def test_open_sets_wal_foreign_keys_and_schema_version(tmp_path) -> None:

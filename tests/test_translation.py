@@ -47,8 +47,15 @@ async def client():
 
 
 def deepl(client, server, **options) -> DeepL:
-    return DeepL(client, "test-key:fx", endpoint=server.url, keep=("IFLA", "EBLIDA"),
-                 sleep=no_sleep, backoff=0.01, **options)  # fmt: skip
+    return DeepL(
+        client,
+        "test-key:fx",
+        endpoint=server.url,
+        keep=("IFLA", "EBLIDA"),
+        sleep=no_sleep,
+        backoff=0.01,
+        **options,
+    )
 
 
 async def test_deepl_translates_in_batches_and_keeps_names(client, deepl_server) -> None:
@@ -122,8 +129,9 @@ async def test_libretranslate_sends_key_and_format_and_keeps_names(client, libre
 
 
 async def test_libretranslate_errors(client, libre_server) -> None:
-    translator = LibreTranslate(client, libre_server.url, api_key="libre-key", sleep=no_sleep,
-                                backoff=0.01, retries=2)  # fmt: skip
+    translator = LibreTranslate(
+        client, libre_server.url, api_key="libre-key", sleep=no_sleep, backoff=0.01, retries=2
+    )
     with pytest.raises(TranslationUnavailable, match="not supported"):
         await translator.translate(["Labas"], "lt", "de")
     libre_server.behaviour.always_fail = True
@@ -163,8 +171,11 @@ def sample_digest() -> Digest:
             published=NOW,
         )
 
-    entries = (entry(1, "en", "IFLA congress"), entry(2, "lv", "Seminārs"),
-               entry(3, "lt", "Kongresas"))  # fmt: skip
+    entries = (
+        entry(1, "en", "IFLA congress"),
+        entry(2, "lv", "Seminārs"),
+        entry(3, "lt", "Kongresas"),
+    )
     return Digest(NOW, NOW, (DigestSection("source", "S", entries),))
 
 
@@ -180,8 +191,9 @@ async def test_localise_translates_foreign_entries_only(client, libre_server) ->
 
 async def test_a_failing_backend_never_blocks_the_digest(client, libre_server) -> None:
     libre_server.behaviour.always_fail = True
-    backend = LibreTranslate(client, libre_server.url, api_key="libre-key", sleep=no_sleep,
-                             retries=1, backoff=0.01)  # fmt: skip
+    backend = LibreTranslate(
+        client, libre_server.url, api_key="libre-key", sleep=no_sleep, retries=1, backoff=0.01
+    )
     localised = await localise(sample_digest(), "lv", backend)
     failed = [entry for entry in localised.entries if entry.translation_failed]
     assert [entry.item_id for entry in failed] == [1, 3]

@@ -125,13 +125,19 @@ class DeepLBehaviour:
             if body["target_lang"] == "EN":
                 return 400, {"message": "targetLang='en' is deprecated, use en-GB or en-US"}, {}
             source = body.get("source_lang", "EN")
-            return 200, {
-                "translations": [
-                    {"detected_source_language": source,
-                     "text": fake_translate(text, body["target_lang"])}
-                    for text in body["text"]
-                ]
-            }, {}  # fmt: skip
+            return (
+                200,
+                {
+                    "translations": [
+                        {
+                            "detected_source_language": source,
+                            "text": fake_translate(text, body["target_lang"]),
+                        }
+                        for text in body["text"]
+                    ]
+                },
+                {},
+            )
         return 404, {"message": "Not found"}, {}
 
 

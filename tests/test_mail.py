@@ -1,0 +1,269 @@
+"""The mailing list against a real SMTP server: opt-in, exactly-once digests, failures."""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import ssl
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from mailer.smtp import SmtpSettings
+from storage import Recipient
+from tests.conftest import running, sample_config
+from tests.smtpserver import Behaviour, MailServer, self_signed
+from vestnesis.config import load_config
+from vestnesis.mailing import confirm, email_delivery, enqueue_digest, subscribe, unsubscribe
+
+SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
+SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga
+
+
+@pytest.fixture
+def mail_server():
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+def mail_config(tmp_path: Path, server: MailServer, **email_extra):
+    settings = {
+        "from": "LBB <info@bibliotekari.lv>",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": server.port,
+        "security": "none",
+        "retry_base": "0s",
+        "parallel": 2,
+        **email_extra,
+    }
+    path = sample_config(tmp_path, email=settings, web={"public_url": "https://vestnesis.example"})
+    return load_config(path, SECRET)
+
+
+async def poll_and_add(app, members: dict[str, str]) -> None:
+    await app.poller.poll(await app.database.sources.active())
+    for address, language in members.items():
+        await app.database.subscribers.add(
+            address,
+            name=None,
+            language=language,
+            source="import",
+            confirmed=True,
+            now=app.clock.now(),
+        )
+
+
+def link(message, pattern: str) -> str:
+    text = message.get_body(("plain",)).get_content()
+    found = re.search(pattern, text)
+    assert found, text
+    return found.group(0)
+
+
+async def test_double_opt_in_with_rate_limits(tmp_path, mail_server) -> None:
+    config = mail_config(tmp_path, mail_server)
+    now = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    async with running(config, now) as app:
+        result = await subscribe(app, "  Janis@Example.LV ", language="lv", source="web")
+        assert result.status == "sent" and result.email == "janis@example.lv"
+        assert (await app.database.subscribers.by_email("janis@example.lv")).status == "pending"
+        await email_delivery(app).drain()
+        again = await subscribe(app, "janis@example.lv", language="lv", source="web")
+        assert again.status == "limited"  # a second mail minutes later would be a nuisance
+        invalid = await subscribe(app, "not-an-address@", language="lv", source="web")
+        assert invalid.status == "invalid"
+    [mail] = mail_server.received
+    message = mail.message
+    assert message["Subject"] == "Lūdzu, apstipriniet LBB jaunumu abonēšanu"
+    assert message["List-Unsubscribe"] is None  # a confirmation is not list mail
+    url = link(message, r"https://vestnesis\.example/confirm/\S+")
+    token = url.rsplit("/", 1)[1]
+    async with running(config, now + timedelta(hours=1)) as app:
+        subscriber = await confirm(app, token)
+        assert subscriber is not None and subscriber.status == "confirmed"
+        assert subscriber.confirmed_at == now + timedelta(hours=1)
+    async with running(config, now + timedelta(days=8)) as app:
+        assert await confirm(app, token) is None  # expired after 7 days
+        assert await confirm(app, token[:-2] + "xx") is None  # forged
+
+
+async def test_confirmation_requests_are_capped_per_day(tmp_path, mail_server) -> None:
+    config = mail_config(tmp_path, mail_server)
+    start = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    statuses = []
+    for minutes in (0, 10, 20, 30, 60 * 24 + 40):
+        async with running(config, start + timedelta(minutes=minutes)) as app:
+            statuses.append(
+                (await subscribe(app, "a@example.lv", language="en", source="web")).status
+            )
+    assert statuses == ["sent", "sent", "sent", "limited", "sent"]
+
+
+async def test_digest_goes_to_each_confirmed_member_exactly_once(tmp_path, mail_server) -> None:
+    config = mail_config(tmp_path, mail_server, reply_to="biedriba@bibliotekari.lv")
+    members = {
+        "a@example.lv": "lv",
+        "b@example.lv": "lv",
+        "c@example.com": "en",
+        "d@example.lt": "lt",
+    }
+    async with running(config, SEND_TIME) as app:
+        await poll_and_add(app, members)
+        await app.database.subscribers.add(
+            "pending@example.lv",
+            name=None,
+            language="lv",
+            source="web",
+            confirmed=False,
+            now=SEND_TIME,
+        )
+        report = await enqueue_digest(app, SEND_TIME)
+        assert report.by_language == {"lv": 2, "en": 1, "lt": 1}
+        drained = await email_delivery(app).drain()
+        assert drained.sent == 4
+        again = await enqueue_digest(app, SEND_TIME)
+        assert again.already and again.by_language == {}
+        assert (await email_delivery(app).drain()).sent == 0
+    assert mail_server.per_recipient() == dict.fromkeys(members, 1)
+    ids = set()
+    for received in mail_server.received:
+        message = received.message
+        [recipient] = received.recipients
+        assert received.sender == "info@bibliotekari.lv"
+        assert message["To"] == recipient
+        assert message["From"] == "LBB <info@bibliotekari.lv>"
+        assert message["Reply-To"] == "biedriba@bibliotekari.lv"
+        assert message["List-Id"] == "LBB <digest.bibliotekari.lv>"
+        assert message["List-Archive"] == "<https://vestnesis.example/archive>"
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        https, mailto = [part.strip(" <>") for part in message["List-Unsubscribe"].split(",")]
+        assert https.startswith("https://vestnesis.example/unsubscribe/")
+        assert mailto.startswith("mailto:info@bibliotekari.lv?subject=unsubscribe%20")
+        assert email.utils.parsedate_to_datetime(message["Date"]) == SEND_TIME
+        ids.add(message["Message-ID"])
+        assert message.get_content_type() == "multipart/alternative"
+        plain, html = message.iter_parts()
+        assert plain.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
+        assert plain.get_content_charset() == html.get_content_charset() == "utf-8"
+        assert https in plain.get_content() and https.replace("&", "&amp;") in html.get_content()
+        language = members[recipient]
+        subject = {
+            "lv": "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris",
+            "en": "LBB weekly digest, November 23, 2026",
+            "lt": "LBB savaitės naujienų apžvalga, 2026 m. lapkričio 23 d.",
+        }[language]
+        assert message["Subject"] == subject and message["Content-Language"] == language
+        assert max(len(line) for line in received.data.split(b"\r\n")) <= 998
+    assert len(ids) == 4  # unique Message-IDs
+
+
+async def test_one_click_unsubscribe_stops_the_next_digest(tmp_path, mail_server) -> None:
+    config = mail_config(tmp_path, mail_server)
+    async with running(config, SEND_TIME) as app:
+        await poll_and_add(app, {"a@example.lv": "lv", "b@example.lv": "lv"})
+        await enqueue_digest(app, SEND_TIME)
+        await email_delivery(app).drain()
+    header = next(r for r in mail_server.received if r.recipients == ("a@example.lv",)).message
+    token = header["List-Unsubscribe"].split(",")[0].strip(" <>").rsplit("/", 1)[1]
+    later = SEND_TIME + timedelta(days=7)
+    async with running(config, later) as app:
+        assert (await unsubscribe(app, token)).email == "a@example.lv"
+        await app.database.items.store(
+            (await app.database.sources.get("LBB")).id,
+            [_new_item("fresh", later - timedelta(days=1))],
+            later,
+        )
+        report = await enqueue_digest(app, later)
+        assert report.by_language == {"lv": 1}
+        await email_delivery(app).drain()
+    assert mail_server.per_recipient() == {"a@example.lv": 1, "b@example.lv": 2}
+
+
+def _new_item(key: str, published: datetime):
+    from storage import NewItem
+
+    return NewItem(
+        entry_key=key,
+        url=f"https://x.lv/{key}",
+        url_key=f"x.lv/{key}",
+        content_key=key,
+        title=f"Jaunums {key}",
+        summary="Teksts.",
+        language="lv",
+        published=published,
+    )
+
+
+async def test_bounces_retries_and_dropped_connections(tmp_path) -> None:
+    behaviour = Behaviour(
+        reject={"gone@example.lv"}, mailbox_full={"full@example.lv"}, busy_data=2, drop_after=2
+    )
+    server = MailServer(behaviour).start()
+    try:
+        config = mail_config(tmp_path, server, max_attempts=3, soft_bounce_limit=1)
+        members = {f"m{n}@example.lv": "lv" for n in range(8)}
+        members |= {"gone@example.lv": "lv", "full@example.lv": "lv"}
+        async with running(config, SEND_TIME) as app:
+            await poll_and_add(app, members)
+            await enqueue_digest(app, SEND_TIME)
+            report = await email_delivery(app).drain()
+            gone = await app.database.subscribers.by_email("gone@example.lv")
+            full = await app.database.subscribers.by_email("full@example.lv")
+        counts = server.per_recipient()
+        assert counts == {f"m{n}@example.lv": 1 for n in range(8)}  # none lost, none twice
+        assert report.sent == 8 and report.failed == 2 and report.bounced == 2
+        assert gone.status == "bounced" and "550" in gone.last_bounce  # hard: disabled at once
+        assert full.status == "bounced" and "452" in full.last_bounce  # soft: after the limit
+    finally:
+        server.stop()
+
+
+async def test_starttls_and_auth(tmp_path) -> None:
+    cert, key = self_signed(tmp_path)
+    server = MailServer(tls=(cert, key), credentials=("lbb", "s3cret")).start()
+    trust = ssl.create_default_context(cafile=str(cert))
+    try:
+        config = mail_config(tmp_path, server, security="starttls", pause_after_errors=3)
+        settings = SmtpSettings("127.0.0.1", server.port, "starttls", "lbb", "s3cret", 10, trust)
+        async with running(config, SEND_TIME) as app:
+            await poll_and_add(app, {"a@example.lv": "lv"})
+            await enqueue_digest(app, SEND_TIME)
+            assert (await email_delivery(app, settings).drain()).sent == 1
+        wrong = SmtpSettings("127.0.0.1", server.port, "starttls", "lbb", "nope", 10, trust)
+        async with running(config, SEND_TIME) as app:
+            await app.database.outbox.enqueue(
+                kind="test",
+                key="1",
+                channel="email",
+                language="lv",
+                subject="x",
+                body=(await app.database.outbox.message(1)).body,
+                recipients=[Recipient("a@example.lv", 1)],
+                now=SEND_TIME,
+            )
+            report = await email_delivery(app, wrong).drain()
+            assert report.sent == 0 and report.failed == 0 and report.bounced == 0
+            assert "refused the login" in report.paused  # the relay's fault: pause, keep it
+            [(_, _, state)] = [k for k in (await app.database.outbox.status()) if k[1] == "test 1"]
+            assert state == "pending"
+            assert (await app.database.subscribers.get(1)).status == "confirmed"
+        assert len(server.received) == 1
+    finally:
+        server.stop()
+
+
+async def test_sender_pauses_after_errors_and_resumes(tmp_path, mail_server) -> None:
+    config = mail_config(tmp_path, mail_server, pause_after_errors=3, pause_for="10m")
+    dead = SmtpSettings("127.0.0.1", 9, "none", timeout=2)  # nothing listens on port 9
+    async with running(config, SEND_TIME) as app:
+        await poll_and_add(app, {f"m{n}@example.lv": "lv" for n in range(6)})
+        await enqueue_digest(app, SEND_TIME)
+        report = await email_delivery(app, dead).drain()
+        assert report.paused and "3 errors in a row" in report.paused and report.sent == 0
+        assert (await email_delivery(app).drain()).paused == "paused"  # still paused
+    async with running(config, SEND_TIME + timedelta(minutes=11)) as app:
+        resumed = await email_delivery(app).drain()  # the pause ended by itself
+        assert resumed.sent == 6 and resumed.paused is None
+    assert mail_server.per_recipient() == {f"m{n}@example.lv": 1 for n in range(6)}

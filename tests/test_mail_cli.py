@@ -1,0 +1,161 @@
+"""The mailing list from the command line, including a send killed halfway and restarted."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import sample_config
+from tests.smtpserver import Behaviour, MailServer
+from vestnesis.cli import cli
+
+SEND = "2026-11-23T09:00"
+ENV = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
+
+
+def config_for(tmp_path: Path, server: MailServer, **email) -> Path:
+    settings = {
+        "from": "LBB <info@bibliotekari.lv>",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": server.port,
+        "security": "none",
+        "retry_base": "0s",
+        **email,
+    }
+    return sample_config(tmp_path, email=settings, web={"public_url": "https://v.example"})
+
+
+def run(config: Path, *args: str):
+    return CliRunner(env=ENV).invoke(cli, ["--config", str(config), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def server():
+    mail = MailServer().start()
+    yield mail
+    mail.stop()
+
+
+def test_import_reports_bad_rows_and_keeps_good_ones(tmp_path, server) -> None:
+    config = config_for(tmp_path, server)
+    table = tmp_path / "members.csv"
+    table.write_text(
+        "email,name,language\n"
+        "janis@example.lv,Jānis Bērziņš,lv\n"
+        "not-an-address,Bad Row,lv\n"
+        "ruta@example.lt,Rūta,lt\n"
+        "anna@example.com,Anna,de\n"
+        "JANIS@example.lv,Jānis again,lv\n"
+        ",Nobody,en\n"
+        "mary@example.com,,\n",
+        "utf-8",
+    )
+    result = run(config, "subscribers", "import", str(table), "--confirmed")
+    assert "Imported 3 new members (confirmed); 1 already listed; 3 rows rejected." in result.stdout
+    assert "line 3: not-an-address:" in result.stderr
+    assert "line 5: language 'de' is not one of lv, en, lt" in result.stderr
+    assert "line 7: (empty):" in result.stderr
+    again = run(config, "subscribers", "import", str(table), "--confirmed")
+    assert "Imported 0 new members" in again.stdout
+    members = [
+        json.loads(line)
+        for line in run(config, "subscribers", "list", "--json").stdout.splitlines()
+    ]
+    assert {(m["email"], m["language"], m["status"]) for m in members} == {
+        ("janis@example.lv", "lv", "confirmed"),
+        ("ruta@example.lt", "lt", "confirmed"),
+        ("mary@example.com", "lv", "confirmed"),  # no language: the association's first
+    }
+    exported = run(config, "subscribers", "export").stdout.splitlines()
+    assert exported[0] == "email,name,language" and "janis@example.lv,Jānis Bērziņš,lv" in exported
+
+
+def test_import_without_consent_sends_confirmations(tmp_path, server) -> None:
+    config = config_for(tmp_path, server)
+    table = tmp_path / "members.csv"
+    table.write_text("email,name,language\na@example.lv,A,lv\nb@example.com,B,en\n", "utf-8")
+    result = run(config, "subscribers", "import", str(table))
+    assert "Imported 2 new members (pending confirmation)" in result.stdout
+    assert sorted(r.recipients[0] for r in server.received) == ["a@example.lv", "b@example.com"]
+    subjects = {r.message["Subject"] for r in server.received}
+    assert subjects == {
+        "Lūdzu, apstipriniet LBB jaunumu abonēšanu",
+        "Please confirm your subscription to LBB news",
+    }
+
+
+def test_send_dry_run_status_privacy_and_removal(tmp_path, server) -> None:
+    config = config_for(tmp_path, server)
+    run(config, "feeds", "poll")
+    run(config, "subscribers", "add", "a@example.lv", "--confirmed", "--name", "A")
+    run(config, "subscribers", "add", "b@example.com", "--confirmed", "--lang", "en")
+    dry = run(config, "digest", "send", "--dry-run", "--now", SEND)
+    assert "Would send to 2 members (lv: 1, en: 1, lt: 0). Nothing sent." in dry.stdout
+    assert server.received == []
+    sent = run(config, "digest", "send", "--now", SEND)
+    assert "Digest queued for 2 members (lv: 1, en: 1)." in sent.stdout
+    assert "Sent 2; 0 to retry later; 0 failed." in sent.stdout
+    assert "sent: 2" in run(config, "outbox", "status").stdout
+    again = run(config, "digest", "send", "--now", SEND)
+    assert "sent before" in again.stdout and len(server.received) == 2
+    data = json.loads(run(config, "subscribers", "show", "a@example.lv").stdout)
+    assert data["email"] == "a@example.lv" and data["deliveries"][0]["status"] == "sent"
+    assert "Erased a@example.lv" in run(config, "subscribers", "remove", "a@example.lv").stdout
+    assert "no member" in run(config, "subscribers", "show", "a@example.lv").output
+
+
+def test_missing_secret_is_a_clear_error(tmp_path, server) -> None:
+    config = config_for(tmp_path, server)
+    result = CliRunner().invoke(
+        cli, ["--config", str(config), "subscribers", "add", "a@example.lv"]
+    )
+    assert result.exit_code == 1 and "set VESTNESIS_WEB_SECRET" in result.output
+
+
+def test_a_send_killed_halfway_completes_on_restart_with_nothing_lost(tmp_path) -> None:
+    server = MailServer(Behaviour(delay=0.02)).start()
+    try:
+        config = config_for(tmp_path, server, parallel=2)
+        table = tmp_path / "members.csv"
+        rows = [f"m{n:03d}@example.lv,,lv" for n in range(120)]
+        table.write_text("email,name,language\n" + "\n".join(rows) + "\n", "utf-8")
+        run(config, "feeds", "poll")
+        run(config, "subscribers", "import", str(table), "--confirmed")
+        command = [
+            sys.executable,
+            "-m",
+            "vestnesis",
+            "--config",
+            str(config),
+            "digest",
+            "send",
+            "--now",
+            SEND,
+        ]
+        env = {**os.environ, **ENV}
+        first = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while len(server.received) < 40 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        at_kill = len(server.received)
+        assert 40 <= at_kill < 120, "the kill should land mid-send"
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, second.stdout + second.stderr
+        counts = server.per_recipient()
+        assert set(counts) == {f"m{n:03d}@example.lv" for n in range(120)}  # nothing lost
+        repeated = sum(count - 1 for count in counts.values())
+        assert repeated <= 2  # at most the messages in flight (2 workers) went twice
+    finally:
+        server.stop()
