@@ -261,7 +261,9 @@ async def test_sender_pauses_after_errors_and_resumes(tmp_path, mail_server) -> 
         await poll_and_add(app, {f"m{n}@example.lv": "lv" for n in range(6)})
         await enqueue_digest(app, SEND_TIME)
         report = await email_delivery(app, dead).drain()
-        assert report.paused and "3 errors in a row" in report.paused and report.sent == 0
+        # The streak reaches 3; the other worker's attempt in flight may make it 4.
+        assert report.paused and re.match(r"[34] errors in a row", report.paused)
+        assert report.sent == 0
         assert (await email_delivery(app).drain()).paused == "paused"  # still paused
     async with running(config, SEND_TIME + timedelta(minutes=11)) as app:
         resumed = await email_delivery(app).drain()  # the pause ended by itself
