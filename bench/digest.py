@@ -32,8 +32,16 @@ from vestnesis.config import load_config  # noqa: E402
 from vestnesis.digests import prepare, view_for  # noqa: E402
 
 SEND = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-SOURCES = [("LBB", "lv"), ("IFLA", "en"), ("EBLIDA", "en"), ("LBD", "lt"),
-           ("LNB", "lv"), ("CILIP", "en"), ("Kultūra", "lv"), ("LMBA", "lt")]  # fmt: skip
+SOURCES = [
+    ("LBB", "lv"),
+    ("IFLA", "en"),
+    ("EBLIDA", "en"),
+    ("LBD", "lt"),
+    ("LNB", "lv"),
+    ("CILIP", "en"),
+    ("Kultūra", "lv"),
+    ("LMBA", "lt"),
+]
 TEXT = {
     "lv": "Bibliotēkas visā Latvijā aicina uz semināriem, lasītāju klubiem un digitālo prasmju "
     "kursiem; pieteikšanās līdz mēneša beigām. Sīkāka informācija biedrības tīmekļvietnē.",
@@ -108,11 +116,15 @@ def report(label: str, figures: dict[str, float], peak: int) -> None:
     print(
         f"  {label}: {int(figures['entries'])} entries, {int(figures['messages'])} Telegram message(s)"
     )
-    print(f"    compose (load + select) {figures['compose']:.1f} ms; per language: "
-          f"translate+word {figures['localise+word']:.1f} ms, Telegram {figures['telegram']:.1f} ms, "
-          f"email {figures['email']:.1f} ms")  # fmt: skip
-    print(f"    all three languages: {figures['compose'] + 3 * per_language:.1f} ms; "
-          f"peak traced memory {peak / 1_048_576:.1f} MB")  # fmt: skip
+    print(
+        f"    compose (load + select) {figures['compose']:.1f} ms; per language: "
+        f"translate+word {figures['localise+word']:.1f} ms, Telegram {figures['telegram']:.1f} ms, "
+        f"email {figures['email']:.1f} ms"
+    )
+    print(
+        f"    all three languages: {figures['compose'] + 3 * per_language:.1f} ms; "
+        f"peak traced memory {peak / 1_048_576:.1f} MB"
+    )
 
 
 def peak_memory(config_path: Path) -> int:
@@ -156,8 +168,10 @@ def main() -> None:
             sent = len(server.requests)
             figures = asyncio.run(measure(translated, args.rounds))
             report("LibreTranslate, warm cache", figures, peak_memory(translated))
-            print(f"    requests to the translation server: {sent} to fill the cache, "
-                  f"{len(server.requests) - sent} afterwards")  # fmt: skip
+            print(
+                f"    requests to the translation server: {sent} to fill the cache, "
+                f"{len(server.requests) - sent} afterwards"
+            )
     finally:
         server.stop()
 

@@ -58,8 +58,12 @@ def feed(index: int, generation: int, items: int) -> bytes:
     return "".join(parts).encode()
 
 
-def serve(port_queue: multiprocessing.Queue, command_queue: multiprocessing.Queue,
-          sources: int, items: int) -> None:  # fmt: skip
+def serve(
+    port_queue: multiprocessing.Queue,
+    command_queue: multiprocessing.Queue,
+    sources: int,
+    items: int,
+) -> None:
     """The feed server, in its own process so its work is not measured."""
     from tests.feedserver import FeedServer, Route
 
@@ -76,8 +80,7 @@ def serve(port_queue: multiprocessing.Queue, command_queue: multiprocessing.Queu
 
 
 def write_config(folder: Path, base: str, sources: int) -> Path:
-    lines = ['[association]', 'name = "Bench"', 'data_dir = "data"',
-             '[fetch]', 'concurrency = 20']  # fmt: skip
+    lines = ["[association]", 'name = "Bench"', 'data_dir = "data"', "[fetch]", "concurrency = 20"]
     for index in range(sources):
         lines += ["[[feeds]]", f'name = "feed-{index:03d}"', f'url = "{base}/feed/{index}"']
     path = folder / "config.toml"
@@ -150,8 +153,10 @@ def child(mode: str, config_path: Path, validators: Path) -> None:
 def measured(mode: str, config_path: Path, validators: Path) -> dict[str, float]:
     output = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(config_path), str(validators)],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -186,9 +191,11 @@ def main() -> None:
         server.join(timeout=10)
 
     print(f"poll pass over {args.sources} sources × {args.items} items on a local server")
-    print(f"  first pass (everything new):   {primed['wall']:.2f} s, "
-          f"{primed['new'] / primed['wall']:,.0f} new items/s, "
-          f"peak RSS {primed['peak_rss_mb']:.0f} MB")  # fmt: skip
+    print(
+        f"  first pass (everything new):   {primed['wall']:.2f} s, "
+        f"{primed['new'] / primed['wall']:,.0f} new items/s, "
+        f"peak RSS {primed['peak_rss_mb']:.0f} MB"
+    )
     for label, row in (("Vēstnesis pipeline", ours), ("plain feedparser only", plain)):
         rate = row["new"] / row["wall"] if row["wall"] else 0
         print(

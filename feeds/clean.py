@@ -10,15 +10,54 @@ import nh3
 
 # Tags whose end means a break in the text; everything else is inline and simply dropped.
 _BLOCK_TAGS = frozenset(
-    {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-     "pre", "tr", "table", "section", "article", "header", "footer", "figure", "figcaption",
-     "dd", "dt", "hr"}
-)  # fmt: skip
+    {
+        "p",
+        "br",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "hr",
+    }
+)
 # Content that is never text: it goes with its tag.
 _DROP_CONTENT = frozenset(
-    {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
-     "head", "title", "form", "select", "textarea", "button"}
-)  # fmt: skip
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "form",
+        "select",
+        "textarea",
+        "button",
+    }
+)
 _BREAK = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK_TAGS))})\b[^>]*>", re.IGNORECASE)
 _TAG_LIKE = re.compile(
     r"<[/!?a-zA-Z]|&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"

@@ -120,8 +120,9 @@ class Fetcher:
         async with self._client.stream("GET", url, headers=headers) as response:
             final_url = str(response.url)
             if response.status_code == 304:
-                return Fetched("not_modified", etag=etag, last_modified=last_modified,
-                               final_url=final_url)  # fmt: skip
+                return Fetched(
+                    "not_modified", etag=etag, last_modified=last_modified, final_url=final_url
+                )
             if response.status_code >= 400:
                 reason = response.reason_phrase or ""
                 return _failed(

@@ -88,9 +88,10 @@ def build_template(
             headers.append(("List-Archive", f"<{identity.archive_url}>"))
     boundary = f"=_vestnesis_{uuid.uuid4().hex}"
     headers.append(("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
-    head = b"".join(SMTP.header_factory(name, value).fold(policy=SMTP).encode() for name, value in (
-        (n, v) for n, v in headers
-    ))  # fmt: skip
+    head = b"".join(
+        SMTP.header_factory(name, value).fold(policy=SMTP).encode()
+        for name, value in ((n, v) for n, v in headers)
+    )
     part = (
         'Content-Type: text/{kind}; charset="utf-8"\r\n'
         "Content-Transfer-Encoding: quoted-printable\r\n\r\n"

@@ -47,8 +47,11 @@ class SmtpConnection:
             errors, reply = await client.sendmail(sender, [recipient], message)
         except aiosmtplib.SMTPAuthenticationError as error:
             await self.close()
-            return Result("retry", f"the relay refused the login: {error.code} {error.message}",
-                          connection_problem=True)  # fmt: skip
+            return Result(
+                "retry",
+                f"the relay refused the login: {error.code} {error.message}",
+                connection_problem=True,
+            )
         except aiosmtplib.SMTPRecipientsRefused as refused:
             return _recipient_result(refused.recipients[0] if refused.recipients else None)
         except aiosmtplib.SMTPResponseException as error:

@@ -66,6 +66,18 @@ class DigestStore:
         )
         return await self._record(rows[0]) if rows else None
 
+    async def sent(self, limit: int = 100) -> list[DigestRecord]:
+        """Sent digests, newest first (the public archive)."""
+        rows = await self._db.execute_fetchall(
+            f"{_SELECT} WHERE status = 'sent' ORDER BY period_end DESC LIMIT ?", (limit,)
+        )
+        return [await self._record(row) for row in rows]
+
+    async def get(self, digest_id: int) -> DigestRecord | None:
+        """The digest with that id."""
+        rows = await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (digest_id,))
+        return await self._record(rows[0]) if rows else None
+
     async def decide(self, digest_id: int, status: str, by: str, now: datetime) -> bool:
         """Approve or hold a draft (or change a decision before sending); False if already sent."""
         async with self._tx.begin():

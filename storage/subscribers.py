@@ -62,9 +62,16 @@ class SubscriberStore:
             await self._db.execute(
                 "INSERT INTO subscribers (email, name, language, status, source, created_at, "
                 "confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (email.lower(), name, language, status, source, to_db(now),
-                 to_db(now) if confirmed else None),
-            )  # fmt: skip
+                (
+                    email.lower(),
+                    name,
+                    language,
+                    status,
+                    source,
+                    to_db(now),
+                    to_db(now) if confirmed else None,
+                ),
+            )
         created = await self.by_email(email)
         assert created is not None
         return created, True

@@ -319,8 +319,9 @@ async def _check_feed(app: App, location: str) -> str | None:
     fetched = await app.fetcher.fetch(location)
     if fetched.status == "failed":
         return fetched.error
-    parsed = parse_feed(fetched.content, base_url=fetched.final_url or location,
-                        headers=fetched.headers)  # fmt: skip
+    parsed = parse_feed(
+        fetched.content, base_url=fetched.final_url or location, headers=fetched.headers
+    )
     return parsed.error
 
 

@@ -56,9 +56,13 @@ async def add(
         if confirmed:
             address = _address(email)
             subscriber, created = await app.database.subscribers.add(
-                address, name=name, language=language, source="cli", confirmed=True,
+                address,
+                name=name,
+                language=language,
+                source="cli",
+                confirmed=True,
                 now=app.clock.now(),
-            )  # fmt: skip
+            )
             if not created and subscriber.status != "confirmed":
                 await app.database.subscribers.confirm(subscriber.id, app.clock.now())
             click.echo(f"{address}: {'added' if created else 'already listed'}, confirmed.")
@@ -138,9 +142,13 @@ async def import_(
             name = (row.get("name") or "").strip() or None
             if confirmed:
                 _, created = await app.database.subscribers.add(
-                    address, name=name, language=language, source="import", confirmed=True,
+                    address,
+                    name=name,
+                    language=language,
+                    source="import",
+                    confirmed=True,
                     now=app.clock.now(),
-                )  # fmt: skip
+                )
             else:
                 before = await app.database.subscribers.by_email(address)
                 await _guard(subscribe(app, address, language=language, source="import", name=name))
@@ -152,8 +160,10 @@ async def import_(
     for problem in problems:
         click.echo(problem, err=True)
     state = "confirmed" if confirmed else "pending confirmation"
-    click.echo(f"Imported {added} new members ({state}); {existing} already listed; "
-               f"{len(problems)} rows rejected.")  # fmt: skip
+    click.echo(
+        f"Imported {added} new members ({state}); {existing} already listed; "
+        f"{len(problems)} rows rejected."
+    )
 
 
 @subscribers.command("export")
@@ -212,8 +222,10 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         if dry_run:
-            counts = {lang: len(await app.database.subscribers.digest_recipients(lang))
-                      for lang in config.association.languages}  # fmt: skip
+            counts = {
+                lang: len(await app.database.subscribers.digest_recipients(lang))
+                for lang in config.association.languages
+            }
             summary = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
             click.echo(f"Would send to {sum(counts.values())} members ({summary}). Nothing sent.")
             return

@@ -261,6 +261,7 @@ class Digest(_Section):
     review: Literal["none", "board"] = "none"
     review_lead: Duration = timedelta(hours=24)  # a draft is prepared this long before sending
     unreviewed: Literal["send", "hold"] = "send"  # what happens to a draft nobody answered
+    catch_up: Duration = timedelta(days=6)  # a digest missed while down goes out if this recent
 
 
 class TelegramChat(_Section):

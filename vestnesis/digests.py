@@ -35,14 +35,22 @@ async def prepare(app: App, send_time: datetime, item_filter: ItemFilter | None 
     draft = await app.database.digests.for_period(period.end)
     rules = DigestRules.from_config(app.config)
     if draft is not None:
-        items = await app.database.items.by_ids(draft.item_ids)
-        rules = DigestRules(len(items) or 1, len(items) or 1, rules.source_order)
-        digest = compose(items, period, rules, item_filter=item_filter)
-        return Prepared(period, digest, draft)
+        return Prepared(period, await digest_of(app, draft, item_filter), draft)
     items = await app.database.items.list(since=period.start, until=period.end)
     sent = await app.database.digests.sent_item_ids()
     digest = compose(items, period, rules, already_sent=sent, item_filter=item_filter)
     return Prepared(period, digest, None)
+
+
+async def digest_of(
+    app: App, record: DigestRecord, item_filter: ItemFilter | None = None
+) -> Digest | None:
+    """The digest a stored record holds: exactly its items, in the configured order."""
+    items = await app.database.items.by_ids(record.item_ids)
+    order = DigestRules.from_config(app.config).source_order
+    rules = DigestRules(len(items) or 1, len(items) or 1, order)
+    period = Period(record.period_start, record.period_end)
+    return compose(items, period, rules, item_filter=item_filter)
 
 
 async def view_for(app: App, digest: Digest, language: str) -> DigestView:

@@ -75,9 +75,12 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(
-    *, level: str = "INFO", json_lines: bool = False, secrets: Iterable[str] = (),
+    *,
+    level: str = "INFO",
+    json_lines: bool = False,
+    secrets: Iterable[str] = (),
     stream: TextIO | None = None,
-) -> logging.Handler:  # fmt: skip
+) -> logging.Handler:
     """Route all logs to one stream with masking; returns the handler it installed."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if json_lines else KeyValueFormatter())

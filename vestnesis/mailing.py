@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import getaddresses
 from typing import Any
-from urllib.parse import quote
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -26,7 +25,7 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
-from storage import Delivery, OutboxMessage, Recipient, Subscriber
+from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.config import Config
 from vestnesis.digests import prepare, send_decision, view_for
@@ -137,8 +136,9 @@ async def _enqueue_confirmation(
 ) -> None:
     reader = presentation(app.config, language, app.catalogs)
     content = EmailRenderer().render_notice(confirmation_view(reader, CONFIRM))
-    body = build_template(content, identity(app.config), language=language, now=now,
-                          list_headers=False)  # fmt: skip
+    body = build_template(
+        content, identity(app.config), language=language, now=now, list_headers=False
+    )
     await app.database.outbox.enqueue(
         kind="confirm",
         key=f"{subscriber.id}-{subscriber.confirm_requests + 1}",
@@ -218,6 +218,7 @@ async def enqueue_digest(app: App, send_time: datetime) -> EnqueueReport:
         report.already = True
         return report
     now = app.clock.now()
+    record = await _digest_record(app, prepared, now)
     mail_identity = identity(app.config)
     renderer = EmailRenderer()
     key = prepared.period.end.isoformat()
@@ -229,7 +230,7 @@ async def enqueue_digest(app: App, send_time: datetime) -> EnqueueReport:
         links = PageLinks(
             unsubscribe=UNSUBSCRIBE,
             preferences=PREFERENCES,
-            archive=f"{app.config.web.public_url}/archive/{quote(key)}?lang={language}",
+            archive=archive_url(app.config, record.id, language),
         )
         content = renderer.render(view, links)
         body = build_template(content, mail_identity, language=language, now=now)
@@ -245,20 +246,26 @@ async def enqueue_digest(app: App, send_time: datetime) -> EnqueueReport:
         )
         report.already = report.already or not created
         report.by_language[language] = len(recipients)
-    await _record_sent(app, prepared, now)
+    await app.database.digests.mark_sent(record.id, now)
     return report
 
 
-async def _record_sent(app: App, prepared: Any, now: datetime) -> None:
+def archive_url(config: Config, digest_id: int, language: str) -> str:
+    """The public page of a sent digest ("view in browser")."""
+    return f"{config.web.public_url}/archive/{digest_id}?lang={language}"
+
+
+async def _digest_record(app: App, prepared: Any, now: datetime) -> DigestRecord:
+    """The stored digest of the period (the board's draft, or a new record of it)."""
+    if prepared.draft is not None:
+        return prepared.draft
     digests = app.database.digests
-    record = prepared.draft
-    if record is None:
-        item_ids = [entry.item_id for entry in prepared.digest.entries]
-        period = prepared.period
-        record = await digests.for_period(period.end) or await digests.create(
-            period.start, period.end, item_ids, "approved", now
-        )
-    await digests.mark_sent(record.id, now)
+    period = prepared.period
+    existing = await digests.for_period(period.end)
+    if existing is not None:
+        return existing
+    item_ids = [entry.item_id for entry in prepared.digest.entries]
+    return await digests.create(period.start, period.end, item_ids, "approved", now)
 
 
 def _mail_filter(app: App):  # type: ignore[no-untyped-def]

@@ -6,17 +6,21 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from vestnesis.app import App, open_app
 from vestnesis.clock import Clock
 from vestnesis.config import Config
+from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly_digest
 from vestnesis.durations import WeeklyTime, format_duration
 from vestnesis.logs import fields
+from vestnesis.mailing import MailingError, email_delivery
+from vestnesis.web import create_web_app
 
 log = logging.getLogger("vestnesis.service")
 
@@ -148,6 +152,9 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 coalesce=True,
                 misfire_grace_time=int(config.digest.review_lead.total_seconds()),
             )
+        background: list[asyncio.Task[None]] = []
+        courier = _start_mail(app, scheduler, jobs, stop, background)
+        web = _start_web(app, background)
         scheduler.start()
         log.info(
             "service started",
@@ -155,9 +162,14 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 association=config.association.short_name or config.association.name,
                 feeds=len(await app.database.sources.active()),
                 poll_every=format_duration(config.schedule.poll_feeds),
+                digest=str(config.schedule.weekly_digest),
+                mail="on" if courier else "off",
+                web=config.web.listen if web else "off",
                 database=str(config.database_path),
             ),
         )
+        if courier is not None:
+            await jobs.job("catch_up", lambda: catch_up(app, courier))()
         try:
             await stop.wait()
         finally:
@@ -165,7 +177,74 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
             scheduler.pause()
             await jobs.drain(STOP_GRACE)
             scheduler.shutdown(wait=False)
+            if web is not None:
+                web.should_exit = True
+            await asyncio.gather(*background, return_exceptions=True)
             log.info("service stopped")
+
+
+def _start_mail(
+    app: App,
+    scheduler: AsyncIOScheduler,
+    jobs: Jobs,
+    stop: asyncio.Event,
+    background: list[asyncio.Task[None]],
+) -> Courier | None:
+    try:
+        courier = Courier(app)
+        email_delivery(app)  # checks sender and secret now
+    except MailingError as error:
+        log.warning("mailing list off", **fields(reason=str(error)))
+        return None
+    weekly = app.config.schedule.weekly_digest
+
+    async def weekly_job() -> None:
+        await send_weekly_digest(app, courier, previous_send_time(app, app.clock.now()))
+
+    scheduler.add_job(
+        jobs.job("weekly_digest", weekly_job),
+        "cron",
+        day_of_week=weekly.weekday,
+        hour=weekly.at.hour,
+        minute=weekly.at.minute,
+        id="weekly_digest",
+        name="weekly digest",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
+    background.append(asyncio.create_task(courier.run(stop)))
+    return courier
+
+
+def _start_web(app: App, background: list[asyncio.Task[None]]) -> uvicorn.Server | None:
+    try:
+        web_app = create_web_app(app)
+    except MailingError as error:
+        log.warning("web pages off", **fields(reason=str(error)))
+        return None
+    host, _, port = app.config.web.listen.rpartition(":")
+    server = _QuietServer(
+        uvicorn.Config(
+            web_app,
+            host=host.strip("[]"),
+            port=int(port),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            proxy_headers=True,
+        )
+    )
+    background.append(asyncio.create_task(server.serve()))
+    return server
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the service owns SIGINT and SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def run_service(config: Config, clock: Clock) -> None:

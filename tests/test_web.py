@@ -1,0 +1,153 @@
+"""The members' web pages: the whole subscribe, confirm, preferences, unsubscribe cycle."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import feedparser
+import httpx
+import pytest
+
+from tests.conftest import running, sample_config
+from tests.smtpserver import MailServer
+from vestnesis.config import load_config
+from vestnesis.mailing import email_delivery, enqueue_digest
+from vestnesis.web import create_web_app
+
+SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+BASE = "https://vestnesis.example"
+
+
+@pytest.fixture
+def mail():
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def config(tmp_path, mail):
+    settings = {
+        "from": "LBB <info@bibliotekari.lv>",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": mail.port,
+        "security": "none",
+    }
+    return load_config(sample_config(tmp_path, email=settings, web={"public_url": BASE}), SECRET)
+
+
+def client_for(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_web_app(app)), base_url=BASE)
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix(BASE)
+
+
+async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        form = await web.get("/subscribe?lang=lv")
+        assert form.status_code == 200 and '<html lang="lv">' in form.text
+        assert '<label for="email">E-pasta adrese</label>' in form.text
+        assert "default-src 'none'" in form.headers["content-security-policy"]
+        assert "samesite=strict" in form.headers["set-cookie"].lower()
+        assert not re.search(
+            r'(src|href)="https?://(?!bibliotekari\.lv)', form.text
+        )  # nothing third-party
+
+        refused = await web.post("/subscribe", data={"email": "a@example.lv", "csrf": "forged"})
+        assert refused.status_code == 403
+
+        sent = await web.post(
+            "/subscribe",
+            data={"email": "Ilze@Example.LV", "language": "lt", "csrf": csrf_of(form.text)},
+        )
+        assert sent.status_code == 200 and "Patikrinkite savo el. paštą" in sent.text
+        await email_delivery(app).drain()
+        [confirmation] = mail.received
+        text = confirmation.message.get_body(("plain",)).get_content()
+        confirm_url = re.search(rf"{BASE}/confirm/\S+", text).group(0)
+
+        page = await web.get(path_of(confirm_url))
+        assert "Patvirtinkite prenumeratą" in page.text
+        assert (await app.database.subscribers.by_email("ilze@example.lv")).status == "pending"
+        done = await web.post(path_of(confirm_url))
+        assert "Prenumerata patvirtinta" in done.text
+        member = await app.database.subscribers.by_email("ilze@example.lv")
+        assert member.status == "confirmed" and member.language == "lt" and member.source == "web"
+
+        preferences_url = re.search(r'href="(/preferences/[^"?]+)', done.text).group(1)
+        prefs = await web.get(preferences_url)
+        assert "Jūsų nustatymai" in prefs.text
+        saved = await web.post(
+            preferences_url, data={"language": "en", "csrf": csrf_of(prefs.text)}
+        )
+        assert "Saved." in saved.text  # now shown in the member's new language
+        member = await app.database.subscribers.by_email("ilze@example.lv")
+        assert member.language == "en" and not member.weekly  # the box was left unticked
+
+        export = await web.get(preferences_url + "/data.json")
+        assert export.headers["content-disposition"].startswith("attachment")
+        assert json.loads(export.text)["email"] == "ilze@example.lv"
+
+        leave = re.search(r'href="(/unsubscribe/[^"?]+)', saved.text).group(1)
+        ask = await web.get(leave)
+        assert ask.text.count("<button") == 1
+        gone = await web.post(leave, data={"csrf": csrf_of(ask.text)})
+        assert "You are unsubscribed" in gone.text
+        assert (await app.database.subscribers.by_email("ilze@example.lv")).status == "unsubscribed"
+
+
+async def test_invalid_address_and_links(config) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        form = await web.get("/subscribe", headers={"Accept-Language": "lt-LT,lt;q=0.9,en;q=0.5"})
+        assert '<html lang="lt">' in form.text
+        bad = await web.post(
+            "/subscribe", data={"email": "nope@", "csrf": csrf_of(form.text), "language": "lv"}
+        )
+        assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+        assert "Lūdzu, pārbaudiet adresi" in bad.text
+        for path in ("/confirm/forged.token", "/unsubscribe/x", "/preferences/y"):
+            page = await web.get(path + "?lang=en")
+            assert page.status_code == 404 and "This link is not valid" in page.text
+        missing = await web.get("/no/such/page?lang=en")
+        assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        await app.poller.poll(await app.database.sources.active())
+        await app.database.subscribers.add(
+            "a@example.lv", name=None, language="lv", source="import", confirmed=True, now=NOW
+        )
+        await enqueue_digest(app, NOW)
+        await email_delivery(app).drain()
+        [digest] = mail.received
+        one_click = digest.message["List-Unsubscribe"].split(",")[0].strip(" <>")
+        # What a mailbox provider sends: a bare POST, no cookies, no form token.
+        response = await httpx.AsyncClient(transport=web._transport, base_url=BASE).post(
+            path_of(one_click),
+            content=b"List-Unsubscribe=One-Click",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert response.status_code == 200
+        assert (await app.database.subscribers.by_email("a@example.lv")).status == "unsubscribed"
+
+        html = digest.message.get_body(("html",)).get_content()
+        archive_url = re.search(rf"{BASE}/archive/\d+\?lang=lv", html).group(0)
+        page = await web.get(path_of(archive_url))
+        assert page.status_code == 200 and "LBB — nedēļas jaunumi" in page.text
+        english = await web.get(path_of(archive_url).replace("lang=lv", "lang=en"))
+        assert "LBB — news of the week" in english.text
+        listing = await web.get("/archive?lang=lv")
+        assert "2026. gada 23. novembris" in listing.text
+        feed = feedparser.parse((await web.get("/archive/feed.xml?lang=lv")).content)
+        assert feed.bozo == 0 and len(feed.entries) == 1
+        assert feed.entries[0].title == "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris"

@@ -1,0 +1,93 @@
+"""Keeps the email outbox moving inside the service: drains on a timer and when woken."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from vestnesis.app import App
+from vestnesis.logs import fields
+from vestnesis.mailing import email_delivery, enqueue_digest
+
+log = logging.getLogger("vestnesis.courier")
+IDLE_CHECK = timedelta(seconds=30)
+
+
+class Courier:
+    """Drains the email outbox; `wake()` makes it look now instead of at the next tick."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was enqueued: send it soon."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drain until `stop` is set; the drain in progress finishes first."""
+        delivery = email_delivery(self._app)
+        while not stop.is_set():
+            if await self._app.database.outbox.pending_count("email"):
+                report = await delivery.drain(stop=stop)
+                if report.sent or report.failed or report.paused:
+                    log.info(
+                        "email sent",
+                        **fields(
+                            sent=report.sent,
+                            retry=report.retried,
+                            failed=report.failed,
+                            paused=report.paused or "",
+                        ),
+                    )
+            self._wake.clear()
+            waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
+            await asyncio.wait(
+                waits, timeout=IDLE_CHECK.total_seconds(), return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in waits:
+                task.cancel()
+
+
+def previous_send_time(app: App, now: datetime) -> datetime:
+    """The most recent weekly send time at or before `now`, in the association's zone."""
+    weekly = app.config.schedule.weekly_digest
+    zone = app.config.association.zone
+    local = now.astimezone(zone).replace(tzinfo=None)
+    days = (local.weekday() - weekly.weekday) % 7
+    candidate = datetime.combine(local.date() - timedelta(days=days), weekly.at)
+    if candidate > local:
+        candidate -= timedelta(days=7)
+    return candidate.replace(tzinfo=zone)
+
+
+async def send_weekly_digest(app: App, courier: Courier | None, send_time: datetime) -> None:
+    """Enqueue the digest of the period ending at `send_time` (once ever) and wake the courier."""
+    report = await enqueue_digest(app, send_time)
+    details = {
+        "period_end": send_time.isoformat(),
+        "decision": report.decision,
+        "members": sum(report.by_language.values()),
+    }
+    if report.empty:
+        log.info("nothing new this week: no digest", **fields(**details))
+    elif report.decision == "wait":
+        log.info("digest held for the board", **fields(**details))
+    else:
+        log.info("weekly digest queued", **fields(**details, again=report.already))
+    if courier is not None:
+        courier.wake()
+
+
+async def catch_up(app: App, courier: Courier | None) -> None:
+    """After downtime: send the last scheduled digest if it never went out and is recent."""
+    now = app.clock.now()
+    due = previous_send_time(app, now)
+    if now - due > app.config.digest.catch_up:
+        return
+    record = await app.database.digests.for_period(due)
+    if record is not None and record.status == "sent":
+        return
+    log.info("sending the digest missed while the service was down", **fields(due=due.isoformat()))
+    await send_weekly_digest(app, courier, due)
