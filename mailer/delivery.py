@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from aiolimiter import AsyncLimiter
 
@@ -40,6 +43,7 @@ class DrainReport:
     failed: int = 0
     bounced: int = 0
     paused: str | None = None
+    busy: bool = False  # another process is sending; it will send these too
     disabled: list[str] = field(default_factory=list)
 
 
@@ -57,7 +61,9 @@ class EmailDelivery:
         personalise: Personalise,
         now: Callable[[], datetime],
         policy: DeliveryPolicy,
+        lock_path: Path,
     ) -> None:
+        self._lock_path = lock_path
         self._db = database
         self._settings = settings
         self._sender = envelope_sender
@@ -91,6 +97,19 @@ class EmailDelivery:
         if await self.paused_until() is not None:
             report.paused = "paused"
             return report
+        with _exclusive(self._lock_path) as mine:
+            if not mine:
+                report.busy = True
+                return report
+            return await self._drain(report, on_progress, stop)
+
+    async def _drain(
+        self,
+        report: DrainReport,
+        on_progress: Callable[[DrainReport], None] | None,
+        stop: asyncio.Event | None,
+    ) -> DrainReport:
+        # Holding the lock, no other process is sending: rows left 'sending' are a crash's.
         await self._db.outbox.recover(CHANNEL)
         self._errors, _, _ = await self._db.outbox.errors(CHANNEL)
         queue: asyncio.Queue[Delivery | None] = asyncio.Queue(maxsize=self._policy.parallel * 4)
@@ -221,3 +240,19 @@ class EmailDelivery:
                 return None
             self._messages[message_id] = message
         return self._messages[message_id]
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[bool]:
+    """An OS lock on `path`, held for the block; the kernel drops it if the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

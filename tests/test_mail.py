@@ -269,3 +269,20 @@ async def test_sender_pauses_after_errors_and_resumes(tmp_path, mail_server) -> 
         resumed = await email_delivery(app).drain()  # the pause ended by itself
         assert resumed.sent == 6 and resumed.paused is None
     assert mail_server.per_recipient() == {f"m{n}@example.lv": 1 for n in range(6)}
+
+
+async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
+    from mailer.delivery import _exclusive
+
+    config = mail_config(tmp_path, mail_server)
+    async with running(config, SEND_TIME) as app:
+        await poll_and_add(app, {"a@example.lv": "lv"})
+        await enqueue_digest(app, SEND_TIME)
+        lock = config.association.data_dir / "email-sender.lock"
+        with _exclusive(lock) as held:  # as if the service's courier were mid-drain
+            assert held
+            report = await email_delivery(app).drain()
+            assert report.busy and report.sent == 0
+            [(_, _, state)] = (await app.database.outbox.status()).keys()
+            assert state == "pending"  # the other sender's rows are left alone
+        assert (await email_delivery(app).drain()).sent == 1

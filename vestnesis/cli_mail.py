@@ -292,11 +292,14 @@ async def _drain(app: App, *, quiet: bool) -> None:
     total = await app.database.outbox.pending_count("email")
     with progress("Sending", total, enabled=None if not quiet else False) as tick:
         report = await delivery.drain(on_progress=lambda _: tick())
-    if not quiet or report.failed or report.paused:
+    if (not quiet or report.failed or report.paused) and not report.busy:
         bounced = f"; {report.bounced} bounced" if report.bounced else ""
         click.echo(
             f"Sent {report.sent}; {report.retried} to retry later; {report.failed} failed{bounced}."
         )
+    if report.busy:
+        click.echo("The running service is sending the outbox; it will send these too.")
+        return
     if report.paused:
         click.echo(
             f"Sending paused: {report.paused}. Resume with `vestnesis outbox retry`.", err=True

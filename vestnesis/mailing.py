@@ -374,4 +374,5 @@ def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDeliv
         personaliser(app),
         app.clock.now,
         delivery_policy(app.config),
+        app.config.association.data_dir / "email-sender.lock",
     )

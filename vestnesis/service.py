@@ -154,7 +154,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
             )
         background: list[asyncio.Task[None]] = []
         courier = _start_mail(app, scheduler, jobs, stop, background)
-        web = _start_web(app, background)
+        web = _start_web(app, background, courier.wake if courier else None)
         scheduler.start()
         log.info(
             "service started",
@@ -217,9 +217,11 @@ def _start_mail(
     return courier
 
 
-def _start_web(app: App, background: list[asyncio.Task[None]]) -> uvicorn.Server | None:
+def _start_web(
+    app: App, background: list[asyncio.Task[None]], wake: Callable[[], None] | None
+) -> uvicorn.Server | None:
     try:
-        web_app = create_web_app(app)
+        web_app = create_web_app(app, wake)
     except MailingError as error:
         log.warning("web pages off", **fields(reason=str(error)))
         return None

@@ -46,10 +46,11 @@ ARCHIVE_POLICY = (
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
-def create_web_app(app: App) -> Starlette:
-    """The Starlette application over this Vēstnesis instance."""
+def create_web_app(app: App, on_enqueued: Callable[[], None] | None = None) -> Starlette:
+    """The Starlette application over this Vēstnesis instance; `on_enqueued` is told when a
+    page queued mail (the service wakes its courier)."""
     tokens(app)  # fail at start, not at the first request, when the secret is missing
-    pages = Pages(app)
+    pages = Pages(app, on_enqueued or (lambda: None))
     routes = [
         Route("/", lambda request: RedirectResponse("/subscribe", status_code=303)),
         Route("/healthz", lambda request: PlainTextResponse("ok")),
@@ -76,8 +77,9 @@ def create_web_app(app: App) -> Starlette:
 class Pages:
     """Request handlers; every page is rendered in the reader's language."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, on_enqueued: Callable[[], None]) -> None:
         self.app = app
+        self.on_enqueued = on_enqueued
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates" / "web"),
             autoescape=select_autoescape(["html"]),
