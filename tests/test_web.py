@@ -39,8 +39,9 @@ def config(tmp_path, mail):
     return load_config(sample_config(tmp_path, email=settings, web={"public_url": BASE}), SECRET)
 
 
-def client_for(app) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_web_app(app)), base_url=BASE)
+def client_for(app, on_enqueued=None) -> httpx.AsyncClient:
+    web = create_web_app(app, on_enqueued)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url=BASE)
 
 
 def csrf_of(page: str) -> str:
@@ -52,7 +53,8 @@ def path_of(url: str) -> str:
 
 
 async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
-    async with running(config, NOW) as app, client_for(app) as web:
+    woken = []
+    async with running(config, NOW) as app, client_for(app, lambda: woken.append(1)) as web:
         form = await web.get("/subscribe?lang=lv")
         assert form.status_code == 200 and '<html lang="lv">' in form.text
         assert '<label for="email">E-pasta adrese</label>' in form.text
@@ -70,6 +72,7 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
             data={"email": "Ilze@Example.LV", "language": "lt", "csrf": csrf_of(form.text)},
         )
         assert sent.status_code == 200 and "Patikrinkite savo el. paštą" in sent.text
+        assert woken == [1]  # the service's courier is told to send the confirmation now
         await email_delivery(app).drain()
         [confirmation] = mail.received
         text = confirmation.message.get_body(("plain",)).get_content()

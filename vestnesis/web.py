@@ -107,6 +107,8 @@ class Pages:
         result = await subscribe(
             self.app, email, language=language, source="web", name=name or None
         )
+        if result.status == "sent":
+            self.on_enqueued()
         if result.status == "invalid":
             error = _("Please check the address: it is not a valid email address.")
             return self.page(
