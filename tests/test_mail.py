@@ -286,3 +286,59 @@ async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
             [(_, _, state)] = (await app.database.outbox.status()).keys()
             assert state == "pending"  # the other sender's rows are left alone
         assert (await email_delivery(app).drain()).sent == 1
+
+
+async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server) -> None:
+    from vestnesis.courier import catch_up, previous_send_time
+
+    config = mail_config(tmp_path, mail_server)
+    members = {"a@example.lv": "lv", "b@example.com": "en"}
+    async with running(config, SEND_TIME - timedelta(days=1)) as app:
+        await poll_and_add(app, members)
+    # The service was down at Monday 09:00 and starts at 14:00: the digest goes out now…
+    restart = SEND_TIME + timedelta(hours=5)
+    async with running(config, restart) as app:
+        assert previous_send_time(app, restart) == SEND_TIME
+        await catch_up(app, None)
+        await email_delivery(app).drain()
+    # …and a second restart the same week sends nothing more.
+    async with running(config, restart + timedelta(hours=3)) as app:
+        await catch_up(app, None)
+        await email_delivery(app).drain()
+    assert mail_server.per_recipient() == dict.fromkeys(members, 1)
+    # Down for longer than digest.catch_up: that week is skipped, not sent late.
+    async with running(config, SEND_TIME + timedelta(days=13)) as app:
+        await catch_up(app, None)
+        assert await app.database.outbox.pending_count("email") == 0
+
+
+async def test_dkim_signature_verifies(tmp_path, mail_server) -> None:
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (tmp_path / "dkim.pem").write_bytes(pem)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    record = b"v=DKIM1; k=rsa; p=" + __import__("base64").b64encode(public)
+    config = mail_config(
+        tmp_path, mail_server, dkim_selector="vestnesis", dkim_key=str(tmp_path / "dkim.pem")
+    )
+    async with running(config, SEND_TIME) as app:
+        await poll_and_add(app, {"a@example.lv": "lv"})
+        await enqueue_digest(app, SEND_TIME)
+        await email_delivery(app).drain()
+    [received] = mail_server.received
+    assert received.data.startswith(b"DKIM-Signature: ")
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"vestnesis._domainkey.bibliotekari.lv."
+        return record
+
+    assert dkim.verify(received.data, dnsfunc=dns)
+    assert not dkim.verify(received.data.replace(b"LBB", b"XXX", 1), dnsfunc=dns)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import getaddresses
+from pathlib import Path
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -279,6 +281,7 @@ def personaliser(app: App):  # type: ignore[no-untyped-def]
     signer = tokens(app)
     public = app.config.web.public_url
     mailto = app.config.email.unsubscribe_mailto or identity(app.config).address
+    sign = dkim_signer(app.config) if app.config.email.dkim_key else None
 
     async def fill(message: OutboxMessage, delivery: Delivery) -> bytes | None:
         subscriber = (
@@ -305,36 +308,33 @@ def personaliser(app: App):  # type: ignore[no-untyped-def]
             confirm=f"{public}/confirm/{token('confirm')}",
         )
         payload = personalise(message.body, links, f"{uuid.uuid4().hex}.{delivery.id}")
-        return sign_dkim(app.config, payload) if app.config.email.dkim_key else payload
+        return sign(payload) if sign else payload
 
     return fill
 
 
-def sign_dkim(config: Config, message: bytes) -> bytes:
-    """Prepend a DKIM-Signature made with the configured key."""
-    from pathlib import Path
-
+def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
+    """A function that prepends a DKIM-Signature made with the configured key (read once)."""
     import dkim
 
     email = config.email
     key = Path(email.dkim_key or "").read_bytes()
-    domain = email.dkim_domain or identity(config).domain
-    signature = dkim.sign(
-        message,
-        email.dkim_selector.encode(),
-        domain.encode(),
-        key,
-        include_headers=[
-            b"From",
-            b"To",
-            b"Subject",
-            b"Date",
-            b"Message-ID",
-            b"List-Unsubscribe",
-            b"List-Unsubscribe-Post",
-        ],
-    )
-    return signature + message
+    selector = email.dkim_selector.encode()
+    domain = (email.dkim_domain or identity(config).domain).encode()
+    headers = [
+        b"From",
+        b"To",
+        b"Subject",
+        b"Date",
+        b"Message-ID",
+        b"List-Unsubscribe",
+        b"List-Unsubscribe-Post",
+    ]
+
+    def sign(message: bytes) -> bytes:
+        return dkim.sign(message, selector, domain, key, include_headers=headers) + message
+
+    return sign
 
 
 def smtp_settings(config: Config) -> SmtpSettings:
