@@ -8,12 +8,12 @@ less than building a message with the email package for every recipient.
 from __future__ import annotations
 
 import binascii
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
 from email.policy import SMTP
-from email.utils import format_datetime, getaddresses
+from email.utils import format_datetime, formataddr, getaddresses
 
 from mailer.render import EmailContent
 
@@ -24,6 +24,7 @@ UNSUBSCRIBE_MAIL = "%%VST-UNSUB-MAIL%%"
 PREFERENCES = "%%VST-PREFS%%"
 CONFIRM = "%%VST-CONFIRM%%"
 _PART = b"\r\n%%VST-PART%%\r\n"
+_PLACEHOLDER = re.compile(rb"(%%VST-[A-Z-]+%%)")
 _CRLF = b"\r\n"
 
 
@@ -52,7 +53,8 @@ class Identity:
 class Links:
     """The per-recipient values substituted into a template."""
 
-    to: str
+    to: str  # the address
+    to_name: str | None = None
     unsubscribe: str = ""
     unsubscribe_mail: str = ""
     preferences: str = ""
@@ -103,39 +105,78 @@ def build_template(
     )
     middle = f"\r\n--{boundary}\r\n{part.format(kind='html')}".encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
-    return _PART.join(
-        [skeleton, content.text.encode("utf-8"), middle, content.html.encode("utf-8"), tail]
+    text, html = (
+        _qp_around_placeholders(body.encode("utf-8")) for body in (content.text, content.html)
     )
+    return _PART.join([skeleton, text, middle, html, tail])
+
+
+class Template:
+    """A stored template cut once into literal bytes and placeholder slots."""
+
+    def __init__(self, template: bytes) -> None:
+        skeleton, text, middle, html, tail = template.split(_PART)
+        self._pieces: list[tuple[str, bytes]] = []
+        for part, kind in (
+            (skeleton, "header"),
+            (text, "text"),
+            (middle, "literal"),
+            (html, "html"),
+            (tail, "literal"),
+        ):
+            for piece in _PLACEHOLDER.split(part):
+                if not piece:
+                    continue
+                slot = piece.decode() if _PLACEHOLDER.fullmatch(piece) else None
+                self._pieces.append((f"{kind}:{slot}", b"") if slot else ("", piece))
+
+    def fill(self, links: Links, message_id: str) -> bytes:
+        """The message for one recipient."""
+        raw = {
+            MESSAGE_ID: message_id,
+            UNSUBSCRIBE: links.unsubscribe,
+            UNSUBSCRIBE_MAIL: links.unsubscribe_mail,
+            PREFERENCES: links.preferences,
+            CONFIRM: links.confirm,
+        }
+        out = []
+        for slot, literal in self._pieces:
+            if not slot:
+                out.append(literal)
+                continue
+            kind, placeholder = slot.split(":", 1)
+            if placeholder == TO:
+                out.append(_header_address(links.to, links.to_name))
+            elif kind == "header":
+                out.append(raw[placeholder].encode())
+            elif kind == "html":
+                out.append(_qp(raw[placeholder].replace("&", "&amp;").encode()))
+            else:
+                out.append(_qp(raw[placeholder].encode()))
+        return b"".join(out)
 
 
 def personalise(template: bytes, links: Links, message_id: str) -> bytes:
-    """The template filled in for one recipient, bodies quoted-printable encoded."""
-    skeleton, text, middle, html, tail = template.split(_PART)
-    values = {
-        TO: links.to,
-        MESSAGE_ID: message_id,
-        UNSUBSCRIBE: links.unsubscribe,
-        UNSUBSCRIBE_MAIL: links.unsubscribe_mail,
-        PREFERENCES: links.preferences,
-        CONFIRM: links.confirm,
-    }
-    for placeholder, value in values.items():
-        marker = placeholder.encode()
-        if placeholder == TO:
-            skeleton = skeleton.replace(marker, _header_address(value))
-        else:
-            skeleton = skeleton.replace(marker, value.encode())
-        text = text.replace(marker, value.encode())
-        html = html.replace(marker, value.replace("&", "&amp;").encode())
-    return skeleton + _qp(text) + middle + _qp(html) + tail
+    """The template filled in for one recipient (parse it once with Template for many)."""
+    return Template(template).fill(links, message_id)
+
+
+def _qp_around_placeholders(body: bytes) -> bytes:
+    # A soft line break on each side keeps a placeholder whole on a line of its own;
+    # decoders drop soft breaks, so the text reads as one.
+    pieces = _PLACEHOLDER.split(body)
+    encoded = [piece if _PLACEHOLDER.fullmatch(piece) else _qp(piece) for piece in pieces if piece]
+    return b"=\r\n".join(encoded)
 
 
 def _qp(body: bytes) -> bytes:
-    lines = body.replace(b"\r\n", b"\n").split(b"\n")
-    return _CRLF.join(binascii.b2a_qp(line, quotetabs=False, istext=False) for line in lines)
+    # One C call per body; istext keeps line breaks as they are, then SMTP wants CRLF.
+    encoded = binascii.b2a_qp(body.replace(b"\r\n", b"\n"), quotetabs=False, istext=True)
+    return encoded.replace(b"\n", _CRLF)
 
 
-def _header_address(value: str) -> bytes:
-    name, address = getaddresses([value])[0]
-    formatted = str(Address(display_name=name, addr_spec=address)) if name else address
-    return SMTP.header_factory("To", formatted).fold(policy=SMTP).encode()[4:-2]
+def _header_address(address: str, name: str | None) -> bytes:
+    if not name:
+        return address.encode("ascii", "strict")
+    # formataddr quotes specials and encodes a non-ASCII name (RFC 2047).
+    return formataddr((name, address), charset="utf-8").encode("ascii")

@@ -185,7 +185,7 @@ class EmailDelivery:
     ) -> None:
         outbox = self._db.outbox
         if result.outcome == "sent":
-            await outbox.sent([delivery.id], self._now())
+            await outbox.sent(delivery.id, self._now())
             report.sent += 1
             if self._errors:
                 self._errors = 0

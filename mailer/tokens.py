@@ -16,6 +16,18 @@ LIFETIMES = {
 }
 
 
+class _Signer(Signer):
+    """itsdangerous' signer, deriving its key once instead of on every signature."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._key = super().derive_key()
+
+    def derive_key(self, secret_key: bytes | None = None) -> bytes:
+        """The derived key (cached; it depends only on the secret and the salt)."""
+        return self._key if secret_key is None else super().derive_key(secret_key)
+
+
 class Tokens:
     """Issues and checks tokens that name a subscriber and the address they were sent to."""
 
@@ -23,7 +35,7 @@ class Tokens:
         if len(secret) < 16:
             raise ValueError("the web secret must be at least 16 characters long")
         self._signers = {
-            purpose: Signer(secret, salt=f"vestnesis-{purpose}") for purpose in LIFETIMES
+            purpose: _Signer(secret, salt=f"vestnesis-{purpose}") for purpose in LIFETIMES
         }
         self._now = now
 

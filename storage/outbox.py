@@ -72,8 +72,8 @@ class OutboxStore:
         """Take up to `limit` due deliveries, marking them as being sent."""
         async with self._tx.begin():
             rows = await self._db.execute_fetchall(
-                f"{_SELECT} WHERE channel = ? AND status = 'pending' AND next_attempt <= ? "
-                "ORDER BY id LIMIT ?",
+                f"{_SELECT} WHERE d.channel = ? AND d.status = 'pending' AND d.next_attempt <= ? "
+                "ORDER BY d.id LIMIT ?",
                 (channel, to_db(now), limit),
             )
             await self._db.executemany(
@@ -91,14 +91,12 @@ class OutboxStore:
             )
         return cursor.rowcount
 
-    async def sent(self, delivery_ids: Sequence[int], now: datetime) -> None:
-        """Mark deliveries as sent."""
-        async with self._tx.begin():
-            await self._db.executemany(
-                "UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL "
-                "WHERE id = ?",
-                [(to_db(now), delivery_id) for delivery_id in delivery_ids],
-            )
+    async def sent(self, delivery_id: int, now: datetime) -> None:
+        """Mark a delivery as sent (one statement: this runs once per message)."""
+        await self._tx.execute(
+            "UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+            (to_db(now), delivery_id),
+        )
 
     async def retry(self, delivery_id: int, error: str, when: datetime) -> None:
         """Put a delivery back for another attempt at `when`."""
@@ -176,8 +174,9 @@ class OutboxStore:
 
 
 _SELECT = (
-    "SELECT id, message_id, channel, recipient, subscriber_id, status, attempts, last_error "
-    "FROM deliveries"
+    "SELECT d.id, d.message_id, d.channel, d.recipient, d.subscriber_id, d.status, d.attempts, "
+    "d.last_error, s.name AS subscriber_name, s.status AS subscriber_status "
+    "FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id"
 )
 
 
@@ -191,4 +190,6 @@ def _delivery(row: sqlite3.Row, status: str, attempts: int) -> Delivery:
         status=status,
         attempts=attempts,
         last_error=row["last_error"],
+        subscriber_name=row["subscriber_name"],
+        subscriber_status=row["subscriber_status"],
     )

@@ -267,6 +267,8 @@ class Delivery:
     status: str  # pending | sending | sent | failed
     attempts: int
     last_error: str | None
+    subscriber_name: str | None = None
+    subscriber_status: str | None = None  # as it was when the delivery was claimed
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,13 @@ class Transactions:
         self._connection = connection
         self._lock = asyncio.Lock()
 
+    async def execute(self, sql: str, params: tuple[object, ...] = ()) -> int:
+        """One statement on its own (atomic by itself), never inside another's transaction;
+        returns the number of rows changed."""
+        async with self._lock:
+            cursor = await self._connection.execute(sql, params)
+            return cursor.rowcount
+
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run the block in BEGIN IMMEDIATE … COMMIT, rolling back on any error."""

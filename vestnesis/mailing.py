@@ -19,8 +19,8 @@ from mailer.build import (
     UNSUBSCRIBE,
     Identity,
     Links,
+    Template,
     build_template,
-    personalise,
 )
 from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery
 from mailer.render import EmailRenderer
@@ -283,31 +283,34 @@ def personaliser(app: App):  # type: ignore[no-untyped-def]
     mailto = app.config.email.unsubscribe_mailto or identity(app.config).address
     sign = dkim_signer(app.config) if app.config.email.dkim_key else None
 
+    uses: dict[int, set[str]] = {}
+    templates: dict[int, Template] = {}
+
     async def fill(message: OutboxMessage, delivery: Delivery) -> bytes | None:
-        subscriber = (
-            await app.database.subscribers.get(delivery.subscriber_id)
-            if delivery.subscriber_id is not None
-            else None
-        )
-        if subscriber is None:
-            return None
         wanted = "pending" if message.kind == "confirm" else "confirmed"
-        if subscriber.status != wanted:
+        if delivery.subscriber_id is None or delivery.subscriber_status != wanted:
             return None
+        if message.id not in uses:
+            templates[message.id] = Template(message.body)
+            uses[message.id] = {
+                p for p in (UNSUBSCRIBE, PREFERENCES, CONFIRM) if p.encode() in message.body
+            }
 
-        def token(purpose: str) -> str:
-            return signer.issue(purpose, subscriber.id, subscriber.email)
+        def token(purpose: str, placeholder: str) -> str:
+            if placeholder not in uses[message.id]:
+                return ""
+            return signer.issue(purpose, delivery.subscriber_id, delivery.recipient)  # type: ignore[arg-type]
 
-        leave = token("unsubscribe")
-        named = f"{subscriber.name} <{subscriber.email}>" if subscriber.name else subscriber.email
+        leave = token("unsubscribe", UNSUBSCRIBE)
         links = Links(
-            to=named,
-            unsubscribe=f"{public}/unsubscribe/{leave}",
-            unsubscribe_mail=f"mailto:{mailto}?subject=unsubscribe%20{leave}",
-            preferences=f"{public}/preferences/{token('preferences')}",
-            confirm=f"{public}/confirm/{token('confirm')}",
+            to=delivery.recipient,
+            to_name=delivery.subscriber_name,
+            unsubscribe=f"{public}/unsubscribe/{leave}" if leave else "",
+            unsubscribe_mail=f"mailto:{mailto}?subject=unsubscribe%20{leave}" if leave else "",
+            preferences=f"{public}/preferences/{token('preferences', PREFERENCES)}",
+            confirm=f"{public}/confirm/{token('confirm', CONFIRM)}",
         )
-        payload = personalise(message.body, links, f"{uuid.uuid4().hex}.{delivery.id}")
+        payload = templates[message.id].fill(links, f"{uuid.uuid4().hex}.{delivery.id}")
         return sign(payload) if sign else payload
 
     return fill
