@@ -342,3 +342,17 @@ async def test_dkim_signature_verifies(tmp_path, mail_server) -> None:
 
     assert dkim.verify(received.data, dnsfunc=dns)
     assert not dkim.verify(received.data.replace(b"LBB", b"XXX", 1), dnsfunc=dns)
+
+
+async def test_rate_limit_spaces_the_sends(tmp_path, mail_server) -> None:
+    import time
+
+    config = mail_config(tmp_path, mail_server, per_second=10)
+    async with running(config, SEND_TIME) as app:
+        await poll_and_add(app, {f"m{n}@example.lv": "lv" for n in range(16)})
+        await enqueue_digest(app, SEND_TIME)
+        started = time.monotonic()
+        assert (await email_delivery(app).drain()).sent == 16
+        elapsed = time.monotonic() - started
+    # A burst of 10 is allowed, the other 6 wait their turn at 10 a second.
+    assert elapsed >= 0.5
