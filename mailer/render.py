@@ -54,8 +54,9 @@ class EmailRenderer:
         text = self._text.render(context).strip() + "\n"
         return EmailContent(subject=view.subject, html=html, text=text)
 
-    def render_notice(self, view: NoticeView) -> EmailContent:
-        """A short one-action message (the confirmation mail)."""
-        html = self._inliner.inline(self._notice_html.render(view=view))
-        text = self._notice_text.render(view=view).strip() + "\n"
+    def render_notice(self, view: NoticeView, links: Links | None = None) -> EmailContent:
+        """A short message: a confirmation (one action) or an announcement (none)."""
+        context = {"view": view, "links": links or Links()}
+        html = self._inliner.inline(self._notice_html.render(context))
+        text = self._notice_text.render(context).strip() + "\n"
         return EmailContent(subject=view.subject, html=html, text=text)

@@ -2,6 +2,7 @@
 
 from storage.database import DATABASE_FILE, Database, SchemaTooNewError
 from storage.records import (
+    Announcement,
     Delivery,
     Digest,
     DigestEntry,
@@ -22,10 +23,13 @@ from storage.records import (
     SourceSpec,
     StoreResult,
     Subscriber,
+    TelegramChat,
+    TelegramMember,
 )
 
 __all__ = [
     "DATABASE_FILE",
+    "Announcement",
     "Database",
     "Delivery",
     "Digest",
@@ -48,4 +52,6 @@ __all__ = [
     "SourceSpec",
     "StoreResult",
     "Subscriber",
+    "TelegramChat",
+    "TelegramMember",
 ]

@@ -14,6 +14,7 @@ from storage.migrations import MIGRATIONS
 from storage.outbox import OutboxStore
 from storage.sources import SourceStore
 from storage.subscribers import SubscriberStore
+from storage.telegram import TelegramStore
 from storage.transaction import Transactions
 from storage.translations import TranslationStore
 
@@ -36,6 +37,7 @@ class Database:
         self.digests = DigestStore(connection, transactions)
         self.subscribers = SubscriberStore(connection, transactions)
         self.outbox = OutboxStore(connection, transactions)
+        self.telegram = TelegramStore(connection, transactions)
 
     @classmethod
     async def open(cls, path: Path) -> Database:

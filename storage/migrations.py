@@ -144,4 +144,45 @@ MIGRATIONS: tuple[str, ...] = (
         reason       TEXT
     );
     """,
+    # 4: Telegram: members of the bot, the chats it posts to, and the board's announcements.
+    """
+    CREATE TABLE telegram_members (
+        user_id    INTEGER PRIMARY KEY,
+        chat_id    INTEGER NOT NULL,
+        first_name TEXT,
+        language   TEXT,
+        weekly     INTEGER NOT NULL DEFAULT 0,
+        instant    INTEGER NOT NULL DEFAULT 0,
+        status     TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'blocked')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE telegram_chats (
+        chat_id    INTEGER PRIMARY KEY,
+        title      TEXT,
+        kind       TEXT NOT NULL,
+        language   TEXT,
+        topic      INTEGER NOT NULL DEFAULT 0,
+        active     INTEGER NOT NULL DEFAULT 1,
+        configured INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE announcements (
+        id           INTEGER PRIMARY KEY,
+        author_id    INTEGER NOT NULL,
+        author_chat  INTEGER NOT NULL,
+        text_html    TEXT NOT NULL,
+        media_kind   TEXT,
+        media_id     TEXT,
+        audience     TEXT NOT NULL DEFAULT '[]',
+        status       TEXT NOT NULL
+                     CHECK (status IN ('draft', 'awaiting', 'approved', 'sent', 'cancelled')),
+        approvals    TEXT NOT NULL DEFAULT '[]',
+        created_at   TEXT NOT NULL,
+        sent_at      TEXT,
+        reported_at  TEXT
+    );
+    """,
 )

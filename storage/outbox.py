@@ -134,6 +134,15 @@ class OutboxStore:
         )
         return {(row[0], row[1], row[2]): row[3] for row in rows}
 
+    async def counts_for(self, kind: str, key: str) -> dict[tuple[str, str], int]:
+        """Deliveries of one message key by (channel, status), all languages together."""
+        rows = await self._db.execute_fetchall(
+            "SELECT d.channel, d.status, COUNT(*) FROM deliveries d JOIN messages m "
+            "ON m.id = d.message_id WHERE m.kind = ? AND m.key = ? GROUP BY 1, 2",
+            (kind, key),
+        )
+        return {(row[0], row[1]): row[2] for row in rows}
+
     async def pending_count(self, channel: str) -> int:
         """Deliveries not yet settled."""
         rows = await self._db.execute_fetchall(

@@ -290,3 +290,44 @@ class NoticeView:
     action_label: str
     action_url: str
     footer: str
+
+
+@dataclass(frozen=True)
+class TelegramMember:
+    """Someone who started the bot in a private chat."""
+
+    user_id: int
+    chat_id: int
+    first_name: str | None
+    language: str | None
+    weekly: bool
+    instant: bool
+    status: str  # active | blocked
+
+
+@dataclass(frozen=True)
+class TelegramChat:
+    """A group, supergroup or channel the bot posts to."""
+
+    chat_id: int
+    title: str | None
+    kind: str
+    language: str | None
+    topic: int
+    active: bool
+    configured: bool
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A board announcement and how far it has got."""
+
+    id: int
+    author_id: int
+    author_chat: int
+    text_html: str
+    media_kind: str | None  # photo | document
+    media_id: str | None
+    audience: tuple[str, ...]  # chats | subscribers | email
+    status: str  # draft | awaiting | approved | sent | cancelled
+    approvals: tuple[int, ...]

@@ -279,7 +279,12 @@ class Telegram(_Section):
     token: SecretStr | None = None
     base_url: str = ""
     board_user_ids: list[int] = Field(default_factory=list)
+    board_chat: int | None = None  # where feed failures and delivery problems are reported
+    announce_approvals: int = Field(default=1, ge=1, le=2)  # 2: a second board member approves
     chats: list[TelegramChat] = Field(default_factory=list)
+    overall_per_second: float = Field(default=30, gt=0)  # Telegram's limits, for the sender
+    group_per_minute: float = Field(default=20, gt=0)
+    private_interval: Duration = timedelta(seconds=1)
 
     @field_validator("base_url")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from vestnesis.app import App
 from vestnesis.logs import fields
@@ -62,25 +63,39 @@ def previous_send_time(app: App, now: datetime) -> datetime:
     return candidate.replace(tzinfo=zone)
 
 
-async def send_weekly_digest(app: App, courier: Courier | None, send_time: datetime) -> None:
-    """Enqueue the digest of the period ending at `send_time` (once ever) and wake the courier."""
-    report = await enqueue_digest(app, send_time)
-    details = {
-        "period_end": send_time.isoformat(),
-        "decision": report.decision,
-        "members": sum(report.by_language.values()),
-    }
-    if report.empty:
-        log.info("nothing new this week: no digest", **fields(**details))
-    elif report.decision == "wait":
+async def send_weekly_digest(
+    app: App, courier: Courier | None, send_time: datetime, telegram: Any = None
+) -> None:
+    """Queue the digest of the period ending at `send_time` (once ever) for the mailing list
+    and Telegram, and wake the senders."""
+    from vestnesis.digests import prepare, send_decision
+    from vestnesis.mailing import digest_record
+    from vestnesis.telegram import enqueue_telegram_digest
+
+    prepared = await prepare(app, send_time)
+    review = app.config.digest
+    decision = send_decision(prepared.draft, review=review.review, unreviewed=review.unreviewed)
+    details: dict[str, Any] = {"period_end": send_time.isoformat(), "decision": decision}
+    if decision == "wait":
         log.info("digest held for the board", **fields(**details))
-    else:
-        log.info("weekly digest queued", **fields(**details, again=report.already))
+        return
+    if prepared.digest is None:
+        log.info("nothing new this week: no digest", **fields(**details))
+        return
     if courier is not None:
+        report = await enqueue_digest(app, send_time)
+        details["email"] = sum(report.by_language.values())
         courier.wake()
+    else:
+        record = await digest_record(app, prepared, app.clock.now())
+        await app.database.digests.mark_sent(record.id, app.clock.now())
+    if telegram is not None:
+        details["telegram"] = sum((await enqueue_telegram_digest(app, prepared)).values())
+        telegram.wake()
+    log.info("weekly digest queued", **fields(**details))
 
 
-async def catch_up(app: App, courier: Courier | None) -> None:
+async def catch_up(app: App, courier: Courier | None, telegram: Any = None) -> None:
     """After downtime: send the last scheduled digest if it never went out and is recent."""
     now = app.clock.now()
     due = previous_send_time(app, now)
@@ -90,4 +105,4 @@ async def catch_up(app: App, courier: Courier | None) -> None:
     if record is not None and record.status == "sent":
         return
     log.info("sending the digest missed while the service was down", **fields(due=due.isoformat()))
-    await send_weekly_digest(app, courier, due)
+    await send_weekly_digest(app, courier, due, telegram)

@@ -220,7 +220,7 @@ async def enqueue_digest(app: App, send_time: datetime) -> EnqueueReport:
         report.already = True
         return report
     now = app.clock.now()
-    record = await _digest_record(app, prepared, now)
+    record = await digest_record(app, prepared, now)
     mail_identity = identity(app.config)
     renderer = EmailRenderer()
     key = prepared.period.end.isoformat()
@@ -257,7 +257,7 @@ def archive_url(config: Config, digest_id: int, language: str) -> str:
     return f"{config.web.public_url}/archive/{digest_id}?lang={language}"
 
 
-async def _digest_record(app: App, prepared: Any, now: datetime) -> DigestRecord:
+async def digest_record(app: App, prepared: Any, now: datetime) -> DigestRecord:
     """The stored digest of the period (the board's draft, or a new record of it)."""
     if prepared.draft is not None:
         return prepared.draft

@@ -77,7 +77,7 @@ class Poller:
         self._policy = policy
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
-        self._notify_failure = notify_failure
+        self.notify_failure = notify_failure
 
     async def poll(
         self,
@@ -190,6 +190,6 @@ class Poller:
                 f"last: {reason}. Resume it with `vestnesis feeds resume {source.name}`."
             )
             log.error(message, **fields(source=source.name))
-            if self._notify_failure is not None:
-                await self._notify_failure(message)
+            if self.notify_failure is not None:
+                await self.notify_failure(message)
         return SourceReport(source.name, "failed", error=reason, failures=failures, paused=pause)

@@ -20,6 +20,7 @@ from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly
 from vestnesis.durations import WeeklyTime, format_duration
 from vestnesis.logs import fields
 from vestnesis.mailing import MailingError, email_delivery
+from vestnesis.telegram import TelegramRuntime, build_runtime, sync_chats
 from vestnesis.web import create_web_app
 
 log = logging.getLogger("vestnesis.service")
@@ -153,7 +154,9 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 misfire_grace_time=int(config.digest.review_lead.total_seconds()),
             )
         background: list[asyncio.Task[None]] = []
-        courier = _start_mail(app, scheduler, jobs, stop, background)
+        courier = _start_mail(app, stop, background)
+        telegram = await _start_telegram(app, courier, stop, background)
+        _schedule_weekly(app, scheduler, jobs, courier, telegram)
         web = _start_web(app, background, courier.wake if courier else None)
         scheduler.start()
         log.info(
@@ -164,12 +167,13 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 poll_every=format_duration(config.schedule.poll_feeds),
                 digest=str(config.schedule.weekly_digest),
                 mail="on" if courier else "off",
+                telegram="on" if telegram else "off",
                 web=config.web.listen if web else "off",
                 database=str(config.database_path),
             ),
         )
-        if courier is not None:
-            await jobs.job("catch_up", lambda: catch_up(app, courier))()
+        if courier is not None or telegram is not None:
+            await jobs.job("catch_up", lambda: catch_up(app, courier, telegram))()
         try:
             await stop.wait()
         finally:
@@ -179,16 +183,14 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
             scheduler.shutdown(wait=False)
             if web is not None:
                 web.should_exit = True
+            if telegram is not None:
+                await telegram.stop()
             await asyncio.gather(*background, return_exceptions=True)
             log.info("service stopped")
 
 
 def _start_mail(
-    app: App,
-    scheduler: AsyncIOScheduler,
-    jobs: Jobs,
-    stop: asyncio.Event,
-    background: list[asyncio.Task[None]],
+    app: App, stop: asyncio.Event, background: list[asyncio.Task[None]]
 ) -> Courier | None:
     try:
         courier = Courier(app)
@@ -196,10 +198,36 @@ def _start_mail(
     except MailingError as error:
         log.warning("mailing list off", **fields(reason=str(error)))
         return None
+    background.append(asyncio.create_task(courier.run(stop)))
+    return courier
+
+
+async def _start_telegram(
+    app: App, courier: Courier | None, stop: asyncio.Event, background: list[asyncio.Task[None]]
+) -> TelegramRuntime | None:
+    runtime = build_runtime(app, courier.wake if courier else lambda: None)
+    if runtime is None:
+        return None
+    await sync_chats(app)
+    app.poller.notify_failure = runtime.notify_board
+    background.append(asyncio.create_task(runtime.keep_running(stop)))
+    return runtime
+
+
+def _schedule_weekly(
+    app: App,
+    scheduler: AsyncIOScheduler,
+    jobs: Jobs,
+    courier: Courier | None,
+    telegram: TelegramRuntime | None,
+) -> None:
+    if courier is None and telegram is None:
+        return
     weekly = app.config.schedule.weekly_digest
 
     async def weekly_job() -> None:
-        await send_weekly_digest(app, courier, previous_send_time(app, app.clock.now()))
+        send_time = previous_send_time(app, app.clock.now())
+        await send_weekly_digest(app, courier, send_time, telegram)
 
     scheduler.add_job(
         jobs.job("weekly_digest", weekly_job),
@@ -213,8 +241,6 @@ def _start_mail(
         coalesce=True,
         misfire_grace_time=3600,
     )
-    background.append(asyncio.create_task(courier.run(stop)))
-    return courier
 
 
 def _start_web(

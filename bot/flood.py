@@ -1,0 +1,51 @@
+"""Telegram's limits as separate buckets: per private chat, per group or channel, and overall.
+
+A 429 holds back only the chat that got it; every other chat keeps its own pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from aiolimiter import AsyncLimiter
+
+
+class FloodControl:
+    """Waits for a chat's turn: about 1 message/s per private chat, 20/min per group or
+    channel, 30/s in all (Telegram's Bots FAQ)."""
+
+    def __init__(
+        self,
+        *,
+        overall_per_second: float = 30,
+        private_interval: float = 1.0,
+        group_per_minute: float = 20,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._overall = AsyncLimiter(overall_per_second, 1) if overall_per_second else None
+        self._private = private_interval
+        self._group = 60 / group_per_minute if group_per_minute else 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._next: dict[int, float] = {}
+
+    async def turn(self, chat_id: int) -> None:
+        """Return when a message may go to this chat now."""
+        while True:
+            now = self._clock()
+            ready = self._next.get(chat_id, 0.0)
+            if ready <= now:
+                # Negative ids are groups, supergroups and channels.
+                self._next[chat_id] = now + (self._group if chat_id < 0 else self._private)
+                break
+            await self._sleep(ready - now)
+        if self._overall is not None:
+            await self._overall.acquire()
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said retry_after for this chat: nothing goes there until then."""
+        until = self._clock() + seconds + 0.1
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), until)

@@ -1,0 +1,262 @@
+"""SQL for Telegram: bot members, chats and announcements."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from storage.records import Announcement, TelegramChat, TelegramMember
+from storage.timefmt import to_db
+from storage.transaction import Transactions
+
+
+class TelegramStore:
+    """Members of the bot, the chats it posts to, and announcements."""
+
+    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
+        self._db = connection
+        self._tx = transactions
+
+    # --- members -----------------------------------------------------------------------
+
+    async def member(self, user_id: int) -> TelegramMember | None:
+        """The member with that Telegram user id."""
+        rows = await self._db.execute_fetchall(f"{_MEMBER} WHERE user_id = ?", (user_id,))
+        return _member(rows[0]) if rows else None
+
+    async def touch(
+        self, user_id: int, chat_id: int, first_name: str | None, now: datetime
+    ) -> TelegramMember:
+        """Record that a member talked to the bot (creating them, or marking them active)."""
+        await self._tx.execute(
+            "INSERT INTO telegram_members (user_id, chat_id, first_name, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, "
+            "first_name = excluded.first_name, status = 'active', updated_at = excluded.updated_at",
+            (user_id, chat_id, first_name, to_db(now), to_db(now)),
+        )
+        member = await self.member(user_id)
+        assert member is not None
+        return member
+
+    async def set_language(self, user_id: int, language: str, now: datetime) -> None:
+        """The member's chosen language."""
+        await self._tx.execute(
+            "UPDATE telegram_members SET language = ?, updated_at = ? WHERE user_id = ?",
+            (language, to_db(now), user_id),
+        )
+
+    async def set_subscription(
+        self, user_id: int, *, weekly: bool, instant: bool, now: datetime
+    ) -> None:
+        """Whether the member gets the weekly digest and news as it arrives."""
+        await self._tx.execute(
+            "UPDATE telegram_members SET weekly = ?, instant = ?, updated_at = ? WHERE user_id = ?",
+            (int(weekly), int(instant), to_db(now), user_id),
+        )
+
+    async def blocked(self, chat_id: int) -> None:
+        """The member blocked the bot: stop sending to them."""
+        await self._tx.execute(
+            "UPDATE telegram_members SET status = 'blocked' WHERE chat_id = ?", (chat_id,)
+        )
+
+    async def forget(self, user_id: int) -> bool:
+        """Delete everything stored about a member, and their queued deliveries."""
+        async with self._tx.begin():
+            rows = await self._db.execute_fetchall(
+                "SELECT chat_id FROM telegram_members WHERE user_id = ?", (user_id,)
+            )
+            if rows:
+                await self._db.execute(
+                    "DELETE FROM deliveries WHERE channel = 'telegram' AND recipient = ?",
+                    (str(rows[0][0]),),
+                )
+            cursor = await self._db.execute(
+                "DELETE FROM telegram_members WHERE user_id = ?", (user_id,)
+            )
+        return cursor.rowcount > 0
+
+    async def subscribers(self, *, weekly: bool = True) -> list[TelegramMember]:
+        """Active members who want the weekly digest (or, with weekly=False, instant news)."""
+        column = "weekly" if weekly else "instant"
+        rows = await self._db.execute_fetchall(
+            f"{_MEMBER} WHERE status = 'active' AND {column} = 1 ORDER BY user_id"
+        )
+        return [_member(row) for row in rows]
+
+    async def member_counts(self) -> dict[tuple[str, str], int]:
+        """Members by (state, language)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT CASE WHEN status = 'blocked' THEN 'blocked' WHEN weekly = 1 THEN 'subscribed' "
+            "ELSE 'not subscribed' END, COALESCE(language, '?'), COUNT(*) "
+            "FROM telegram_members GROUP BY 1, 2"
+        )
+        return {(row[0], row[1]): row[2] for row in rows}
+
+    # --- chats -------------------------------------------------------------------------
+
+    async def sync_chats(self, chats: Iterable[tuple[int, str | None, int]], now: datetime) -> None:
+        """Make the configured chats (id, language, topic) known and active."""
+        async with self._tx.begin():
+            for chat_id, language, topic in chats:
+                await self._db.execute(
+                    "INSERT INTO telegram_chats (chat_id, kind, language, topic, configured, updated_at) "
+                    "VALUES (?, 'configured', ?, ?, 1, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+                    "language = excluded.language, topic = excluded.topic, configured = 1, "
+                    "updated_at = excluded.updated_at",
+                    (chat_id, language, topic, to_db(now)),
+                )
+
+    async def chat_seen(
+        self, chat_id: int, title: str | None, kind: str, active: bool, now: datetime
+    ) -> None:
+        """The bot was added to (or removed from) a chat."""
+        await self._tx.execute(
+            "INSERT INTO telegram_chats (chat_id, title, kind, active, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title, kind = excluded.kind, "
+            "active = excluded.active, updated_at = excluded.updated_at",
+            (chat_id, title, kind, int(active), to_db(now)),
+        )
+
+    async def migrated(self, old_id: int, new_id: int, now: datetime) -> None:
+        """A group became a supergroup with a new id: follow it."""
+        async with self._tx.begin():
+            await self._db.execute(
+                "UPDATE telegram_chats SET chat_id = ?, kind = 'supergroup', updated_at = ? "
+                "WHERE chat_id = ?",
+                (new_id, to_db(now), old_id),
+            )
+            await self._db.execute(
+                "UPDATE deliveries SET recipient = ? WHERE channel = 'telegram' AND recipient = ? "
+                "AND status IN ('pending', 'sending')",
+                (str(new_id), str(old_id)),
+            )
+
+    async def chats(self) -> list[TelegramChat]:
+        """Active chats the digest and announcements go to (configured ones)."""
+        rows = await self._db.execute_fetchall(
+            f"{_CHAT} WHERE active = 1 AND configured = 1 ORDER BY chat_id"
+        )
+        return [_chat(row) for row in rows]
+
+    async def is_chat(self, chat_id: int) -> bool:
+        """True when the id is a known group or channel (not a member's private chat)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT 1 FROM telegram_chats WHERE chat_id = ?", (chat_id,)
+        )
+        return bool(rows)
+
+    # --- announcements -----------------------------------------------------------------
+
+    async def new_announcement(
+        self,
+        author_id: int,
+        author_chat: int,
+        text_html: str,
+        media: tuple[str, str] | None,
+        now: datetime,
+    ) -> Announcement:
+        """Store a draft announcement."""
+        cursor = await self._db.execute(
+            "INSERT INTO announcements (author_id, author_chat, text_html, media_kind, media_id, "
+            "status, created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?)",
+            (
+                author_id,
+                author_chat,
+                text_html,
+                media[0] if media else None,
+                media[1] if media else None,
+                to_db(now),
+            ),
+        )
+        announcement = await self.announcement(int(cursor.lastrowid or 0))
+        assert announcement is not None
+        return announcement
+
+    async def announcement(self, announcement_id: int) -> Announcement | None:
+        """An announcement by id."""
+        rows = await self._db.execute_fetchall(f"{_ANNOUNCEMENT} WHERE id = ?", (announcement_id,))
+        return _announcement(rows[0]) if rows else None
+
+    async def unreported(self) -> list[Announcement]:
+        """Sent announcements whose author has not had the delivery report yet."""
+        rows = await self._db.execute_fetchall(
+            f"{_ANNOUNCEMENT} WHERE status = 'sent' AND reported_at IS NULL ORDER BY id"
+        )
+        return [_announcement(row) for row in rows]
+
+    async def reported(self, announcement_id: int, now: datetime) -> None:
+        """The author has the delivery report."""
+        await self._tx.execute(
+            "UPDATE announcements SET reported_at = ? WHERE id = ?", (to_db(now), announcement_id)
+        )
+
+    async def update_announcement(
+        self,
+        announcement_id: int,
+        *,
+        audience: Iterable[str] | None = None,
+        status: str | None = None,
+        approvals: Iterable[int] | None = None,
+        sent_at: datetime | None = None,
+        expect: str | None = None,
+    ) -> bool:
+        """Change an announcement; with `expect`, only if it is in that status (no double sends)."""
+        sets, params = [], []
+        if audience is not None:
+            sets.append("audience = ?")
+            params.append(json.dumps(sorted(set(audience))))
+        if status is not None:
+            sets.append("status = ?")
+            params.append(status)
+        if approvals is not None:
+            sets.append("approvals = ?")
+            params.append(json.dumps(sorted(set(approvals))))
+        if sent_at is not None:
+            sets.append("sent_at = ?")
+            params.append(to_db(sent_at))
+        where = "id = ?" + (" AND status = ?" if expect else "")
+        params.append(announcement_id)
+        if expect:
+            params.append(expect)
+        changed = await self._tx.execute(
+            f"UPDATE announcements SET {', '.join(sets)} WHERE {where}",  # noqa: S608 - fixed column names
+            tuple(params),
+        )
+        return changed > 0
+
+
+_MEMBER = (
+    "SELECT user_id, chat_id, first_name, language, weekly, instant, status FROM telegram_members"
+)
+_CHAT = "SELECT chat_id, title, kind, language, topic, active, configured FROM telegram_chats"
+_ANNOUNCEMENT = (
+    "SELECT id, author_id, author_chat, text_html, media_kind, media_id, audience, status, "
+    "approvals FROM announcements"
+)
+
+
+def _member(row: sqlite3.Row) -> TelegramMember:
+    return TelegramMember(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+
+
+def _chat(row: sqlite3.Row) -> TelegramChat:
+    return TelegramChat(row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6]))
+
+
+def _announcement(row: sqlite3.Row) -> Announcement:
+    return Announcement(
+        id=row[0],
+        author_id=row[1],
+        author_chat=row[2],
+        text_html=row[3],
+        media_kind=row[4],
+        media_id=row[5],
+        audience=tuple(json.loads(row[6])),
+        status=row[7],
+        approvals=tuple(json.loads(row[8])),
+    )

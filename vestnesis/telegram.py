@@ -1,0 +1,435 @@
+"""The Telegram bot inside the service: the services it needs, its runtime, and its outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+from bot.delivery import CHANNEL, TelegramDelivery, TelegramReport, telegram_body
+from bot.flood import FloodControl
+from bot.handlers import register, set_commands
+from bot.render import TelegramMessage, render_digest
+from feeds.clean import html_to_text
+from mailer.build import UNSUBSCRIBE, build_template
+from mailer.render import EmailRenderer
+from mailer.render import Links as PageLinks
+from storage import Announcement, Gettext, NoticeView, Recipient, TelegramMember
+from vestnesis.app import App
+from vestnesis.digests import Prepared, digest_of, prepare, view_for
+from vestnesis.i18n import presentation
+from vestnesis.logs import fields
+from vestnesis.mailing import MailingError, identity, subscribe
+
+log = logging.getLogger("vestnesis.telegram")
+IDLE_CHECK = timedelta(seconds=10)
+
+
+class Services:
+    """What the bot's handlers call; one instance per running service."""
+
+    def __init__(
+        self, app: App, wake_mail: Callable[[], None], wake_telegram: Callable[[], None]
+    ) -> None:
+        self.app = app
+        self.languages: Sequence[str] = tuple(app.config.association.languages)
+        self.board_ids = frozenset(app.config.telegram.board_user_ids)
+        self.approvals_needed = app.config.telegram.announce_approvals
+        self._wake_mail = wake_mail
+        self._wake_telegram = wake_telegram
+
+    def catalog(self, language: str) -> Gettext:
+        return self.app.catalogs.get(language)
+
+    def language_for(self, member: TelegramMember | None, telegram_code: str | None) -> str:
+        if member is not None and member.language in self.languages:
+            return member.language
+        code = (telegram_code or "").split("-")[0].lower()
+        return code if code in self.languages else self.languages[0]
+
+    async def touch(self, user_id: int, chat_id: int, first_name: str | None) -> TelegramMember:
+        return await self.app.database.telegram.touch(
+            user_id, chat_id, first_name, self.app.clock.now()
+        )
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self.app.database.telegram.set_language(user_id, language, self.app.clock.now())
+
+    async def set_subscription(self, user_id: int, *, weekly: bool, instant: bool) -> None:
+        await self.app.database.telegram.set_subscription(
+            user_id, weekly=weekly, instant=instant, now=self.app.clock.now()
+        )
+
+    async def latest_digest(self, language: str) -> list[TelegramMessage]:
+        record = await self.app.database.digests.latest("sent")
+        digest = (
+            await digest_of(self.app, record)
+            if record
+            else (await prepare(self.app, self.app.clock.now())).digest
+        )
+        if digest is None:
+            return []
+        return render_digest(await view_for(self.app, digest, language))
+
+    async def subscribe_email(self, address: str, language: str) -> str:
+        try:
+            result = await subscribe(self.app, address, language=language, source="bot")
+        except MailingError:
+            return "off"
+        if result.status == "sent":
+            self._wake_mail()
+        return result.status
+
+    async def forget(self, user_id: int) -> bool:
+        log.info("member asked to be forgotten", **fields(user=user_id))
+        return await self.app.database.telegram.forget(user_id)
+
+    async def answer(self, question: str, language: str) -> str | None:
+        return None  # question answering arrives with the events and plan feature
+
+    async def stats(self, language: str) -> str:
+        _ = self.catalog(language).gettext
+        db = self.app.database
+        lines = [_("Telegram members:")]
+        lines += [
+            f"  {state} [{lang}]: {count}"
+            for (state, lang), count in sorted((await db.telegram.member_counts()).items())
+        ]
+        lines.append(_("Mailing list:"))
+        lines += [
+            f"  {state} [{lang}]: {count}"
+            for (state, lang), count in sorted((await db.subscribers.counts()).items())
+        ]
+        latest = await db.digests.latest("sent")
+        if latest is not None:
+            lines.append(_("Last digest:"))
+            counts = await db.outbox.counts_for("digest", latest.period_end.isoformat())
+            lines += [
+                f"  {channel} {state}: {count}"
+                for (channel, state), count in sorted(counts.items())
+            ]
+        sources = await db.sources.list()
+        failing = [s for s in sources if s.enabled and (s.paused or s.error_count)]
+        lines.append(
+            _("News sources: %(ok)d working, %(failing)d failing")
+            % {"ok": sum(1 for s in sources if s.enabled) - len(failing), "failing": len(failing)}
+        )
+        lines += [f"  {s.name}: {s.last_error}" for s in failing]
+        return "\n".join(lines)
+
+    async def draft_announcement(
+        self, author_id: int, author_chat: int, text_html: str, media: tuple[str, str] | None
+    ) -> Announcement:
+        draft = await self.app.database.telegram.new_announcement(
+            author_id, author_chat, text_html, media, self.app.clock.now()
+        )
+        return await self.set_audience(draft.id, ["chats", "subscribers"])
+
+    async def announcement(self, announcement_id: int) -> Announcement | None:
+        return await self.app.database.telegram.announcement(announcement_id)
+
+    async def set_audience(self, announcement_id: int, audience: Sequence[str]) -> Announcement:
+        await self.app.database.telegram.update_announcement(announcement_id, audience=audience)
+        found = await self.announcement(announcement_id)
+        assert found is not None
+        return found
+
+    async def approve(self, announcement_id: int, user_id: int) -> tuple[Announcement, bool]:
+        store = self.app.database.telegram
+        draft = await self.announcement(announcement_id)
+        assert draft is not None
+        approvals = {*draft.approvals, user_id}
+        await store.update_announcement(draft.id, approvals=approvals)
+        if len(approvals) < self.approvals_needed:
+            await store.update_announcement(draft.id, status="awaiting", expect=draft.status)
+            return await self.set_audience(draft.id, draft.audience), False
+        # Only one approval can win the step to 'approved': an announcement goes out once.
+        if not await store.update_announcement(draft.id, status="approved", expect=draft.status):
+            return draft, True
+        await enqueue_announcement(self.app, draft)
+        await store.update_announcement(draft.id, status="sent", sent_at=self.app.clock.now())
+        self._wake_telegram()
+        self._wake_mail()
+        return await self.set_audience(draft.id, draft.audience), True
+
+    async def cancel(self, announcement_id: int) -> bool:
+        store = self.app.database.telegram
+        return any(
+            [
+                await store.update_announcement(announcement_id, status="cancelled", expect=state)
+                for state in ("draft", "awaiting")
+            ]
+        )
+
+    async def chat_seen(self, chat_id: int, title: str | None, kind: str, active: bool) -> None:
+        await self.app.database.telegram.chat_seen(
+            chat_id, title, kind, active, self.app.clock.now()
+        )
+
+    async def chat_migrated(self, old_id: int, new_id: int) -> None:
+        log.info("group moved to a supergroup", **fields(old=old_id, new=new_id))
+        await self.app.database.telegram.migrated(old_id, new_id, self.app.clock.now())
+
+
+async def enqueue_announcement(app: App, announcement: Announcement) -> None:
+    """One delivery per chat, member and (if chosen) mailing-list member, in the outbox."""
+    now = app.clock.now()
+    store = app.database.telegram
+    recipients: list[Recipient] = []
+    if "chats" in announcement.audience:
+        recipients += [Recipient(_address(c.chat_id, c.topic)) for c in await store.chats()]
+    if "subscribers" in announcement.audience:
+        members = {
+            m.chat_id: m
+            for m in [*await store.subscribers(weekly=True), *await store.subscribers(weekly=False)]
+        }
+        recipients += [Recipient(str(chat_id)) for chat_id in members]
+    media = (
+        {"kind": announcement.media_kind, "id": announcement.media_id}
+        if announcement.media_kind
+        else None
+    )
+    body = telegram_body([{"html": announcement.text_html, "disable_preview": False}], media)
+    await app.database.outbox.enqueue(
+        kind="announcement",
+        key=str(announcement.id),
+        channel=CHANNEL,
+        language="all",
+        subject="",
+        body=body,
+        recipients=recipients,
+        now=now,
+    )
+    if "email" in announcement.audience:
+        await _enqueue_announcement_email(app, announcement)
+
+
+async def _enqueue_announcement_email(app: App, announcement: Announcement) -> None:
+    try:
+        sender = identity(app.config)
+    except MailingError as error:
+        log.warning("announcement not mailed", **fields(reason=str(error)))
+        return
+    now = app.clock.now()
+    text = html_to_text(announcement.text_html)
+    for language in app.config.association.languages:
+        members = [
+            s for s in await app.database.subscribers.list("confirmed") if s.language == language
+        ]
+        if not members:
+            continue
+        reader = presentation(app.config, language, app.catalogs)
+        _ = reader.catalog.gettext
+        view = NoticeView(
+            language=language,
+            subject=_("%(name)s: an announcement") % {"name": reader.short_name},
+            title=_("From the board"),
+            paragraphs=tuple(p for p in text.split("\n") if p.strip()),
+            action_label="",
+            action_url="",
+            footer=_("Unsubscribe"),
+        )
+        content = EmailRenderer().render_notice(view, PageLinks(unsubscribe=UNSUBSCRIBE))
+        await app.database.outbox.enqueue(
+            kind="announcement",
+            key=str(announcement.id),
+            channel="email",
+            language=language,
+            subject=content.subject,
+            body=build_template(content, sender, language=language, now=now),
+            recipients=[Recipient(m.email, m.id) for m in members],
+            now=now,
+        )
+
+
+async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int]:
+    """The week's digest for members and chats, one message per language."""
+    if prepared.digest is None:
+        return {}
+    store = app.database.telegram
+    default = app.config.association.default_language
+    members = await store.subscribers(weekly=True)
+    chats = await store.chats()
+    counts: dict[str, int] = {}
+    for language in app.config.association.languages:
+        recipients = [
+            Recipient(str(m.chat_id)) for m in members if (m.language or default) == language
+        ]
+        recipients += [
+            Recipient(_address(c.chat_id, c.topic))
+            for c in chats
+            if (c.language or default) == language
+        ]
+        if not recipients:
+            continue
+        messages = render_digest(await view_for(app, prepared.digest, language))
+        body = telegram_body(
+            [{"html": m.html, "disable_preview": m.disable_preview} for m in messages]
+        )
+        await app.database.outbox.enqueue(
+            kind="digest",
+            key=prepared.period.end.isoformat(),
+            channel=CHANNEL,
+            language=language,
+            subject="",
+            body=body,
+            recipients=recipients,
+            now=app.clock.now(),
+        )
+        counts[language] = len(recipients)
+    return counts
+
+
+def _address(chat_id: int, topic: int) -> str:
+    return f"{chat_id}:{topic}" if topic else str(chat_id)
+
+
+class TelegramRuntime:
+    """The running bot: polling for updates and draining the Telegram outbox."""
+
+    def __init__(
+        self, app: App, application: Application, services: Services, flood: FloodControl
+    ) -> None:
+        self.app = app
+        self.application = application
+        self.services = services
+        self._wake = asyncio.Event()
+        self._delivery = TelegramDelivery(app.database, application.bot, flood, app.clock.now)
+
+    def wake(self) -> None:
+        """Something was queued for Telegram."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        """Connect, register commands, and start long polling."""
+        await self.application.initialize()
+        await set_commands(self.application, self.services)
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            poll_interval=0.0, timeout=10, drop_pending_updates=False
+        )
+
+    async def stop(self) -> None:
+        """Stop polling and close the connection pool."""
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        with contextlib.suppress(Exception):
+            await self.application.shutdown()
+
+    async def drain(self) -> TelegramReport:
+        """Send what is due, then tell authors how their announcements went."""
+        report = await self._delivery.drain()
+        await self._report_announcements()
+        return report
+
+    async def keep_running(self, stop: asyncio.Event) -> None:
+        """Start the bot (retrying while Telegram is unreachable), then serve until stopped."""
+        delay = 5.0
+        while not stop.is_set():
+            try:
+                async with asyncio.timeout(60):
+                    await self.start()
+                break
+            except Exception as error:  # network, a revoked token, Telegram down
+                log.warning(
+                    "Telegram unreachable; retrying",
+                    **fields(reason=f"{type(error).__name__}: {error}", retry_in=f"{delay:.0f}s"),
+                )
+                with contextlib.suppress(Exception):
+                    await self.application.shutdown()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await stop.wait()
+                delay = min(delay * 2, 300.0)
+        if not stop.is_set():
+            log.info("Telegram bot running", **fields(mode="long polling"))
+            await self.run(stop)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drain on a timer and when woken, until stopped."""
+        while not stop.is_set():
+            if await self.app.database.outbox.pending_count(CHANNEL):
+                report = await self.drain()
+                log.info(
+                    "telegram sent",
+                    **fields(
+                        sent=report.sent,
+                        blocked=report.blocked,
+                        failed=report.failed,
+                        rate_limited=report.rate_limited,
+                    ),
+                )
+            self._wake.clear()
+            waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
+            await asyncio.wait(
+                waits, timeout=IDLE_CHECK.total_seconds(), return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in waits:
+                task.cancel()
+
+    async def notify_board(self, text: str) -> None:
+        """Report a problem to the board chat (feed failures, delivery trouble)."""
+        chat = self.app.config.telegram.board_chat
+        if chat is None:
+            return
+        with contextlib.suppress(Exception):
+            await self.application.bot.send_message(chat, text)
+
+    async def _report_announcements(self) -> None:
+        store = self.app.database.telegram
+        for announcement in await store.unreported():
+            counts = await self.app.database.outbox.counts_for("announcement", str(announcement.id))
+            if any(state in ("pending", "sending") for (_channel, state) in counts):
+                continue
+            language = self.app.config.association.default_language
+            _ = self.services.catalog(language).gettext
+            lines = [_("Your announcement has gone out:")]
+            lines += [
+                f"  {channel} {state}: {count}"
+                for (channel, state), count in sorted(counts.items())
+            ]
+            with contextlib.suppress(Exception):
+                await self.application.bot.send_message(announcement.author_chat, "\n".join(lines))
+            await store.reported(announcement.id, self.app.clock.now())
+
+
+def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | None:
+    """The bot, when a token is configured; None (and a log line) when it is not."""
+    settings = app.config.telegram
+    if settings.token is None or not settings.token.get_secret_value():
+        log.info("Telegram bot off: set VESTNESIS_TELEGRAM_TOKEN to turn it on")
+        return None
+    builder = Application.builder().token(settings.token.get_secret_value())
+    builder = builder.request(HTTPXRequest(connection_pool_size=64)).get_updates_request(
+        HTTPXRequest()
+    )
+    if settings.base_url:
+        builder = builder.base_url(f"{settings.base_url}/bot").base_file_url(
+            f"{settings.base_url}/file/bot"
+        )
+    application = builder.build()
+    flood = FloodControl(
+        overall_per_second=settings.overall_per_second,
+        group_per_minute=settings.group_per_minute,
+        private_interval=settings.private_interval.total_seconds(),
+    )
+    holder: list[TelegramRuntime] = []
+    services = Services(app, wake_mail, lambda: holder[0].wake() if holder else None)
+    register(application, services)
+    runtime = TelegramRuntime(app, application, services, flood)
+    holder.append(runtime)
+    return runtime
+
+
+async def sync_chats(app: App) -> None:
+    """The chats of `[telegram] chats` in storage."""
+    chats = [(c.id, c.language, c.topic) for c in app.config.telegram.chats]
+    await app.database.telegram.sync_chats(chats, app.clock.now())
