@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.flood import FloodControl
 from storage import Database, Delivery
@@ -36,6 +38,14 @@ class TelegramReport:
     def count(self, message_id: int, outcome: str) -> None:
         per = self.by_message.setdefault(message_id, {})
         per[outcome] = per.get(outcome, 0) + 1
+
+
+def _seconds(error: RetryAfter) -> float:
+    # PTB 22 is moving retry_after from int to timedelta and warns on access; accept both.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def telegram_body(parts: list[dict[str, Any]], media: dict[str, str] | None = None) -> bytes:
@@ -129,12 +139,7 @@ class TelegramDelivery:
                 return chat_id
             except RetryAfter as error:
                 report.rate_limited += 1
-                seconds = (
-                    error.retry_after.total_seconds()
-                    if isinstance(error.retry_after, timedelta)
-                    else float(error.retry_after)
-                )
-                self._flood.hold(chat_id, seconds)
+                self._flood.hold(chat_id, _seconds(error))
             except ChatMigrated as error:
                 await self._db.telegram.migrated(chat_id, error.new_chat_id, self._now())
                 chat_id = error.new_chat_id

@@ -6,6 +6,7 @@ like Telegram does, and can answer 429 with retry_after, 403 and 400 for chosen 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -74,7 +75,9 @@ class BotApi:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                # A long poll the bot gave up at shutdown has nobody left to read it.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True

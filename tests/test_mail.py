@@ -289,7 +289,7 @@ async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
 
 
 async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server) -> None:
-    from vestnesis.courier import catch_up, previous_send_time
+    from vestnesis.courier import Courier, catch_up, previous_send_time
 
     config = mail_config(tmp_path, mail_server)
     members = {"a@example.lv": "lv", "b@example.com": "en"}
@@ -299,16 +299,16 @@ async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server
     restart = SEND_TIME + timedelta(hours=5)
     async with running(config, restart) as app:
         assert previous_send_time(app, restart) == SEND_TIME
-        await catch_up(app, None)
+        await catch_up(app, Courier(app))
         await email_delivery(app).drain()
     # …and a second restart the same week sends nothing more.
     async with running(config, restart + timedelta(hours=3)) as app:
-        await catch_up(app, None)
+        await catch_up(app, Courier(app))
         await email_delivery(app).drain()
     assert mail_server.per_recipient() == dict.fromkeys(members, 1)
     # Down for longer than digest.catch_up: that week is skipped, not sent late.
     async with running(config, SEND_TIME + timedelta(days=13)) as app:
-        await catch_up(app, None)
+        await catch_up(app, Courier(app))
         assert await app.database.outbox.pending_count("email") == 0
 
 

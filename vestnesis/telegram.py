@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
@@ -407,6 +408,9 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
     if settings.token is None or not settings.token.get_secret_value():
         log.info("Telegram bot off: set VESTNESIS_TELEGRAM_TOKEN to turn it on")
         return None
+    # Opt in to python-telegram-bot's coming behaviour (durations as timedelta, its v23
+    # default) instead of the deprecation warning it gives on every rate-limit reply.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     builder = Application.builder().token(settings.token.get_secret_value())
     builder = builder.request(HTTPXRequest(connection_pool_size=64)).get_updates_request(
         HTTPXRequest()

@@ -1,0 +1,238 @@
+"""The bot with the real python-telegram-bot stack against a fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.botapi import TOKEN, BotApi
+from tests.conftest import running, sample_config
+from vestnesis.config import load_config
+from vestnesis.telegram import build_runtime, sync_chats
+
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+BOARD, SECOND, MEMBER = 1001, 1002, 42
+GROUP, CHANNEL = -100500, -100600
+
+
+@pytest.fixture
+def api():
+    server = BotApi()
+    yield server
+    server.stop()
+
+
+def bot_config(tmp_path, api: BotApi, **telegram):
+    settings = {
+        "base_url": api.base_url.removesuffix("/bot"),
+        "board_user_ids": [BOARD, SECOND],
+        "overall_per_second": 1000,
+        "group_per_minute": 6000,
+        "private_interval": "0s",
+        **telegram,
+    }
+    path = sample_config(tmp_path, telegram=settings)
+    text = path.read_text("utf-8")
+    text += f'[[telegram.chats]]\nid = {GROUP}\nlanguage = "lv"\ntopic = 7\n'
+    text += f'[[telegram.chats]]\nid = {CHANNEL}\nlanguage = "en"\n'
+    path.write_text(text.replace("[telegram]\n", "[telegram]\n", 1), "utf-8")
+    return load_config(path, {"VESTNESIS_TELEGRAM_TOKEN": TOKEN})
+
+
+@asynccontextmanager
+async def bot(config):
+    async with running(config, NOW) as app:
+        runtime = build_runtime(app, lambda: None)
+        await sync_chats(app)
+        await runtime.start()
+        try:
+            yield app, runtime
+        finally:
+            await runtime.stop()
+
+
+async def until(predicate, seconds: float = 10.0):
+    for _ in range(int(seconds / 0.02)):
+        result = predicate()
+        if result:
+            return result
+        await asyncio.sleep(0.02)
+    raise AssertionError("the bot did not do it in time")
+
+
+async def test_start_language_choice_and_subscribe(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api)) as (app, _):
+        assert {
+            c.params.get("language_code") for c in api.calls if c.method == "setMyCommands"
+        } >= {"lv", "en", "lt"}
+        api.send_text("/start", user=api.user(MEMBER, language_code="lt"))
+        [welcome] = await until(lambda: api.sent(MEMBER))
+        assert welcome.params["text"].startswith("Sveiki! Esu draugijos naujienų pasiuntinys.")
+        buttons = [
+            b["callback_data"]
+            for row in welcome.params["reply_markup"]["inline_keyboard"]
+            for b in row
+        ]
+        assert buttons == ["lang:lv", "lang:en", "lang:lt"]
+        api.press("lang:en", user=api.user(MEMBER))
+        edited = await until(lambda: api.sent(MEMBER, "editMessageText"))
+        assert edited[0].params["text"] == "Language set. /help shows what I can do."
+        assert (await app.database.telegram.member(MEMBER)).language == "en"
+
+        api.send_text("/subscribe", user=api.user(MEMBER))
+        await until(lambda: any("subscribed to the weekly digest" in t for t in api.texts(MEMBER)))
+        assert (await app.database.telegram.member(MEMBER)).weekly
+        api.send_text("/unsubscribe", user=api.user(MEMBER))
+        await until(lambda: any("no more digests" in t for t in api.texts(MEMBER)))
+        assert not (await app.database.telegram.member(MEMBER)).weekly
+
+        api.send_text("/start subscribe", user=api.user(77, language_code="lv"))
+        await until(lambda: any("Turpmāk jums sūtīšu" in t for t in api.texts(77)))
+        assert (await app.database.telegram.member(77)).weekly
+
+        api.send_text("next seminar?", user=api.user(MEMBER))
+        await until(lambda: any("cannot answer questions" in t for t in api.texts(MEMBER)))
+
+
+async def test_board_announcement_reaches_everyone_once(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api)) as (_app, runtime):
+        for user in (50, 51, 52):
+            api.send_text("/start subscribe", user=api.user(user))
+        await until(lambda: len([c for c in api.sent() if c.method == "sendMessage"]) >= 6)
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(
+            lambda: any(
+                "Send the announcement" in t or "Atsūtiet paziņojumu" in t for t in api.texts(BOARD)
+            )
+        )
+        text = "Svarīgi: seminārs 15. decembrī <Jelgavā> & tiešsaistē"
+        api._push(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": BOARD, "type": "private"},
+                    "from": api.user(BOARD),
+                    "text": text,
+                    "entities": [{"type": "bold", "offset": 0, "length": 7}],
+                }
+            }
+        )
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        [preview] = [c for c in api.sent(BOARD) if "seminārs" in c.params.get("text", "")]
+        expected = "<b>Svarīgi</b>: seminārs 15. decembrī &lt;Jelgavā&gt; &amp; tiešsaistē"
+        assert preview.params["text"] == expected  # exactly what members will get
+        assert preview.params["parse_mode"] == "HTML"
+        api.press("ann:1:send", user=api.user(BOARD))
+        await until(
+            lambda: any(
+                "Nodots izsūtīšanai" in c.params.get("text", "")
+                for c in api.sent(BOARD, "editMessageText")
+            )
+        )
+        report = await runtime.drain()
+        assert report.sent == 5  # three members and two chats
+        for chat in (50, 51, 52, GROUP, CHANNEL):
+            assert api.texts(chat).count(expected) == 1
+        assert [c.params.get("message_thread_id") for c in api.sent(GROUP)] == ["7"]
+        assert any("Jūsu paziņojums ir izsūtīts" in t for t in api.texts(BOARD))
+        api.press("ann:1:send", user=api.user(BOARD))  # a second press sends nothing more
+        await asyncio.sleep(0.3)
+        assert (await runtime.drain()).sent == 0
+
+
+async def test_cancel_and_non_board_refusal(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api)) as (app, runtime):
+        api.send_text("/announce", user=api.user(MEMBER))
+        await until(lambda: any("tikai biedrības valde" in t for t in api.texts(MEMBER)))
+        assert await app.database.telegram.announcement(1) is None
+        api.press("ann:1:send", user=api.user(MEMBER))
+        await until(lambda: [c for c in api.calls if c.method == "answerCallbackQuery"])
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+        api.send_text("Nevajadzīgs teksts", user=api.user(BOARD))
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        api.press("ann:1:cancel", user=api.user(BOARD))
+        await until(
+            lambda: any(
+                "Atcelts" in c.params.get("text", "") for c in api.sent(BOARD, "editMessageText")
+            )
+        )
+        assert (await app.database.telegram.announcement(1)).status == "cancelled"
+        assert (await runtime.drain()).sent == 0
+
+
+async def test_four_eyes(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api, announce_approvals=2)) as (app, runtime):
+        api.send_text("/start subscribe", user=api.user(60))
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+        api.send_text("Kopsapulce 10. janvārī", user=api.user(BOARD))
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        api.press("ann:1:send", user=api.user(BOARD))
+        await until(lambda: any("gaida jūsu apstiprinājumu" in t for t in api.texts(SECOND)))
+        assert (await app.database.telegram.announcement(1)).status == "awaiting"
+        api.press("ann:1:approve", user=api.user(BOARD))  # the author cannot approve alone
+        await asyncio.sleep(0.3)
+        assert (await app.database.telegram.announcement(1)).status == "awaiting"
+        api.press("ann:1:approve", user=api.user(SECOND))
+        for _ in range(100):
+            if (await app.database.telegram.announcement(1)).status == "sent":
+                break
+            await asyncio.sleep(0.02)
+        assert (await runtime.drain()).sent == 3
+        assert api.texts(60).count("Kopsapulce 10. janvārī") == 1
+
+
+async def test_forget_and_group_commands(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api)) as (app, _):
+        api.send_text("/start", user=api.user(MEMBER))
+        api.send_text("/forget", user=api.user(MEMBER))
+        await until(lambda: any("Dzēst visu" in t for t in api.texts(MEMBER)))
+        api.press("forget:yes", user=api.user(MEMBER))
+        await until(
+            lambda: any(
+                "Viss par jums ir dzēsts" in c.params.get("text", "")
+                for c in api.sent(MEMBER, "editMessageText")
+            )
+        )
+        assert await app.database.telegram.member(MEMBER) is None
+        group = {"id": GROUP, "type": "supergroup", "title": "LBB biedri"}
+        api.send_text("/goals@vestnesis_bot", user=api.user(MEMBER), chat=group)
+        await until(lambda: api.sent(GROUP))
+        assert await app.database.telegram.member(MEMBER) is None  # a group message stores no one
+
+
+async def test_flood_limits_429_and_blocked_members(tmp_path, api) -> None:
+    config = bot_config(tmp_path, api)
+    async with bot(config) as (app, runtime):
+        for user in (70, 71, 72):
+            api.send_text("/start subscribe", user=api.user(user))
+        await until(lambda: all(api.sent(u) for u in (70, 71, 72)))
+        api.fail(70, 429, "Too Many Requests: retry after 1", retry_after=1)
+        api.fail(71, 403, "Forbidden: bot was blocked by the user")
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+        api.send_text("Ziņa visiem", user=api.user(BOARD))
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        api.press("ann:1:toggle:chats", user=api.user(BOARD))
+        await asyncio.sleep(0.2)
+        api.press("ann:1:send", user=api.user(BOARD))
+        await until(
+            lambda: any(
+                "Nodots" in c.params.get("text", "") for c in api.sent(BOARD, "editMessageText")
+            )
+        )
+        report = await runtime.drain()
+        assert report.sent == 2 and report.blocked == 1 and report.rate_limited == 1
+        first_72 = next(c.at for c in api.sent(72) if c.params.get("text") == "Ziņa visiem")
+        attempts_70 = [c.at for c in api.sent(70) if c.params.get("text") == "Ziņa visiem"]
+        assert (
+            len(attempts_70) == 2 and attempts_70[1] - attempts_70[0] >= 1.0
+        )  # waited retry_after
+        assert first_72 < attempts_70[1]  # the other chat did not wait for it
+        assert (await app.database.telegram.member(71)).status == "blocked"
+        assert (await runtime.drain()).sent == 0  # nothing retried for the blocked member
