@@ -17,10 +17,12 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.flood import FloodControl
+from bot.render import telegram_length, visible_text
 from storage import Database, Delivery
 
 log = logging.getLogger("vestnesis.telegram")
 CHANNEL = "telegram"
+CAPTION_LIMIT = 1024
 RETRY_LATER = timedelta(seconds=30)
 
 
@@ -46,6 +48,33 @@ def _seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def send_part(
+    bot: Bot,
+    chat_id: int,
+    html: str,
+    *,
+    media: dict[str, str] | None = None,
+    thread: int | None = None,
+    disable_preview: bool = True,
+) -> None:
+    """Send one part as members see it; a caption over Telegram's 1024 characters goes
+    as a message of its own after the photo or document."""
+    options: dict[str, Any] = {"chat_id": chat_id, "parse_mode": ParseMode.HTML}
+    if thread:
+        options["message_thread_id"] = thread
+    if media and media.get("kind") in ("photo", "document"):
+        fits = telegram_length(visible_text(html)) <= CAPTION_LIMIT
+        caption = html if fits else None
+        if media["kind"] == "photo":
+            await bot.send_photo(photo=media["id"], caption=caption, **options)
+        else:
+            await bot.send_document(document=media["id"], caption=caption, **options)
+        if fits:
+            return
+    preview = LinkPreviewOptions(is_disabled=disable_preview)
+    await bot.send_message(text=html, link_preview_options=preview, **options)
 
 
 def telegram_body(parts: list[dict[str, Any]], media: dict[str, str] | None = None) -> bytes:
@@ -147,16 +176,14 @@ class TelegramDelivery:
     async def _call(
         self, chat_id: int, thread: int | None, part: dict[str, Any], media: dict[str, str] | None
     ) -> None:
-        options: dict[str, Any] = {"chat_id": chat_id, "parse_mode": ParseMode.HTML}
-        if thread:
-            options["message_thread_id"] = thread
-        if media and media.get("kind") == "photo":
-            await self._bot.send_photo(photo=media["id"], caption=part["html"], **options)
-        elif media and media.get("kind") == "document":
-            await self._bot.send_document(document=media["id"], caption=part["html"], **options)
-        else:
-            preview = LinkPreviewOptions(is_disabled=part.get("disable_preview", True))
-            await self._bot.send_message(text=part["html"], link_preview_options=preview, **options)
+        await send_part(
+            self._bot,
+            chat_id,
+            part["html"],
+            media=media,
+            thread=thread,
+            disable_preview=part.get("disable_preview", True),
+        )
 
     async def _body(self, message_id: int) -> dict[str, Any]:
         if message_id not in self._bodies:

@@ -26,6 +26,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.delivery import send_part
 from bot.services import BotServices
 
 log = logging.getLogger("vestnesis.bot")
@@ -258,16 +259,8 @@ class Handlers:
         if draft is None:
             return
         chat = update.effective_chat.id
-        if draft.media_kind == "photo":
-            await update.get_bot().send_photo(
-                chat, draft.media_id, caption=draft.text_html, parse_mode=ParseMode.HTML
-            )
-        elif draft.media_kind == "document":
-            await update.get_bot().send_document(
-                chat, draft.media_id, caption=draft.text_html, parse_mode=ParseMode.HTML
-            )
-        else:
-            await update.get_bot().send_message(chat, draft.text_html, parse_mode=ParseMode.HTML)
+        media = {"kind": draft.media_kind, "id": draft.media_id or ""} if draft.media_kind else None
+        await send_part(update.get_bot(), chat, draft.text_html, media=media, disable_preview=False)
         await update.get_bot().send_message(
             chat,
             _("This is how members will see it. Who gets it?"),

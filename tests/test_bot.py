@@ -236,3 +236,39 @@ async def test_flood_limits_429_and_blocked_members(tmp_path, api) -> None:
         assert first_72 < attempts_70[1]  # the other chat did not wait for it
         assert (await app.database.telegram.member(71)).status == "blocked"
         assert (await runtime.drain()).sent == 0  # nothing retried for the blocked member
+
+
+async def test_photo_announcement_with_a_long_caption(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api)) as (_app, runtime):
+        api.send_text("/start subscribe", user=api.user(80))
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+        caption = "Seminārs Jelgavā. " * 70  # 1,260 characters: over Telegram's 1,024
+        api._push(
+            {
+                "message": {
+                    "message_id": 2,
+                    "date": 0,
+                    "chat": {"id": BOARD, "type": "private"},
+                    "from": api.user(BOARD),
+                    "caption": caption,
+                    "photo": [
+                        {"file_id": "photo-1", "file_unique_id": "u1", "width": 800, "height": 600}
+                    ],
+                }
+            }
+        )
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        api.press("ann:1:toggle:chats", user=api.user(BOARD))
+        await asyncio.sleep(0.2)
+        api.press("ann:1:send", user=api.user(BOARD))
+        await until(
+            lambda: any(
+                "Nodots" in c.params.get("text", "") for c in api.sent(BOARD, "editMessageText")
+            )
+        )
+        await runtime.drain()
+        photo, text = api.sent(80)[-2:]
+        assert photo.method == "sendPhoto" and photo.params["photo"] == "photo-1"
+        assert "caption" not in photo.params
+        assert text.method == "sendMessage" and text.params["text"] == caption
