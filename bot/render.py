@@ -61,6 +61,15 @@ def render_digest(view: DigestView, *, limit: int = MESSAGE_LIMIT) -> list[Teleg
     return [TelegramMessage(_SEPARATOR.join(b.html for b in blocks)) for blocks in messages]
 
 
+def render_news(view: DigestView) -> list[TelegramMessage]:
+    """Single news items as they arrive: one message each, with the link's preview."""
+    return [
+        TelegramMessage(f"<b>{_e(section.title)}</b>\n{_entry(entry)}", disable_preview=False)
+        for section in view.sections
+        for entry in section.entries
+    ]
+
+
 def _entry(entry: EntryView) -> str:
     title = _e(entry.title)
     link = f'<a href="{_e(entry.url)}">{title}</a>' if entry.url else f"<b>{title}</b>"

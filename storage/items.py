@@ -83,6 +83,15 @@ class ItemStore:
         found = {row["id"]: _item(row) for row in rows}
         return [found[item_id] for item_id in ids if item_id in found]
 
+    async def fetched_since(self, moment: datetime, *, published_after: datetime) -> list[Item]:
+        """Items first stored at or after `moment` and published after `published_after`."""
+        rows = await self._db.execute_fetchall(
+            f"{_SELECT_ITEMS} WHERE i.fetched_at >= ? AND i.published > ? "
+            "ORDER BY i.published, i.id",
+            (to_db(moment), to_db(published_after)),
+        )
+        return [_item(row) for row in rows]
+
     async def count(self) -> int:
         """How many items are stored."""
         rows = await self._db.execute_fetchall("SELECT COUNT(*) FROM items")

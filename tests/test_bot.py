@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from storage import SourceSpec
 from tests.botapi import TOKEN, BotApi
 from tests.conftest import running, sample_config
 from vestnesis.config import load_config
@@ -272,3 +273,49 @@ async def test_photo_announcement_with_a_long_caption(tmp_path, api) -> None:
         assert photo.method == "sendPhoto" and photo.params["photo"] == "photo-1"
         assert "caption" not in photo.params
         assert text.method == "sendMessage" and text.params["text"] == caption
+
+
+async def test_news_as_it_arrives(tmp_path, api) -> None:
+    from tests.feedgen import rss
+    from tests.feedserver import FeedServer, Route
+    from vestnesis.telegram import enqueue_news
+
+    feeds = FeedServer().start()
+    try:
+        fresh = {
+            "title": "Jauns seminārs Jelgavā",
+            "link": "https://bibliotekari.lv/jauns",
+            "description": "Pieteikšanās līdz 8. decembrim.",
+            "pubDate": "Mon, 23 Nov 2026 06:00:00 GMT",
+        }
+        old = {
+            "title": "Sena ziņa",
+            "link": "https://bibliotekari.lv/sena",
+            "pubDate": "Mon, 02 Nov 2026 06:00:00 GMT",
+        }
+        feeds.routes["/lbb"] = Route(body=rss([fresh, old], language="lv"))
+        config = bot_config(tmp_path, api)
+        async with bot(config) as (app, runtime):
+            api.send_text("/subscribe", user=api.user(90))
+            await until(lambda: api.sent(90))
+            api.press("instant:on", user=api.user(90))
+            for _ in range(100):
+                member = await app.database.telegram.member(90)
+                if member.instant:
+                    break
+                await asyncio.sleep(0.02)
+            spec_source = await app.database.sources.add(
+                SourceSpec("News", feeds.url("/lbb"), "lv", "cli"), NOW
+            )
+            started = app.clock.now()
+            await app.poller.poll([spec_source])
+            assert await enqueue_news(app, started) == 1  # the old item is not "news as it arrives"
+            await runtime.drain()
+        [news] = [c for c in api.sent(90) if "Jauns seminārs" in c.params.get("text", "")]
+        assert (
+            '<a href="https://bibliotekari.lv/jauns">Jauns seminārs Jelgavā</a>'
+            in news.params["text"]
+        )
+        assert news.params["link_preview_options"] == {"is_disabled": False}
+    finally:
+        feeds.stop()

@@ -20,7 +20,7 @@ from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly
 from vestnesis.durations import WeeklyTime, format_duration
 from vestnesis.logs import fields
 from vestnesis.mailing import MailingError, email_delivery
-from vestnesis.telegram import TelegramRuntime, build_runtime, sync_chats
+from vestnesis.telegram import TelegramRuntime, build_runtime, enqueue_news, sync_chats
 from vestnesis.web import create_web_app
 
 log = logging.getLogger("vestnesis.service")
@@ -72,12 +72,16 @@ class Jobs:
             task.cancel()
 
 
-async def poll_due_sources(app: App) -> None:
-    """Poll the sources whose next attempt has come."""
-    sources = await app.database.sources.due(app.clock.now())
+async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) -> None:
+    """Poll the sources whose next attempt has come; fresh news goes to those who want it."""
+    started = app.clock.now()
+    sources = await app.database.sources.due(started)
     if not sources:
         return
     reports = await app.poller.poll(sources)
+    fresh = telegram is not None and any(r.new for r in reports)
+    if fresh and await enqueue_news(app, started):
+        telegram.wake()  # type: ignore[union-attr]
     log.info(
         "poll pass done",
         **fields(
@@ -128,9 +132,10 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
     """Run the service until `stop` is set, then finish current work and return."""
     async with open_app(config, clock) as app:
         jobs = Jobs()
+        telegram_holder: list[TelegramRuntime | None] = [None]  # set once the bot is built
         scheduler = AsyncIOScheduler(timezone=config.association.zone)
         scheduler.add_job(
-            jobs.job("poll_feeds", lambda: poll_due_sources(app)),
+            jobs.job("poll_feeds", lambda: poll_due_sources(app, telegram_holder[0])),
             "interval",
             seconds=DUE_CHECK.total_seconds(),
             next_run_time=clock.now(),
@@ -156,6 +161,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         background: list[asyncio.Task[None]] = []
         courier = _start_mail(app, stop, background)
         telegram = await _start_telegram(app, courier, stop, background)
+        telegram_holder[0] = telegram
         _schedule_weekly(app, scheduler, jobs, courier, telegram)
         web = _start_web(app, background, courier.wake if courier else None)
         scheduler.start()

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
@@ -15,13 +15,14 @@ from telegram.request import HTTPXRequest
 from bot.delivery import CHANNEL, TelegramDelivery, TelegramReport, telegram_body
 from bot.flood import FloodControl
 from bot.handlers import register, set_commands
-from bot.render import TelegramMessage, render_digest
+from bot.render import TelegramMessage, render_digest, render_news
 from feeds.clean import html_to_text
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from storage import Announcement, Gettext, NoticeView, Recipient, TelegramMember
 from vestnesis.app import App
+from vestnesis.digest import DigestRules, Period, compose
 from vestnesis.digests import Prepared, digest_of, prepare, view_for
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
@@ -284,6 +285,46 @@ async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int
         )
         counts[language] = len(recipients)
     return counts
+
+
+# A new feed brings its whole history at once; only this much of it is "news as it arrives".
+NEWS_MAX_AGE = timedelta(days=1)
+NEWS_MAX_PER_PASS = 10
+
+
+async def enqueue_news(app: App, since: datetime) -> int:
+    """Items stored since `since` for members who want news as it arrives; returns how many."""
+    now = app.clock.now()
+    fresh = await app.database.items.fetched_since(since, published_after=now - NEWS_MAX_AGE)
+    fresh = fresh[-NEWS_MAX_PER_PASS:]
+    members = await app.database.telegram.subscribers(weekly=False)
+    if not fresh or not members:
+        return 0
+    default = app.config.association.default_language
+    period = Period(now - NEWS_MAX_AGE, now + timedelta(seconds=1))
+    for language in app.config.association.languages:
+        recipients = [
+            Recipient(str(m.chat_id)) for m in members if (m.language or default) == language
+        ]
+        if not recipients:
+            continue
+        for item in fresh:
+            digest = compose([item], period, DigestRules(1, 1, ()))
+            if digest is None:
+                continue
+            [message] = render_news(await view_for(app, digest, language))
+            body = telegram_body([{"html": message.html, "disable_preview": False}])
+            await app.database.outbox.enqueue(
+                kind="news",
+                key=str(item.id),
+                channel=CHANNEL,
+                language=language,
+                subject="",
+                body=body,
+                recipients=recipients,
+                now=now,
+            )
+    return len(fresh)
 
 
 def _address(chat_id: int, topic: int) -> str:
