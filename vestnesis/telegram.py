@@ -453,7 +453,7 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
     # default) instead of the deprecation warning it gives on every rate-limit reply.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     builder = Application.builder().token(settings.token.get_secret_value())
-    builder = builder.request(HTTPXRequest(connection_pool_size=64)).get_updates_request(
+    builder = builder.request(HTTPXRequest(connection_pool_size=16)).get_updates_request(
         HTTPXRequest()
     )
     if settings.base_url:
