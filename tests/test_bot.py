@@ -40,7 +40,8 @@ def bot_config(tmp_path, api: BotApi, **telegram):
     text += f'[[telegram.chats]]\nid = {GROUP}\nlanguage = "lv"\ntopic = 7\n'
     text += f'[[telegram.chats]]\nid = {CHANNEL}\nlanguage = "en"\n'
     path.write_text(text.replace("[telegram]\n", "[telegram]\n", 1), "utf-8")
-    return load_config(path, {"VESTNESIS_TELEGRAM_TOKEN": TOKEN})
+    env = {"VESTNESIS_TELEGRAM_TOKEN": TOKEN, "VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
+    return load_config(path, env)
 
 
 @asynccontextmanager
@@ -319,3 +320,45 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
         assert news.params["link_preview_options"] == {"is_disabled": False}
     finally:
         feeds.stop()
+
+
+async def test_webhook_mode_checks_the_secret_token(tmp_path, api) -> None:
+    import httpx
+
+    from vestnesis.web import create_web_app
+
+    async with bot(bot_config(tmp_path, api, mode="webhook")) as (app, runtime):
+        [registered] = [c for c in api.calls if c.method == "setWebhook"]
+        assert registered.params["url"].endswith("/telegram/webhook")
+        secret = registered.params["secret_token"]
+        assert secret == runtime.webhook_secret and len(secret) >= 32
+        assert not [c for c in api.calls if c.method == "getUpdates"]  # no polling
+        web = create_web_app(app, None, (runtime.feed, runtime.webhook_secret))
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 5,
+                "date": 0,
+                "chat": {"id": 95, "type": "private"},
+                "from": api.user(95),
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=web), base_url="http://t"
+        ) as client:
+            refused = await client.post(
+                "/telegram/webhook",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+            )
+            assert refused.status_code == 403
+            taken = await client.post(
+                "/telegram/webhook",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+            )
+            assert taken.status_code == 200
+        await until(lambda: any("Ko es protu" in t for t in api.texts(95)))
+        assert len(api.sent(95)) == 1  # the refused copy did nothing

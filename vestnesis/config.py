@@ -30,6 +30,7 @@ CONFIG_ENV = "VESTNESIS_CONFIG"
 # Secrets never need to sit in the file: each has an environment variable that wins.
 SECRET_ENV: dict[str, tuple[str, str]] = {
     "VESTNESIS_TELEGRAM_TOKEN": ("telegram", "token"),
+    "VESTNESIS_TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "VESTNESIS_TRANSLATION_API_KEY": ("translation", "api_key"),
     "VESTNESIS_SMTP_USERNAME": ("email", "username"),
     "VESTNESIS_SMTP_PASSWORD": ("email", "password"),
@@ -278,6 +279,8 @@ class Telegram(_Section):
 
     token: SecretStr | None = None
     base_url: str = ""
+    mode: Literal["polling", "webhook"] = "polling"  # webhook: served by [web] at /telegram/webhook
+    webhook_secret: SecretStr | None = None  # Telegram sends it back in a header we check
     board_user_ids: list[int] = Field(default_factory=list)
     board_chat: int | None = None  # where feed failures and delivery problems are reported
     announce_approvals: int = Field(default=1, ge=1, le=2)  # 2: a second board member approves
@@ -397,6 +400,7 @@ class Config(_Section):
             self.email.username,
             self.email.password,
             self.web.secret,
+            self.telegram.webhook_secret,
         )
         return [value.get_secret_value() for value in values if value and value.get_secret_value()]
 

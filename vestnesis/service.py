@@ -163,7 +163,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         telegram = await _start_telegram(app, courier, stop, background)
         telegram_holder[0] = telegram
         _schedule_weekly(app, scheduler, jobs, courier, telegram)
-        web = _start_web(app, background, courier.wake if courier else None)
+        web = _start_web(app, background, courier.wake if courier else None, telegram)
         scheduler.start()
         log.info(
             "service started",
@@ -250,10 +250,16 @@ def _schedule_weekly(
 
 
 def _start_web(
-    app: App, background: list[asyncio.Task[None]], wake: Callable[[], None] | None
+    app: App,
+    background: list[asyncio.Task[None]],
+    wake: Callable[[], None] | None,
+    telegram: TelegramRuntime | None = None,
 ) -> uvicorn.Server | None:
+    hook = None
+    if telegram is not None and app.config.telegram.mode == "webhook":
+        hook = (telegram.feed, telegram.webhook_secret)
     try:
-        web_app = create_web_app(app, wake)
+        web_app = create_web_app(app, wake, hook)
     except MailingError as error:
         log.warning("web pages off", **fields(reason=str(error)))
         return None

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+from telegram import Update
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
@@ -348,14 +351,37 @@ class TelegramRuntime:
         self._wake.set()
 
     async def start(self) -> None:
-        """Connect, register commands, and start long polling."""
+        """Connect, register commands, and start long polling (or register the webhook)."""
         await self.application.initialize()
         await set_commands(self.application, self.services)
         await self.application.start()
+        if self.app.config.telegram.mode == "webhook":
+            await self.application.bot.set_webhook(
+                url=f"{self.app.config.web.public_url}/telegram/webhook",
+                secret_token=self.webhook_secret,
+                allowed_updates=["message", "callback_query", "my_chat_member"],
+            )
+            return
         assert self.application.updater is not None
         await self.application.updater.start_polling(
             poll_interval=0.0, timeout=10, drop_pending_updates=False
         )
+
+    @property
+    def webhook_secret(self) -> str:
+        """The token Telegram must send back with every webhook call."""
+        settings = self.app.config.telegram
+        if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
+            return settings.webhook_secret.get_secret_value()
+        # Derived when none is set: stable across restarts, and never logged.
+        web = self.app.config.web.secret
+        token = settings.token.get_secret_value() if settings.token else ""
+        seed = (web.get_secret_value() if web else "") + token
+        return hashlib.sha256(seed.encode()).hexdigest()
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """An update that came by webhook."""
+        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
 
     async def stop(self) -> None:
         """Stop polling and close the connection pool."""

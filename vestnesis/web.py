@@ -6,7 +6,7 @@ import hmac
 import json
 import secrets
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,14 @@ ARCHIVE_POLICY = (
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
-def create_web_app(app: App, on_enqueued: Callable[[], None] | None = None) -> Starlette:
+WebhookFeed = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def create_web_app(
+    app: App,
+    on_enqueued: Callable[[], None] | None = None,
+    telegram: tuple[WebhookFeed, str] | None = None,
+) -> Starlette:
     """The Starlette application over this Vēstnesis instance; `on_enqueued` is told when a
     page queued mail (the service wakes its courier)."""
     tokens(app)  # fail at start, not at the first request, when the secret is missing
@@ -69,9 +76,28 @@ def create_web_app(app: App, on_enqueued: Callable[[], None] | None = None) -> S
         Route("/archive/{digest_id:int}", pages.archive_digest, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    if telegram is not None:
+        routes.append(Route("/telegram/webhook", webhook(*telegram), methods=["POST"]))
     web = Starlette(routes=routes)
     web.add_exception_handler(404, pages.not_found)
     return web
+
+
+def webhook(feed: WebhookFeed, secret: str) -> Callable[[Request], Awaitable[Response]]:
+    """Telegram's webhook: only requests carrying our secret token are taken."""
+
+    async def receive(request: Request) -> Response:
+        sent = request.headers.get("x-telegram-bot-api-secret-token", "")
+        if not hmac.compare_digest(sent.encode(), secret.encode()):
+            return PlainTextResponse("forbidden", status_code=403)
+        try:
+            update = await request.json()
+        except ValueError:
+            return PlainTextResponse("not JSON", status_code=400)
+        await feed(update)
+        return PlainTextResponse("ok")
+
+    return receive
 
 
 class Pages:
