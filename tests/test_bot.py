@@ -362,3 +362,25 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path, api) -> None:
             assert taken.status_code == 200
         await until(lambda: any("Ko es protu" in t for t in api.texts(95)))
         assert len(api.sent(95)) == 1  # the refused copy did nothing
+
+
+async def test_a_paused_feed_is_reported_to_the_board_chat(tmp_path, api) -> None:
+    from tests.feedserver import FeedServer, Route
+
+    feeds = FeedServer().start()
+    try:
+        feeds.routes["/down"] = Route(status=500, body=b"broken", content_type="text/plain")
+        config = bot_config(tmp_path, api, board_chat=-100999)
+        async with bot(config) as (app, runtime):
+            app.poller.notify_failure = runtime.notify_board
+            source = await app.database.sources.add(
+                SourceSpec("Broken", feeds.url("/down"), None, "cli"), NOW
+            )
+            for _ in range(20):  # pause_after defaults to 20 failures in a row
+                source = await app.database.sources.get("Broken")
+                await app.poller.poll_one(source)
+        [report] = api.texts(-100999)
+        assert "'Broken' is paused after 20 failures" in report and "HTTP 500" in report
+        assert api.sent(MEMBER) == []  # members hear nothing of it
+    finally:
+        feeds.stop()

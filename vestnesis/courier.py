@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ class Courier:
     def __init__(self, app: App) -> None:
         self._app = app
         self._wake = asyncio.Event()
+        self.notify: Callable[[str], Awaitable[None]] | None = None  # the board chat, if any
 
     def wake(self) -> None:
         """Something was enqueued: send it soon."""
@@ -32,6 +34,13 @@ class Courier:
         while not stop.is_set():
             if await self._app.database.outbox.pending_count("email"):
                 report = await delivery.drain(stop=stop)
+                if report.paused and report.paused != "paused" and self.notify is not None:
+                    _ = self._app.catalogs.get(
+                        self._app.config.association.default_language
+                    ).gettext
+                    await self.notify(
+                        _("Email sending paused: %(reason)s") % {"reason": report.paused}
+                    )
                 if report.sent or report.failed or report.paused:
                     log.info(
                         "email sent",

@@ -216,6 +216,8 @@ async def _start_telegram(
         return None
     await sync_chats(app)
     app.poller.notify_failure = runtime.notify_board
+    if courier is not None:
+        courier.notify = runtime.notify_board
     background.append(asyncio.create_task(runtime.keep_running(stop)))
     return runtime
 

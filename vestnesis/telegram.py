@@ -426,6 +426,14 @@ class TelegramRuntime:
         while not stop.is_set():
             if await self.app.database.outbox.pending_count(CHANNEL):
                 report = await self.drain()
+                if report.failed:
+                    _ = self.services.catalog(self.app.config.association.default_language).gettext
+                    await self.notify_board(
+                        _(
+                            "%(count)d Telegram messages could not be delivered (see vestnesis outbox status)."
+                        )
+                        % {"count": report.failed}
+                    )
                 log.info(
                     "telegram sent",
                     **fields(
