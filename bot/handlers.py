@@ -199,8 +199,12 @@ class Handlers:
 
     async def private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member, _language, _ = await self._member(update)
-        pending = context.user_data.get("announce") if context.user_data is not None else None
-        if pending and member is not None and member.user_id in self.s.board_ids:
+        data = context.user_data if context.user_data is not None else {}
+        board = member is not None and member.user_id in self.s.board_ids
+        if board and data.get("schedule"):
+            await self._schedule_time(update, context)
+            return
+        if board and data.get("announce"):
             await self._announcement_text(update, context)
             return
         if update.effective_message.text:
@@ -253,6 +257,23 @@ class Handlers:
         )
         await self._preview(update, draft.id)
 
+    async def _schedule_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        _member, language, _ = await self._member(update)
+        announcement_id = context.user_data.pop("schedule")
+        when = await self.s.schedule(announcement_id, update.effective_message.text or "")
+        if when is None:
+            context.user_data["schedule"] = announcement_id
+            await self._reply(
+                update, _("I could not read that as a future date and time; try 2026-12-01 09:00.")
+            )
+            return
+        draft = await self.s.announcement(announcement_id)
+        text = _("It will go out at %(when)s once you press Send.") % {
+            "when": self.s.local_time(when, language)
+        }
+        chosen = draft.audience if draft else ()
+        await self._reply(update, text, self._audience_buttons(announcement_id, chosen, _))
+
     async def _preview(self, update: Update, announcement_id: int) -> None:
         _member, _language, _ = await self._member(update)
         draft = await self.s.announcement(announcement_id)
@@ -287,13 +308,18 @@ class Handlers:
         rows.append(
             [
                 InlineKeyboardButton(_("Send"), callback_data=f"ann:{announcement_id}:send"),
+                InlineKeyboardButton(
+                    _("Schedule…"), callback_data=f"ann:{announcement_id}:schedule"
+                ),
                 InlineKeyboardButton(_("Cancel"), callback_data=f"ann:{announcement_id}:cancel"),
             ]
         )
         return InlineKeyboardMarkup(rows)
 
-    async def _announcement_button(self, update: Update, data: str) -> None:
-        _member, _language, _ = await self._member(update)
+    async def _announcement_button(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, data: str
+    ) -> None:
+        _member, language, _ = await self._member(update)
         query = update.callback_query
         _prefix, number, action, *rest = data.split(":")
         draft = await self.s.announcement(int(number))
@@ -306,6 +332,12 @@ class Handlers:
             await query.edit_message_reply_markup(
                 self._audience_buttons(draft.id, draft.audience, _)
             )
+        elif action == "schedule" and draft.status == "draft":
+            context.user_data["schedule"] = draft.id
+            await update.get_bot().send_message(
+                update.effective_chat.id,
+                _("When should it go out? Write the date and time, e.g. 2026-12-01 09:00."),
+            )
         elif action == "cancel":
             await self.s.cancel(draft.id)
             await query.edit_message_text(_("Cancelled: nothing was sent."))
@@ -317,7 +349,10 @@ class Handlers:
                 await query.answer(_("Another board member has to approve it."), show_alert=True)
                 return
             draft, queued = await self.s.approve(draft.id, update.effective_user.id)
-            if queued:
+            if queued and draft.send_at is not None and draft.status == "approved":
+                when = self.s.local_time(draft.send_at, language)
+                await query.edit_message_text(_("Scheduled for %(when)s.") % {"when": when})
+            elif queued:
                 await query.edit_message_text(
                     _("Sent to the outbox; I will report when it has gone out.")
                 )
@@ -369,7 +404,7 @@ class Handlers:
         elif data == "forget:no":
             await query.edit_message_text(_("Nothing was deleted."))
         elif data.startswith("ann:"):
-            await self._announcement_button(update, data)
+            await self._announcement_button(update, context, data)
         await query.answer()
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from bot.render import TelegramMessage
@@ -47,6 +48,10 @@ class BotServices(Protocol):
     async def approve(self, announcement_id: int, user_id: int) -> tuple[Announcement, bool]: ...
 
     async def cancel(self, announcement_id: int) -> bool: ...
+
+    async def schedule(self, announcement_id: int, text: str) -> datetime | None: ...
+
+    def local_time(self, moment: datetime, language: str) -> str: ...
 
     async def chat_seen(self, chat_id: int, title: str | None, kind: str, active: bool) -> None: ...
 

@@ -181,6 +181,7 @@ MIGRATIONS: tuple[str, ...] = (
                      CHECK (status IN ('draft', 'awaiting', 'approved', 'sent', 'cancelled')),
         approvals    TEXT NOT NULL DEFAULT '[]',
         created_at   TEXT NOT NULL,
+        send_at      TEXT,
         sent_at      TEXT,
         reported_at  TEXT
     );

@@ -331,3 +331,4 @@ class Announcement:
     audience: tuple[str, ...]  # chats | subscribers | email
     status: str  # draft | awaiting | approved | sent | cancelled
     approvals: tuple[int, ...]
+    send_at: datetime | None = None  # approved announcements wait for this time

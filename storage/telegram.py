@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.records import Announcement, TelegramChat, TelegramMember
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 from storage.transaction import Transactions
 
 
@@ -182,6 +182,22 @@ class TelegramStore:
         rows = await self._db.execute_fetchall(f"{_ANNOUNCEMENT} WHERE id = ?", (announcement_id,))
         return _announcement(rows[0]) if rows else None
 
+    async def schedule(self, announcement_id: int, send_at: datetime | None) -> None:
+        """When an announcement goes out once approved (None: at once)."""
+        await self._tx.execute(
+            "UPDATE announcements SET send_at = ? WHERE id = ? AND status IN ('draft', 'awaiting')",
+            (to_db(send_at) if send_at else None, announcement_id),
+        )
+
+    async def due(self, now: datetime) -> list[Announcement]:
+        """Approved announcements whose time has come."""
+        rows = await self._db.execute_fetchall(
+            f"{_ANNOUNCEMENT} WHERE status = 'approved' AND send_at IS NOT NULL AND send_at <= ? "
+            "ORDER BY id",
+            (to_db(now),),
+        )
+        return [_announcement(row) for row in rows]
+
     async def unreported(self) -> list[Announcement]:
         """Sent announcements whose author has not had the delivery report yet."""
         rows = await self._db.execute_fetchall(
@@ -236,7 +252,7 @@ _MEMBER = (
 _CHAT = "SELECT chat_id, title, kind, language, topic, active, configured FROM telegram_chats"
 _ANNOUNCEMENT = (
     "SELECT id, author_id, author_chat, text_html, media_kind, media_id, audience, status, "
-    "approvals FROM announcements"
+    "approvals, send_at FROM announcements"
 )
 
 
@@ -259,4 +275,5 @@ def _announcement(row: sqlite3.Row) -> Announcement:
         audience=tuple(json.loads(row[6])),
         status=row[7],
         approvals=tuple(json.loads(row[8])),
+        send_at=from_db(row[9]),
     )

@@ -97,8 +97,18 @@ def make_config(write_config: Callable[..., Path]) -> Callable[..., Config]:
     return make
 
 
+class SteppingClock:
+    """A clock the test moves forward by hand."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
 @asynccontextmanager
-async def running(config: Config, now: datetime = NOW) -> AsyncIterator[App]:
-    """The app opened on a fixed clock."""
-    async with open_app(config, FixedClock(now)) as app:
+async def running(config: Config, now: datetime = NOW, clock=None) -> AsyncIterator[App]:
+    """The app opened on a fixed clock (or the clock given)."""
+    async with open_app(config, clock or FixedClock(now)) as app:
         yield app

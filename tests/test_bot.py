@@ -45,8 +45,8 @@ def bot_config(tmp_path, api: BotApi, **telegram):
 
 
 @asynccontextmanager
-async def bot(config):
-    async with running(config, NOW) as app:
+async def bot(config, clock=None):
+    async with running(config, NOW, clock) as app:
         runtime = build_runtime(app, lambda: None)
         await sync_chats(app)
         await runtime.start()
@@ -384,3 +384,36 @@ async def test_a_paused_feed_is_reported_to_the_board_chat(tmp_path, api) -> Non
         assert api.sent(MEMBER) == []  # members hear nothing of it
     finally:
         feeds.stop()
+
+
+async def test_a_scheduled_announcement_waits_for_its_time(tmp_path, api) -> None:
+    from datetime import timedelta
+
+    from tests.conftest import SteppingClock
+
+    clock = SteppingClock(NOW)  # 09:00 in Riga
+    async with bot(bot_config(tmp_path, api), clock) as (_app, runtime):
+        api.send_text("/start subscribe", user=api.user(85))
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+        api.send_text("Pusdienu sapulce", user=api.user(BOARD))
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        api.press("ann:1:schedule", user=api.user(BOARD))
+        await until(lambda: any("Kad to izsūtīt" in t for t in api.texts(BOARD)))
+        api.send_text("vakar", user=api.user(BOARD))
+        await until(lambda: any("neizdevās saprast" in t for t in api.texts(BOARD)))
+        api.send_text("2026-11-23 12:00", user=api.user(BOARD))
+        await until(lambda: any("kad nospiedīsiet" in t for t in api.texts(BOARD)))
+        api.press("ann:1:send", user=api.user(BOARD))
+        await until(
+            lambda: any(
+                "Ieplānots" in c.params.get("text", "") for c in api.sent(BOARD, "editMessageText")
+            )
+        )
+        assert await runtime.services.release_due() == 0
+        assert (await runtime.drain()).sent == 0  # not yet
+        clock.moment = NOW + timedelta(hours=3)  # 12:00 in Riga
+        assert await runtime.services.release_due() == 1
+        assert (await runtime.drain()).sent == 3  # the member and both chats
+        assert await runtime.services.release_due() == 0  # once only
+        assert api.texts(85).count("Pusdienu sapulce") == 1

@@ -156,11 +156,46 @@ class Services:
         # Only one approval can win the step to 'approved': an announcement goes out once.
         if not await store.update_announcement(draft.id, status="approved", expect=draft.status):
             return draft, True
+        if draft.send_at is not None and draft.send_at > self.app.clock.now():
+            return await self.set_audience(draft.id, draft.audience), True  # released later
+        await self.release(draft)
+        return await self.set_audience(draft.id, draft.audience), True
+
+    async def release(self, draft: Announcement) -> None:
+        """Put an approved announcement in the outbox and wake the senders (once)."""
+        store = self.app.database.telegram
         await enqueue_announcement(self.app, draft)
         await store.update_announcement(draft.id, status="sent", sent_at=self.app.clock.now())
         self._wake_telegram()
         self._wake_mail()
-        return await self.set_audience(draft.id, draft.audience), True
+
+    async def schedule(self, announcement_id: int, text: str) -> datetime | None:
+        """Parse 'YYYY-MM-DD HH:MM' (the association's time zone) and set it; None if not a
+        time in the future."""
+        try:
+            moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.app.config.association.zone)
+        if moment <= self.app.clock.now():
+            return None
+        await self.app.database.telegram.schedule(announcement_id, moment)
+        return moment
+
+    def local_time(self, moment: datetime, language: str) -> str:
+        """A time the way the reader writes it."""
+        from babel.dates import format_datetime
+
+        local = moment.astimezone(self.app.config.association.zone)
+        return format_datetime(local, "medium", locale=language)
+
+    async def release_due(self) -> int:
+        """Send the scheduled announcements whose time has come."""
+        due = await self.app.database.telegram.due(self.app.clock.now())
+        for announcement in due:
+            await self.release(announcement)
+        return len(due)
 
     async def cancel(self, announcement_id: int) -> bool:
         store = self.app.database.telegram
@@ -424,6 +459,7 @@ class TelegramRuntime:
     async def run(self, stop: asyncio.Event) -> None:
         """Drain on a timer and when woken, until stopped."""
         while not stop.is_set():
+            await self.services.release_due()
             if await self.app.database.outbox.pending_count(CHANNEL):
                 report = await self.drain()
                 if report.failed:
