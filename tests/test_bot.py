@@ -417,3 +417,102 @@ async def test_a_scheduled_announcement_waits_for_its_time(tmp_path, api) -> Non
         assert (await runtime.drain()).sent == 3  # the member and both chats
         assert await runtime.services.release_due() == 0  # once only
         assert api.texts(85).count("Pusdienu sapulce") == 1
+
+
+async def test_feeds_and_categories_routed_to_forum_topics(tmp_path, api) -> None:
+    from tests.feedgen import rss
+    from tests.feedserver import FeedServer, Route
+    from vestnesis.telegram import enqueue_news
+
+    feeds = FeedServer().start()
+    try:
+        items = [
+            {
+                "title": "IFLA ziņa",
+                "link": "https://ifla.example/1",
+                "pubDate": "Mon, 23 Nov 2026 06:00:00 GMT",
+            },
+            {
+                "title": "Seminārs Rīgā",
+                "link": "https://lbb.example/2",
+                "category": "Semināri",
+                "pubDate": "Mon, 23 Nov 2026 06:10:00 GMT",
+            },
+            {
+                "title": "Cits jaunums",
+                "link": "https://lbb.example/3",
+                "pubDate": "Mon, 23 Nov 2026 06:20:00 GMT",
+            },
+        ]
+        feeds.routes["/mix"] = Route(body=rss(items, language="lv"))
+        config = bot_config(tmp_path, api, routes=[])
+        text = (tmp_path / "config.toml").read_text("utf-8")
+        text += f'[[telegram.routes]]\nchat = {GROUP}\ntopic = 11\nsources = ["IFLA-feed"]\n'
+        text += f'[[telegram.routes]]\nchat = {GROUP}\ntopic = 12\ncategories = ["seminari"]\n'
+        (tmp_path / "config.toml").write_text(text.replace("routes = []\n", ""), "utf-8")
+        config = load_config(tmp_path / "config.toml", {"VESTNESIS_TELEGRAM_TOKEN": TOKEN})
+        async with bot(config) as (app, runtime):
+            source = await app.database.sources.add(
+                SourceSpec("IFLA-feed", feeds.url("/mix"), "lv", "cli"), NOW
+            )
+            started = app.clock.now()
+            await app.poller.poll([source])
+            assert await enqueue_news(app, started) == 3  # the IFLA-feed route takes every item
+            await runtime.drain()
+        by_topic = {}
+        for call in api.sent(GROUP):
+            by_topic.setdefault(call.params.get("message_thread_id"), []).append(
+                call.params["text"]
+            )
+        assert len(by_topic["11"]) == 3
+        assert len(by_topic["12"]) == 1 and "Seminārs Rīgā" in by_topic["12"][0]
+    finally:
+        feeds.stop()
+
+
+async def test_supergroup_migration_and_membership(tmp_path, api) -> None:
+    new_id = -1009876
+    async with bot(bot_config(tmp_path, api)) as (app, runtime):
+        api.fail(
+            GROUP,
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            migrate_to_chat_id=new_id,
+        )
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+        api.send_text("Pēc migrācijas", user=api.user(BOARD))
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        api.press("ann:1:send", user=api.user(BOARD))
+        await until(
+            lambda: any(
+                "Nodots" in c.params.get("text", "") for c in api.sent(BOARD, "editMessageText")
+            )
+        )
+        report = await runtime.drain()
+        assert report.sent == 2  # the channel, and the group at its new id
+        assert api.texts(new_id) == ["Pēc migrācijas"]
+        assert {c.chat_id for c in await app.database.telegram.chats()} == {new_id, CHANNEL}
+
+        left = {
+            "chat": {"id": -100777, "type": "supergroup", "title": "Vecā grupa"},
+            "from": api.user(BOARD),
+            "date": 0,
+            "old_chat_member": {
+                "status": "member",
+                "user": {"id": 123456, "is_bot": True, "first_name": "V"},
+            },
+            "new_chat_member": {
+                "status": "left",
+                "user": {"id": 123456, "is_bot": True, "first_name": "V"},
+            },
+        }
+        api._push({"my_chat_member": left})
+        for _ in range(100):
+            rows = await app.database.telegram._db.execute_fetchall(
+                "SELECT active, title FROM telegram_chats WHERE chat_id = -100777"
+            )
+            if rows:
+                break
+            await asyncio.sleep(0.02)
+        assert tuple(rows[0]) == (0, "Vecā grupa")

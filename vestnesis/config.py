@@ -274,6 +274,22 @@ class TelegramChat(_Section):
     filter: Filter = Filter()
 
 
+class TelegramRoute(_Section):
+    """News from these sources or categories goes to a chat's forum topic as it arrives."""
+
+    chat: int
+    topic: int = 0
+    language: LanguageCode | None = None
+    sources: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something(self) -> TelegramRoute:
+        if not self.sources and not self.categories:
+            raise ValueError("name sources or categories to route")
+        return self
+
+
 class Telegram(_Section):
     """The Telegram bot."""
 
@@ -285,6 +301,7 @@ class Telegram(_Section):
     board_chat: int | None = None  # where feed failures and delivery problems are reported
     announce_approvals: int = Field(default=1, ge=1, le=2)  # 2: a second board member approves
     chats: list[TelegramChat] = Field(default_factory=list)
+    routes: list[TelegramRoute] = Field(default_factory=list)
     overall_per_second: float = Field(default=30, gt=0)  # Telegram's limits, for the sender
     group_per_minute: float = Field(default=20, gt=0)
     private_interval: Duration = timedelta(seconds=1)

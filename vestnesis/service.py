@@ -79,7 +79,7 @@ async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) ->
     if not sources:
         return
     reports = await app.poller.poll(sources)
-    fresh = telegram is not None and any(r.new for r in reports)
+    fresh = telegram is not None and any(r.new for r in reports)  # for members and routes
     if fresh and await enqueue_news(app, started):
         telegram.wake()  # type: ignore[union-attr]
     log.info(

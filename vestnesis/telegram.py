@@ -20,10 +20,11 @@ from bot.flood import FloodControl
 from bot.handlers import register, set_commands
 from bot.render import TelegramMessage, render_digest, render_news
 from feeds.clean import html_to_text
+from feeds.identity import fold
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
-from storage import Announcement, Gettext, NoticeView, Recipient, TelegramMember
+from storage import Announcement, Gettext, Item, NoticeView, Recipient, TelegramMember
 from vestnesis.app import App
 from vestnesis.digest import DigestRules, Period, compose
 from vestnesis.digests import Prepared, digest_of, prepare, view_for
@@ -331,22 +332,30 @@ NEWS_MAX_PER_PASS = 10
 
 
 async def enqueue_news(app: App, since: datetime) -> int:
-    """Items stored since `since` for members who want news as it arrives; returns how many."""
+    """Items stored since `since`, to members who want news as it arrives and to the forum
+    topics their feed or category is routed to; returns how many items went out."""
     now = app.clock.now()
     fresh = await app.database.items.fetched_since(since, published_after=now - NEWS_MAX_AGE)
     fresh = fresh[-NEWS_MAX_PER_PASS:]
     members = await app.database.telegram.subscribers(weekly=False)
-    if not fresh or not members:
+    routes = app.config.telegram.routes
+    if not fresh or (not members and not routes):
         return 0
     default = app.config.association.default_language
     period = Period(now - NEWS_MAX_AGE, now + timedelta(seconds=1))
+    sent = set()
     for language in app.config.association.languages:
-        recipients = [
+        readers = [
             Recipient(str(m.chat_id)) for m in members if (m.language or default) == language
         ]
-        if not recipients:
-            continue
         for item in fresh:
+            topics = [
+                Recipient(_address(r.chat, r.topic))
+                for r in routes
+                if (r.language or default) == language and _routed(r, item)
+            ]
+            if not readers and not topics:
+                continue
             digest = compose([item], period, DigestRules(1, 1, ()))
             if digest is None:
                 continue
@@ -359,10 +368,18 @@ async def enqueue_news(app: App, since: datetime) -> int:
                 language=language,
                 subject="",
                 body=body,
-                recipients=recipients,
+                recipients=readers + topics,
                 now=now,
             )
-    return len(fresh)
+            sent.add(item.id)
+    return len(sent)
+
+
+def _routed(route: Any, item: Item) -> bool:
+    categories = {fold(c) for c in item.categories}
+    return item.source_name in route.sources or bool(
+        categories & {fold(c) for c in route.categories}
+    )
 
 
 def _address(chat_id: int, topic: int) -> str:
