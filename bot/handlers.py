@@ -429,7 +429,7 @@ class Handlers:
         chat = update.effective_chat
         member = None
         if user is not None and chat is not None and chat.type == ChatType.PRIVATE:
-            member = await self.s.touch(user.id, chat.id, user.first_name)
+            member = await self.s.touch(user.id, chat.id, user.first_name, user.language_code)
         language = self.s.language_for(member, user.language_code if user else None)
         return member, language, self.s.catalog(language).gettext
 

@@ -516,3 +516,34 @@ async def test_supergroup_migration_and_membership(tmp_path, api) -> None:
                 break
             await asyncio.sleep(0.02)
         assert tuple(rows[0]) == (0, "Vecā grupa")
+
+
+async def test_weekly_digest_in_telegram_honours_chat_filters(tmp_path, api) -> None:
+    from vestnesis.courier import send_weekly_digest
+
+    config = bot_config(tmp_path, api)
+    text = (tmp_path / "config.toml").read_text("utf-8")
+    text = text.replace(
+        f'id = {CHANNEL}\nlanguage = "en"\n',
+        f'id = {CHANNEL}\nlanguage = "en"\nfilter = {{ include_sources = ["IFLA"] }}\n',
+    )
+    (tmp_path / "config.toml").write_text(text, "utf-8")
+    config = load_config(tmp_path / "config.toml", {"VESTNESIS_TELEGRAM_TOKEN": TOKEN})
+    async with bot(config) as (app, runtime):
+        await app.poller.poll(await app.database.sources.active())
+        api.send_text("/start subscribe", user=api.user(88, language_code="en"))
+        await until(lambda: api.sent(88))
+        await send_weekly_digest(app, None, NOW, runtime)
+        await send_weekly_digest(app, None, NOW, runtime)  # the same week: nothing twice
+        await runtime.drain()
+    member = "\n".join(api.texts(88))
+    channel = "\n".join(api.texts(CHANNEL))
+    group = "\n".join(api.texts(GROUP))
+    assert "LBB — news of the week" in member and "<b>EBLIDA</b>" in member
+    assert (
+        "<b>IFLA</b>" in channel and "<b>EBLIDA</b>" not in channel and "<b>LBB</b>" not in channel
+    )
+    assert "LBB — nedēļas jaunumi" in group and [
+        c.params.get("message_thread_id") for c in api.sent(GROUP)
+    ] == ["7"]
+    assert member.count("news of the week") == 1

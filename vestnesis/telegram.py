@@ -26,7 +26,7 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from storage import Announcement, Gettext, Item, NoticeView, Recipient, TelegramMember
 from vestnesis.app import App
-from vestnesis.digest import DigestRules, Period, compose
+from vestnesis.digest import DigestRules, ItemFilter, Period, compose
 from vestnesis.digests import Prepared, digest_of, prepare, view_for
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
@@ -58,10 +58,19 @@ class Services:
         code = (telegram_code or "").split("-")[0].lower()
         return code if code in self.languages else self.languages[0]
 
-    async def touch(self, user_id: int, chat_id: int, first_name: str | None) -> TelegramMember:
-        return await self.app.database.telegram.touch(
+    async def touch(
+        self, user_id: int, chat_id: int, first_name: str | None, telegram_code: str | None
+    ) -> TelegramMember:
+        """Record the member; until they choose, Telegram's language is theirs (so the weekly
+        digest, sent later without a message to read it from, comes in it too)."""
+        member = await self.app.database.telegram.touch(
             user_id, chat_id, first_name, self.app.clock.now()
         )
+        code = (telegram_code or "").split("-")[0].lower()
+        if member.language is None and code in self.languages:
+            await self.set_language(user_id, code)
+            member = await self.app.database.telegram.member(user_id) or member
+        return member
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self.app.database.telegram.set_language(user_id, language, self.app.clock.now())
@@ -289,13 +298,20 @@ async def _enqueue_announcement_email(app: App, announcement: Announcement) -> N
 
 
 async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int]:
-    """The week's digest for members and chats, one message per language."""
+    """The week's digest for members and chats, one message per language; a chat with its
+    own filter gets a digest of just the items it wants."""
     if prepared.digest is None:
         return {}
     store = app.database.telegram
     default = app.config.association.default_language
     members = await store.subscribers(weekly=True)
+    filters = {
+        c.id: ItemFilter.from_config(c.filter)
+        for c in app.config.telegram.chats
+        if c.filter != type(c.filter)()
+    }
     chats = await store.chats()
+    key = prepared.period.end.isoformat()
     counts: dict[str, int] = {}
     for language in app.config.association.languages:
         recipients = [
@@ -304,26 +320,48 @@ async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int
         recipients += [
             Recipient(_address(c.chat_id, c.topic))
             for c in chats
-            if (c.language or default) == language
+            if (c.language or default) == language and c.chat_id not in filters
         ]
-        if not recipients:
+        if recipients:
+            await _enqueue_digest_message(app, prepared.digest, language, key, recipients)
+            counts[language] = len(recipients)
+    items = await app.database.items.by_ids([e.item_id for e in prepared.digest.entries])
+    rules = DigestRules(
+        len(items) or 1, len(items) or 1, DigestRules.from_config(app.config).source_order
+    )
+    for chat in chats:
+        if chat.chat_id not in filters:
             continue
-        messages = render_digest(await view_for(app, prepared.digest, language))
-        body = telegram_body(
-            [{"html": m.html, "disable_preview": m.disable_preview} for m in messages]
+        own = compose(items, prepared.period, rules, item_filter=filters[chat.chat_id])
+        if own is None:
+            continue
+        language = chat.language or default
+        await _enqueue_digest_message(
+            app,
+            own,
+            language,
+            f"{key}#{chat.chat_id}",
+            [Recipient(_address(chat.chat_id, chat.topic))],
         )
-        await app.database.outbox.enqueue(
-            kind="digest",
-            key=prepared.period.end.isoformat(),
-            channel=CHANNEL,
-            language=language,
-            subject="",
-            body=body,
-            recipients=recipients,
-            now=app.clock.now(),
-        )
-        counts[language] = len(recipients)
+        counts[language] = counts.get(language, 0) + 1
     return counts
+
+
+async def _enqueue_digest_message(
+    app: App, digest: Any, language: str, key: str, recipients: list[Recipient]
+) -> None:
+    messages = render_digest(await view_for(app, digest, language))
+    body = telegram_body([{"html": m.html, "disable_preview": m.disable_preview} for m in messages])
+    await app.database.outbox.enqueue(
+        kind="digest",
+        key=key,
+        channel=CHANNEL,
+        language=language,
+        subject="",
+        body=body,
+        recipients=recipients,
+        now=app.clock.now(),
+    )
 
 
 # A new feed brings its whole history at once; only this much of it is "news as it arrives".
