@@ -547,3 +547,16 @@ async def test_weekly_digest_in_telegram_honours_chat_filters(tmp_path, api) -> 
         c.params.get("message_thread_id") for c in api.sent(GROUP)
     ] == ["7"]
     assert member.count("news of the week") == 1
+
+
+async def test_stats_for_the_board_only(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api)) as (app, _):
+        await app.poller.poll(await app.database.sources.active())
+        api.send_text("/start subscribe", user=api.user(93))
+        api.send_text("/stats", user=api.user(BOARD))
+        stats = await until(lambda: [t for t in api.texts(BOARD) if "Telegram dalībnieki" in t])
+        assert (
+            "subscribed [lv]: 1" in stats[0] and "Ziņu avoti: 4 darbojas, 0 ar kļūdām" in stats[0]
+        )
+        api.send_text("/stats", user=api.user(93))
+        await until(lambda: any("tikai biedrības valde" in t for t in api.texts(93)))
