@@ -403,6 +403,17 @@ class Handlers:
             await query.edit_message_text(_("Everything about you is deleted. /start begins anew."))
         elif data == "forget:no":
             await query.edit_message_text(_("Nothing was deleted."))
+        elif data.startswith("digest:") and self._board(update):
+            _prefix, number, status = data.split(":")
+            if status in ("approved", "held") and await self.s.decide_digest(
+                int(number), status, update.effective_user.id
+            ):
+                label = (
+                    _("Approved: the digest goes out at the usual time.")
+                    if status == "approved"
+                    else _("Held: the digest will not go out until approved.")
+                )
+                await query.edit_message_text(label)
         elif data.startswith("ann:"):
             await self._announcement_button(update, context, data)
         await query.answer()

@@ -560,3 +560,60 @@ async def test_stats_for_the_board_only(tmp_path, api) -> None:
         )
         api.send_text("/stats", user=api.user(93))
         await until(lambda: any("tikai biedrības valde" in t for t in api.texts(93)))
+
+
+async def test_board_approves_or_holds_the_digest_draft_in_telegram(tmp_path, api) -> None:
+    from vestnesis.courier import send_weekly_digest
+    from vestnesis.service import prepare_draft
+
+    config = bot_config(tmp_path, api, board_chat=-100999)
+    text = (tmp_path / "config.toml").read_text(
+        "utf-8"
+    ) + '[digest]\nreview = "board"\nunreviewed = "hold"\n'
+    (tmp_path / "config.toml").write_text(text, "utf-8")
+    config = load_config(tmp_path / "config.toml", {"VESTNESIS_TELEGRAM_TOKEN": TOKEN})
+    from datetime import timedelta
+
+    from tests.conftest import SteppingClock
+
+    clock = SteppingClock(NOW - timedelta(days=1))  # Sunday: the draft is prepared
+    async with bot(config, clock) as (app, runtime):
+        await app.poller.poll(await app.database.sources.active())
+        api.send_text("/start subscribe", user=api.user(97))
+        await until(lambda: api.sent(97))
+        await prepare_draft(app, runtime)
+        offer = await until(lambda: [c for c in api.sent(-100999) if c.params.get("reply_markup")])
+        buttons = [
+            b["callback_data"]
+            for row in offer[0].params["reply_markup"]["inline_keyboard"]
+            for b in row
+        ]
+        assert buttons == ["digest:1:approved", "digest:1:held"]
+        assert any("LBB — nedēļas jaunumi" in t for t in api.texts(-100999))
+
+        board_chat = {"id": -100999, "type": "supergroup"}
+        message = {"message_id": 9, "date": 0, "chat": board_chat, "text": "…"}
+        api.press("digest:1:held", user=api.user(BOARD), message=message)
+        await until(
+            lambda: any(
+                "Aizturēts" in c.params.get("text", "")
+                for c in api.sent(-100999, "editMessageText")
+            )
+        )
+        clock.moment = NOW
+        await send_weekly_digest(app, None, NOW, runtime)
+        assert (await runtime.drain()).sent == 0  # held: nothing goes out
+
+        api.press("digest:1:approved", user=api.user(MEMBER), message=message)  # not board
+        await asyncio.sleep(0.3)
+        assert (await app.database.digests.get(1)).status == "held"
+        api.press("digest:1:approved", user=api.user(SECOND), message=message)
+        await until(
+            lambda: any(
+                "Apstiprināts" in c.params.get("text", "")
+                for c in api.sent(-100999, "editMessageText")
+            )
+        )
+        await send_weekly_digest(app, None, NOW, runtime)
+        assert (await runtime.drain()).sent == 3  # the member, the group and the channel
+        assert (await app.database.digests.get(1)).decided_by == f"telegram:{SECOND}"

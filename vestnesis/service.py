@@ -100,7 +100,7 @@ def draft_time(send: WeeklyTime, lead: timedelta) -> WeeklyTime:
     return WeeklyTime(minute // (24 * 60), time(minute // 60 % 24, minute % 60))
 
 
-async def prepare_draft(app: App) -> None:
+async def prepare_draft(app: App, telegram: TelegramRuntime | None = None) -> None:
     """Store the coming digest as a draft for the board to look at."""
     from vestnesis.digests import make_draft
 
@@ -112,6 +112,8 @@ async def prepare_draft(app: App) -> None:
             "nothing new for the coming digest; no draft", **fields(send_at=send_at.isoformat())
         )
         return
+    if telegram is not None and record.status == "draft":
+        await telegram.offer_draft(record)
     log.info(
         "digest draft ready for review",
         **fields(send_at=send_at.isoformat(), items=len(record.item_ids), status=record.status),
@@ -147,7 +149,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         if config.digest.review == "board":
             draft_at = draft_time(config.schedule.weekly_digest, config.digest.review_lead)
             scheduler.add_job(
-                jobs.job("prepare_digest_draft", lambda: prepare_draft(app)),
+                jobs.job("prepare_digest_draft", lambda: prepare_draft(app, telegram_holder[0])),
                 "cron",
                 day_of_week=draft_at.weekday,
                 hour=draft_at.at.hour,

@@ -24,7 +24,15 @@ from feeds.identity import fold
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
-from storage import Announcement, Gettext, Item, NoticeView, Recipient, TelegramMember
+from storage import (
+    Announcement,
+    DigestRecord,
+    Gettext,
+    Item,
+    NoticeView,
+    Recipient,
+    TelegramMember,
+)
 from vestnesis.app import App
 from vestnesis.digest import DigestRules, ItemFilter, Period, compose
 from vestnesis.digests import Prepared, digest_of, prepare, view_for
@@ -214,6 +222,13 @@ class Services:
                 await store.update_announcement(announcement_id, status="cancelled", expect=state)
                 for state in ("draft", "awaiting")
             ]
+        )
+
+    async def decide_digest(self, digest_id: int, status: str, user_id: int) -> bool:
+        """A board member approves or holds the coming digest's draft."""
+        log.info("digest draft decided", **fields(digest=digest_id, status=status, by=user_id))
+        return await self.app.database.digests.decide(
+            digest_id, status, f"telegram:{user_id}", self.app.clock.now()
         )
 
     async def chat_seen(self, chat_id: int, title: str | None, kind: str, active: bool) -> None:
@@ -549,6 +564,41 @@ class TelegramRuntime:
             return
         with contextlib.suppress(Exception):
             await self.application.bot.send_message(chat, text)
+
+    async def offer_draft(self, record: DigestRecord) -> None:
+        """Show the board the coming digest with Approve and Hold buttons."""
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+        language = self.app.config.association.default_language
+        _ = self.services.catalog(language).gettext
+        digest = await digest_of(self.app, record)
+        if digest is None:
+            return
+        messages = render_digest(await view_for(self.app, digest, language))
+        buttons = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        _("Approve"), callback_data=f"digest:{record.id}:approved"
+                    ),
+                    InlineKeyboardButton(_("Hold"), callback_data=f"digest:{record.id}:held"),
+                ]
+            ]
+        )
+        targets = (
+            [self.app.config.telegram.board_chat]
+            if self.app.config.telegram.board_chat
+            else sorted(self.services.board_ids)
+        )
+        for chat in targets:
+            with contextlib.suppress(Exception):
+                for message in messages:
+                    await self.application.bot.send_message(chat, message.html, parse_mode="HTML")
+                await self.application.bot.send_message(
+                    chat,
+                    _("The digest above goes out at the usual time unless you hold it."),
+                    reply_markup=buttons,
+                )
 
     async def _report_announcements(self) -> None:
         store = self.app.database.telegram
