@@ -56,6 +56,14 @@ async def bot(config, clock=None):
             await runtime.stop()
 
 
+async def draft(api: BotApi, text: str) -> None:
+    """A board member starts /announce and sends the text; the bot asks who gets it."""
+    api.send_text("/announce", user=api.user(BOARD))
+    await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+    api.send_text(text, user=api.user(BOARD))
+    await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+
+
 async def until(predicate, seconds: float = 10.0):
     for _ in range(int(seconds / 0.02)):
         result = predicate()
@@ -153,10 +161,7 @@ async def test_cancel_and_non_board_refusal(tmp_path, api) -> None:
         assert await app.database.telegram.announcement(1) is None
         api.press("ann:1:send", user=api.user(MEMBER))
         await until(lambda: [c for c in api.calls if c.method == "answerCallbackQuery"])
-        api.send_text("/announce", user=api.user(BOARD))
-        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
-        api.send_text("Nevajadzīgs teksts", user=api.user(BOARD))
-        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        await draft(api, "Nevajadzīgs teksts")
         api.press("ann:1:cancel", user=api.user(BOARD))
         await until(
             lambda: any(
@@ -170,10 +175,7 @@ async def test_cancel_and_non_board_refusal(tmp_path, api) -> None:
 async def test_four_eyes(tmp_path, api) -> None:
     async with bot(bot_config(tmp_path, api, announce_approvals=2)) as (app, runtime):
         api.send_text("/start subscribe", user=api.user(60))
-        api.send_text("/announce", user=api.user(BOARD))
-        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
-        api.send_text("Kopsapulce 10. janvārī", user=api.user(BOARD))
-        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        await draft(api, "Kopsapulce 10. janvārī")
         api.press("ann:1:send", user=api.user(BOARD))
         await until(lambda: any("gaida jūsu apstiprinājumu" in t for t in api.texts(SECOND)))
         assert (await app.database.telegram.announcement(1)).status == "awaiting"
@@ -216,10 +218,7 @@ async def test_flood_limits_429_and_blocked_members(tmp_path, api) -> None:
         await until(lambda: all(api.sent(u) for u in (70, 71, 72)))
         api.fail(70, 429, "Too Many Requests: retry after 1", retry_after=1)
         api.fail(71, 403, "Forbidden: bot was blocked by the user")
-        api.send_text("/announce", user=api.user(BOARD))
-        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
-        api.send_text("Ziņa visiem", user=api.user(BOARD))
-        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        await draft(api, "Ziņa visiem")
         api.press("ann:1:toggle:chats", user=api.user(BOARD))
         await asyncio.sleep(0.2)
         api.press("ann:1:send", user=api.user(BOARD))
@@ -394,10 +393,7 @@ async def test_a_scheduled_announcement_waits_for_its_time(tmp_path, api) -> Non
     clock = SteppingClock(NOW)  # 09:00 in Riga
     async with bot(bot_config(tmp_path, api), clock) as (_app, runtime):
         api.send_text("/start subscribe", user=api.user(85))
-        api.send_text("/announce", user=api.user(BOARD))
-        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
-        api.send_text("Pusdienu sapulce", user=api.user(BOARD))
-        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        await draft(api, "Pusdienu sapulce")
         api.press("ann:1:schedule", user=api.user(BOARD))
         await until(lambda: any("Kad to izsūtīt" in t for t in api.texts(BOARD)))
         api.send_text("vakar", user=api.user(BOARD))
@@ -479,10 +475,7 @@ async def test_supergroup_migration_and_membership(tmp_path, api) -> None:
             "Bad Request: group chat was upgraded to a supergroup chat",
             migrate_to_chat_id=new_id,
         )
-        api.send_text("/announce", user=api.user(BOARD))
-        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
-        api.send_text("Pēc migrācijas", user=api.user(BOARD))
-        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        await draft(api, "Pēc migrācijas")
         api.press("ann:1:send", user=api.user(BOARD))
         await until(
             lambda: any(

@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mailer.render import EmailRenderer
+from storage import Subscriber
 from vestnesis.app import App
 from vestnesis.digests import digest_of, view_for
 from vestnesis.i18n import presentation
@@ -164,8 +165,7 @@ class Pages:
 
     async def confirm_form(self, request: Request) -> Response:
         member = await subscriber_from(self.app, "confirm", request.path_params["token"])
-        language = self.language_of(request, member.language if member else "")
-        _ = self.t(request, language)
+        language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
         # A button, not a GET that confirms: mail scanners follow links by themselves.
@@ -185,8 +185,7 @@ class Pages:
 
     async def confirm(self, request: Request) -> Response:
         member = await confirm(self.app, request.path_params["token"])
-        language = self.language_of(request, member.language if member else "")
-        _ = self.t(request, language)
+        language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
         preferences = tokens(self.app).issue("preferences", member.id, member.email)
@@ -204,8 +203,7 @@ class Pages:
 
     async def unsubscribe_form(self, request: Request) -> Response:
         member = await subscriber_from(self.app, "unsubscribe", request.path_params["token"])
-        language = self.language_of(request, member.language if member else "")
-        _ = self.t(request, language)
+        language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
         return self.message(
@@ -226,8 +224,7 @@ class Pages:
             return PlainTextResponse(
                 "unsubscribed" if member else "unknown link", status_code=status
             )
-        language = self.language_of(request, member.language if member else "")
-        _ = self.t(request, language)
+        language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
         return self.message(
@@ -302,8 +299,7 @@ class Pages:
     async def delete(self, request: Request) -> Response:
         form = await request.form()
         member = await subscriber_from(self.app, "preferences", request.path_params["token"])
-        language = self.language_of(request, member.language if member else "")
-        _ = self.t(request, language)
+        language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
         if not self.csrf_ok(request, form):
@@ -383,6 +379,11 @@ class Pages:
     @property
     def zone(self):
         return self.app.config.association.zone
+
+    def reader(self, request: Request, member: Subscriber | None) -> tuple[str, Callable[..., str]]:
+        """The page's language (the member's, when known) and its translator."""
+        language = self.language_of(request, member.language if member else "")
+        return language, self.t(request, language)
 
     def language_of(self, request: Request, preferred: str) -> str:
         """?lang=, else the member's language, else the browser's, else the default."""
