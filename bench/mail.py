@@ -220,8 +220,6 @@ def main() -> None:
             raw = measured("raw", path, port, int(ours["messages"]), args.parallel)
     finally:
         sink.terminate() if hasattr(sink, "terminate") else None
-    size = len((Path(tempfile.gettempdir())).name)  # keeps the folder's name out of the output
-    del size
     print(
         f"{int(ours['messages'])} personalised digests, {args.parallel} connections, sink: {sink_name}"
     )

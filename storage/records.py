@@ -38,11 +38,6 @@ class Source:
     next_attempt: datetime | None
     created_at: datetime
 
-    @property
-    def is_url(self) -> bool:
-        """True when the source is fetched over HTTP rather than read from a file."""
-        return self.location.startswith(("http://", "https://"))
-
 
 @dataclass(frozen=True)
 class FetchOutcome:

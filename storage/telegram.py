@@ -143,13 +143,6 @@ class TelegramStore:
         )
         return [_chat(row) for row in rows]
 
-    async def is_chat(self, chat_id: int) -> bool:
-        """True when the id is a known group or channel (not a member's private chat)."""
-        rows = await self._db.execute_fetchall(
-            "SELECT 1 FROM telegram_chats WHERE chat_id = ?", (chat_id,)
-        )
-        return bool(rows)
-
     # --- announcements -----------------------------------------------------------------
 
     async def new_announcement(

@@ -158,15 +158,6 @@ class BotApi:
     def texts(self, chat_id: int) -> list[str]:
         return [c.params.get("text") or c.params.get("caption") or "" for c in self.sent(chat_id)]
 
-    def wait_for(self, predicate, timeout: float = 10.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = predicate()
-            if result:
-                return result
-            time.sleep(0.02)
-        raise AssertionError("the bot did not do it in time")
-
     # --- answering ---------------------------------------------------------------------
 
     def _push(self, update: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -18,6 +19,18 @@ from vestnesis.config import Config, load_config
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_for(predicate, timeout: float = 20.0):
+    """Poll `predicate` until it returns something true (and return it), for work done by
+    another process or thread; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

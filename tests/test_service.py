@@ -7,9 +7,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from tests.conftest import wait_for
 from tests.feedgen import numbered_items, rss
 from tests.feedserver import Route
 
@@ -23,15 +23,6 @@ def start(config: Path, env_extra: dict[str, str] | None = None) -> subprocess.P
         text=True,
         env=env,
     )
-
-
-def wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def item_count(config: Path) -> int:

@@ -7,6 +7,7 @@ import getpass
 import os
 import tempfile
 import webbrowser
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -139,7 +140,7 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
         click.echo(_describe_record(app, record.period_end, status, len(record.item_ids)))
 
 
-def _describe_record(app: App, period_end, status: str, count: int) -> str:  # type: ignore[no-untyped-def]
+def _describe_record(app: App, period_end: datetime, status: str, count: int) -> str:
     when = period_end.astimezone(app.config.association.zone)
     return f"Digest for {when:%Y-%m-%d %H:%M}: {status}, {count} items."
 

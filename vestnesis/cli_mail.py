@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from storage import Subscriber
 from vestnesis.app import App, open_app
 from vestnesis.cli_support import (
     Settings,
@@ -192,9 +193,7 @@ async def export(settings: Settings, file: Path | None) -> None:
 async def remove(settings: Settings, email: str) -> None:
     """Erase a member and everything stored about them (a privacy request)."""
     async with _app(settings) as app:
-        member = await app.database.subscribers.by_email(email)
-        if member is None:
-            raise click.ClickException(f"no member with the address {email}")
+        member = await _member(app, email)
         await app.database.subscribers.delete(member.id)
     click.echo(f"Erased {member.email} and their delivery history.")
 
@@ -206,9 +205,7 @@ async def remove(settings: Settings, email: str) -> None:
 async def show(settings: Settings, email: str) -> None:
     """Everything stored about one member, as JSON (a privacy export)."""
     async with _app(settings) as app:
-        member = await app.database.subscribers.by_email(email)
-        if member is None:
-            raise click.ClickException(f"no member with the address {email}")
+        member = await _member(app, email)
         click.echo(json.dumps(await member_data(app, member), ensure_ascii=False, indent=2))
 
 
@@ -318,6 +315,13 @@ async def _guard_value(build):  # type: ignore[no-untyped-def]
         return build()
     except MailingError as error:
         raise click.ClickException(str(error)) from None
+
+
+async def _member(app: App, email: str) -> Subscriber:
+    member = await app.database.subscribers.by_email(email)
+    if member is None:
+        raise click.ClickException(f"no member with the address {email}")
+    return member
 
 
 def _language(languages: list[str], wanted: str | None) -> str:

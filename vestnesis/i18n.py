@@ -14,7 +14,6 @@ from vestnesis.config import Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "vestnesis"
-SUPPORTED = ("lv", "en", "lt")
 
 
 class Catalogs:

@@ -22,7 +22,7 @@ from mailer.build import (
     Template,
     build_template,
 )
-from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery
+from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery, Personalise
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
@@ -30,6 +30,7 @@ from mailer.tokens import Tokens
 from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.config import Config
+from vestnesis.digest import ItemFilter
 from vestnesis.digests import prepare, send_decision, view_for
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
@@ -205,7 +206,7 @@ async def member_data(app: App, subscriber: Subscriber) -> dict[str, Any]:
 
 async def enqueue_digest(app: App, send_time: datetime) -> EnqueueReport:
     """Write the digest due at `send_time` into the outbox, once per period and language."""
-    prepared = await prepare(app, send_time, _mail_filter(app))
+    prepared = await prepare(app, send_time, ItemFilter.from_config(app.config.email.filter))
     report = EnqueueReport(period_end=prepared.period.end)
     decision = send_decision(
         prepared.draft, review=app.config.digest.review, unreviewed=app.config.digest.unreviewed
@@ -270,13 +271,7 @@ async def digest_record(app: App, prepared: Any, now: datetime) -> DigestRecord:
     return await digests.create(period.start, period.end, item_ids, "approved", now)
 
 
-def _mail_filter(app: App):  # type: ignore[no-untyped-def]
-    from vestnesis.digest import ItemFilter
-
-    return ItemFilter.from_config(app.config.email.filter)
-
-
-def personaliser(app: App):  # type: ignore[no-untyped-def]
+def personaliser(app: App) -> Personalise:
     """Fills a stored message in for one delivery; None when it must not go out any more."""
     signer = tokens(app)
     public = app.config.web.public_url

@@ -66,11 +66,6 @@ class Jobs:
         if pending:
             await asyncio.wait(pending)
 
-    def cancel_all(self) -> None:
-        """Stop everything now (a second signal)."""
-        for task in self._running:
-            task.cancel()
-
 
 async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) -> None:
     """Poll the sources whose next attempt has come; fresh news goes to those who want it."""
@@ -89,6 +84,31 @@ async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) ->
             new=sum(r.new for r in reports),
             failed=sum(r.status == "failed" for r in reports),
         ),
+    )
+
+
+def weekly_job(
+    scheduler: AsyncIOScheduler,
+    jobs: Jobs,
+    name: str,
+    at: WeeklyTime,
+    work: Callable[[], Awaitable[None]],
+    *,
+    grace: timedelta,
+) -> None:
+    """Run `work` every week at `at` (the scheduler's zone); a run missed by up to `grace`
+    still happens, and runs never overlap."""
+    scheduler.add_job(
+        jobs.job(name, work),
+        "cron",
+        day_of_week=at.weekday,
+        hour=at.at.hour,
+        minute=at.at.minute,
+        id=name,
+        name=name.replace("_", " "),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=int(grace.total_seconds()),
     )
 
 
@@ -148,17 +168,13 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         )
         if config.digest.review == "board":
             draft_at = draft_time(config.schedule.weekly_digest, config.digest.review_lead)
-            scheduler.add_job(
-                jobs.job("prepare_digest_draft", lambda: prepare_draft(app, telegram_holder[0])),
-                "cron",
-                day_of_week=draft_at.weekday,
-                hour=draft_at.at.hour,
-                minute=draft_at.at.minute,
-                id="prepare_digest_draft",
-                name="prepare digest draft",
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=int(config.digest.review_lead.total_seconds()),
+            weekly_job(
+                scheduler,
+                jobs,
+                "prepare_digest_draft",
+                draft_at,
+                lambda: prepare_draft(app, telegram_holder[0]),
+                grace=config.digest.review_lead,
             )
         background: list[asyncio.Task[None]] = []
         courier = _start_mail(app, stop, background)
@@ -235,22 +251,11 @@ def _schedule_weekly(
         return
     weekly = app.config.schedule.weekly_digest
 
-    async def weekly_job() -> None:
+    async def send() -> None:
         send_time = previous_send_time(app, app.clock.now())
         await send_weekly_digest(app, courier, send_time, telegram)
 
-    scheduler.add_job(
-        jobs.job("weekly_digest", weekly_job),
-        "cron",
-        day_of_week=weekly.weekday,
-        hour=weekly.at.hour,
-        minute=weekly.at.minute,
-        id="weekly_digest",
-        name="weekly digest",
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=3600,
-    )
+    weekly_job(scheduler, jobs, "weekly_digest", weekly, send, grace=timedelta(hours=1))
 
 
 def _start_web(

@@ -89,12 +89,12 @@ class Services:
         )
 
     async def latest_digest(self, language: str) -> list[TelegramMessage]:
+        # The last digest that went out; before any has, the one this week would bring.
         record = await self.app.database.digests.latest("sent")
-        digest = (
-            await digest_of(self.app, record)
-            if record
-            else (await prepare(self.app, self.app.clock.now())).digest
-        )
+        if record is not None:
+            digest = await digest_of(self.app, record)
+        else:
+            digest = (await prepare(self.app, self.app.clock.now())).digest
         if digest is None:
             return []
         return render_digest(await view_for(self.app, digest, language))

@@ -48,7 +48,6 @@ def digest_view(digest: Digest, reader: Presentation) -> DigestView:
             "archive": _("View in your browser"),
             "why": _("You receive this because you subscribed to the news of %(name)s.")
             % {"name": reader.association},
-            "read": _("Read more"),
         },
     )
 
