@@ -100,8 +100,11 @@ class TelegramStore:
     # --- chats -------------------------------------------------------------------------
 
     async def sync_chats(self, chats: Iterable[tuple[int, str | None, int]], now: datetime) -> None:
-        """Make the configured chats (id, language, topic) known and active."""
+        """Make the configured chats (id, language, topic) known and active; chats no longer
+        in the config stop being posts' destinations (their record stays)."""
+        chats = list(chats)
         async with self._tx.begin():
+            await self._db.execute("UPDATE telegram_chats SET configured = 0 WHERE configured = 1")
             for chat_id, language, topic in chats:
                 await self._db.execute(
                     "INSERT INTO telegram_chats (chat_id, kind, language, topic, configured, updated_at) "

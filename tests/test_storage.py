@@ -104,3 +104,12 @@ async def test_backup_is_a_consistent_copy(tmp_path) -> None:
         await db.backup(tmp_path / "backup" / "copy.sqlite3")
     async with await Database.open(tmp_path / "backup" / "copy.sqlite3") as copy:
         assert [i.title for i in await copy.items.list()] == ["one"]
+
+
+async def test_chats_removed_from_the_config_stop_getting_posts(tmp_path) -> None:
+    async with await Database.open(tmp_path / "v.sqlite3") as db:
+        await db.telegram.sync_chats([(-1, "lv", 0), (-2, "en", 5)], NOW)
+        assert {c.chat_id for c in await db.telegram.chats()} == {-1, -2}
+        await db.telegram.sync_chats([(-2, "lt", 0)], NOW)
+        chats = await db.telegram.chats()
+        assert [(c.chat_id, c.language, c.topic) for c in chats] == [(-2, "lt", 0)]
