@@ -131,3 +131,16 @@ def test_bad_opml_and_unknown_source_are_clear(write_config, tmp_path) -> None:
     result = invoke(config, "feeds", "import-opml", str(bad))
     assert result.exit_code == 1 and "not OPML" in result.output
     assert "no source named 'nope'" in invoke(config, "items", "list", "--source", "nope").output
+
+
+def test_backup_writes_a_copy_that_opens(server, write_config, tmp_path) -> None:
+    import sqlite3
+
+    server.routes["/a"] = Route(body=rss(numbered_items(2)))
+    config = write_config([{"name": "A", "url": server.url("/a")}])
+    invoke(config, "feeds", "poll")
+    target = tmp_path / "copies" / "v.sqlite3"
+    assert "Backed up the database" in invoke(config, "backup", str(target)).stdout
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 2
+    assert invoke(config, "backup", str(target)).exit_code == 1  # never overwrites

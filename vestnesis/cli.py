@@ -92,6 +92,19 @@ def run(settings: Settings) -> None:
     run_service(settings.config(service=True), SystemClock())
 
 
+@cli.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@pass_settings
+@run_async
+async def backup(settings: Settings, target: Path) -> None:
+    """Write a consistent copy of the database to TARGET (safe while the service runs)."""
+    if target.exists():
+        raise click.ClickException(f"{target} exists; choose a new file name")
+    async with open_app(settings.config(), SystemClock()) as app:
+        await app.database.backup(target)
+    click.echo(f"Backed up the database to {target}.")
+
+
 # --- feeds ---------------------------------------------------------------------------------
 
 
