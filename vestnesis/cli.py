@@ -98,7 +98,7 @@ def run(settings: Settings) -> None:
 @run_async
 async def backup(settings: Settings, target: Path) -> None:
     """Write a consistent copy of the database to TARGET (safe while the service runs)."""
-    if target.exists():
+    if await asyncio.to_thread(target.exists):
         raise click.ClickException(f"{target} exists; choose a new file name")
     async with open_app(settings.config(), SystemClock()) as app:
         await app.database.backup(target)
