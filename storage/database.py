@@ -9,6 +9,7 @@ from types import TracebackType
 import aiosqlite
 
 from storage.digests import DigestStore
+from storage.events import EventStore
 from storage.items import ItemStore
 from storage.migrations import MIGRATIONS
 from storage.outbox import OutboxStore
@@ -38,6 +39,7 @@ class Database:
         self.subscribers = SubscriberStore(connection, transactions)
         self.outbox = OutboxStore(connection, transactions)
         self.telegram = TelegramStore(connection, transactions)
+        self.events = EventStore(connection, transactions)
 
     @classmethod
     async def open(cls, path: Path) -> Database:

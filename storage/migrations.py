@@ -186,4 +186,37 @@ MIGRATIONS: tuple[str, ...] = (
         reported_at  TEXT
     );
     """,
+    # 5: the events calendar (occurrences of imported and board events) and reminder opt-ins.
+    """
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        calendar    TEXT NOT NULL,
+        uid         TEXT NOT NULL,
+        recurrence  TEXT NOT NULL DEFAULT '',
+        title       TEXT NOT NULL,
+        start       TEXT NOT NULL,
+        end         TEXT NOT NULL,
+        all_day     INTEGER NOT NULL DEFAULT 0,
+        place       TEXT NOT NULL DEFAULT '',
+        url         TEXT NOT NULL DEFAULT '',
+        kind        TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL DEFAULT 'confirmed'
+                    CHECK (status IN ('confirmed', 'tentative', 'cancelled')),
+        description TEXT NOT NULL DEFAULT '',
+        categories  TEXT NOT NULL DEFAULT '[]',
+        updated_at  TEXT NOT NULL,
+        UNIQUE (calendar, uid, recurrence)
+    );
+    CREATE INDEX events_start ON events(start);
+
+    -- What each calendar held when last imported, so an unchanged one is not re-read.
+    CREATE TABLE calendars (
+        name        TEXT PRIMARY KEY,
+        digest      TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+
+    ALTER TABLE telegram_members ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE subscribers ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+    """,
 )

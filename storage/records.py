@@ -235,6 +235,7 @@ class Subscriber:
     unsubscribed_at: datetime | None
     soft_bounces: int
     last_bounce: str | None
+    reminders: bool = False
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ class TelegramMember:
     weekly: bool
     instant: bool
     status: str  # active | blocked
+    reminders: bool = False
 
 
 @dataclass(frozen=True)
@@ -327,3 +329,33 @@ class Announcement:
     status: str  # draft | awaiting | approved | sent | cancelled
     approvals: tuple[int, ...]
     send_at: datetime | None = None  # approved announcements wait for this time
+
+
+@dataclass(frozen=True)
+class Event:
+    """One occurrence of a calendar event; a recurring series' occurrences share `uid` and
+    differ in `recurrence` (the occurrence's original start, UTC; empty for single events)."""
+
+    uid: str
+    title: str
+    start: datetime
+    end: datetime
+    all_day: bool = False
+    place: str = ""
+    url: str = ""
+    kind: str = ""
+    status: str = "confirmed"
+    description: str = ""
+    categories: tuple[str, ...] = ()
+    calendar: str = ""
+    recurrence: str = ""
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the organiser called this occurrence off."""
+        return self.status == "cancelled"
+
+    @property
+    def key(self) -> str:
+        """Identifies the occurrence across calendars: calendar/uid/recurrence."""
+        return f"{self.calendar}/{self.uid}/{self.recurrence}"

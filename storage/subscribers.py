@@ -120,13 +120,22 @@ class SubscriberStore:
             )
         return cursor.rowcount > 0
 
-    async def set_preferences(self, subscriber_id: int, *, language: str, weekly: bool) -> None:
-        """Change the language and whether the weekly digest comes."""
+    async def set_preferences(
+        self, subscriber_id: int, *, language: str, weekly: bool, reminders: bool = False
+    ) -> None:
+        """Change the language and whether the weekly digest and event reminders come."""
         async with self._tx.begin():
             await self._db.execute(
-                "UPDATE subscribers SET language = ?, weekly = ? WHERE id = ?",
-                (language, int(weekly), subscriber_id),
+                "UPDATE subscribers SET language = ?, weekly = ?, reminders = ? WHERE id = ?",
+                (language, int(weekly), int(reminders), subscriber_id),
             )
+
+    async def reminded(self) -> list[Subscriber]:
+        """Confirmed subscribers who asked for event reminders."""
+        rows = await self._db.execute_fetchall(
+            f"{_SELECT} WHERE status = 'confirmed' AND reminders = 1 ORDER BY id"
+        )
+        return [_subscriber(row) for row in rows]
 
     async def bounced(
         self, subscriber_id: int, reason: str, *, hard: bool, soft_limit: int
@@ -167,7 +176,8 @@ class SubscriberStore:
 
 _SELECT = (
     "SELECT id, email, name, language, status, weekly, source, created_at, confirm_requests, "
-    "last_request_at, confirmed_at, unsubscribed_at, soft_bounces, last_bounce FROM subscribers"
+    "last_request_at, confirmed_at, unsubscribed_at, soft_bounces, last_bounce, reminders "
+    "FROM subscribers"
 )
 
 
@@ -189,4 +199,5 @@ def _subscriber(row: sqlite3.Row) -> Subscriber:
         unsubscribed_at=from_db(row["unsubscribed_at"]),
         soft_bounces=row["soft_bounces"],
         last_bounce=row["last_bounce"],
+        reminders=bool(row["reminders"]),
     )

@@ -88,6 +88,20 @@ class TelegramStore:
         )
         return [_member(row) for row in rows]
 
+    async def set_reminders(self, user_id: int, on: bool, now: datetime) -> None:
+        """Whether the member gets event reminders."""
+        await self._tx.execute(
+            "UPDATE telegram_members SET reminders = ?, updated_at = ? WHERE user_id = ?",
+            (int(on), to_db(now), user_id),
+        )
+
+    async def reminded(self) -> list[TelegramMember]:
+        """Active members who asked for event reminders."""
+        rows = await self._db.execute_fetchall(
+            f"{_MEMBER} WHERE status = 'active' AND reminders = 1 ORDER BY user_id"
+        )
+        return [_member(row) for row in rows]
+
     async def member_counts(self) -> dict[tuple[str, str], int]:
         """Members by (state, language)."""
         rows = await self._db.execute_fetchall(
@@ -243,7 +257,8 @@ class TelegramStore:
 
 
 _MEMBER = (
-    "SELECT user_id, chat_id, first_name, language, weekly, instant, status FROM telegram_members"
+    "SELECT user_id, chat_id, first_name, language, weekly, instant, status, reminders "
+    "FROM telegram_members"
 )
 _CHAT = "SELECT chat_id, title, kind, language, topic, active, configured FROM telegram_chats"
 _ANNOUNCEMENT = (
@@ -253,7 +268,9 @@ _ANNOUNCEMENT = (
 
 
 def _member(row: sqlite3.Row) -> TelegramMember:
-    return TelegramMember(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+    return TelegramMember(
+        row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6], bool(row[7])
+    )
 
 
 def _chat(row: sqlite3.Row) -> TelegramChat:

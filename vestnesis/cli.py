@@ -18,6 +18,7 @@ from storage import Item, Source, SourceSpec
 from storage.sources import DuplicateSourceError
 from vestnesis.app import App, open_app
 from vestnesis.cli_digest import digest
+from vestnesis.cli_events import ask, events
 from vestnesis.cli_mail import outbox, send, subscribers
 from vestnesis.cli_support import (
     Settings,
@@ -57,6 +58,8 @@ def cli(ctx: click.Context, config_file: str | None, log_level: str | None, log_
 cli.add_command(digest)
 cli.add_command(subscribers)
 cli.add_command(outbox)
+cli.add_command(events)
+cli.add_command(ask)
 digest.add_command(send)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -160,11 +160,42 @@ class Plan(_Section):
     """The association's plan, a Markdown document."""
 
     path: str | None = None
+    language: LanguageCode | None = None  # the plan's language; default: the first of languages
 
     @field_validator("path")
     @classmethod
     def _readable(cls, value: str | None, info: ValidationInfo) -> str | None:
         return _readable_file(value, info)
+
+
+class Events(_Section):
+    """The events calendar: how often calendars are read, how far ahead, and reminders."""
+
+    poll: Duration = timedelta(hours=1)
+    horizon: Duration = timedelta(days=366)
+    remind_days: int = Field(default=3, ge=0, le=60)
+    remind_at: str = "08:00"
+
+    @field_validator("poll")
+    @classmethod
+    def _sane_poll(cls, value: timedelta) -> timedelta:
+        if value < timedelta(minutes=1):
+            raise ValueError("must be at least 1m, to be kind to the calendars' servers")
+        return value
+
+    @field_validator("remind_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hours, _, minutes = value.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+            raise ValueError("not a time of day like '08:00'")
+        return f"{int(hours):02d}:{int(minutes):02d}"
+
+    @property
+    def remind_time(self) -> time:
+        """`remind_at` as a time of day."""
+        hours, minutes = self.remind_at.split(":")
+        return time(int(hours), int(minutes))
 
 
 class Schedule(_Section):
@@ -384,6 +415,7 @@ class Config(_Section):
     feeds: list[Feed] = Field(default_factory=list)
     calendars: list[Calendar] = Field(default_factory=list)
     plan: Plan = Plan()
+    events: Events = Events()
     schedule: Schedule = Schedule()
     fetch: Fetch = Fetch()
     translation: Translation = Translation()

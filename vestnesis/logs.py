@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 # Loggers that print request URLs at INFO; Bot API URLs carry the bot token.
-_CHATTY = ("httpx", "httpcore", "apscheduler", "aiosqlite")
+_CHATTY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "bm25s")
 _MASK = "***"
 
 

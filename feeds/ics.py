@@ -1,0 +1,194 @@
+"""Read iCalendar (RFC 5545) data into event occurrences: time zones, all-day and multi-day
+events, RRULE/RDATE/EXDATE, moved or cancelled occurrences (RECURRENCE-ID overrides)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+
+from feeds.clean import html_to_text, one_line
+from storage.records import Event
+from storage.timefmt import to_db
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_STATUSES = {"CANCELLED": "cancelled", "TENTATIVE": "tentative"}
+MAX_DESCRIPTION = 2000
+
+
+class CalendarError(ValueError):
+    """The data is not a usable iCalendar file."""
+
+
+@dataclass(frozen=True)
+class ParsedCalendar:
+    """Occurrences within the window, and what had to be skipped."""
+
+    events: tuple[Event, ...]
+    skipped: int
+    name: str
+
+
+def parse_calendar(
+    data: bytes, *, zone: tzinfo, start: datetime, end: datetime, calendar: str = ""
+) -> ParsedCalendar:
+    """Expand every event of `data` that overlaps [start, end); floating times are `zone`'s."""
+    try:
+        parsed = icalendar.Calendar.from_ical(data)
+    except (ValueError, IndexError, KeyError) as error:
+        raise CalendarError(f"not an iCalendar file ({_short(error)})") from None
+    if not isinstance(parsed, icalendar.Calendar) or parsed.name != "VCALENDAR":
+        raise CalendarError("not an iCalendar file (no VCALENDAR)")
+    parsed = x_wr_timezone.to_standard(parsed)
+    recurring = {
+        str(c.get("UID", ""))
+        for c in parsed.walk("VEVENT")
+        if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
+    }
+    skipped = sum(1 for c in parsed.walk("VEVENT") if c.get("DTSTART") is None)
+    try:
+        occurrences = recurring_ical_events.of(parsed, skip_bad_series=True).between(
+            start.astimezone(zone), end.astimezone(zone)
+        )
+    except (ValueError, TypeError) as error:
+        raise CalendarError(f"the calendar's dates cannot be read ({_short(error)})") from None
+    events: list[Event] = []
+    for component in occurrences:
+        event = _event(component, zone, calendar, recurring)
+        if event is None:
+            skipped += 1
+        else:
+            events.append(event)
+    events.sort(key=lambda e: (e.start, e.title))
+    name = one_line(str(parsed.get("X-WR-CALNAME", "")))
+    return ParsedCalendar(tuple(events), skipped, name)
+
+
+def _event(component: Any, zone: tzinfo, calendar: str, recurring: set[str]) -> Event | None:
+    dtstart = component.get("DTSTART")
+    if dtstart is None:
+        return None
+    begin, all_day = _moment(dtstart.dt, zone)
+    finish = _end(component, begin, all_day, zone)
+    title = one_line(str(component.get("SUMMARY", ""))) or "—"
+    uid = str(component.get("UID", "")).strip() or f"{to_db(begin)}/{title}"
+    recurrence = ""
+    if uid in recurring:
+        original = component.get("RECURRENCE-ID")
+        recurrence = to_db(_moment(original.dt, zone)[0]) if original else to_db(begin)
+    description = html_to_text(str(component.get("DESCRIPTION", "")))[:MAX_DESCRIPTION]
+    location = one_line(str(component.get("LOCATION", "")))
+    return Event(
+        uid=uid,
+        title=title,
+        start=begin,
+        end=finish,
+        all_day=all_day,
+        place="" if _URL.fullmatch(location) else location,
+        url=_link(component, location, description),
+        status=_STATUSES.get(str(component.get("STATUS", "")).upper(), "confirmed"),
+        description=description,
+        categories=_categories(component.get("CATEGORIES")),
+        calendar=calendar,
+        recurrence=recurrence,
+    )
+
+
+def _moment(value: date | datetime, zone: tzinfo) -> tuple[datetime, bool]:
+    """An aware UTC datetime, and whether the value was a whole day (its local midnight)."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=zone)
+        return aware.astimezone(UTC), False
+    return datetime.combine(value, time(), zone).astimezone(UTC), True
+
+
+def _end(component: Any, begin: datetime, all_day: bool, zone: tzinfo) -> datetime:
+    dtend = component.get("DTEND")
+    if dtend is not None:
+        finish = _moment(dtend.dt, zone)[0]
+    elif component.get("DURATION") is not None:
+        finish = begin + component.get("DURATION").dt
+    else:
+        # RFC 5545 3.6.1: a date without an end lasts the day; a time without one is a moment.
+        finish = begin + timedelta(days=1) if all_day else begin
+    return max(finish, begin)
+
+
+def _link(component: Any, location: str, description: str) -> str:
+    for name in ("URL", "CONFERENCE"):
+        value = component.get(name)
+        if value:
+            return str(value[0] if isinstance(value, list) else value)
+    for text in (location, description):
+        found = _URL.search(text)
+        if found:
+            return found.group(0).rstrip(".,);")
+    return ""
+
+
+def _categories(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    groups = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for group in groups:
+        for category in getattr(group, "cats", [group]):
+            text = one_line(str(category))
+            if text:
+                names.append(text)
+    return tuple(names)
+
+
+def _short(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:160]
+
+
+def write_calendar(
+    events: Sequence[Event], *, name: str, domain: str, now: datetime, zone: tzinfo
+) -> bytes:
+    """An iCalendar feed of these occurrences (each its own VEVENT, so any client shows it)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//Vestnesis//{domain}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT6H")
+    for event in events:
+        calendar.add_component(_vevent(event, now, zone))
+    return calendar.to_ical()
+
+
+def _vevent(event: Event, now: datetime, zone: tzinfo) -> icalendar.Event:
+    component = icalendar.Event()
+    uid = event.uid
+    if event.recurrence:
+        # An occurrence on its own: a UID of its own, since the series' master is not sent.
+        uid = f"{event.recurrence.replace('-', '').replace(':', '')}-{event.uid}"
+    component.add("uid", uid)
+    component.add("dtstamp", now)
+    component.add("summary", event.title)
+    if event.all_day:
+        component.add("dtstart", event.start.astimezone(zone).date())
+        component.add("dtend", event.end.astimezone(zone).date())
+    else:
+        component.add("dtstart", event.start)
+        component.add("dtend", event.end)
+    if event.place:
+        component.add("location", event.place)
+    if event.url:
+        component.add("url", event.url)
+    if event.description:
+        component.add("description", event.description)
+    if event.categories:
+        component.add("categories", list(event.categories))
+    component.add("status", "CANCELLED" if event.cancelled else event.status.upper())
+    return component

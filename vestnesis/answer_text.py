@@ -1,0 +1,169 @@
+"""An Answer in words, in the asker's language (pure: catalogs and dates, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from storage import Event, Gettext
+from vestnesis import kinds
+from vestnesis.answers import Answer
+from vestnesis.dates_text import day_text, event_when, period_text
+
+MAX_SECTION_CHARS = 1800
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the words depend on besides the answer itself."""
+
+    catalog: Gettext
+    zone: tzinfo
+    now: datetime
+    calendar_url: str = ""
+    # Plan text in the asker's language; a text missing here is quoted as written.
+    translations: Mapping[str, str] | None = None
+    plan_language: str = "lv"
+
+
+def answer_text(answer: Answer, wording: Wording) -> str:
+    """The reply a member reads."""
+    render = {
+        "next_event": _next,
+        "events_in_period": _period,
+        "event_by_name": _by_name,
+        "plan": _plan,
+    }.get(answer.intent, _unknown)
+    return render(answer, wording).strip()
+
+
+def _next(answer: Answer, w: Wording) -> str:
+    _ = w.catalog.gettext
+    kind = kinds.name(answer.kind, answer.language)
+    if not answer.events:
+        if kind:
+            return _("There is no upcoming event of this kind (%(kind)s) in the calendar.") % {
+                "kind": kind
+            } + _calendar_link(w)
+        return _("There are no upcoming events in the calendar.")
+    heading = _("The next event (%(kind)s):") % {"kind": kind} if kind else _("The next event:")
+    return f"{heading}\n{_event_block(answer.events[0], answer.language, w)}{_calendar_link(w)}"
+
+
+def _period(answer: Answer, w: Wording) -> str:
+    _ = w.catalog.gettext
+    today = w.now.astimezone(w.zone).date()
+    assert answer.period is not None
+    period = period_text(answer.period, answer.language, today)
+    kind = kinds.name(answer.kind, answer.language, plural=True)
+    lines = []
+    if answer.events:
+        heading = (
+            _("%(kinds)s %(period)s:") % {"kinds": kind.capitalize(), "period": period}
+            if kind
+            else _("Events %(period)s:") % {"period": period}
+        )
+        lines.append(heading)
+        lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.events]
+        if answer.more:
+            lines.append(
+                w.catalog.ngettext("…and %(n)d more.", "…and %(n)d more.", answer.more)
+                % {"n": answer.more}
+            )
+    else:
+        lines.append(_("No events %(period)s in the calendar.") % {"period": period})
+    for event in answer.cancelled:
+        lines.append(_cancelled_line(event, answer.language, w))
+    return "\n".join(lines) + _calendar_link(w)
+
+
+def _by_name(answer: Answer, w: Wording) -> str:
+    _ = w.catalog.gettext
+    event = answer.events[0]
+    lines = [_event_block(event, answer.language, w)]
+    if event.cancelled:
+        lines.append(_("This event is cancelled."))
+    elif event.end <= w.now:
+        lines.append(_("This event has already taken place."))
+    for other in answer.cancelled:
+        lines.append(_cancelled_line(other, answer.language, w))
+    return "\n".join(lines)
+
+
+def _plan(answer: Answer, w: Wording) -> str:
+    _ = w.catalog.gettext
+    if answer.topic == "overview":
+        headings = ", ".join(f"“{s.heading}”" for s in answer.sections)
+        return _("The plan has these sections: %(headings)s. Ask about any of them.") % {
+            "headings": headings
+        }
+    parts: list[str] = []
+    quoted = False
+    if answer.passages:
+        for passage in answer.passages:
+            text, translated = _translated(passage.text, w)
+            quoted |= not translated
+            parts.append(_("From the plan, “%(heading)s”:") % {"heading": passage.section.heading})
+            parts.append(text)
+    else:
+        for section in answer.sections:
+            text, translated = _translated(section.text, w)
+            text = text[:MAX_SECTION_CHARS]
+            quoted |= not translated
+            parts.append(_("From the plan, “%(heading)s”:") % {"heading": section.heading})
+            parts.append(text)
+    if quoted and answer.language != w.plan_language:
+        parts.append(_("(Quoted as written in the plan; it has not been translated.)"))
+    return "\n".join(parts)
+
+
+def _unknown(answer: Answer, w: Wording) -> str:
+    _ = w.catalog.gettext
+    return _(
+        "I'm sorry, I don't know the answer to that. I can tell you about the association's "
+        "events (for example “When is the next seminar?”, “What events are there in "
+        "December?”) and about its plan (“What is the association's goal?”)."
+    )
+
+
+def _translated(text: str, w: Wording) -> tuple[str, bool]:
+    if w.translations and text in w.translations:
+        return w.translations[text], True
+    return text, False
+
+
+def _event_block(event: Event, language: str, w: Wording) -> str:
+    _ = w.catalog.gettext
+    today = w.now.astimezone(w.zone).date()
+    lines = [
+        event.title,
+        _("When: %(when)s") % {"when": event_when(event, language, w.zone, today)},
+    ]
+    if event.place:
+        lines.append(_("Where: %(place)s") % {"place": event.place})
+    if event.url:
+        lines.append(_("Link: %(url)s") % {"url": event.url})
+    return "\n".join(lines)
+
+
+def _event_line(event: Event, language: str, w: Wording) -> str:
+    today = w.now.astimezone(w.zone).date()
+    parts = [event_when(event, language, w.zone, today), event.title]
+    if event.place:
+        parts.append(event.place)
+    return " — ".join(parts)
+
+
+def _cancelled_line(event: Event, language: str, w: Wording) -> str:
+    _ = w.catalog.gettext
+    today = w.now.astimezone(w.zone).date()
+    day = day_text(event.start.astimezone(w.zone).date(), language, today)
+    return _("Cancelled: %(title)s (%(day)s)") % {"title": event.title, "day": day}
+
+
+def _calendar_link(w: Wording) -> str:
+    if not w.calendar_url:
+        return ""
+    _ = w.catalog.gettext
+    return "\n\n" + _("Add every event to your calendar: %(url)s") % {"url": w.calendar_url}

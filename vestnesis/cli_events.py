@@ -1,0 +1,141 @@
+"""Commands for the events calendar and members' questions: `events …` and `ask`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from storage import Event
+from vestnesis.app import App, open_app
+from vestnesis.asking import Answerer
+from vestnesis.cli_support import (
+    Settings,
+    emit_json,
+    json_option,
+    now_option,
+    parse_now,
+    pass_settings,
+    run_async,
+)
+from vestnesis.dates_text import event_when
+from vestnesis.events import CalendarImportError, default_name, import_calendar, poll_calendars
+
+
+@click.group()
+def events() -> None:
+    """The events calendar."""
+
+
+@events.command("import")
+@click.argument("location", metavar="FILE|URL")
+@click.option(
+    "--calendar",
+    "name",
+    metavar="NAME",
+    help="Store as this calendar (default: "
+    "the configured calendar at that location, else the file's name).",
+)
+@now_option
+@pass_settings
+@run_async
+async def events_import(
+    settings: Settings, location: str, name: str | None, now: str | None
+) -> None:
+    """Import an iCalendar file or URL (replacing what that calendar held)."""
+    config = settings.config()
+    configured = {c.location: c.name for c in config.calendars}
+    calendar = name or configured.get(location) or default_name(location)
+    async with open_app(config, parse_now(now, config)) as app:
+        try:
+            report = await import_calendar(app, calendar, _local(location))
+        except CalendarImportError as error:
+            click.echo(f"{location}: {error}; nothing changed.", err=True)
+            raise SystemExit(1) from None
+    click.echo(
+        f"{calendar}: {report.stored} events stored ({report.cancelled} cancelled), "
+        f"{report.removed} removed, {report.skipped} skipped."
+    )
+
+
+@events.command("list")
+@click.option("--all", "everything", is_flag=True, help="Past events too.")
+@json_option
+@now_option
+@pass_settings
+@run_async
+async def events_list(settings: Settings, everything: bool, as_json: bool, now: str | None) -> None:
+    """Upcoming events (configured calendars are read first when they changed)."""
+    config = settings.config()
+    async with open_app(config, parse_now(now, config)) as app:
+        await poll_calendars(app)
+        start = None if everything else app.clock.now()
+        found = await app.database.events.between(start)
+        for event in found:
+            if as_json:
+                emit_json(_event_json(event))
+            else:
+                click.echo(_event_line(app, event))
+    if not found and not as_json:
+        click.echo("No events.", err=True)
+
+
+@click.command()
+@click.argument("question")
+@click.option(
+    "--lang",
+    type=click.Choice(["lv", "en", "lt"]),
+    help="The asker's language (used when the question is too short to tell).",
+)
+@json_option
+@now_option
+@pass_settings
+@run_async
+async def ask(
+    settings: Settings, question: str, lang: str | None, as_json: bool, now: str | None
+) -> None:
+    """Answer a question as the bot would: events and the association's plan."""
+    config = settings.config()
+    async with open_app(config, parse_now(now, config)) as app:
+        await poll_calendars(app)
+        reply = await Answerer(app).ask(question, lang)
+    if as_json:
+        emit_json(reply.as_json())
+    else:
+        click.echo(reply.text)
+
+
+def _local(location: str) -> str:
+    if location.startswith(("http://", "https://")):
+        return location
+    path = Path(location).expanduser()
+    if not path.is_file():
+        raise click.BadParameter(f"{location}: no such file", param_hint="FILE|URL")
+    return str(path.resolve())
+
+
+def _event_line(app: App, event: Event) -> str:
+    zone = app.config.association.zone
+    today = app.clock.now().astimezone(zone).date()
+    language = app.config.association.default_language
+    status = " [CANCELLED]" if event.cancelled else ""
+    place = f" — {event.place}" if event.place else ""
+    kind = f" ({event.kind})" if event.kind else ""
+    return f"{event_when(event, language, zone, today)}: {event.title}{kind}{place}{status}"
+
+
+def _event_json(event: Event) -> dict[str, object]:
+    return {
+        "uid": event.uid,
+        "calendar": event.calendar,
+        "recurrence": event.recurrence or None,
+        "title": event.title,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "all_day": event.all_day,
+        "kind": event.kind or None,
+        "status": event.status,
+        "place": event.place or None,
+        "url": event.url or None,
+        "categories": list(event.categories),
+    }

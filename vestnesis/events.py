@@ -1,0 +1,131 @@
+"""The events calendar: importing iCalendar sources, the board's own events, the public feed."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from feeds.ics import CalendarError, parse_calendar, write_calendar
+from storage import Event
+from vestnesis import kinds
+from vestnesis.app import App
+from vestnesis.logs import fields
+
+log = logging.getLogger("vestnesis.events")
+BOARD_CALENDAR = "board"
+# Past occurrences are kept this long, so "when was …?" still finds them.
+KEEP_PAST = timedelta(days=180)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one calendar import did."""
+
+    calendar: str
+    stored: int
+    removed: int
+    skipped: int
+    cancelled: int
+    unchanged: bool = False
+
+
+class CalendarImportError(Exception):
+    """A calendar could not be read; the events stored before are kept."""
+
+
+async def import_calendar(
+    app: App, name: str, location: str, *, skip_unchanged: bool = False
+) -> ImportReport:
+    """Read an iCalendar file or URL and make it the content of calendar `name`. With
+    `skip_unchanged`, a body already imported today is not read again."""
+    fetched = await app.fetcher.fetch(location)
+    if fetched.status != "ok":
+        raise CalendarImportError(fetched.error or "nothing received")
+    now = app.clock.now()
+    # The day is part of it: the window of kept occurrences moves with the date.
+    digest = hashlib.sha256(fetched.content + now.date().isoformat().encode()).hexdigest()
+    if skip_unchanged and await app.database.events.digest(name) == digest:
+        return ImportReport(name, 0, 0, 0, 0, unchanged=True)
+    zone = app.config.association.zone
+    try:
+        parsed = await asyncio.to_thread(
+            parse_calendar,
+            fetched.content,
+            zone=zone,
+            start=now - KEEP_PAST,
+            end=now + app.config.events.horizon,
+            calendar=name,
+        )
+    except CalendarError as error:
+        raise CalendarImportError(str(error)) from None
+    events = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in parsed.events]
+    stored, removed = await app.database.events.replace_calendar(name, events, now, digest)
+    cancelled = sum(1 for e in events if e.cancelled)
+    log.info(
+        "calendar imported",
+        **fields(calendar=name, events=stored, removed=removed, cancelled=cancelled),
+    )
+    return ImportReport(name, stored, removed, parsed.skipped, cancelled)
+
+
+def default_name(location: str) -> str:
+    """A calendar name for an import without one: the configured name, else the file's."""
+    return Path(location.split("?")[0].rstrip("/")).stem or "imported"
+
+
+async def poll_calendars(app: App) -> list[ImportReport]:
+    """Import every configured calendar that changed; one that fails keeps its events."""
+    reports = []
+    for calendar in app.config.calendars:
+        try:
+            reports.append(
+                await import_calendar(app, calendar.name, calendar.location, skip_unchanged=True)
+            )
+        except CalendarImportError as error:
+            log.warning(
+                "calendar not read; its stored events are kept",
+                **fields(calendar=calendar.name, reason=str(error)),
+            )
+    return reports
+
+
+async def save_board_event(app: App, event: Event) -> Event:
+    """Store an event the board added or edited in the bot (a new one gets its UID here)."""
+    uid = event.uid or f"{secrets.token_hex(8)}@{_domain(app)}"
+    saved = replace(
+        event,
+        uid=uid,
+        calendar=BOARD_CALENDAR,
+        recurrence="",
+        kind=event.kind or kinds.classify(event.title),
+    )
+    await app.database.events.save(saved, app.clock.now())
+    return saved
+
+
+async def upcoming(app: App, now: datetime | None = None) -> list[Event]:
+    """Every occurrence that has not ended yet, cancelled ones included, by start."""
+    return await app.database.events.between(now or app.clock.now())
+
+
+async def public_feed(app: App) -> bytes:
+    """The iCalendar feed of all upcoming events members subscribe to."""
+    config = app.config.association
+    return write_calendar(
+        await upcoming(app),
+        name=config.short_name or config.name,
+        domain=_domain(app),
+        now=app.clock.now(),
+        zone=config.zone,
+    )
+
+
+def _domain(app: App) -> str:
+    address = app.config.association.website or app.config.web.public_url
+    host = address.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return host or "vestnesis.invalid"

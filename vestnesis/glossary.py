@@ -1,0 +1,108 @@
+"""Words that mean the same across Latvian, English and Lithuanian, so that a question in one
+language finds event titles and plan text written in another. Each group becomes a shared
+term ("~library") alongside the words' own stems."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from vestnesis import kinds, words
+
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("bibliotēka", "bibliotēku", "library", "libraries", "biblioteka", "bibliotekų"),
+    ("bibliotekārs", "bibliotekāri", "librarian", "librarians", "bibliotekininkas"),
+    ("biedrība", "association", "draugija", "asociacija", "society"),
+    ("biedrs", "biedri", "member", "members", "narys", "nariai"),
+    ("sabiedrība", "public", "visuomenė", "community", "kopiena", "bendruomenė"),
+    ("profesija", "profession", "profesija", "profesionāls", "professional", "profesinis"),
+    ("prestižs", "prestige", "prestižas"),
+    ("vērtība", "value", "vertė"),
+    ("attīstība", "development", "plėtra", "vystymas", "develop"),
+    ("nozare", "sector", "field", "industry", "sektorius", "sritis"),
+    ("starptautisks", "international", "tarptautinis", "global"),
+    ("organizācija", "organisation", "organization", "organizacija"),
+    ("sadarbība", "cooperation", "collaboration", "partnership", "bendradarbiavimas"),
+    ("partneris", "partner", "partnerystė"),
+    ("komunikācija", "communication", "komunikacija", "komunicēt", "communicate"),
+    ("kanāls", "channel", "kanalas"),
+    ("tīmekļvietne", "website", "svetainė", "web"),
+    ("informācija", "information", "informacija", "informēt", "inform", "informuoti"),
+    ("pilnveide", "training", "kvalifikacija", "tobulinimas", "upskilling"),
+    ("pieredze", "experience", "patirtis"),
+    ("apmaiņa", "exchange", "mainai"),
+    ("ideja", "idea", "idėja"),
+    ("iedvesmot", "iedvesmošana", "inspire", "inspiration", "įkvėpti", "įkvėpimas"),
+    ("iespējot", "iespējošana", "empower", "empowerment", "įgalinti", "įgalinimas"),
+    ("motivācija", "motivation", "motyvacija", "motivate"),
+    ("balva", "award", "prize", "apdovanojimas", "premija"),
+    ("atzinība", "recognition", "pripažinimas", "novērtējums", "appreciation"),
+    ("ietekme", "influence", "impact", "įtaka", "poveikis"),
+    ("aizstāvība", "advocacy", "gynimas", "interests", "intereses"),
+    ("nepārtrauktība", "continuity", "tęstinumas", "sustainability"),
+    ("dokumentācija", "documentation", "dokumentacija", "documents", "dokumenti"),
+    ("kultūra", "culture", "kultūra", "cultural"),
+    ("ilgtspējīgs", "ilgtspējīgas", "sustainable", "darnus", "darnaus"),
+    ("tiešsaiste", "tiešraide", "online", "internet", "livestream", "nuotolinis", "internetu"),
+    ("kampaņa", "campaign", "kampanija"),
+    ("aptauja", "survey", "apklausa"),
+    ("projekts", "project", "projektas"),
+    ("nedēļa", "week", "savaitė"),
+    ("diena", "day", "diena"),
+    ("nakts", "night", "naktis"),
+    ("nacionāls", "national", "nacionalinis"),
+    ("skola", "school", "mokykla"),
+    ("bērni", "children", "vaikai", "kids"),
+    ("lasīšana", "reading", "skaitymas"),
+    ("grāmata", "book", "knyga"),
+    ("dzeja", "poetry", "poezija"),
+    ("gads", "year", "metai", "annual", "metinis"),
+    ("reģionāls", "regional", "regioninis", "reģions", "region", "regionas"),
+    ("digitāls", "digital", "skaitmeninis"),
+    ("muzejs", "museum", "muziejus"),
+    ("karjera", "career", "karjera"),
+    ("pašvaldība", "municipality", "savivaldybė", "local government"),
+    ("padome", "council", "taryba", "board", "valde"),
+    ("politika", "policy", "politika"),
+    ("lēmums", "decision", "sprendimas"),
+    ("kvalitāte", "quality", "kokybė"),
+    ("inovācija", "innovation", "inovacija"),
+    ("pētījums", "research", "tyrimas", "studies"),
+    ("stāsts", "story", "stories", "istorija"),
+    ("atpazīstamība", "visibility", "žinomumas", "awareness"),
+    ("piederība", "belonging", "priklausymas"),
+    ("tulkot", "translate", "translation", "versti", "vertimas"),
+    ("darbs", "work", "darbas"),
+    ("latvija", "latvia", "latvija"),
+    ("lietuva", "lithuania", "lietuva"),
+    ("igaunija", "estonia", "estija"),
+    ("rīga", "riga", "ryga"),
+    ("jauns", "new", "naujas"),
+    ("vadība", "leadership", "management", "vadovavimas"),
+    ("līderis", "leader", "lyderis"),
+)
+
+
+@cache
+def _table() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    groups = [*GROUPS, *(_kind_group(k) for k in kinds.KINDS)]
+    for group in groups:
+        term = "~" + words.fold(group[0])
+        for word in group:
+            for stem in words.union([word]):
+                if len(stem) >= 3:
+                    table.setdefault(stem, set()).add(term)
+    return {stem: frozenset(terms) for stem, terms in table.items()}
+
+
+def _kind_group(kind: kinds.Kind) -> tuple[str, ...]:
+    names = [n for pair in kind.names.values() for n in pair]
+    return (kind.key, *names, *(t for t in kind.terms if " " not in t))
+
+
+def terms(word: str) -> frozenset[str]:
+    """A word's stems and the shared terms of the groups it belongs to."""
+    own = words.stems(word)
+    table = _table()
+    shared = {t for s in own for t in table.get(s, ())}
+    return own | shared

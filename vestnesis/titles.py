@@ -1,0 +1,111 @@
+"""Finding an event by the words of its name, whatever the question's language, inflection or
+typos: an inverted index of title terms weighted by how rare they are."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from storage import Event
+from vestnesis import glossary, kinds, vocabulary, words
+
+
+@dataclass(frozen=True)
+class Series:
+    """Every occurrence of one event (one UID in one calendar), by start."""
+
+    uid: str
+    calendar: str
+    occurrences: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """A series a question names, and how much of the question its title accounts for."""
+
+    series: Series
+    score: float
+    question_share: float
+    title_share: float
+
+
+class TitleIndex:
+    """Term → series, with each term's rarity, over every event title."""
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        grouped: dict[tuple[str, str], list[Event]] = {}
+        for event in events:
+            grouped.setdefault((event.calendar, event.uid), []).append(event)
+        self.series = [Series(uid, cal, tuple(occ)) for (cal, uid), occ in grouped.items()]
+        self._title_tokens: list[list[frozenset[str]]] = []
+        self._index: dict[str, set[int]] = {}
+        for number, series in enumerate(self.series):
+            tokens = _name_tokens(" ".join(sorted({e.title for e in series.occurrences})))
+            self._title_tokens.append(tokens)
+            for terms in tokens:
+                for term in terms:
+                    self._index.setdefault(term, set()).add(number)
+        self._vocabulary = [t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH]
+        self._count = max(1, len(self.series))
+
+    def best(self, question_words: Sequence[str], skip: set[int]) -> TitleMatch | None:
+        """The series whose title best covers the question's naming words (None if none)."""
+        tokens = [
+            _token_terms(w)
+            for i, w in enumerate(question_words)
+            if i not in skip and _names_something(w)
+        ]
+        if not tokens:
+            return None
+        weights, hits = [], {}
+        for terms in tokens:
+            known = terms & self._index.keys() or self._fuzzy(terms)
+            frequency = min((len(self._index[t]) for t in known), default=0)
+            weight = (
+                math.log(1 + self._count / frequency) if frequency else math.log(2 + self._count)
+            )
+            weights.append(weight)
+            for term in known:
+                for number in self._index[term]:
+                    hits.setdefault(number, {})[id(terms)] = (weight, term)
+        total = sum(weights)
+        best: TitleMatch | None = None
+        for number, matched in hits.items():
+            score = sum(w for w, _ in matched.values())
+            found = {t for _, t in matched.values()}
+            title = self._title_tokens[number]
+            covered = sum(1 for terms in title if terms & found)
+            match = TitleMatch(self.series[number], score, score / total, covered / len(title))
+            if best is None or (match.score, match.title_share) > (best.score, best.title_share):
+                best = match
+        return best
+
+    def _fuzzy(self, terms: frozenset[str]) -> set[str]:
+        for term in sorted(terms, key=len, reverse=True):
+            if len(term) < words.FUZZY_MIN_LENGTH or term.startswith("~"):
+                continue
+            hit = process.extractOne(
+                term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=words.FUZZY_SCORE
+            )
+            if hit is not None:
+                return {hit[0]}
+        return set()
+
+
+def _names_something(word: str) -> bool:
+    if word.isdigit():
+        return len(word) == 4  # a year can tell two editions apart; other numbers cannot
+    stems = words.stems(word)
+    return not (stems & vocabulary.stop_stems() or stems & kinds.generic_stems())
+
+
+def _token_terms(word: str) -> frozenset[str]:
+    return glossary.terms(word)
+
+
+def _name_tokens(title: str) -> list[frozenset[str]]:
+    tokens = [_token_terms(w) for w in words.tokens(title) if _names_something(w)]
+    return tokens or [_token_terms(w) for w in words.tokens(title)] or [frozenset({"—"})]

@@ -1,0 +1,269 @@
+"""Periods named in a question: months in every case form (from Babel's CLDR names), days and
+weeks relative to today, weekdays, written dates; dateparser as the last resort."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+
+from babel import Locale
+
+from vestnesis import words
+
+LANGUAGES = ("lv", "lt", "en")
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?(?!\d)")
+# Words that are also something else: English "may", short Lithuanian abbreviations.
+_AMBIGUOUS = frozenset({"may", "mar", "bal", "vas", "kov", "geg", "saus", "spal", "liep"})
+
+
+@dataclass(frozen=True)
+class Span:
+    """Local calendar days [start, end) and what kind of period the question named."""
+
+    start: date
+    end: date
+    unit: str  # day | week | weekend | month | year | range
+
+
+def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None, set[int]]:
+    """The period a question names, and the positions of the words that named it."""
+    written = _written_date(text, today)
+    month_hits = _months().scan(text_words, fuzzy=True)
+    month_hits = [h for h in month_hits if _plausible_month(text_words, h)]
+    if month_hits:
+        hit = month_hits[0]
+        return _month_span(text_words, hit, today), hit.positions | _number_positions(
+            text_words, hit
+        )
+    if written is not None:
+        numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
+        return written, numbers
+    relative = _relative().scan(text_words, fuzzy=True)
+    if relative:
+        hit = relative[0]
+        return hit.value(today), hit.positions
+    weekday = _weekdays().scan(text_words, fuzzy=False)
+    if weekday:
+        hit = weekday[0]
+        ahead = (hit.value - today.weekday()) % 7
+        day = today + timedelta(days=ahead)
+        return Span(day, day + timedelta(days=1), "day"), hit.positions
+    return None, set()
+
+
+def parse_fallback(text: str, language: str, today: date) -> Span | None:
+    """dateparser's reading of a date the tables do not know (slow: only when needed)."""
+    # Imported here: it loads ~0.5 s of locale data, and only this rare path needs it.
+    import dateparser
+
+    found = dateparser.parse(
+        text,
+        languages=[language],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+            "REQUIRE_PARTS": ["day"],
+        },
+    )
+    if found is None or abs((found.date() - today).days) > 800:
+        return None
+    day = found.date()
+    return Span(day, day + timedelta(days=1), "day")
+
+
+def _written_date(text: str, today: date) -> Span | None:
+    for pattern, order in ((_ISO, "ymd"), (_DOTTED, "dmy")):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        year = int(parts["y"]) if parts.get("y") else today.year
+        try:
+            day = date(year, int(parts["m"]), int(parts["d"]))
+        except ValueError:
+            continue
+        if not parts.get("y") and day < today:
+            day = day.replace(year=year + 1)
+        return Span(day, day + timedelta(days=1), "day")
+    return None
+
+
+def _plausible_month(text_words: Sequence[str], hit: words.Found[int]) -> bool:
+    word = words.fold(text_words[hit.start])
+    if word not in _AMBIGUOUS:
+        return True
+    neighbours = text_words[max(0, hit.start - 1) : hit.start + 2]
+    return any(w.isdigit() for w in neighbours) or (
+        hit.start > 0 and text_words[hit.start - 1] in ("in", "of", "during")
+    )
+
+
+def _number_positions(text_words: Sequence[str], hit: words.Found[int]) -> set[int]:
+    near = (hit.start - 1, hit.start + hit.length, hit.start + hit.length + 1)
+    return {i for i in near if 0 <= i < len(text_words) and text_words[i].isdigit()}
+
+
+def _month_span(text_words: Sequence[str], hit: words.Found[int], today: date) -> Span:
+    month = hit.value
+    numbers = [int(text_words[i]) for i in sorted(_number_positions(text_words, hit))]
+    year = next((n for n in numbers if 2000 <= n <= 2100), None)
+    day = next((n for n in numbers if 1 <= n <= 31), None)
+    if year is None:
+        year = today.year if month >= today.month else today.year + 1
+        if day is not None and date(year, month, min(day, 28)) < today and month == today.month:
+            year += 1
+    last = calendar.monthrange(year, month)[1]
+    if day is not None and day <= last:
+        start = date(year, month, day)
+        return Span(start, start + timedelta(days=1), "day")
+    start = date(year, month, 1)
+    return Span(start, start + timedelta(days=last), "month")
+
+
+@cache
+def _months() -> words.Lexicon[int]:
+    entries: list[tuple[str, int]] = []
+    for code in LANGUAGES:
+        locale = Locale(code)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in locale.months[context][width].items():
+                    name = name.rstrip(".")
+                    if len(name) >= 3:
+                        entries.append((name, number))
+    # Case forms the stemmers do not bring together with CLDR's nominative and genitive.
+    extra = {"gruodį": 12, "gruodyje": 12, "rugsėjį": 9, "lapkritį": 11, "spalį": 10}
+    entries += list(extra.items())
+    return words.Lexicon(entries)
+
+
+@cache
+def _weekdays() -> words.Lexicon[int]:
+    entries: list[tuple[str, int]] = []
+    for code in LANGUAGES:
+        for number, name in Locale(code).days["format"]["wide"].items():
+            entries.append((name, number))
+            # The adverbial forms: lv "piektdien", lt "penktadienį".
+            if code == "lv":
+                entries.append((name.removesuffix("a"), number))
+            if code == "lt":
+                entries.append((name.removesuffix("is") + "į", number))
+    return words.Lexicon(entries)
+
+
+def _days(first: int, count: int) -> Callable[[date], Span]:
+    def span(today: date) -> Span:
+        start = today + timedelta(days=first)
+        return Span(start, start + timedelta(days=count), "day" if count == 1 else "range")
+
+    return span
+
+
+def _week(offset: int) -> Callable[[date], Span]:
+    def span(today: date) -> Span:
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
+        return Span(max(monday, today), monday + timedelta(days=7), "week")
+
+    return span
+
+
+def _weekend(offset: int) -> Callable[[date], Span]:
+    def span(today: date) -> Span:
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7) + timedelta(weeks=offset)
+        if today.weekday() == 6 and offset == 0:
+            saturday = today - timedelta(days=1)
+        return Span(max(saturday, today), saturday + timedelta(days=2), "weekend")
+
+    return span
+
+
+def _month(offset: int) -> Callable[[date], Span]:
+    def span(today: date) -> Span:
+        year, month = divmod(today.month - 1 + offset, 12)
+        first = date(today.year + year, month + 1, 1)
+        days = calendar.monthrange(first.year, first.month)[1]
+        return Span(max(first, today), first + timedelta(days=days), "month")
+
+    return span
+
+
+def _year(offset: int) -> Callable[[date], Span]:
+    def span(today: date) -> Span:
+        first = date(today.year + offset, 1, 1)
+        return Span(max(first, today), date(first.year + 1, 1, 1), "year")
+
+    return span
+
+
+_RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
+    (_days(0, 1), ("šodien", "šovakar", "today", "tonight", "šiandien", "šįvakar")),
+    (_days(1, 1), ("rīt", "rītdien", "tomorrow", "rytoj")),
+    (_days(2, 1), ("parīt", "day after tomorrow", "poryt")),
+    (
+        _week(0),
+        (
+            "šonedēļ",
+            "šajā nedēļā",
+            "šīs nedēļas",
+            "this week",
+            "šią savaitę",
+            "šios savaitės",
+            "šioje savaitėje",
+        ),
+    ),
+    (
+        _week(1),
+        (
+            "nākamnedēļ",
+            "nākošnedēļ",
+            "nākamajā nedēļā",
+            "nākošajā nedēļā",
+            "nākamās nedēļas",
+            "next week",
+            "kitą savaitę",
+            "kitos savaitės",
+            "kitoje savaitėje",
+            "ateinančią savaitę",
+        ),
+    ),
+    (
+        _weekend(0),
+        (
+            "nedēļas nogalē",
+            "šajā nedēļas nogalē",
+            "brīvdienās",
+            "this weekend",
+            "weekend",
+            "savaitgalį",
+            "šį savaitgalį",
+        ),
+    ),
+    (_weekend(1), ("nākamajā nedēļas nogalē", "next weekend", "kitą savaitgalį")),
+    (
+        _month(0),
+        ("šomēnes", "šajā mēnesī", "šī mēneša", "this month", "šį mėnesį", "šio mėnesio"),
+    ),
+    (
+        _month(1),
+        (
+            "nākammēnes",
+            "nākamajā mēnesī",
+            "nākamā mēneša",
+            "next month",
+            "kitą mėnesį",
+            "kito mėnesio",
+        ),
+    ),
+    (_year(0), ("šogad", "šajā gadā", "this year", "šiemet", "šiais metais")),
+    (_year(1), ("nākamgad", "nākamajā gadā", "next year", "kitais metais", "kitų metų")),
+)
+
+
+@cache
+def _relative() -> words.Lexicon[Callable[[date], Span]]:
+    return words.Lexicon((phrase, span) for span, phrases in _RELATIVE for phrase in phrases)

@@ -1,0 +1,160 @@
+"""Words as the question answerer compares them: tokens, diacritic folding, stems in lv, lt
+and en, and typo-tolerant matching. Latvian and Lithuanian are inflected, so a word is known
+by the set of its folded stems in each language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+import snowballstemmer
+from LatvianStemmer import stem as latvian_stem
+from rapidfuzz import fuzz, process
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_LITHUANIAN = snowballstemmer.stemmer("lithuanian")
+_ENGLISH = snowballstemmer.stemmer("english")
+# Below this length a typo changes the word too much to guess; above it, one or two may.
+FUZZY_MIN_LENGTH = 5
+FUZZY_SCORE = 84.0
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics: 'Nākamais' → 'nakamais'."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", word.casefold()))
+
+
+def tokens(text: str) -> list[str]:
+    """The words of `text`, lower-cased, diacritics kept."""
+    return [t.casefold() for t in _TOKEN.findall(text)]
+
+
+@lru_cache(maxsize=131072)
+def stems(word: str) -> frozenset[str]:
+    """The folded stems of a (lower-case) word in Latvian, Lithuanian and English."""
+    found = {fold(word)}
+    if word.isalpha():
+        found.add(fold(latvian_stem(word)))
+        found.add(fold(_LITHUANIAN.stemWord(word)))
+        found.add(fold(_ENGLISH.stemWord(fold(word))))
+    folded = fold(word)
+    # A stemmer that cuts a longer word to three letters ("kursi" → "kur") loses its meaning.
+    return frozenset(s for s in found if s and (len(s) >= 4 or len(word) <= 4 or s == folded))
+
+
+def key(word: str) -> str:
+    """One canonical folded stem (the shortest) for indexing."""
+    return min(stems(word), key=lambda s: (len(s), s))
+
+
+def similar(a: str, b: str) -> bool:
+    """Folded stems close enough to be the same word with a typo."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < FUZZY_MIN_LENGTH:
+        return False
+    return fuzz.ratio(a, b) >= FUZZY_SCORE
+
+
+def matches(word: str, known: frozenset[str]) -> bool:
+    """Whether a word's stems equal (or, being long enough, nearly equal) one of `known`."""
+    mine = stems(word)
+    if mine & known:
+        return True
+    return any(similar(a, b) for a in mine for b in known)
+
+
+def phrase_at(words: Sequence[str], index: int, phrase: Sequence[frozenset[str]]) -> bool:
+    """Whether `phrase` (stem sets, word by word) starts at words[index]."""
+    if index + len(phrase) > len(words):
+        return False
+    return all(matches(words[index + i], part) for i, part in enumerate(phrase))
+
+
+def stem_sets(text: str) -> tuple[frozenset[str], ...]:
+    """Each word of a phrase as its stem set."""
+    return tuple(stems(t) for t in tokens(text))
+
+
+def union(words: Iterable[str]) -> frozenset[str]:
+    """All stems of several words (for a concept named by synonyms)."""
+    return frozenset(s for w in words for t in tokens(w) for s in stems(t))
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """A phrase found in a question: its value and which words it took."""
+
+    value: T
+    start: int
+    length: int
+
+    @property
+    def positions(self) -> set[int]:
+        """The indexes of the words it took."""
+        return set(range(self.start, self.start + self.length))
+
+
+class Lexicon(Generic[T]):
+    """Phrases (in any language and inflection) that stand for values; finds them in a
+    question's words, exactly by stem or, for longer words, despite a typo."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[frozenset[str], ...], T]]] = {}
+        for text, value in entries:
+            phrase = stem_sets(text)
+            if not phrase:
+                continue
+            for first in phrase[0]:
+                self._by_first.setdefault(first, []).append((phrase, value))
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda entry: -len(entry[0]))
+        self._long_keys = [k for k in self._by_first if len(k) >= FUZZY_MIN_LENGTH]
+
+    def at(self, text_words: Sequence[str], index: int, *, fuzzy: bool = True) -> Found[T] | None:
+        """The longest phrase starting at text_words[index]."""
+        best: Found[T] | None = None
+        for phrase, value in self._candidates(text_words[index], fuzzy):
+            if (best is None or len(phrase) > best.length) and phrase_at(text_words, index, phrase):
+                best = Found(value, index, len(phrase))
+        return best
+
+    def scan(
+        self, text_words: Sequence[str], *, fuzzy: bool = True, taken: set[int] | None = None
+    ) -> list[Found[T]]:
+        """Every phrase in the words, left to right, not overlapping each other or `taken`."""
+        found: list[Found[T]] = []
+        blocked = set(taken or ())
+        index = 0
+        while index < len(text_words):
+            hit = None if index in blocked else self.at(text_words, index, fuzzy=fuzzy)
+            if hit is not None and not (hit.positions & blocked):
+                found.append(hit)
+                blocked |= hit.positions
+                index += hit.length
+            else:
+                index += 1
+        return found
+
+    def _candidates(self, word: str, fuzzy: bool) -> list[tuple[tuple[frozenset[str], ...], T]]:
+        mine = stems(word)
+        candidates = [c for s in mine for c in self._by_first.get(s, ())]
+        if candidates or not fuzzy:
+            return candidates
+        for s in mine:
+            if len(s) < FUZZY_MIN_LENGTH:
+                continue
+            hit = process.extractOne(
+                s, self._long_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE
+            )
+            if hit is not None:
+                candidates.extend(self._by_first[hit[0]])
+        return candidates
