@@ -61,8 +61,10 @@ def config_text(feeds: list[dict[str, Any]], **sections: dict[str, Any]) -> str:
         lines.append("[[feeds]]")
         lines += [f"{key} = {toml_value(value)}" for key, value in feed.items()]
     for section, values in sections.items():
-        lines.append(f"[{section}]")
-        lines += [f"{key} = {toml_value(value)}" for key, value in values.items()]
+        # A list of tables ([[calendars]]) or one table ([plan]).
+        for table in values if isinstance(values, list) else [values]:
+            lines.append(f"[[{section}]]" if isinstance(values, list) else f"[{section}]")
+            lines += [f"{key} = {toml_value(value)}" for key, value in table.items()]
     return "\n".join(lines) + "\n"
 
 

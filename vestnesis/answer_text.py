@@ -158,7 +158,7 @@ def _event_line(event: Event, language: str, w: Wording) -> str:
 def _cancelled_line(event: Event, language: str, w: Wording) -> str:
     _ = w.catalog.gettext
     today = w.now.astimezone(w.zone).date()
-    day = day_text(event.start.astimezone(w.zone).date(), language, today)
+    day = day_text(event.start.astimezone(w.zone).date(), language, today, weekday=False)
     return _("Cancelled: %(title)s (%(day)s)") % {"title": event.title, "day": day}
 
 

@@ -91,7 +91,10 @@ def answer(
         [w if i not in taken else "" for i, w in enumerate(question_words)]
     )
     taken |= kind_words
-    found = vocabulary.concepts().scan(question_words, taken=taken)
+    friends = {
+        i for i, w in enumerate(question_words) if w.startswith(vocabulary.FALSE_FRIEND_PREFIX)
+    }
+    found = vocabulary.concepts().scan(question_words, taken=taken | friends)
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
     taken |= concept_words
@@ -103,15 +106,17 @@ def answer(
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
             return searched
-    named = knowledge.titles.best(question_words, taken)
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
+    if topics and plan is not None and not cue:
+        return _plan_topic(asker, plan, topics[0], question_words)
+    named = knowledge.titles.best(question_words, taken, kind)
     if named is not None and _names_event(named, kind, cue):
         return _by_name(asker, named.series, now, asked_where)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words)
     leftover = _unexplained(question_words, taken)
     place = _place_filter(knowledge, leftover) if leftover else ""
-    listing = bool(kind or place or concepts & {"event", "upcoming", "when", "next"})
+    listing = bool(kind or place or concepts & {"event", "upcoming"})
     if span is not None and (listing or not leftover):
         return _in_period(asker, knowledge, now, span, kind, place)
     if kind or "next" in concepts or (place and concepts & {"when", "event"}):
@@ -184,14 +189,16 @@ def _unexplained(question_words: list[str], taken: set[int]) -> list[str]:
     return [
         w
         for i, w in enumerate(question_words)
-        if i not in taken and not w.isdigit() and not words.stems(w) & vocabulary.stop_stems()
+        if i not in taken and len(w) > 1 and not w.isdigit() and not vocabulary.is_stop(w)
     ]
 
 
 def _place_filter(knowledge: Knowledge, leftover: list[str]) -> str:
     """The leftover word that names a place of some event ("Rīgā", "Vilniuje"), if any."""
     for word in leftover:
-        stems = words.stems(word)
+        stems = {s for s in words.stems(word) if len(s) >= 4}
+        if not stems:
+            continue
         for event in knowledge.events:
             if event.place and any(words.stems(w) & stems for w in words.tokens(event.place)):
                 return word
@@ -273,9 +280,7 @@ def _plan_search(
     concepts: set[str],
 ) -> Answer | None:
     content = [
-        w
-        for i, w in enumerate(question_words)
-        if i not in taken and not words.stems(w) & vocabulary.stop_stems()
+        w for i, w in enumerate(question_words) if i not in taken and not vocabulary.is_stop(w)
     ]
     about_plan = bool(concepts & {"plan", "association", "about"})
     if not content:

@@ -124,6 +124,8 @@ KINDS: tuple[Kind, ...] = (
             "kopsapulce",
             "sēde",
             "susirinkimas",
+            "suvažiavimas",
+            "council meeting",
             "posėdis",
             "assembly",
             "tikšanās",

@@ -51,7 +51,9 @@ class TitleIndex:
         self._vocabulary = [t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH]
         self._count = max(1, len(self.series))
 
-    def best(self, question_words: Sequence[str], skip: set[int]) -> TitleMatch | None:
+    def best(
+        self, question_words: Sequence[str], skip: set[int], kind: str = ""
+    ) -> TitleMatch | None:
         """The series whose title best covers the question's naming words (None if none)."""
         tokens = [
             _token_terms(w)
@@ -79,7 +81,7 @@ class TitleIndex:
             title = self._title_tokens[number]
             covered = sum(1 for terms in title if terms & found)
             match = TitleMatch(self.series[number], score, score / total, covered / len(title))
-            if best is None or (match.score, match.title_share) > (best.score, best.title_share):
+            if best is None or _rank(match, kind) > _rank(best, kind):
                 best = match
         return best
 
@@ -95,11 +97,17 @@ class TitleIndex:
         return set()
 
 
+def _rank(match: TitleMatch, kind: str) -> tuple[bool, float, float]:
+    """Of the kind asked for first, then the most of the question covered."""
+    same_kind = bool(kind) and any(e.kind == kind for e in match.series.occurrences)
+    return same_kind, match.score, match.title_share
+
+
 def _names_something(word: str) -> bool:
     if word.isdigit():
         return len(word) == 4  # a year can tell two editions apart; other numbers cannot
     stems = words.stems(word)
-    return not (stems & vocabulary.stop_stems() or stems & kinds.generic_stems())
+    return not (vocabulary.is_stop(word) or stems & kinds.generic_stems())
 
 
 def _token_terms(word: str) -> frozenset[str]:

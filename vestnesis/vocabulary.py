@@ -144,6 +144,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "about": ("par", "about", "apie", "regarding", "on the topic"),
 }
 PLAN_TOPICS = ("goal", "motto", "directions", "instruments", "results")
+# Latvian "kāds, kāda, kādi…" (which) fold and stem into Lithuanian "kada" (when).
+FALSE_FRIEND_PREFIX = "kād"
 
 # Function words of questions; they name nothing, so names are matched without them.
 STOP_WORDS: dict[str, tuple[str, ...]] = {
@@ -212,7 +214,6 @@ STOP_WORDS: dict[str, tuple[str, ...]] = {
         "beigsies",
         "biedrības",
         "biedrībai",
-        "lbb",
         "pastāsti",
         "pasaki",
         "zini",
@@ -226,6 +227,8 @@ STOP_WORDS: dict[str, tuple[str, ...]] = {
         "plānu",
         "plāna",
         "sveiki",
+        "kaut",
+        "kautkas",
         "labdien",
         "čau",
         "paldies",
@@ -304,10 +307,11 @@ STOP_WORDS: dict[str, tuple[str, ...]] = {
         "should",
         "s",
         "whats",
+        "something",
+        "anything",
         "our",
         "your",
         "their",
-        "lbb",
     ],
     "lt": [
         "kada",
@@ -365,7 +369,6 @@ STOP_WORDS: dict[str, tuple[str, ...]] = {
         "prasideda",
         "baigsis",
         "draugijos",
-        "lbd",
         "papasakok",
         "pasakyk",
         "žinai",
@@ -379,6 +382,9 @@ STOP_WORDS: dict[str, tuple[str, ...]] = {
         "planą",
         "plano",
         "sveiki",
+        "kažkas",
+        "nors",
+        "d",
         "labas",
         "ačiū",
         "kodėl",
@@ -392,6 +398,12 @@ def concepts() -> words.Lexicon[str]:
     return words.Lexicon(
         (phrase, concept) for concept, phrases in CONCEPTS.items() for phrase in phrases
     )
+
+
+def is_stop(word: str) -> bool:
+    """A word that names nothing (its two-letter stems do not count: "oras" is not "or")."""
+    folded = words.fold(word)
+    return bool({s for s in words.stems(word) if len(s) >= 3 or s == folded} & stop_stems())
 
 
 @cache

@@ -1,0 +1,270 @@
+"""Question answering: the members' question set, and the parts it rests on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from storage import Event
+from tests.question_set import NOW, ZONE, Question, knowledge, problems, questions
+from vestnesis import kinds, when, words
+from vestnesis.answer_text import Wording, answer_text
+from vestnesis.answers import answer
+from vestnesis.dates_text import day_text, event_when, latvian_locative, period_text
+from vestnesis.i18n import Catalogs
+from vestnesis.plan import parse_plan
+
+QUESTIONS = questions()
+TODAY = NOW.date()
+
+
+@pytest.fixture(scope="module")
+def indexed():
+    return knowledge()
+
+
+def test_the_question_set_is_big_enough_and_varied() -> None:
+    by_language = {
+        lang: [q for q in QUESTIONS if q.language == lang] for lang in ("lv", "en", "lt")
+    }
+    assert all(len(found) >= 40 for found in by_language.values())
+    for found in by_language.values():
+        assert {q.intent for q in found} == {
+            "next_event",
+            "events_in_period",
+            "event_by_name",
+            "plan",
+            "unknown",
+        }
+        assert sum(q.intent == "unknown" for q in found) >= 4
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: f"{q.language}:{q.text}")
+def test_every_question_gets_the_right_answer(question: Question, indexed) -> None:
+    found = answer(question.text, indexed, NOW)
+    assert problems(question, found) == []
+
+
+def test_cancelled_and_past_events_are_never_offered_as_next(indexed) -> None:
+    # The board meeting on 17 December is cancelled: the next meeting is the one after it.
+    meeting = answer("When is the next meeting?", indexed, NOW)
+    assert meeting.events and not meeting.events[0].cancelled
+    assert meeting.events[0].start > datetime(2026, 12, 17, tzinfo=ZONE)
+    # The webinar series' February occurrence is cancelled; asking in February skips it.
+    february = datetime(2027, 2, 20, 9, tzinfo=ZONE)
+    webinar = answer("next webinar", indexed, february)
+    assert webinar.events[0].start.astimezone(ZONE).date() == date(2027, 3, 25)
+    december = answer("Kādi pasākumi decembrī?", indexed, NOW)
+    assert [e.title for e in december.cancelled] == ["LBB valdes sēde"]
+    assert all(not e.cancelled for e in december.events)
+
+
+def test_a_recurring_series_answers_with_its_uid_and_next_occurrence(indexed) -> None:
+    later = datetime(2027, 1, 5, 9, tzinfo=ZONE)
+    found = answer("Kad ir vebinārs IFLA jaunumi?", indexed, later)
+    assert found.intent == "event_by_name"
+    [event] = found.events
+    assert event.uid == "vebinars-iflA-monthly@bibliotekari.lv"
+    # The January occurrence was moved from the 28th to the 29th at 14:00.
+    assert event.start.astimezone(ZONE) == datetime(2027, 1, 29, 14, tzinfo=ZONE)
+
+
+def test_an_event_under_way_is_not_next_but_is_in_its_period(indexed) -> None:
+    during = datetime(2027, 6, 3, 12, tzinfo=ZONE)  # the CoBAL congress's first day
+    assert answer("next congress", indexed, during).events[0].uid == "ifla-wlic-2027@ifla.org"
+    assert "cobal-2027@bibliotekari.lv" in [
+        e.uid for e in answer("What's on this week?", indexed, during).events
+    ]
+
+
+def test_language_falls_back_to_the_askers_own_on_short_texts(indexed) -> None:
+    assert answer("Sveiki", indexed, NOW, "lt").language == "lt"
+    assert answer("?", indexed, NOW, "en").language == "en"
+    # A question that is clearly in one language wins over the member's setting.
+    assert answer("Kada kitas seminaras?", indexed, NOW, "lv").language == "lt"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "month"),
+    [
+        ("decembrī", 12),
+        ("decembris", 12),
+        ("decembra", 12),
+        ("gruodį", 12),
+        ("gruodžio", 12),
+        ("gruodyje", 12),
+        ("gruodis", 12),
+        ("December", 12),
+        ("Dec", 12),
+        ("janvārī", 1),
+        ("sausį", 1),
+        ("sausio", 1),
+        ("martā", 3),
+        ("kovą", 3),
+        ("kovo", 3),
+        ("maijā", 5),
+        ("gegužę", 5),
+        ("jūnijā", 6),
+        ("birželį", 6),
+        ("liepos", 7),
+        ("augustā", 8),
+        ("rugpjūtį", 8),
+        ("septembrī", 9),
+        ("rugsėjį", 9),
+        ("oktobrī", 10),
+        ("spalio", 10),
+        ("novembrī", 11),
+        ("lapkritį", 11),
+    ],
+)
+def test_months_are_found_in_every_case_form(phrase: str, month: int) -> None:
+    span, _ = when.find(phrase, words.tokens(phrase), TODAY)
+    assert span is not None and span.start.month == month and span.unit == "month"
+
+
+def test_relative_days_weeks_and_written_dates() -> None:
+    monday = date(2026, 11, 23)
+
+    def start_end(text: str) -> tuple[date, date]:
+        span, _ = when.find(text, words.tokens(text), monday)
+        assert span is not None, text
+        return span.start, span.end
+
+    assert start_end("rīt") == (date(2026, 11, 24), date(2026, 11, 25))
+    assert start_end("parīt") == (date(2026, 11, 25), date(2026, 11, 26))
+    assert start_end("rytoj") == (date(2026, 11, 24), date(2026, 11, 25))
+    assert start_end("nākamnedēļ") == (date(2026, 11, 30), date(2026, 12, 7))
+    assert start_end("nākamajā nedēļā") == (date(2026, 11, 30), date(2026, 12, 7))
+    assert start_end("kitą savaitę") == (date(2026, 11, 30), date(2026, 12, 7))
+    assert start_end("next month") == (date(2026, 12, 1), date(2027, 1, 1))
+    assert start_end("piektdien") == (date(2026, 11, 27), date(2026, 11, 28))
+    assert start_end("15. decembrī") == (date(2026, 12, 15), date(2026, 12, 16))
+    assert start_end("gruodžio 15 d.") == (date(2026, 12, 15), date(2026, 12, 16))
+    assert start_end("2027-02-03") == (date(2027, 2, 3), date(2027, 2, 4))
+    assert start_end("3.12.") == (date(2026, 12, 3), date(2026, 12, 4))
+    # A month already past this year means next year's.
+    assert start_end("oktobrī")[0] == date(2027, 10, 1)
+    # English "may" is a month only next to a number or after "in".
+    assert when.find("may I ask", words.tokens("may I ask"), monday)[0] is None
+
+
+def test_dateparser_reads_what_the_tables_do_not() -> None:
+    span = when.parse_fallback("on 5 February 2027", "en", TODAY)
+    assert span is not None and span.start == date(2027, 2, 5)
+
+
+def test_latvian_dates_take_the_locative_in_sentences() -> None:
+    assert [latvian_locative(m) for m in ("decembris", "marts", "maijs", "jūnijs")] == [
+        "decembrī",
+        "martā",
+        "maijā",
+        "jūnijā",
+    ]
+    assert day_text(date(2026, 12, 15), "lv", TODAY) == "otrdien, 15. decembrī"
+    assert day_text(date(2026, 12, 15), "lt", TODAY) == "gruodžio 15 d. (antradienį)"
+    assert day_text(date(2027, 1, 5), "en", TODAY) == "Tuesday, 5 January 2027"
+    span = when.Span(date(2026, 12, 1), date(2027, 1, 1), "month")
+    assert period_text(span, "lv", TODAY) == "decembrī"
+    assert period_text(span, "lt", TODAY) == "gruodžio mėnesį"
+    event = Event(
+        "x",
+        "Konference",
+        datetime(2027, 3, 18, tzinfo=ZONE),
+        datetime(2027, 3, 20, tzinfo=ZONE),
+        all_day=True,
+    )
+    assert event_when(event, "lv", ZONE, TODAY) == "2027. gada 18.–19. martā"
+    timed = replace(
+        event,
+        all_day=False,
+        start=datetime(2026, 12, 3, 10, tzinfo=ZONE),
+        end=datetime(2026, 12, 3, 15, 30, tzinfo=ZONE),
+    )
+    assert event_when(timed, "lv", ZONE, TODAY) == "ceturtdien, 3. decembrī, plkst. 10.00–15.30"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Seminārs bibliotekāriem", "seminar"),
+        ("Tarptautinė konferencija", "conference"),
+        ("Kursi bērnu bibliotekāriem", "course"),
+        ("Darbnīca: grāmatu restaurācija", "workshop"),
+        ("Pieredzes apmaiņas brauciens uz Tartu", "study_trip"),
+        ("Stažuotė Suomijoje", "study_trip"),
+        ("Latvijas Bibliotēku festivāls", "festival"),
+        ("Valdes sanāksme", "meeting"),
+        ("Vebinārs par IAM", "webinar"),
+        ("Lecture on open access", "lecture"),
+        ("Paskaita apie skaitymą", "lecture"),
+        ("CoBAL kongress", "congress"),
+        ("Konkursas „Metų bibliotekininkas“", "contest"),
+        ("Bibliotēku nedēļa", ""),
+    ],
+)
+def test_kinds_are_recognised_in_three_languages(title: str, kind: str) -> None:
+    assert kinds.classify(title) == kind
+
+
+def test_categories_decide_the_kind_before_the_title() -> None:
+    assert kinds.classify("IFLA jaunumi", ("Vebinārs",)) == "webinar"
+
+
+def test_the_plan_splits_into_headed_sections() -> None:
+    from tests.question_set import ROOT
+
+    plan = parse_plan((ROOT / "examples" / "plan.md").read_text("utf-8"))
+    assert plan.title.startswith("Latvijas Bibliotekāru biedrības attīstības un darba plāns")
+    assert [s.heading for s in plan.main_sections] == [
+        "Mērķis",
+        "Moto",
+        "Darbības virzieni",
+        "Darbības instrumenti",
+        "Rezultāti",
+    ]
+    motto = next(s for s in plan.sections if s.heading == "Moto")
+    assert motto.text == "iedvesmo; iesaisti; iespējo; vieno."
+
+
+def test_answers_are_worded_in_the_askers_language(indexed) -> None:
+    catalogs = Catalogs()
+
+    def say(question: str) -> str:
+        found = answer(question, indexed, NOW)
+        wording = Wording(
+            catalogs.get(found.language), ZONE, NOW, calendar_url="https://x.lv/events.ics"
+        )
+        return answer_text(found, wording)
+
+    lv = say("Kad ir nākamais seminārs?")
+    assert lv.startswith("Tuvākais pasākums (seminārs):")
+    assert "ceturtdien, 3. decembrī, plkst. 10.00–15.30" in lv
+    assert "https://x.lv/events.ics" in lv
+    lt = say("Kokie renginiai gruodį?")
+    assert lt.startswith("Renginiai gruodžio mėnesį:")
+    assert "Atšaukta: LBB valdes sēde (gruodžio 17 d.)" in lt
+    en = say("What is the motto?")
+    assert "“Moto”" in en and "iedvesmo; iesaisti; iespējo; vieno." in en
+    assert "has not been translated" in en
+    assert say("Vai valdes sēde notiks?").endswith("Šis pasākums ir atcelts.")
+    unknown = say("Kas ir Latvijas prezidents?")
+    assert unknown.startswith("Atvainojiet") and "Kad ir nākamais seminārs?" in unknown
+
+
+def test_a_large_calendar_keeps_the_answers(indexed) -> None:
+    # Ten thousand more events far ahead change nothing about next month's answers.
+    filler = [
+        Event(
+            f"filler-{n}@example.org",
+            f"Filler gathering {n}",
+            datetime(2028, 1, 1, tzinfo=ZONE) + timedelta(hours=3 * n),
+            datetime(2028, 1, 1, 1, tzinfo=ZONE) + timedelta(hours=3 * n),
+            kind="seminar",
+        )
+        for n in range(10_000)
+    ]
+    big = knowledge(filler)
+    for question in QUESTIONS[:20]:
+        assert problems(question, answer(question.text, big, NOW)) == []
