@@ -51,12 +51,15 @@ def parse_calendar(
         for c in parsed.walk("VEVENT")
         if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
     }
-    skipped = sum(1 for c in parsed.walk("VEVENT") if c.get("DTSTART") is None)
+    startless = [c for c in parsed.subcomponents if c.name == "VEVENT" and c.get("DTSTART") is None]
+    for component in startless:
+        parsed.subcomponents.remove(component)
+    skipped = len(startless)
     try:
         occurrences = recurring_ical_events.of(parsed, skip_bad_series=True).between(
             start.astimezone(zone), end.astimezone(zone)
         )
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, KeyError) as error:
         raise CalendarError(f"the calendar's dates cannot be read ({_short(error)})") from None
     events: list[Event] = []
     for component in occurrences:

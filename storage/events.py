@@ -50,15 +50,15 @@ class EventStore:
                 (calendar, digest, to_db(now)),
             )
             before = await self._db.execute_fetchall(
-                "SELECT COUNT(*) FROM events WHERE calendar = ?", (calendar,)
+                "SELECT uid, recurrence FROM events WHERE calendar = ?", (calendar,)
             )
             await self._db.execute("DELETE FROM events WHERE calendar = ?", (calendar,))
             await self._db.executemany(
                 _INSERT,
                 [(*_row(calendar, e), to_db(now)) for e in events],
             )
-        stored = len({(e.uid, e.recurrence) for e in events})
-        return stored, max(0, int(before[0][0]) - stored)
+        kept = {(e.uid, e.recurrence) for e in events}
+        return len(kept), len({(row[0], row[1]) for row in before} - kept)
 
     async def save(self, event: Event, now: datetime) -> None:
         """Add or update one occurrence (the board's events are single occurrences)."""
