@@ -14,7 +14,10 @@ $(BIN)/vestnesis: pyproject.toml
 demo: $(BIN)/vestnesis
 	$(BIN)/vestnesis --config $(CONFIG) feeds poll
 	$(BIN)/vestnesis --config $(CONFIG) items list
+	$(BIN)/vestnesis --config $(CONFIG) events list --now 2026-11-23T09:00
 	$(BIN)/vestnesis --config $(CONFIG) digest preview --lang lv --now 2026-11-23T09:00
+	$(BIN)/vestnesis --config $(CONFIG) ask "Kad ir nākamais seminārs?" --now 2026-11-23T09:00
+	$(BIN)/vestnesis --config $(CONFIG) ask "What is the association's goal?" --json
 
 test: $(BIN)/vestnesis
 	$(BIN)/pytest

@@ -173,6 +173,7 @@ class Events(_Section):
 
     poll: Duration = timedelta(hours=1)
     horizon: Duration = timedelta(days=366)
+    digest_ahead: Duration = timedelta(days=14)  # the digest lists events this far ahead
     remind_days: int = Field(default=3, ge=0, le=60)
     remind_at: str = "08:00"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from vestnesis.app import App
 from vestnesis.digest import DigestRules, ItemFilter, Period, compose, digest_period
 from vestnesis.i18n import presentation
 from vestnesis.localise import localise
-from vestnesis.wording import digest_view
+from vestnesis.wording import digest_view, events_section
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,20 @@ async def digest_of(
 
 
 async def view_for(app: App, digest: Digest, language: str) -> DigestView:
-    """The digest translated and worded for readers of `language`."""
+    """The digest translated and worded for readers of `language`, with the calendar's
+    events of the days after it."""
     localised = await localise(digest, language, app.translator)
-    return digest_view(localised, presentation(app.config, language, app.catalogs))
+    reader = presentation(app.config, language, app.catalogs)
+    view = digest_view(localised, reader)
+    ahead = app.config.events.digest_ahead
+    if not ahead:
+        return view
+    upcoming = await app.database.events.between(digest.period_end, digest.period_end + ahead)
+    zone = app.config.association.zone
+    section = events_section(upcoming, reader, zone, digest.period_end.astimezone(zone).date())
+    if not section.entries:
+        return view
+    return dataclasses.replace(view, sections=(*view.sections, section))
 
 
 async def make_draft(app: App, send_time: datetime) -> DigestRecord | None:

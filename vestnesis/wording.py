@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -14,10 +14,12 @@ from storage import (
     DigestSection,
     DigestView,
     EntryView,
+    Event,
     NoticeView,
     Presentation,
     SectionView,
 )
+from vestnesis.dates_text import event_when
 
 
 def digest_view(digest: Digest, reader: Presentation) -> DigestView:
@@ -115,3 +117,27 @@ def _note(entry: DigestEntry, reader: Presentation) -> str | None:
             "language": language
         }
     return _("In %(language)s.") % {"language": language}
+
+
+def events_section(
+    events: list[Event], reader: Presentation, zone: ZoneInfo, today: date
+) -> SectionView:
+    """The digest's "Upcoming events": each event's day and time, place and link."""
+    _ = reader.catalog.gettext
+    return SectionView(
+        title=_("Upcoming events"),
+        entries=tuple(
+            EntryView(
+                title=event.title,
+                url=event.url or None,
+                summary=" · ".join(
+                    p for p in (event_when(event, reader.language, zone, today), event.place) if p
+                ),
+                date=format_skeleton("MMMd", event.start.astimezone(zone), locale=reader.language),
+                note=None,
+                language=None,
+            )
+            for event in events
+            if not event.cancelled
+        ),
+    )
