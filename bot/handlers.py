@@ -26,6 +26,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.board_events import STATE as EVENT_STATE
+from bot.board_events import BoardEventHandlers
 from bot.delivery import send_part
 from bot.services import BotServices
 
@@ -43,6 +45,7 @@ MEMBER_COMMANDS = (
     "lang",
     "help",
     "forget",
+    "remind",
 )
 
 
@@ -54,6 +57,8 @@ def register(application: Application, services: BotServices) -> None:
         application.add_handler(CommandHandler(name, getattr(bot, f"cmd_{name}")))
     application.add_handler(CommandHandler("announce", bot.cmd_announce, filters=private))
     application.add_handler(CommandHandler("stats", bot.cmd_stats))
+    application.add_handler(CommandHandler("addevent", bot.cmd_addevent, filters=private))
+    application.add_handler(CommandHandler("editevent", bot.cmd_editevent, filters=private))
     application.add_handler(CallbackQueryHandler(bot.button))
     application.add_handler(ChatMemberHandler(bot.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, bot.migrated))
@@ -77,6 +82,7 @@ async def set_commands(application: Application, services: BotServices) -> None:
             "lang": _("Change the language"),
             "help": _("What I can do"),
             "forget": _("Delete my data"),
+            "remind": _("Reminders of events"),
         }
         commands = [BotCommand(name, descriptions[name]) for name in MEMBER_COMMANDS]
         await application.bot.set_my_commands(commands, language_code=language)
@@ -84,7 +90,7 @@ async def set_commands(application: Application, services: BotServices) -> None:
             await application.bot.set_my_commands(commands)
 
 
-class Handlers:
+class Handlers(BoardEventHandlers):
     """Each method handles one kind of update."""
 
     def __init__(self, services: BotServices) -> None:
@@ -94,6 +100,8 @@ class Handlers:
 
     async def cmd_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member, _language, _ = await self._member(update)
+        for unfinished in ("announce", "schedule", EVENT_STATE):
+            context.user_data.pop(unfinished, None)
         if context.args and context.args[0] == "subscribe" and member is not None:
             await self.s.set_subscription(member.user_id, weekly=True, instant=member.instant)
         lines = [
@@ -122,8 +130,12 @@ class Handlers:
             "/next, /events, /goals — " + _("Events and the association's plan"),
             "/email " + _("ADDRESS") + " — " + _("The digest by email"),
             "/lang — " + _("Change the language"),
+            "/remind, /remind off — " + _("Reminders of events"),
             "/forget — " + _("Delete my data"),
+            _("Or just ask, for example: “When is the next seminar?”"),
         ]
+        if self._board(update):
+            lines += ["", "/announce, /addevent, /editevent, /stats — " + _("For the board")]
         await self._reply(update, "\n".join(lines))
 
     async def cmd_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -155,14 +167,35 @@ class Handlers:
                 link_preview_options=LinkPreviewOptions(is_disabled=message.disable_preview),
             )
 
+    # The commands ask in the member's own words, so the answer comes in their language.
     async def cmd_next(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._ask(update, "next " + " ".join(context.args or []))
+        _member, _language, _ = await self._member(update)
+        await self._ask(update, _("the next event") + " " + " ".join(context.args or []))
 
     async def cmd_events(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._ask(update, "events " + " ".join(context.args or []))
+        _member, _language, _ = await self._member(update)
+        await self._ask(update, _("events") + " " + " ".join(context.args or []))
 
     async def cmd_goals(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._ask(update, "goals")
+        _member, _language, _ = await self._member(update)
+        await self._ask(update, _("What is the association's goal?"))
+
+    async def cmd_remind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member, _language, _ = await self._member(update)
+        if member is None:
+            await self._reply(update, _("Write to me in a private chat for reminders."))
+            return
+        on = not (context.args and context.args[0].lower() in ("off", "izslēgt", "išjungti"))
+        await self.s.set_reminders(member.user_id, on)
+        text = (
+            _(
+                "Reminders on: I will remind you of events a few days before and on the "
+                "morning of the day. /remind off stops them."
+            )
+            if on
+            else _("Reminders off.")
+        )
+        await self._reply(update, text)
 
     async def cmd_email(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _member, language, _ = await self._member(update)
@@ -201,6 +234,9 @@ class Handlers:
         member, _language, _ = await self._member(update)
         data = context.user_data if context.user_data is not None else {}
         board = member is not None and member.user_id in self.s.board_ids
+        if board and data.get(EVENT_STATE) and update.effective_message.text:
+            await self.event_text(update, context)
+            return
         if board and data.get("schedule"):
             await self._schedule_time(update, context)
             return
@@ -212,13 +248,7 @@ class Handlers:
 
     async def _ask(self, update: Update, question: str) -> None:
         _member, language, _ = await self._member(update)
-        answer = await self.s.answer(question.strip(), language)
-        if answer is None:
-            answer = _(
-                "I cannot answer questions about events and the plan yet; that is coming soon. "
-                "Meanwhile: /digest for the latest news."
-            )
-        await self._reply(update, answer)
+        await self._reply(update, await self.s.answer(question.strip(), language))
 
     # --- the board ---------------------------------------------------------------------
 
@@ -414,6 +444,8 @@ class Handlers:
                     else _("Held: the digest will not go out until approved.")
                 )
                 await query.edit_message_text(label)
+        elif data.startswith("ev:"):
+            await self.event_button(update, context, data)
         elif data.startswith("ann:"):
             await self._announcement_button(update, context, data)
         await query.answer()

@@ -84,6 +84,8 @@ def sample_config(tmp_path: Path, **extra: dict) -> Path:
         "website": "https://bibliotekari.lv",
         **extra.pop("association", {}),
     }
+    extra.setdefault("calendars", [{"name": "LBB", "path": str(ROOT / "examples" / "events.ics")}])
+    extra.setdefault("plan", {"path": str(ROOT / "examples" / "plan.md")})
     path = tmp_path / "config.toml"
     path.write_text(config_text(feeds, association=association, **extra), "utf-8")
     return path

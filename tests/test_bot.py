@@ -11,6 +11,7 @@ import pytest
 from storage import SourceSpec
 from tests.botapi import TOKEN, BotApi
 from tests.conftest import running, sample_config
+from vestnesis.events import poll_calendars
 from vestnesis.config import load_config
 from vestnesis.telegram import build_runtime, sync_chats
 
@@ -103,8 +104,16 @@ async def test_start_language_choice_and_subscribe(tmp_path, api) -> None:
         await until(lambda: any("Turpmāk jums sūtīšu" in t for t in api.texts(77)))
         assert (await app.database.telegram.member(77)).weekly
 
+        await poll_calendars(app)
         api.send_text("next seminar?", user=api.user(MEMBER))
-        await until(lambda: any("cannot answer questions" in t for t in api.texts(MEMBER)))
+        answer = await until(lambda: [t for t in api.texts(MEMBER) if "The next event" in t])
+        assert 'Seminārs "Bibliotēkas un ilgtspējīga attīstība"' in answer[0]
+        assert "When: Thursday, 3 December, 10:00–15:30" in answer[0]
+        api.send_text("/events", user=api.user(MEMBER))
+        listed = await until(lambda: [t for t in api.texts(MEMBER) if t.startswith("Events ")])
+        assert "/events.ics" in listed[0] and "Cancelled: LBB valdes sēde" in listed[0]
+        api.send_text("/next", user=api.user(77))
+        await until(lambda: any(t.startswith("Tuvākais pasākums:") for t in api.texts(77)))
 
 
 async def test_board_announcement_reaches_everyone_once(tmp_path, api) -> None:
@@ -206,7 +215,8 @@ async def test_forget_and_group_commands(tmp_path, api) -> None:
         assert await app.database.telegram.member(MEMBER) is None
         group = {"id": GROUP, "type": "supergroup", "title": "LBB biedri"}
         api.send_text("/goals@vestnesis_bot", user=api.user(MEMBER), chat=group)
-        await until(lambda: api.sent(GROUP))
+        [goal] = await until(lambda: api.sent(GROUP))
+        assert goal.params["text"].startswith("No plāna sadaļas „Mērķis”:")
         assert await app.database.telegram.member(MEMBER) is None  # a group message stores no one
 
 
@@ -610,3 +620,94 @@ async def test_board_approves_or_holds_the_digest_draft_in_telegram(tmp_path, ap
         await send_weekly_digest(app, None, NOW, runtime)
         assert (await runtime.drain()).sent == 3  # the member, the group and the channel
         assert (await app.database.digests.get(1)).decided_by == f"telegram:{SECOND}"
+
+
+async def test_the_board_adds_edits_and_removes_an_event(tmp_path, api) -> None:
+    async with bot(bot_config(tmp_path, api)) as (app, _runtime):
+        api.send_text("/addevent", user=api.user(MEMBER))
+        await until(lambda: any("Atvainojiet" in t for t in api.texts(MEMBER)))
+        api.send_text("/addevent", user=api.user(BOARD))
+        await until(lambda: any("Jauns pasākums" in t for t in api.texts(BOARD)))
+        steps = [
+            ("Digitālo prasmju darbnīca", "Kad tas sākas?"),
+            ("rīt", "Nevarēju izlasīt šo datumu"),
+            ("15.12.2026 10.00", "Kad tas beidzas?"),
+            ("9:00", "Nevarēju to saprast kā beigas"),
+            ("12:30", "Kur tas notiek?"),
+            ("Liepājas Centrālā zinātniskā bibliotēka", "saite (https://…)"),
+            ("not a link", "Tā nav saite"),
+            ("https://bibliotekari.lv/darbnica", "Kāds ir pasākuma veids?"),
+        ]
+        for answer, expected in steps:
+            api.send_text(answer, user=api.user(BOARD))
+            await until(lambda expected=expected: any(expected in t for t in api.texts(BOARD)))
+        api.press("ev:kind:workshop", user=api.user(BOARD))
+        await until(lambda: any("plkst. 10.00–12.30" in t for t in api.texts(BOARD)))
+        api.press("ev:save:", user=api.user(BOARD))
+        await until(lambda: any(t.startswith("Saglabāts.") for t in api.texts(BOARD)))
+        [event] = await app.database.events.between(calendar="board")
+        assert event.kind == "workshop" and event.place.startswith("Liepājas")
+        assert event.url == "https://bibliotekari.lv/darbnica"
+
+        # Members find it at once.
+        api.send_text("Kad būs nākamā darbnīca?", user=api.user(MEMBER))
+        await until(lambda: any("Digitālo prasmju darbnīca" in t for t in api.texts(MEMBER)))
+
+        api.send_text("/editevent", user=api.user(BOARD))
+        await until(lambda: any("Kurš pasākums?" in t for t in api.texts(BOARD)))
+        api.press("ev:pick:0", user=api.user(BOARD))
+        await until(lambda: any("Ko vēlaties mainīt?" in t for t in api.texts(BOARD)))
+        api.press("ev:field:place", user=api.user(BOARD))
+        await until(lambda: any("Kur tas notiek?" in t for t in api.texts(BOARD)[-1:]))
+        api.send_text("Ventspils bibliotēka", user=api.user(BOARD))
+        await until(lambda: any("Kur: Ventspils bibliotēka" in t for t in api.texts(BOARD)))
+        [edited] = await app.database.events.between(calendar="board")
+        assert edited.uid == event.uid and edited.place == "Ventspils bibliotēka"
+
+        api.send_text("/editevent", user=api.user(BOARD))
+        api.press("ev:pick:0", user=api.user(BOARD))
+        api.press("ev:field:remove", user=api.user(BOARD))
+        await until(lambda: any("Dzēst šo pasākumu visiem?" in t for t in api.texts(BOARD)))
+        api.press("ev:remove:yes", user=api.user(MEMBER))  # a member's press does nothing
+        api.press("ev:remove:yes", user=api.user(BOARD))
+        await until(lambda: any(t == "Izdzēsts." for t in api.texts(BOARD)))
+        assert await app.database.events.between(calendar="board") == []
+
+
+async def test_reminders_before_on_the_day_and_when_cancelled(tmp_path, api) -> None:
+    from tests.conftest import SteppingClock
+    from vestnesis.reminders import send_reminders
+
+    clock = SteppingClock(NOW)
+    async with bot(bot_config(tmp_path, api), clock) as (app, runtime):
+        riga = app.config.association.zone
+        await poll_calendars(app)
+        api.send_text("/start", user=api.user(MEMBER, language_code="en"))
+        api.send_text("/remind", user=api.user(MEMBER))
+        await until(lambda: any("Reminders on" in t for t in api.texts(MEMBER)))
+        api.send_text("/start", user=api.user(77))  # not opted in: gets nothing
+
+        clock.moment = datetime(2026, 11, 23, 7, 30, tzinfo=riga)  # before 08:00
+        assert await send_reminders(app) == 0
+        clock.moment = datetime(2026, 11, 23, 8, 5, tzinfo=riga)
+        assert await send_reminders(app) == 1  # the webinar on Thursday the 26th
+        assert await send_reminders(app) == 0  # once
+        await runtime.drain()
+        [before] = [t for t in api.texts(MEMBER) if t.startswith("<b>Coming up:")]
+        assert 'Vebinārs "IFLA jaunumi"' in before and "Thursday, 26 November" in before
+
+        clock.moment = datetime(2026, 11, 26, 8, 0, tzinfo=riga)
+        assert await send_reminders(app) == 1
+        await runtime.drain()
+        assert any(t.startswith("<b>Today: Vebinārs") for t in api.texts(MEMBER))
+
+        clock.moment = datetime(2026, 12, 14, 9, 0, tzinfo=riga)
+        assert await send_reminders(app) == 1  # the cancelled board meeting on the 17th
+        await runtime.drain()
+        [notice] = [t for t in api.texts(MEMBER) if t.startswith("<b>Cancelled:")]
+        assert "LBB valdes sēde" in notice and "This event is cancelled." in notice
+        assert not [t for t in api.texts(77) if "Vebinārs" in t]
+
+        api.send_text("/remind off", user=api.user(MEMBER))
+        await until(lambda: any(t == "Reminders off." for t in api.texts(MEMBER)))
+        assert not (await app.database.telegram.member(MEMBER)).reminders

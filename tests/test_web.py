@@ -154,3 +154,24 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         feed = feedparser.parse((await web.get("/archive/feed.xml?lang=lv")).content)
         assert feed.bozo == 0 and len(feed.entries) == 1
         assert feed.entries[0].title == "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris"
+
+
+async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
+    from feeds.ics import parse_calendar
+    from vestnesis.events import poll_calendars
+
+    async with running(config) as app, client_for(app) as web:
+        await poll_calendars(app)
+        page = await web.get("/subscribe?lang=lv")
+        assert 'href="/events.ics"' in page.text and "Pasākumu kalendārs" in page.text
+        feed = await web.get("/events.ics")
+        assert feed.status_code == 200
+        assert feed.headers["content-type"].startswith("text/calendar")
+        now = datetime(2026, 11, 22, tzinfo=UTC)
+        parsed = parse_calendar(
+            feed.content, zone=UTC, start=now, end=datetime(2028, 1, 1, tzinfo=UTC)
+        )
+        titles = {e.title for e in parsed.events}
+        assert "CoBAL kongress 2027" in titles
+        assert "LBB Gada balvas pasniegšana" not in titles  # already past
+        assert any(e.cancelled and e.title == "LBB valdes sēde" for e in parsed.events)

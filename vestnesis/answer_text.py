@@ -48,7 +48,7 @@ def _next(answer: Answer, w: Wording) -> str:
             } + _calendar_link(w)
         return _("There are no upcoming events in the calendar.")
     heading = _("The next event (%(kind)s):") % {"kind": kind} if kind else _("The next event:")
-    return f"{heading}\n{_event_block(answer.events[0], answer.language, w)}{_calendar_link(w)}"
+    return f"{heading}\n{event_block(answer.events[0], answer.language, w)}{_calendar_link(w)}"
 
 
 def _period(answer: Answer, w: Wording) -> str:
@@ -81,7 +81,7 @@ def _period(answer: Answer, w: Wording) -> str:
 def _by_name(answer: Answer, w: Wording) -> str:
     _ = w.catalog.gettext
     event = answer.events[0]
-    lines = [_event_block(event, answer.language, w)]
+    lines = [event_block(event, answer.language, w)]
     if event.cancelled:
         lines.append(_("This event is cancelled."))
     elif event.end <= w.now:
@@ -133,7 +133,8 @@ def _translated(text: str, w: Wording) -> tuple[str, bool]:
     return text, False
 
 
-def _event_block(event: Event, language: str, w: Wording) -> str:
+def event_block(event: Event, language: str, w: Wording) -> str:
+    """An event's title, when, where and link, one per line."""
     _ = w.catalog.gettext
     today = w.now.astimezone(w.zone).date()
     lines = [

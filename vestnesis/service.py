@@ -18,8 +18,10 @@ from vestnesis.clock import Clock
 from vestnesis.config import Config
 from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly_digest
 from vestnesis.durations import WeeklyTime, format_duration
+from vestnesis.events import poll_calendars
 from vestnesis.logs import fields
 from vestnesis.mailing import MailingError, email_delivery
+from vestnesis.reminders import send_reminders
 from vestnesis.telegram import TelegramRuntime, build_runtime, enqueue_news, sync_chats
 from vestnesis.web import create_web_app
 
@@ -28,6 +30,7 @@ log = logging.getLogger("vestnesis.service")
 # Sources carry their own next-attempt time (interval or back-off); this is how often we look.
 DUE_CHECK = timedelta(minutes=1)
 STOP_GRACE = timedelta(seconds=60)
+REMINDER_CHECK = timedelta(minutes=5)
 
 
 class Jobs:
@@ -180,6 +183,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         courier = _start_mail(app, stop, background)
         telegram = await _start_telegram(app, courier, stop, background)
         telegram_holder[0] = telegram
+        _schedule_events(app, scheduler, jobs, courier, telegram)
         _schedule_weekly(app, scheduler, jobs, courier, telegram)
         web = _start_web(app, background, courier.wake if courier else None, telegram)
         scheduler.start()
@@ -256,6 +260,48 @@ def _schedule_weekly(
         await send_weekly_digest(app, courier, send_time, telegram)
 
     weekly_job(scheduler, jobs, "weekly_digest", weekly, send, grace=timedelta(hours=1))
+
+
+def _schedule_events(
+    app: App,
+    scheduler: AsyncIOScheduler,
+    jobs: Jobs,
+    courier: Courier | None,
+    telegram: TelegramRuntime | None,
+) -> None:
+    """Calendars read every [events] poll (from the start); reminders checked every few minutes."""
+    if app.config.calendars:
+        scheduler.add_job(
+            jobs.job("poll_calendars", lambda: _poll_calendars(app)),
+            "interval",
+            seconds=app.config.events.poll.total_seconds(),
+            next_run_time=app.clock.now(),
+            id="poll_calendars",
+            name="poll calendars",
+            max_instances=1,
+            coalesce=True,
+        )
+
+    async def remind() -> None:
+        if await send_reminders(app):
+            for runtime in (courier, telegram):
+                if runtime is not None:
+                    runtime.wake()
+
+    scheduler.add_job(
+        jobs.job("reminders", remind),
+        "interval",
+        seconds=REMINDER_CHECK.total_seconds(),
+        next_run_time=app.clock.now() + timedelta(seconds=30),
+        id="reminders",
+        name="event reminders",
+        max_instances=1,
+        coalesce=True,
+    )
+
+
+async def _poll_calendars(app: App) -> None:
+    await poll_calendars(app)
 
 
 def _start_web(

@@ -27,15 +27,20 @@ from mailer.render import Links as PageLinks
 from storage import (
     Announcement,
     DigestRecord,
+    Event,
     Gettext,
     Item,
     NoticeView,
     Recipient,
     TelegramMember,
 )
+from vestnesis import event_form, kinds
+from vestnesis.answer_text import Wording, event_block
 from vestnesis.app import App
+from vestnesis.asking import Answerer
 from vestnesis.digest import DigestRules, ItemFilter, Period, compose
 from vestnesis.digests import Prepared, digest_of, prepare, view_for
+from vestnesis.events import BOARD_CALENDAR, save_board_event
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
 from vestnesis.mailing import MailingError, identity, subscribe
@@ -56,6 +61,7 @@ class Services:
         self.approvals_needed = app.config.telegram.announce_approvals
         self._wake_mail = wake_mail
         self._wake_telegram = wake_telegram
+        self._answerer: Answerer | None = None  # built at the first question
 
     def catalog(self, language: str) -> Gettext:
         return self.app.catalogs.get(language)
@@ -112,8 +118,53 @@ class Services:
         log.info("member asked to be forgotten", **fields(user=user_id))
         return await self.app.database.telegram.forget(user_id)
 
-    async def answer(self, question: str, language: str) -> str | None:
-        return None  # question answering arrives with the events and plan feature
+    async def answer(self, question: str, language: str) -> str:
+        if self._answerer is None:
+            self._answerer = Answerer(self.app)
+        reply = await self._answerer.ask(question, language)
+        log.info(
+            "question answered",
+            **fields(intent=reply.answer.intent, language=reply.answer.language),
+        )
+        return reply.text
+
+    async def set_reminders(self, user_id: int, on: bool) -> None:
+        await self.app.database.telegram.set_reminders(user_id, on, self.app.clock.now())
+
+    # --- the board's events ----------------------------------------------------------------
+
+    def kinds(self, language: str) -> list[tuple[str, str]]:
+        return [(k.key, kinds.name(k.key, language)) for k in kinds.KINDS]
+
+    def read_start(self, text: str) -> tuple[datetime, bool] | None:
+        return event_form.read_start(text, self.app.config.association.zone)
+
+    def read_end(self, text: str, start: datetime, all_day: bool) -> datetime | None:
+        return event_form.read_end(text, start, all_day, self.app.config.association.zone)
+
+    def read_link(self, text: str) -> str | None:
+        return event_form.read_link(text)
+
+    async def save_event(self, event: Event, user_id: int) -> Event:
+        saved = await save_board_event(self.app, event)
+        log.info("board event saved", **fields(uid=saved.uid, user=user_id))
+        return saved
+
+    async def board_events(self) -> list[Event]:
+        return await self.app.database.events.between(self.app.clock.now(), calendar=BOARD_CALENDAR)
+
+    async def board_event(self, uid: str) -> Event | None:
+        return await self.app.database.events.get(BOARD_CALENDAR, uid)
+
+    async def remove_event(self, uid: str, user_id: int) -> bool:
+        removed = await self.app.database.events.remove(BOARD_CALENDAR, uid)
+        log.info("board event removed", **fields(uid=uid, user=user_id, removed=removed))
+        return removed
+
+    def describe_event(self, event: Event, language: str) -> str:
+        wording = Wording(self.catalog(language), self.app.config.association.zone, event.start)
+        kind = kinds.name(event.kind, language)
+        return event_block(event, language, wording) + (f"\n({kind})" if kind else "")
 
     async def stats(self, language: str) -> str:
         _ = self.catalog(language).gettext

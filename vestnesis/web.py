@@ -23,7 +23,9 @@ from starlette.staticfiles import StaticFiles
 from mailer.render import EmailRenderer
 from storage import Subscriber
 from vestnesis.app import App
+from vestnesis.asking import CALENDAR_PATH
 from vestnesis.digests import digest_of, view_for
+from vestnesis.events import public_feed
 from vestnesis.i18n import presentation
 from vestnesis.mailing import (
     confirm,
@@ -74,6 +76,7 @@ def create_web_app(
         Route("/preferences/{token}/delete", pages.delete, methods=["POST"]),
         Route("/archive", pages.archive, methods=["GET"]),
         Route("/archive/feed.xml", pages.archive_feed, methods=["GET"]),
+        Route(CALENDAR_PATH, pages.calendar, methods=["GET"]),
         Route("/archive/{digest_id:int}", pages.archive_digest, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -340,6 +343,14 @@ class Pages:
             return await self.not_found(request, None)
         html = EmailRenderer().render(await view_for(self.app, digest, language)).html
         return HTMLResponse(html, headers={"Content-Security-Policy": ARCHIVE_POLICY})
+
+    async def calendar(self, request: Request) -> Response:
+        """The iCalendar feed of upcoming events, for members' calendar apps."""
+        return Response(
+            await public_feed(self.app),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=900"},
+        )
 
     async def archive_feed(self, request: Request) -> Response:
         language = self.language_of(request, "")

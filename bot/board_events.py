@@ -1,0 +1,283 @@
+"""The board's events in the bot: /addevent asks for each detail in turn; /editevent changes
+or removes an event the board added. Members only ever read events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from storage import Event
+
+STATE = "event"
+LIST = "event_list"
+FIELDS = ("title", "start", "end", "place", "url", "kind", "remove")
+MAX_LISTED = 20
+
+
+class BoardEventHandlers:
+    """Mixed into the bot's handlers: expects `s`, `_member`, `_reply`, `_board`, `_refuse`."""
+
+    s: Any
+
+    # Provided by the handlers class this is mixed into.
+    async def _member(self, update: Update) -> Any:
+        raise NotImplementedError
+
+    async def _reply(
+        self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Any:
+        raise NotImplementedError
+
+    def _board(self, update: Update) -> bool:
+        raise NotImplementedError
+
+    async def _refuse(self, update: Update, what: str) -> None:
+        raise NotImplementedError
+
+    async def cmd_addevent(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        _member, _language, _ = await self._member(update)
+        if not self._board(update):
+            await self._refuse(update, "addevent")
+            return
+        context.user_data[STATE] = {"step": "title", "draft": {}}
+        await self._reply(update, _("A new event. What is its title? (/start cancels)"))
+
+    async def cmd_editevent(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        _member, language, _ = await self._member(update)
+        if not self._board(update):
+            await self._refuse(update, "editevent")
+            return
+        events = (await self.s.board_events())[:MAX_LISTED]
+        if not events:
+            await self._reply(update, _("There are no upcoming events added in the bot."))
+            return
+        context.user_data[LIST] = [e.uid for e in events]
+        rows = [
+            [InlineKeyboardButton(_short(e, language, self.s), callback_data=f"ev:pick:{n}")]
+            for n, e in enumerate(events)
+        ]
+        await self._reply(update, _("Which event?"), InlineKeyboardMarkup(rows))
+
+    async def event_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The board member's answer to the question asked last."""
+        _member, language, _ = await self._member(update)
+        state = context.user_data[STATE]
+        text = (update.effective_message.text or "").strip()
+        draft = state["draft"]
+        field = state["step"] if state["step"] != "edit" else state["field"]
+        problem = self._event_take(field, text, draft, _)
+        if problem:
+            await self._reply(update, problem)
+            return
+        if state["step"] == "edit":
+            await self._event_save(update, context, language)
+            return
+        follow = {"title": "start", "start": "end", "end": "place", "place": "url", "url": "kind"}
+        state["step"] = follow[field]
+        await self._event_ask_for(update, state["step"], language)
+
+    async def event_button(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, data: str
+    ) -> None:
+        """The board's buttons: kind, save, cancel, and the edit choices."""
+        _member, language, _ = await self._member(update)
+        query = update.callback_query
+        if not self._board(update):
+            await self._refuse(update, "event")
+            return
+        _prefix, action, value = data.split(":", 2)
+        state = context.user_data.get(STATE)
+        if action == "pick":
+            await self._event_pick(update, context, int(value), language)
+        elif action == "field" and state is not None:
+            await self._event_field(update, context, value, language)
+        elif action == "kind" and state is not None:
+            state["draft"]["kind"] = value
+            if state["step"] == "edit":
+                await self._event_save(update, context, language)
+            else:
+                await self._event_preview(update, state["draft"], language)
+        elif action == "save" and state is not None:
+            await self._event_save(update, context, language)
+        elif action == "remove" and state is not None and value == "yes":
+            removed = await self.s.remove_event(state["uid"], update.effective_user.id)
+            context.user_data.pop(STATE, None)
+            await query.edit_message_text(_("Removed.") if removed else _("Already gone."))
+        else:
+            context.user_data.pop(STATE, None)
+            await query.edit_message_text(_("Nothing was changed."))
+
+    # --- steps -----------------------------------------------------------------------
+
+    def _event_take(self, field: str, text: str, draft: dict[str, Any], _: Any) -> str:
+        """Store one answer in the draft; the problem in words when it cannot be read."""
+        if field == "title":
+            if not text:
+                return _("The title cannot be empty.")
+            draft["title"] = text[:200]
+        elif field == "start":
+            read = self.s.read_start(text)
+            if read is None:
+                return _("I could not read that date; try 2026-12-15 10:00, or 2026-12-15.")
+            start, all_day = read
+            if "end" in draft:  # editing: keep the length
+                length = datetime.fromisoformat(draft["end"]) - datetime.fromisoformat(
+                    draft["start"]
+                )
+                draft["end"] = (start + length).isoformat()
+            draft["start"], draft["all_day"] = start.isoformat(), all_day
+        elif field == "end":
+            start = datetime.fromisoformat(draft["start"])
+            end = self.s.read_end(text, start, draft["all_day"])
+            if end is None:
+                return _("I could not read that as an end after the start; try 12:00, or -.")
+            draft["end"] = end.isoformat()
+        elif field == "place":
+            draft["place"] = "" if text in ("-", "—", "–") else text[:300]
+        elif field == "url":
+            link = self.s.read_link(text)
+            if link is None:
+                return _("That is not a link starting with https://; send one, or -.")
+            draft["url"] = link
+        return ""
+
+    async def _event_ask_for(self, update: Update, step: str, language: str) -> None:
+        _ = self.s.catalog(language).gettext
+        questions = {
+            "title": _("What is the event's title?"),
+            "start": _(
+                "When does it start? For example 2026-12-15 10:00, or 2026-12-15 for a whole day."
+            ),
+            "end": _(
+                "When does it end? A time (12:00), a date and time, or - for the usual length."
+            ),
+            "place": _("Where does it take place? (- if only online)"),
+            "url": _("The online or registration link (https://…), or - if there is none."),
+        }
+        if step == "kind":
+            await self._reply(
+                update, _("What kind of event is it?"), self._event_kind_buttons(language)
+            )
+        else:
+            await self._reply(update, questions[step])
+
+    def _event_kind_buttons(self, language: str) -> InlineKeyboardMarkup:
+        _ = self.s.catalog(language).gettext
+        buttons = [
+            InlineKeyboardButton(name, callback_data=f"ev:kind:{key}")
+            for key, name in self.s.kinds(language)
+        ]
+        rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+        rows.append([InlineKeyboardButton(_("Other"), callback_data="ev:kind:")])
+        return InlineKeyboardMarkup(rows)
+
+    async def _event_preview(self, update: Update, draft: dict[str, Any], language: str) -> None:
+        _ = self.s.catalog(language).gettext
+        text = self.s.describe_event(_event(draft), language)
+        buttons = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(_("Save"), callback_data="ev:save:"),
+                    InlineKeyboardButton(_("Cancel"), callback_data="ev:cancel:"),
+                ]
+            ]
+        )
+        await self._reply(update, text, buttons)
+
+    async def _event_save(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, language: str
+    ) -> None:
+        _ = self.s.catalog(language).gettext
+        state = context.user_data.pop(STATE)
+        saved = await self.s.save_event(_event(state["draft"]), update.effective_user.id)
+        await self._reply(
+            update,
+            _("Saved. Members can ask about it and find it in the calendar feed.")
+            + "\n\n"
+            + self.s.describe_event(saved, language),
+        )
+
+    async def _event_pick(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, index: int, language: str
+    ) -> None:
+        _ = self.s.catalog(language).gettext
+        uids = context.user_data.get(LIST) or []
+        event = await self.s.board_event(uids[index]) if index < len(uids) else None
+        if event is None:
+            await update.callback_query.edit_message_text(_("Already gone."))
+            return
+        context.user_data[STATE] = {"step": "edit", "uid": event.uid, "draft": _draft(event)}
+        labels = {
+            "title": _("Title"),
+            "start": _("Start"),
+            "end": _("End"),
+            "place": _("Place"),
+            "url": _("Link"),
+            "kind": _("Kind"),
+            "remove": _("Remove"),
+        }
+        rows = [
+            [
+                InlineKeyboardButton(labels[f], callback_data=f"ev:field:{f}")
+                for f in FIELDS[i : i + 4]
+            ]
+            for i in range(0, len(FIELDS), 4)
+        ]
+        await update.callback_query.edit_message_text(
+            self.s.describe_event(event, language) + "\n\n" + _("What do you want to change?"),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+
+    async def _event_field(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, language: str
+    ) -> None:
+        _ = self.s.catalog(language).gettext
+        state = context.user_data[STATE]
+        state["field"] = field
+        if field == "remove":
+            buttons = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(_("Remove"), callback_data="ev:remove:yes"),
+                        InlineKeyboardButton(_("Cancel"), callback_data="ev:cancel:"),
+                    ]
+                ]
+            )
+            await self._reply(update, _("Remove this event for everyone?"), buttons)
+        else:
+            await self._event_ask_for(update, field, language)
+
+
+def _draft(event: Event) -> dict[str, Any]:
+    return {
+        "uid": event.uid,
+        "title": event.title,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "all_day": event.all_day,
+        "place": event.place,
+        "url": event.url,
+        "kind": event.kind,
+    }
+
+
+def _event(draft: dict[str, Any]) -> Event:
+    start = datetime.fromisoformat(draft["start"])
+    return Event(
+        uid=draft.get("uid", ""),
+        title=draft["title"],
+        start=start,
+        end=datetime.fromisoformat(draft.get("end") or draft["start"]),
+        all_day=bool(draft.get("all_day")),
+        place=draft.get("place", ""),
+        url=draft.get("url", ""),
+        kind=draft.get("kind", ""),
+    )
+
+
+def _short(event: Event, language: str, services: Any) -> str:
+    day = services.local_time(event.start, language)
+    return f"{day} — {event.title}"[:60]
