@@ -11,8 +11,8 @@ import pytest
 from storage import SourceSpec
 from tests.botapi import TOKEN, BotApi
 from tests.conftest import running, sample_config
-from vestnesis.events import poll_calendars
 from vestnesis.config import load_config
+from vestnesis.events import poll_calendars
 from vestnesis.telegram import build_runtime, sync_chats
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
