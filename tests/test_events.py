@@ -212,3 +212,32 @@ def test_cli_import_of_a_missing_or_broken_file_is_clear(tmp_path, write_config)
     result = CliRunner().invoke(cli, ["--config", str(config), "events", "import", str(broken)])
     assert result.exit_code == 1 and "broken.ics: not an iCalendar file (" in result.output
     assert result.output.rstrip().endswith("nothing changed.")
+
+
+async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_path) -> None:
+    from tests.conftest import sample_config
+    from tests.translation_servers import ApiServer, LibreTranslateBehaviour
+    from vestnesis.asking import Answerer
+    from vestnesis.config import load_config
+
+    behaviour = LibreTranslateBehaviour()
+    server = ApiServer(behaviour)
+    try:
+        path = sample_config(
+            tmp_path, translation={"backend": "libretranslate", "url": server.url, "retries": 0}
+        )
+        async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
+            answerer = Answerer(app)
+            english = await answerer.ask("What is the motto?")
+            assert "⟨EN:iedvesmo; iesaisti; iespējo; vieno.⟩" in english.text
+            assert "has not been translated" not in english.text
+            lithuanian = await answerer.ask("Koks draugijos tikslas?")
+            assert lithuanian.text.startswith("Iš plano skyriaus „Mērķis“:")
+            assert "⟨LT:" in lithuanian.text
+            latvian = await answerer.ask("Kāds ir moto?")
+            assert "⟨" not in latvian.text  # the plan's own language is never translated
+            behaviour.always_fail = True
+            fallback = await answerer.ask("What are the results?")
+            assert "has not been translated" in fallback.text  # quoted, with a note
+    finally:
+        server.stop()

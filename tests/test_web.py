@@ -95,6 +95,15 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
         assert "Saved." in saved.text  # now shown in the member's new language
         member = await app.database.subscribers.by_email("ilze@example.lv")
         assert member.language == "en" and not member.weekly  # the box was left unticked
+        assert not member.reminders
+        again = await web.post(
+            preferences_url,
+            data={"language": "en", "weekly": "1", "reminders": "1", "csrf": csrf_of(saved.text)},
+        )
+        assert 'name="reminders" value="1" checked' in again.text
+        member = await app.database.subscribers.by_email("ilze@example.lv")
+        assert member.weekly and member.reminders
+        assert [m.email for m in await app.database.subscribers.reminded()] == [member.email]
 
         export = await web.get(preferences_url + "/data.json")
         assert export.headers["content-disposition"].startswith("attachment")
@@ -175,3 +184,28 @@ async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
         assert "CoBAL kongress 2027" in titles
         assert "LBB Gada balvas pasniegšana" not in titles  # already past
         assert any(e.cancelled and e.title == "LBB valdes sēde" for e in parsed.events)
+
+
+async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mail) -> None:
+    from vestnesis.events import poll_calendars
+    from vestnesis.reminders import send_reminders
+
+    async with running(config, NOW) as app:  # 2026-11-23 09:00 in Riga
+        await poll_calendars(app)
+        for address, reminders in (("ilze@example.lv", True), ("juris@example.lv", False)):
+            member, _new = await app.database.subscribers.add(
+                address, name=None, language="lv", source="cli", confirmed=True, now=app.clock.now()
+            )
+            await app.database.subscribers.set_preferences(
+                member.id, language="lv", weekly=True, reminders=reminders
+            )
+        assert await send_reminders(app) == 1
+        report = await email_delivery(app).drain()
+        assert report.sent == 1
+        [received] = mail.received
+        message = received.message
+        assert message["To"] == "ilze@example.lv"
+        assert "Drīzumā: Vebinārs" in message["Subject"]
+        body = message.get_body(("plain",)).get_content()
+        assert "Kad: ceturtdien, 26. novembrī, plkst. 11.00–12.00" in body
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

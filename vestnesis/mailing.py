@@ -192,6 +192,7 @@ async def member_data(app: App, subscriber: Subscriber) -> dict[str, Any]:
         "language": subscriber.language,
         "status": subscriber.status,
         "weekly_digest": subscriber.weekly,
+        "event_reminders": subscriber.reminders,
         "subscribed_from": subscriber.source,
         "created_at": subscriber.created_at.isoformat(),
         "confirmed_at": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,

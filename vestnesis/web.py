@@ -266,6 +266,7 @@ class Pages:
             token=token,
             member_language=member.language,
             weekly=member.weekly,
+            reminders=member.reminders,
             saved=saved,
             unsubscribe_token=leave,
         )
@@ -281,7 +282,10 @@ class Pages:
         if language not in self.app.config.association.languages:
             language = member.language
         await self.app.database.subscribers.set_preferences(
-            member.id, language=language, weekly=form.get("weekly") == "1"
+            member.id,
+            language=language,
+            weekly=form.get("weekly") == "1",
+            reminders=form.get("reminders") == "1",
         )
         return await self.preferences_form(request, saved=True, shown_in=language)
 
