@@ -109,7 +109,7 @@ def answer(
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if topics and plan is not None and not cue:
         return _plan_topic(asker, plan, topics[0], question_words)
-    named = knowledge.titles.best(question_words, taken, kind)
+    named = knowledge.titles.best(question_words, taken, kind, now)
     if named is not None and _names_event(named, kind, cue):
         return _by_name(asker, named.series, now, asked_where)
     if topics and plan is not None:

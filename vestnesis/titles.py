@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
@@ -52,7 +53,11 @@ class TitleIndex:
         self._count = max(1, len(self.series))
 
     def best(
-        self, question_words: Sequence[str], skip: set[int], kind: str = ""
+        self,
+        question_words: Sequence[str],
+        skip: set[int],
+        kind: str = "",
+        now: datetime | None = None,
     ) -> TitleMatch | None:
         """The series whose title best covers the question's naming words (None if none)."""
         tokens = [
@@ -81,7 +86,7 @@ class TitleIndex:
             title = self._title_tokens[number]
             covered = sum(1 for terms in title if terms & found)
             match = TitleMatch(self.series[number], score, score / total, covered / len(title))
-            if best is None or _rank(match, kind) > _rank(best, kind):
+            if best is None or _rank(match, kind, now) > _rank(best, kind, now):
                 best = match
         return best
 
@@ -97,10 +102,13 @@ class TitleIndex:
         return set()
 
 
-def _rank(match: TitleMatch, kind: str) -> tuple[bool, float, float]:
-    """Of the kind asked for first, then the most of the question covered."""
-    same_kind = bool(kind) and any(e.kind == kind for e in match.series.occurrences)
-    return same_kind, match.score, match.title_share
+def _rank(match: TitleMatch, kind: str, now: datetime | None) -> tuple[bool, float, bool, float]:
+    """Of the kind asked for first, then the most of the question covered; between equals,
+    one still to come (a cancelled event's rescheduled twin wins over it)."""
+    occurrences = match.series.occurrences
+    same_kind = bool(kind) and any(e.kind == kind for e in occurrences)
+    live = now is not None and any(e.end > now and not e.cancelled for e in occurrences)
+    return same_kind, round(match.score, 6), live, match.title_share
 
 
 def _names_something(word: str) -> bool:

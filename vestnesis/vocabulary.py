@@ -436,13 +436,15 @@ def _language_words() -> dict[str, frozenset[str]]:
             for name in kind.names.get(language, ()):
                 add(name, language)
     extra = {
-        "lv": "nākamais nākamā nākamo tuvākais pasākumi pasākums pasākumu mērķis moto plāns "
+        "lv": "nākamie nākamās tuvākie tuvākā kursi apmācības mācības sanāksme sapulce notiks "
+        "notiek gaidāmie gaidāmi nākamais nākamā nākamo tuvākais pasākumi pasākums pasākumu mērķis moto plāns "
         "biedrība decembrī janvārī februārī martā aprīlī maijā jūnijā jūlijā augustā "
         "septembrī oktobrī novembrī šodien rīt parīt nākamnedēļ šonedēļ nedēļā mēnesī "
         "virzieni instrumenti rezultāti semināri seminārs konferences",
         "en": "next events event goal goals motto plan association week month today tomorrow "
         "upcoming seminars conferences directions instruments results",
-        "lt": "kitas kita kitą artimiausias renginiai renginys renginių tikslas šūkis planas "
+        "lt": "kiti kitos kitų kitame kitoje artimiausi artimiausia mokymai kursai renginių "
+        "susitikimas susitikimai vyks vyksta įvyks būsimi kitas kita kitą artimiausias renginiai renginys renginių tikslas šūkis planas "
         "draugija gruodį sausį vasarį kovą balandį gegužę birželį liepą rugpjūtį rugsėjį "
         "spalį lapkritį šiandien rytoj poryt savaitę mėnesį kryptys priemonės rezultatai "
         "seminarai seminaras konferencijos",
