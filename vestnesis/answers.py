@@ -33,6 +33,8 @@ class Knowledge:
     zone: tzinfo
     detector: LanguageDetector | None = None
     _starts: tuple[datetime, ...] = field(default=(), repr=False)
+    _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
+    _all_places: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -44,6 +46,7 @@ class Knowledge:
     ) -> Knowledge:
         """Index events (any order) and the plan."""
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
+        places = {e: _place_stems(e.place) for e in ordered if e.place}
         return cls(
             events=ordered,
             titles=TitleIndex(ordered),
@@ -51,7 +54,17 @@ class Knowledge:
             zone=zone,
             detector=detector,
             _starts=tuple(e.start for e in ordered),
+            _places=places,
+            _all_places=frozenset(s for stems in places.values() for s in stems),
         )
+
+    def names_a_place(self, word: str) -> bool:
+        """Whether the word is (a form of) a word of some event's place."""
+        return bool(_place_stems(word) & self._all_places)
+
+    def at(self, event: Event, word: str) -> bool:
+        """Whether the event's place has the word."""
+        return bool(_place_stems(word) & self._places.get(event, frozenset()))
 
     def from_time(self, moment: datetime) -> Sequence[Event]:
         """Events starting at or after `moment` (by start), cheaply."""
@@ -195,19 +208,11 @@ def _unexplained(question_words: list[str], taken: set[int]) -> list[str]:
 
 def _place_filter(knowledge: Knowledge, leftover: list[str]) -> str:
     """The leftover word that names a place of some event ("Rīgā", "Vilniuje"), if any."""
-    for word in leftover:
-        stems = {s for s in words.stems(word) if len(s) >= 4}
-        if not stems:
-            continue
-        for event in knowledge.events:
-            if event.place and any(words.stems(w) & stems for w in words.tokens(event.place)):
-                return word
-    return ""
+    return next((w for w in leftover if knowledge.names_a_place(w)), "")
 
 
-def _at(event: Event, place: str) -> bool:
-    stems = words.stems(place)
-    return any(words.stems(w) & stems for w in words.tokens(event.place))
+def _place_stems(text: str) -> frozenset[str]:
+    return frozenset(s for w in words.tokens(text) for s in words.stems(w) if len(s) >= 4)
 
 
 def _next(
@@ -220,7 +225,11 @@ def _next(
 ) -> Answer:
     # An event already under way (a three-day congress on its second day) is not "next".
     for event in knowledge.from_time(now):
-        if event.cancelled or (kind and event.kind != kind) or (place and not _at(event, place)):
+        if (
+            event.cancelled
+            or (kind and event.kind != kind)
+            or (place and not knowledge.at(event, place))
+        ):
             continue
         return Answer("next_event", language, events=(event,), kind=kind, asked_where=asked_where)
     return Answer("next_event", language, kind=kind, asked_where=asked_where)
@@ -244,7 +253,7 @@ def _in_period(
             break
         if event.end <= max(start, now) or (kind and event.kind != kind):
             continue
-        if place and not _at(event, place):
+        if place and not knowledge.at(event, place):
             continue
         (cancelled if event.cancelled else chosen).append(event)
     return Answer(

@@ -252,6 +252,7 @@ def classify(title: str, categories: Sequence[str] = ()) -> str:
     return find(words.tokens(title), fuzzy=False)[0]
 
 
+@cache
 def generic_stems() -> frozenset[str]:
     """Every stem of every kind word: they say what an event is, not which one."""
     return words.union(

@@ -50,6 +50,7 @@ class TitleIndex:
                 for term in terms:
                     self._index.setdefault(term, set()).add(number)
         self._vocabulary = [t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH]
+        self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
         self._count = max(1, len(self.series))
 
     def best(
@@ -78,14 +79,23 @@ class TitleIndex:
             for term in known:
                 for number in self._index[term]:
                     hits.setdefault(number, {})[id(terms)] = (weight, term)
+        if not hits:
+            return None
         total = sum(weights)
+        # Rank cheaply by (kind, score) first; only the leaders are looked at closely.
+        scores = {
+            number: (kind in self._kinds[number], round(sum(w for w, _ in matched.values()), 6))
+            for number, matched in hits.items()
+        }
+        top = max(scores.values())
         best: TitleMatch | None = None
-        for number, matched in hits.items():
-            score = sum(w for w, _ in matched.values())
-            found = {t for _, t in matched.values()}
+        for number, key in scores.items():
+            if key != top:
+                continue
+            found = {t for _, t in hits[number].values()}
             title = self._title_tokens[number]
             covered = sum(1 for terms in title if terms & found)
-            match = TitleMatch(self.series[number], score, score / total, covered / len(title))
+            match = TitleMatch(self.series[number], key[1], key[1] / total, covered / len(title))
             if best is None or _rank(match, kind, now) > _rank(best, kind, now):
                 best = match
         return best
