@@ -268,3 +268,48 @@ def test_a_large_calendar_keeps_the_answers(indexed) -> None:
     big = knowledge(filler)
     for question in QUESTIONS[:20]:
         assert problems(question, answer(question.text, big, NOW)) == []
+
+
+@pytest.mark.parametrize(
+    ("plan_file", "question", "intent", "expected"),
+    [
+        ("lbd-plan.md", "Kokia draugijos vizija?", "plan", "Vizija"),
+        ("lbd-plan.md", "Koks šūkis?", "plan", "Šūkis"),
+        ("lbd-plan.md", "Kokios strateginės kryptys?", "plan", "Strateginės kryptys"),
+        ("lbd-plan.md", "Kokie laukiami rezultatai?", "plan", "Laukiami rezultatai"),
+        ("lbd-plan.md", "Ką strategija sako apie IFLA?", "plan", "Strateginės kryptys"),
+        ("lbd-plan.md", "Kāds ir biedrības mērķis?", "plan", "Misija"),
+        ("ela-plan.md", "What is the goal?", "plan", "Our goal"),
+        ("ela-plan.md", "What tools does the association use?", "plan", "Tools"),
+        ("ela-plan.md", "Kāds ir moto?", "plan", "Motto"),
+        ("ela-plan.md", "What about advocacy?", "plan", "Areas of work"),
+        ("lbd-plan.md", "Kada kiti mokymai?", "next_event", "u1@x"),
+        ("lbd-plan.md", "Kada vyks Kalėdinis susitikimas?", "event_by_name", "u2@x"),
+        ("lbd-plan.md", "When is the Annual General Meeting?", "event_by_name", "u4@x"),
+        ("lbd-plan.md", "Kad ir Pasaules grāmatu diena?", "event_by_name", "u6@x"),
+        ("lbd-plan.md", "Kad ir nākamais seminārs?", "next_event", "u5@x"),
+        ("lbd-plan.md", "Kas notiks februārī?", "events_in_period", "u5@x"),
+    ],
+)
+def test_a_plan_and_calendar_written_by_someone_else(
+    plan_file: str, question: str, intent: str, expected: str
+) -> None:
+    from feeds.ics import parse_calendar
+    from tests.question_set import ROOT
+
+    fixtures = ROOT / "tests" / "fixtures"
+    events = parse_calendar(
+        (fixtures / "other.ics").read_bytes(),
+        zone=ZONE,
+        start=NOW - timedelta(days=30),
+        end=NOW + timedelta(days=400),
+        calendar="X",
+    ).events
+    events = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in events]
+    from vestnesis.answers import Knowledge
+
+    plan = parse_plan((fixtures / plan_file).read_text("utf-8"))
+    found = answer(question, Knowledge.build(events, plan, ZONE), NOW)
+    assert found.intent == intent
+    given = [s.heading for s in found.sections] + [e.uid for e in found.events]
+    assert given[:1] == [expected]

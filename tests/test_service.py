@@ -36,13 +36,33 @@ def item_count(config: Path) -> int:
             return 0
 
 
+def event_count(config: Path) -> int:
+    database = config.parent / "data" / "vestnesis.sqlite3"
+    if not database.exists():
+        return 0
+    with sqlite3.connect(database) as connection:
+        try:
+            return connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
 def test_run_polls_then_stops_cleanly_on_sigterm(server, write_config) -> None:
+    from tests.conftest import ROOT
+
     server.routes["/feed"] = Route(body=rss(numbered_items(4)))
-    config = write_config([{"name": "A", "url": server.url("/feed")}])
+    server.routes["/events.ics"] = Route(
+        body=(ROOT / "examples" / "events.ics").read_bytes(), content_type="text/calendar"
+    )
+    config = write_config(
+        [{"name": "A", "url": server.url("/feed")}],
+        calendars=[{"name": "LBB", "url": server.url("/events.ics")}],
+    )
     token = "424242:SERVICE-TOKEN"
     process = start(config, {"VESTNESIS_TELEGRAM_TOKEN": token})
     try:
         wait_for(lambda: item_count(config) == 4)
+        wait_for(lambda: event_count(config) > 10)  # the calendar is read at start too
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=20)
     finally:
