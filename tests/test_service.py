@@ -25,24 +25,13 @@ def start(config: Path, env_extra: dict[str, str] | None = None) -> subprocess.P
     )
 
 
-def item_count(config: Path) -> int:
+def row_count(config: Path, table: str = "items") -> int:
     database = config.parent / "data" / "vestnesis.sqlite3"
     if not database.exists():
         return 0
     with sqlite3.connect(database) as connection:
         try:
-            return connection.execute("SELECT COUNT(*) FROM items").fetchone()[0]
-        except sqlite3.OperationalError:
-            return 0
-
-
-def event_count(config: Path) -> int:
-    database = config.parent / "data" / "vestnesis.sqlite3"
-    if not database.exists():
-        return 0
-    with sqlite3.connect(database) as connection:
-        try:
-            return connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+            return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         except sqlite3.OperationalError:
             return 0
 
@@ -61,8 +50,8 @@ def test_run_polls_then_stops_cleanly_on_sigterm(server, write_config) -> None:
     token = "424242:SERVICE-TOKEN"
     process = start(config, {"VESTNESIS_TELEGRAM_TOKEN": token})
     try:
-        wait_for(lambda: item_count(config) == 4)
-        wait_for(lambda: event_count(config) > 10)  # the calendar is read at start too
+        wait_for(lambda: row_count(config) == 4)
+        wait_for(lambda: row_count(config, "events") > 10)  # the calendar is read at start too
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=20)
     finally:
@@ -90,4 +79,4 @@ def test_sigint_lets_the_poll_in_flight_finish(server, write_config) -> None:
             process.kill()
     assert process.returncode == 0, output
     assert "finishing current work" in output
-    assert item_count(config) == 3
+    assert row_count(config) == 3

@@ -180,9 +180,7 @@ class Events(_Section):
     @field_validator("poll")
     @classmethod
     def _sane_poll(cls, value: timedelta) -> timedelta:
-        if value < timedelta(minutes=1):
-            raise ValueError("must be at least 1m, to be kind to the calendars' servers")
-        return value
+        return _at_least_a_minute(value, "calendars'")
 
     @field_validator("remind_at")
     @classmethod
@@ -208,9 +206,13 @@ class Schedule(_Section):
     @field_validator("poll_feeds")
     @classmethod
     def _sane_interval(cls, value: timedelta) -> timedelta:
-        if value < timedelta(minutes=1):
-            raise ValueError("must be at least 1m, to be kind to the feeds' servers")
-        return value
+        return _at_least_a_minute(value, "feeds'")
+
+
+def _at_least_a_minute(value: timedelta, whose: str) -> timedelta:
+    if value < timedelta(minutes=1):
+        raise ValueError(f"must be at least 1m, to be kind to the {whose} servers")
+    return value
 
 
 class Fetch(_Section):
