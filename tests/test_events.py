@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -241,3 +242,21 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
             assert "has not been translated" in fallback.text  # quoted, with a note
     finally:
         server.stop()
+
+
+async def test_an_edited_plan_is_read_again_without_a_restart(tmp_path) -> None:
+    from tests.conftest import sample_config
+    from vestnesis.asking import Answerer
+    from vestnesis.config import load_config
+
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Plāns\n\n## Moto\n\nLasi!\n", "utf-8")
+    path = sample_config(tmp_path, plan={"path": str(plan)})
+    async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
+        answerer = Answerer(app)
+        assert "Lasi!" in (await answerer.ask("Kāds ir moto?")).text
+        plan.write_text("# Plāns\n\n## Moto\n\nLasi un raksti!\n", "utf-8")
+        os.utime(plan, (1_900_000_000, 1_900_000_000))
+        assert "Lasi un raksti!" in (await answerer.ask("Kāds ir moto?")).text
+        plan.unlink()
+        assert (await answerer.ask("Kāds ir moto?")).answer.intent == "unknown"

@@ -44,7 +44,19 @@ def load_plan(app: App) -> Plan | None:
     path = app.config.plan.path
     if not path:
         return None
-    return parse_plan(Path(path).read_text(encoding="utf-8"))
+    try:
+        return parse_plan(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        log.warning("plan not read; plan questions go unanswered", **fields(reason=str(error)))
+        return None
+
+
+def _modified(app: App) -> float:
+    path = app.config.plan.path
+    try:
+        return Path(path).stat().st_mtime if path else 0.0
+    except OSError:
+        return 0.0
 
 
 def calendar_url(app: App) -> str:
@@ -59,7 +71,6 @@ class Answerer:
 
     def __init__(self, app: App) -> None:
         self._app = app
-        self._plan = load_plan(app)
         self._detector = LanguageDetector(("lv", "lt", "en"))
         self._knowledge: Knowledge | None = None
         self._version = ""
@@ -68,13 +79,14 @@ class Answerer:
     async def knowledge(self) -> Knowledge:
         """The current index of events and plan."""
         async with self._lock:
-            version = await self._app.database.events.version()
+            # The plan file may be edited while the service runs: its time is in the version.
+            version = f"{await self._app.database.events.version()}/{_modified(self._app)}"
             if self._knowledge is None or version != self._version:
                 events = await self._app.database.events.between()
                 self._knowledge = await asyncio.to_thread(
                     Knowledge.build,
                     events,
-                    self._plan,
+                    load_plan(self._app),
                     self._app.config.association.zone,
                     self._detector,
                 )
