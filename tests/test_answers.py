@@ -313,3 +313,19 @@ def test_a_plan_and_calendar_written_by_someone_else(
     assert found.intent == intent
     given = [s.heading for s in found.sections] + [e.uid for e in found.events]
     assert given[:1] == [expected]
+
+
+def test_towns_and_years_narrow_the_events(indexed) -> None:
+    riga = answer("Kas notiks Rīgā?", indexed, NOW)
+    assert riga.intent == "events_in_period"
+    assert [e.uid for e in riga.events] == [
+        "seminars-ilgtspeja-2026@bibliotekari.lv",
+        "festivals-2027@bibliotekari.lv",
+    ]
+    vilnius = answer("What is on in Vilnius?", indexed, NOW)
+    assert "cobal-2027@bibliotekari.lv" in [e.uid for e in vilnius.events]
+    # "Latvijas" is in the name of a library, not a town: no events of "Latvia" are invented.
+    assert answer("Kas ir Latvijas prezidents?", indexed, NOW).intent == "unknown"
+    year = answer("Kādi pasākumi 2027. gadā?", indexed, NOW)
+    assert year.period is not None and year.period.unit == "year"
+    assert all(e.start.year == 2027 for e in year.events) and year.more > 0

@@ -18,6 +18,7 @@ INTENTS = ("next_event", "events_in_period", "event_by_name", "plan", "unknown")
 LANGUAGES = ("lv", "en", "lt")
 MAX_LISTED = 12
 UPCOMING_DAYS = 31
+PLACE_DAYS = 366
 # A question whose naming words a title covers this much is about that event.
 NAME_SHARE = 0.6
 SHORT_QUESTION = 3  # words; fewer than this, the language detector is not asked
@@ -46,7 +47,7 @@ class Knowledge:
     ) -> Knowledge:
         """Index events (any order) and the plan."""
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
-        places = {e: _place_stems(e.place) for e in ordered if e.place}
+        places = {e: _town_stems(e.place) for e in ordered if e.place}
         return cls(
             events=ordered,
             titles=TitleIndex(ordered),
@@ -132,10 +133,12 @@ def answer(
     listing = bool(kind or place or concepts & {"event", "upcoming"})
     if span is not None and (listing or not leftover):
         return _in_period(asker, knowledge, now, span, kind, place)
-    if kind or "next" in concepts or (place and concepts & {"when", "event"}):
+    if kind or "next" in concepts:
         return _next(asker, knowledge, now, kind, asked_where, place)
-    if concepts & {"event", "upcoming"} and not (leftover and not place):
-        period = when.Span(today, today + timedelta(days=UPCOMING_DAYS), "range")
+    if place or (concepts & {"event", "upcoming"} and not leftover):
+        # A town's events are few: look further ahead for them than for everything.
+        days = PLACE_DAYS if place else UPCOMING_DAYS
+        period = when.Span(today, today + timedelta(days=days), "range")
         return _in_period(asker, knowledge, now, period, kind, place)
     if plan is not None:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
@@ -213,6 +216,13 @@ def _place_filter(knowledge: Knowledge, leftover: list[str]) -> str:
 
 def _place_stems(text: str) -> frozenset[str]:
     return frozenset(s for w in words.tokens(text) for s in words.stems(w) if len(s) >= 4)
+
+
+def _town_stems(place: str) -> frozenset[str]:
+    """The stems of a place's one-word parts ("…, Mūkusalas iela 3, Rīga" → Rīga): towns and
+    countries, not the "national" and "library" of an institution's name."""
+    towns = [part for part in place.split(",") if len(words.tokens(part)) == 1]
+    return _place_stems(" ".join(towns))
 
 
 def _next(

@@ -101,6 +101,9 @@ def period_text(span: Span, language: str, today: date) -> str:
         if language == "en":
             year = f" {month.year}" if month.year != today.year else ""
             return f"in {format_date(month, 'MMMM', locale='en')}{year}"
+    if span.unit == "year":
+        year = span.start.year
+        return {"lv": f"{year}. gadā", "lt": f"{year} metais"}.get(language, f"in {year}")
     if span.start == last:
         text = day_text(span.start, language, today)
         return f"on {text}" if language == "en" else text

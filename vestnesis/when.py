@@ -43,6 +43,12 @@ def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None
     if written is not None:
         numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
         return written, numbers
+    years = [i for i, w in enumerate(text_words) if w.isdigit() and 2000 <= int(w) <= 2100]
+    if years:
+        year = int(text_words[years[0]])
+        first = max(date(year, 1, 1), today)
+        if first.year == year:
+            return Span(first, date(year + 1, 1, 1), "year"), _year_words(text_words, years[0])
     relative = _relative().scan(text_words, fuzzy=True)
     if relative:
         hit = relative[0]
@@ -54,6 +60,14 @@ def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None
         day = today + timedelta(days=ahead)
         return Span(day, day + timedelta(days=1), "day"), hit.positions
     return None, set()
+
+
+def _year_words(text_words: Sequence[str], index: int) -> set[int]:
+    """The year and the word for "year" after it ("2027. gadā", "2027 metais")."""
+    after = index + 1
+    if after < len(text_words) and words.fold(text_words[after]).startswith(("gad", "met")):
+        return {index, after}
+    return {index}
 
 
 def parse_fallback(text: str, language: str, today: date) -> Span | None:
