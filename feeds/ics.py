@@ -68,6 +68,14 @@ def parse_calendar(
             skipped += 1
         else:
             events.append(event)
+    # The window bounds the expansion of repeating events; a single event further ahead
+    # (next year's congress) is kept all the same.
+    for component in parsed.walk("VEVENT"):
+        if str(component.get("UID", "")) in recurring:
+            continue
+        later = _event(component, zone, calendar, recurring)
+        if later is not None and later.start >= end:
+            events.append(later)
     events.sort(key=lambda e: (e.start, e.title))
     name = one_line(str(parsed.get("X-WR-CALNAME", "")))
     return ParsedCalendar(tuple(events), skipped, name)

@@ -329,3 +329,15 @@ def test_towns_and_years_narrow_the_events(indexed) -> None:
     year = answer("Kādi pasākumi 2027. gadā?", indexed, NOW)
     assert year.period is not None and year.period.unit == "year"
     assert all(e.start.year == 2027 for e in year.events) and year.more > 0
+
+
+def test_the_heading_with_the_askers_own_word_wins() -> None:
+    from vestnesis.answers import Knowledge
+
+    plan = parse_plan(
+        "# P\n\n## Misija\n\nVienot.\n\n## Mērķi\n\nAttīstīt.\n\n## Vīzija\n\nAtvērt.\n"
+    )
+    indexed = Knowledge.build([], plan, ZONE)
+    assert answer("Kāda ir misija?", indexed, NOW).sections[0].heading == "Misija"
+    assert answer("Kādi ir mērķi?", indexed, NOW).sections[0].heading == "Mērķi"
+    assert answer("What is the vision?", indexed, NOW).sections[0].heading == "Vīzija"

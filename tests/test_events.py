@@ -260,3 +260,18 @@ async def test_an_edited_plan_is_read_again_without_a_restart(tmp_path) -> None:
         assert "Lasi un raksti!" in (await answerer.ask("Kāds ir moto?")).text
         plan.unlink()
         assert (await answerer.ask("Kāds ir moto?")).answer.intent == "unknown"
+
+
+def test_single_events_beyond_the_horizon_are_kept_but_series_are_not_expanded() -> None:
+    parsed = parse_calendar(
+        ics(
+            "UID:far\nDTSTART;VALUE=DATE:20290601\nSUMMARY:Kongress 2029",
+            "UID:weekly\nDTSTART:20261201T100000Z\nRRULE:FREQ=WEEKLY\nSUMMARY:Weekly",
+        ),
+        zone=RIGA,
+        start=START,
+        end=START + timedelta(days=60),
+    )
+    assert "far" in {e.uid for e in parsed.events}
+    weekly = [e for e in parsed.events if e.uid == "weekly"]
+    assert 0 < len(weekly) <= 9

@@ -279,10 +279,20 @@ def _in_period(
 
 def _plan_topic(language: str, plan: PlanIndex, topic: str, question_words: list[str]) -> Answer:
     lexicon = vocabulary.concepts()
-    for section in plan.plan.sections:
-        heading_words = words.tokens(section.heading)
-        if any(hit.value == topic for hit in lexicon.scan(heading_words)):
-            return Answer("plan", language, sections=(section,), topic=topic)
+    headed = [
+        section
+        for section in plan.plan.sections
+        if any(hit.value == topic for hit in lexicon.scan(words.tokens(section.heading)))
+    ]
+    if headed:
+        # "Misija" and "Mērķi" are both the goal; the heading with the asker's own word wins.
+        asked = {s for w in question_words for s in words.stems(w)}
+        own = [
+            s
+            for s in headed
+            if asked & {x for w in words.tokens(s.heading) for x in words.stems(w)}
+        ]
+        return Answer("plan", language, sections=((own or headed)[0],), topic=topic)
     passages = plan.search(question_terms(question_words))
     if passages:
         return Answer(

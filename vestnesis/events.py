@@ -19,7 +19,7 @@ from vestnesis.logs import fields
 log = logging.getLogger("vestnesis.events")
 BOARD_CALENDAR = "board"
 # Past occurrences are kept this long, so "when was …?" still finds them.
-KEEP_PAST = timedelta(days=180)
+KEEP_PAST = timedelta(days=366)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "tikslai",
         "paskirtis",
     ),
+    "vision": ("vīzija", "redzējums", "vision", "vizija"),
+    "values": ("vērtības", "values", "vertybės"),
     "motto": ("moto", "devīze", "sauklis", "motto", "slogan", "šūkis", "devizas"),
     "directions": (
         "darbības virzieni",
@@ -143,7 +145,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "about": ("par", "about", "apie", "regarding", "on the topic"),
 }
-PLAN_TOPICS = ("goal", "motto", "directions", "instruments", "results")
+PLAN_TOPICS = ("goal", "vision", "values", "motto", "directions", "instruments", "results")
 # Latvian "kāds, kāda, kādi…" (which) fold and stem into Lithuanian "kada" (when).
 FALSE_FRIEND_PREFIX = "kād"
 
