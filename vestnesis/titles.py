@@ -68,7 +68,9 @@ class TitleIndex:
         ]
         if not tokens:
             return None
-        weights, hits = [], {}
+        weights: list[float] = []
+        scores: dict[int, float] = {}
+        found: dict[int, set[str]] = {}
         for terms in tokens:
             known = terms & self._index.keys() or self._fuzzy(terms)
             frequency = min((len(self._index[t]) for t in known), default=0)
@@ -76,26 +78,29 @@ class TitleIndex:
                 math.log(1 + self._count / frequency) if frequency else math.log(2 + self._count)
             )
             weights.append(weight)
+            named: set[int] = set()  # a question word counts once per title
             for term in known:
                 for number in self._index[term]:
-                    hits.setdefault(number, {})[id(terms)] = (weight, term)
-        if not hits:
+                    found.setdefault(number, set()).add(term)
+                    if number not in named:
+                        named.add(number)
+                        scores[number] = scores.get(number, 0.0) + weight
+        if not scores:
             return None
         total = sum(weights)
+
         # Rank cheaply by (kind, score) first; only the leaders are looked at closely.
-        scores = {
-            number: (kind in self._kinds[number], round(sum(w for w, _ in matched.values()), 6))
-            for number, matched in hits.items()
-        }
-        top = max(scores.values())
+        def key(number: int) -> tuple[bool, float]:
+            return kind in self._kinds[number], round(scores[number], 6)
+
+        top = max(key(number) for number in scores)
         best: TitleMatch | None = None
-        for number, key in scores.items():
-            if key != top:
+        for number in scores:
+            if key(number) != top:
                 continue
-            found = {t for _, t in hits[number].values()}
             title = self._title_tokens[number]
-            covered = sum(1 for terms in title if terms & found)
-            match = TitleMatch(self.series[number], key[1], key[1] / total, covered / len(title))
+            covered = sum(1 for terms in title if terms & found[number])
+            match = TitleMatch(self.series[number], top[1], top[1] / total, covered / len(title))
             if best is None or _rank(match, kind, now) > _rank(best, kind, now):
                 best = match
         return best
