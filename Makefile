@@ -29,6 +29,7 @@ lint: $(BIN)/vestnesis
 bench: $(BIN)/vestnesis
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/digest.py
+	$(BIN)/python bench/answers.py
 
 clean:
 	rm -rf $(VENV) data
