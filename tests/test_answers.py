@@ -144,6 +144,9 @@ def test_relative_days_weeks_and_written_dates() -> None:
     assert start_end("gruodžio 15 d.") == (date(2026, 12, 15), date(2026, 12, 16))
     assert start_end("2027-02-03") == (date(2027, 2, 3), date(2027, 2, 4))
     assert start_end("3.12.") == (date(2026, 12, 3), date(2026, 12, 4))
+    assert start_end("no 1. līdz 10. decembrim") == (date(2026, 12, 1), date(2026, 12, 11))
+    assert start_end("gruodžio 1–9 d.") == (date(2026, 12, 1), date(2026, 12, 10))
+    assert start_end("1-12 December") == (date(2026, 12, 1), date(2026, 12, 13))
     # A month already past this year means next year's.
     assert start_end("oktobrī")[0] == date(2027, 10, 1)
     # English "may" is a month only next to a number or after "in".
@@ -341,3 +344,12 @@ def test_the_heading_with_the_askers_own_word_wins() -> None:
     assert answer("Kāda ir misija?", indexed, NOW).sections[0].heading == "Misija"
     assert answer("Kādi ir mērķi?", indexed, NOW).sections[0].heading == "Mērķi"
     assert answer("What is the vision?", indexed, NOW).sections[0].heading == "Vīzija"
+
+
+def test_upcoming_in_the_plural_is_a_list(indexed) -> None:
+    found = answer("Kādi semināri gaidāmi?", indexed, NOW)
+    assert found.intent == "events_in_period"
+    assert [e.uid for e in found.events] == [
+        "seminars-ilgtspeja-2026@bibliotekari.lv",
+        "lbd-seminaras-2026-12@lbd.lt",
+    ]

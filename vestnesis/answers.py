@@ -133,6 +133,11 @@ def answer(
     listing = bool(kind or place or concepts & {"event", "upcoming"})
     if span is not None and (listing or not leftover):
         return _in_period(asker, knowledge, now, span, kind, place)
+    if "upcoming" in concepts and "next" not in concepts:
+        # "upcoming seminars", "gaidāmie semināri": a list, not the one next.
+        days = PLACE_DAYS if kind or place else UPCOMING_DAYS
+        period = when.Span(today, today + timedelta(days=days), "range")
+        return _in_period(asker, knowledge, now, period, kind, place)
     if kind or "next" in concepts:
         return _next(asker, knowledge, now, kind, asked_where, place)
     if place or (concepts & {"event", "upcoming"} and not leftover):

@@ -18,6 +18,7 @@ LANGUAGES = ("lv", "lt", "en")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?(?!\d)")
 # Words that are also something else: English "may", short Lithuanian abbreviations.
+_RANGE_WORDS = frozenset({"no", "lidz", "from", "to", "till", "until", "nuo", "iki", "d"})
 _AMBIGUOUS = frozenset({"may", "mar", "bal", "vas", "kov", "geg", "saus", "spal", "liep"})
 
 
@@ -118,20 +119,37 @@ def _plausible_month(text_words: Sequence[str], hit: words.Found[int]) -> bool:
 
 
 def _number_positions(text_words: Sequence[str], hit: words.Found[int]) -> set[int]:
-    near = (hit.start - 1, hit.start + hit.length, hit.start + hit.length + 1)
-    return {i for i in near if 0 <= i < len(text_words) and text_words[i].isdigit()}
+    # "15. decembrī", "December 15 2026", "gruodžio 15 d.", and a range: "1.–10. decembrī",
+    # "no 1. līdz 10. decembrim", "1–10 December", "gruodžio 1–10 d."
+    before = range(hit.start - 1, hit.start - 4, -1)
+    after = range(hit.start + hit.length, hit.start + hit.length + 4)
+    found = set()
+    for side in (before, after):
+        for i in side:
+            if not 0 <= i < len(text_words):
+                break
+            if text_words[i].isdigit():
+                found.add(i)
+            elif words.fold(text_words[i]) not in _RANGE_WORDS:
+                break
+    return found
 
 
 def _month_span(text_words: Sequence[str], hit: words.Found[int], today: date) -> Span:
     month = hit.value
     numbers = [int(text_words[i]) for i in sorted(_number_positions(text_words, hit))]
     year = next((n for n in numbers if 2000 <= n <= 2100), None)
-    day = next((n for n in numbers if 1 <= n <= 31), None)
+    days = [n for n in numbers if 1 <= n <= 31]
+    day = days[0] if days else None
     if year is None:
         year = today.year if month >= today.month else today.year + 1
         if day is not None and date(year, month, min(day, 28)) < today and month == today.month:
             year += 1
     last = calendar.monthrange(year, month)[1]
+    if len(days) >= 2 and days[0] < days[1] <= last:
+        return Span(
+            date(year, month, days[0]), date(year, month, days[1]) + timedelta(days=1), "range"
+        )
     if day is not None and day <= last:
         start = date(year, month, day)
         return Span(start, start + timedelta(days=1), "day")
