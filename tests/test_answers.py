@@ -147,6 +147,10 @@ def test_relative_days_weeks_and_written_dates() -> None:
     assert start_end("no 1. līdz 10. decembrim") == (date(2026, 12, 1), date(2026, 12, 11))
     assert start_end("gruodžio 1–9 d.") == (date(2026, 12, 1), date(2026, 12, 10))
     assert start_end("1-12 December") == (date(2026, 12, 1), date(2026, 12, 13))
+    assert start_end("pēc nedēļas") == (date(2026, 11, 30), date(2026, 12, 7))
+    assert start_end("events in Jan 2027") == (date(2027, 1, 1), date(2027, 2, 1))
+    # Short month names only as written: "Jāņi" (Midsummer) is not "Jan".
+    assert when.find("Kad ir Jāņi?", words.tokens("Kad ir Jāņi?"), monday)[0] is None
     # A month already past this year means next year's.
     assert start_end("oktobrī")[0] == date(2027, 10, 1)
     # English "may" is a month only next to a number or after "in".
@@ -353,3 +357,10 @@ def test_upcoming_in_the_plural_is_a_list(indexed) -> None:
         "seminars-ilgtspeja-2026@bibliotekari.lv",
         "lbd-seminaras-2026-12@lbd.lt",
     ]
+
+
+def test_a_named_series_in_a_month_gives_that_months_occurrence(indexed) -> None:
+    found = answer("Vai IFLA vebinārs februārī ir atcelts?", indexed, NOW)
+    assert found.intent == "event_by_name"
+    [event] = found.events
+    assert event.cancelled and event.start.astimezone(ZONE).month == 2

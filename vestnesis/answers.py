@@ -125,7 +125,7 @@ def answer(
         return _plan_topic(asker, plan, topics[0], question_words)
     named = knowledge.titles.best(question_words, taken, kind, now)
     if named is not None and _names_event(named, kind, cue):
-        return _by_name(asker, named.series, now, asked_where)
+        return _by_name(asker, named.series, now, asked_where, span, knowledge.zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words)
     leftover = _unexplained(question_words, taken)
@@ -185,8 +185,23 @@ def _names_event(named: TitleMatch, kind: str, cue: bool) -> bool:
     return named.title_share >= 0.3 or named.question_share >= 0.99
 
 
-def _by_name(language: str, series: Series, now: datetime, asked_where: bool) -> Answer:
+def _by_name(
+    language: str,
+    series: Series,
+    now: datetime,
+    asked_where: bool,
+    span: when.Span | None = None,
+    zone: tzinfo | None = None,
+) -> Answer:
     ahead = [e for e in series.occurrences if e.end > now]
+    if span is not None and zone is not None:
+        # "the IFLA webinar in February": that month's occurrence, even if it is cancelled.
+        start = datetime.combine(span.start, time(), zone)
+        end = datetime.combine(span.end, time(), zone)
+        within = [e for e in ahead if e.start < end and e.end > start]
+        if within:
+            chosen = next((e for e in within if not e.cancelled), within[0])
+            return Answer("event_by_name", language, events=(chosen,), asked_where=asked_where)
     chosen: list[Event] = []
     cancelled = [e for e in ahead[:1] if e.cancelled]
     live = next((e for e in ahead if not e.cancelled), None)

@@ -18,6 +18,9 @@ LANGUAGES = ("lv", "lt", "en")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?(?!\d)")
 # Words that are also something else: English "may", short Lithuanian abbreviations.
+# Short month names ("Dec", "janv.") count only as written: as stems they would be other
+# words' ("jan" is the stem of "Jāņi").
+SHORT = 4
 _RANGE_WORDS = frozenset({"no", "lidz", "from", "to", "till", "until", "nuo", "iki", "d"})
 _AMBIGUOUS = frozenset({"may", "mar", "bal", "vas", "kov", "geg", "saus", "spal", "liep"})
 
@@ -34,8 +37,14 @@ class Span:
 def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None, set[int]]:
     """The period a question names, and the positions of the words that named it."""
     written = _written_date(text, today)
-    month_hits = _months().scan(text_words, fuzzy=True)
-    month_hits = [h for h in month_hits if _plausible_month(text_words, h)]
+    month_hits = _months().scan(text_words, fuzzy=True) + [
+        words.Found(_short_months()[words.fold(w)], i, 1)
+        for i, w in enumerate(text_words)
+        if words.fold(w) in _short_months()
+    ]
+    month_hits = sorted(
+        (h for h in month_hits if _plausible_month(text_words, h)), key=lambda h: h.start
+    )
     if month_hits:
         hit = month_hits[0]
         return _month_span(text_words, hit, today), hit.positions | _number_positions(
@@ -166,12 +175,23 @@ def _months() -> words.Lexicon[int]:
             for width in ("wide", "abbreviated"):
                 for number, name in locale.months[context][width].items():
                     name = name.rstrip(".")
-                    if len(name) >= 3:
+                    if width == "wide" or len(name) > SHORT:
                         entries.append((name, number))
     # Case forms the stemmers do not bring together with CLDR's nominative and genitive.
     extra = {"gruodį": 12, "gruodyje": 12, "rugsėjį": 9, "lapkritį": 11, "spalį": 10}
     entries += list(extra.items())
     return words.Lexicon(entries)
+
+
+@cache
+def _short_months() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for code in LANGUAGES:
+        for context in ("format", "stand-alone"):
+            for number, name in Locale(code).months[context]["abbreviated"].items():
+                if len(name.rstrip(".")) <= SHORT:
+                    found[words.fold(name.rstrip("."))] = number
+    return found
 
 
 @cache
@@ -236,6 +256,8 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
     (_days(0, 1), ("šodien", "šovakar", "today", "tonight", "šiandien", "šįvakar")),
     (_days(1, 1), ("rīt", "rītdien", "tomorrow", "rytoj")),
     (_days(2, 1), ("parīt", "day after tomorrow", "poryt")),
+    (_days(7, 7), ("pēc nedēļas", "in a week", "in a week's time", "po savaitės")),
+    (_days(14, 7), ("pēc divām nedēļām", "in two weeks", "po dviejų savaičių")),
     (
         _week(0),
         (
