@@ -364,3 +364,27 @@ def test_a_named_series_in_a_month_gives_that_months_occurrence(indexed) -> None
     assert found.intent == "event_by_name"
     [event] = found.events
     assert event.cancelled and event.start.astimezone(ZONE).month == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When is the Baltic library conference?",  # no such conference: not the LBB one
+        "Kada vyks Kauno knygų mugė?",  # no book fair in Kaunas: not the seminar there
+        "Kad notiks Muzeju nakts?",  # only mentioned in the plan, not an event
+        "Kad notiks lasītāju konkurss?",
+    ],
+)
+def test_events_that_are_not_in_the_calendar_are_not_answered_with_others(
+    question: str, indexed
+) -> None:
+    found = answer(question, indexed, NOW)
+    assert found.intent == "unknown" and found.events == ()
+
+
+def test_the_board_is_not_the_council(indexed) -> None:
+    assert [e.uid for e in answer("Kada vyks EBLIDA taryba?", indexed, NOW).events] == [
+        "eblida-council-2027@eblida.org"
+    ]
+    board = answer("Is the board meeting cancelled?", indexed, NOW)
+    assert [e.uid for e in board.events] == ["valdes-sede-2026-12@bibliotekari.lv"]

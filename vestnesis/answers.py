@@ -124,27 +124,34 @@ def answer(
     if topics and plan is not None and not cue:
         return _plan_topic(asker, plan, topics[0], question_words)
     named = knowledge.titles.best(question_words, taken, kind, now)
+    if named is not None and span is not None and not _occurs_in(named.series, span, knowledge):
+        named = None  # "children's events in December": the period decides, not a January title
     if named is not None and _names_event(named, kind, cue):
         return _by_name(asker, named.series, now, asked_where, span, knowledge.zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words)
     leftover = _unexplained(question_words, taken)
     place = _place_filter(knowledge, leftover) if leftover else ""
+    # Words naming something the calendar does not have ("the Baltic conference", "Kauno
+    # knygų mugė"): better an honest "I don't know" than another event offered in its place.
+    unknown_name = [w for w in leftover if not knowledge.names_a_place(w)]
     listing = bool(kind or place or concepts & {"event", "upcoming"})
-    if span is not None and (listing or not leftover):
+    if span is not None and (listing or not leftover) and not (unknown_name and not listing):
         return _in_period(asker, knowledge, now, span, kind, place)
     if "upcoming" in concepts and "next" not in concepts:
         # "upcoming seminars", "gaidāmie semināri": a list, not the one next.
         days = PLACE_DAYS if kind or place else UPCOMING_DAYS
         period = when.Span(today, today + timedelta(days=days), "range")
         return _in_period(asker, knowledge, now, period, kind, place)
-    if kind or "next" in concepts:
+    if "next" in concepts or (kind and not unknown_name):
         return _next(asker, knowledge, now, kind, asked_where, place)
-    if place or (concepts & {"event", "upcoming"} and not leftover):
+    if (place or concepts & {"event", "upcoming"}) and not unknown_name:
         # A town's events are few: look further ahead for them than for everything.
         days = PLACE_DAYS if place else UPCOMING_DAYS
         period = when.Span(today, today + timedelta(days=days), "range")
         return _in_period(asker, knowledge, now, period, kind, place)
+    if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
+        return Answer("unknown", asker)  # a time or place asked of something not in the calendar
     if plan is not None:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
@@ -171,6 +178,12 @@ def detect_language(
     if ranked[0][1] > ranked[1][1] and (hint is None or votes.get(hint, 0) < ranked[0][1]):
         return ranked[0][0]
     return hint if hint in LANGUAGES else "lv"
+
+
+def _occurs_in(series: Series, span: when.Span, knowledge: Knowledge) -> bool:
+    start = datetime.combine(span.start, time(), knowledge.zone)
+    end = datetime.combine(span.end, time(), knowledge.zone)
+    return any(e.start < end and e.end > start for e in series.occurrences)
 
 
 def _names_event(named: TitleMatch, kind: str, cue: bool) -> bool:

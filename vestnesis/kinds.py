@@ -125,7 +125,6 @@ KINDS: tuple[Kind, ...] = (
             "sēde",
             "susirinkimas",
             "suvažiavimas",
-            "council meeting",
             "posėdis",
             "assembly",
             "tikšanās",

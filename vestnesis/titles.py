@@ -13,6 +13,8 @@ from rapidfuzz import fuzz, process
 from storage import Event
 from vestnesis import glossary, kinds, vocabulary, words
 
+CROSS_LANGUAGE = 0.8  # a title word found only through its translation counts this much
+
 
 @dataclass(frozen=True)
 class Series:
@@ -79,12 +81,15 @@ class TitleIndex:
             )
             weights.append(weight)
             named: set[int] = set()  # a question word counts once per title
-            for term in known:
+            # The word itself before its translation: "valdes" names "valdes sēde" more
+            # surely than "Council Meeting", which it only means.
+            for term in sorted(known, key=lambda t: t.startswith("~")):
+                share = CROSS_LANGUAGE if term.startswith("~") else 1.0
                 for number in self._index[term]:
                     found.setdefault(number, set()).add(term)
                     if number not in named:
                         named.add(number)
-                        scores[number] = scores.get(number, 0.0) + weight
+                        scores[number] = scores.get(number, 0.0) + weight * share
         if not scores:
             return None
         total = sum(weights)
