@@ -388,3 +388,34 @@ def test_the_board_is_not_the_council(indexed) -> None:
     ]
     board = answer("Is the board meeting cancelled?", indexed, NOW)
     assert [e.uid for e in board.events] == ["valdes-sede-2026-12@bibliotekari.lv"]
+
+
+def test_english_titles_answer_latvian_and_lithuanian_questions() -> None:
+    from vestnesis.answers import Knowledge
+
+    def event(uid: str, title: str, days: int, place: str = "") -> Event:
+        start = NOW + timedelta(days=days)
+        return Event(
+            uid, title, start, start + timedelta(hours=2), place=place, kind=kinds.classify(title)
+        )
+
+    indexed = Knowledge.build(
+        [
+            event("seminar", "Reading Promotion Seminar", 12, "Liepaja"),
+            event("trip", "Study Trip to Finland", 60, "Helsinki"),
+            event("webinar", "Webinar: Copyright in Libraries", 15),
+        ],
+        None,
+        ZONE,
+    )
+    expected = {
+        "Kad ir nākamais seminārs?": ("next_event", ["seminar"]),  # "Reading" is not its kind
+        "Kad ir pieredzes apmaiņas brauciens uz Somiju?": ("event_by_name", ["trip"]),
+        "Kada stažuotė į Suomiją?": ("event_by_name", ["trip"]),
+        "Kādi pasākumi notiks Liepājā?": ("events_in_period", ["seminar"]),  # not July (liepa)
+        "Kada vyks vebinaras apie autorių teises?": ("event_by_name", ["webinar"]),
+        "Kad ir lasīšanas veicināšanas seminārs?": ("event_by_name", ["seminar"]),
+    }
+    for question, (intent, uids) in expected.items():
+        found = answer(question, indexed, NOW)
+        assert (found.intent, [e.uid for e in found.events]) == (intent, uids), question

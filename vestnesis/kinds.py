@@ -243,12 +243,13 @@ def find(text_words: Sequence[str], *, fuzzy: bool = True) -> tuple[str, set[int
 
 
 def classify(title: str, categories: Sequence[str] = ()) -> str:
-    """An event's kind from its categories, else its title ('' when none is named)."""
-    for category in categories:
-        found, _ = find(words.tokens(category), fuzzy=False)
+    """An event's kind from its categories, else its title ('' when none is named); of
+    several ("Reading Promotion Seminar"), the one first in KINDS."""
+    for text in (*categories, title):
+        found = {hit.value for hit in _lexicon().scan(words.tokens(text), fuzzy=False)}
         if found:
-            return found
-    return find(words.tokens(title), fuzzy=False)[0]
+            return next(k.key for k in KINDS if k.key in found)
+    return ""
 
 
 @cache

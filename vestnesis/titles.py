@@ -46,9 +46,12 @@ class TitleIndex:
         self._title_tokens: list[list[frozenset[str]]] = []
         self._index: dict[str, set[int]] = {}
         for number, series in enumerate(self.series):
-            tokens = _name_tokens(" ".join(sorted({e.title for e in series.occurrences})))
+            title = " ".join(sorted({e.title for e in series.occurrences}))
+            tokens = _name_tokens(title)
             self._title_tokens.append(tokens)
-            for terms in tokens:
+            # Kind words are indexed too ("Reading Promotion Seminar" is found by "lasīšanas"),
+            # but only the naming words count towards how much of the title was asked for.
+            for terms in (*tokens, *_kind_tokens(title)):
                 for term in terms:
                     self._index.setdefault(term, set()).add(number)
         self._vocabulary = [t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH]
@@ -140,6 +143,14 @@ def _names_something(word: str) -> bool:
 
 def _token_terms(word: str) -> frozenset[str]:
     return glossary.terms(word)
+
+
+def _kind_tokens(title: str) -> list[frozenset[str]]:
+    return [
+        _token_terms(w)
+        for w in words.tokens(title)
+        if not vocabulary.is_stop(w) and words.stems(w) & kinds.generic_stems()
+    ]
 
 
 def _name_tokens(title: str) -> list[frozenset[str]]:

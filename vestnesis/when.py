@@ -37,7 +37,7 @@ class Span:
 def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None, set[int]]:
     """The period a question names, and the positions of the words that named it."""
     written = _written_date(text, today)
-    month_hits = _months().scan(text_words, fuzzy=True) + [
+    month_hits = _months().scan(text_words, fuzzy=False) + [
         words.Found(_short_months()[words.fold(w)], i, 1)
         for i, w in enumerate(text_words)
         if words.fold(w) in _short_months()
