@@ -169,16 +169,16 @@ class Handlers(BoardEventHandlers):
 
     # The commands ask in the member's own words, so the answer comes in their language.
     async def cmd_next(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        _member, _language, _ = await self._member(update)
-        await self._ask(update, _("the next event") + " " + " ".join(context.args or []))
+        _member, language, _ = await self._member(update)
+        await self._ask(update, _("the next event") + " " + " ".join(context.args or []), language)
 
     async def cmd_events(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        _member, _language, _ = await self._member(update)
-        await self._ask(update, _("events") + " " + " ".join(context.args or []))
+        _member, language, _ = await self._member(update)
+        await self._ask(update, _("events") + " " + " ".join(context.args or []), language)
 
     async def cmd_goals(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        _member, _language, _ = await self._member(update)
-        await self._ask(update, _("What is the association's goal?"))
+        _member, language, _ = await self._member(update)
+        await self._ask(update, _("What is the association's goal?"), language)
 
     async def cmd_remind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member, _language, _ = await self._member(update)
@@ -231,7 +231,7 @@ class Handlers(BoardEventHandlers):
         )
 
     async def private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member, _language, _ = await self._member(update)
+        member, language, _ = await self._member(update)
         data = context.user_data if context.user_data is not None else {}
         board = member is not None and member.user_id in self.s.board_ids
         if board and data.get(EVENT_STATE) and update.effective_message.text:
@@ -244,10 +244,9 @@ class Handlers(BoardEventHandlers):
             await self._announcement_text(update, context)
             return
         if update.effective_message.text:
-            await self._ask(update, update.effective_message.text)
+            await self._ask(update, update.effective_message.text, language)
 
-    async def _ask(self, update: Update, question: str) -> None:
-        _member, language, _ = await self._member(update)
+    async def _ask(self, update: Update, question: str, language: str) -> None:
         await self._reply(update, await self.s.answer(question.strip(), language))
 
     # --- the board ---------------------------------------------------------------------

@@ -54,38 +54,27 @@ def parse_calendar(
     startless = [c for c in parsed.subcomponents if c.name == "VEVENT" and c.get("DTSTART") is None]
     for component in startless:
         parsed.subcomponents.remove(component)
-    skipped = len(startless)
     try:
         occurrences = recurring_ical_events.of(parsed, skip_bad_series=True).between(
             start.astimezone(zone), end.astimezone(zone)
         )
     except (ValueError, TypeError, KeyError) as error:
         raise CalendarError(f"the calendar's dates cannot be read ({_short(error)})") from None
-    events: list[Event] = []
-    for component in occurrences:
-        event = _event(component, zone, calendar, recurring)
-        if event is None:
-            skipped += 1
-        else:
-            events.append(event)
+    events = [_event(component, zone, calendar, recurring) for component in occurrences]
     # The window bounds the expansion of repeating events; a single event further ahead
     # (next year's congress) is kept all the same.
     for component in parsed.walk("VEVENT"):
         if str(component.get("UID", "")) in recurring:
             continue
-        later = _event(component, zone, calendar, recurring)
-        if later is not None and later.start >= end:
-            events.append(later)
+        if _moment(component["DTSTART"].dt, zone)[0] >= end:
+            events.append(_event(component, zone, calendar, recurring))
     events.sort(key=lambda e: (e.start, e.title))
     name = one_line(str(parsed.get("X-WR-CALNAME", "")))
-    return ParsedCalendar(tuple(events), skipped, name)
+    return ParsedCalendar(tuple(events), len(startless), name)
 
 
-def _event(component: Any, zone: tzinfo, calendar: str, recurring: set[str]) -> Event | None:
-    dtstart = component.get("DTSTART")
-    if dtstart is None:
-        return None
-    begin, all_day = _moment(dtstart.dt, zone)
+def _event(component: Any, zone: tzinfo, calendar: str, recurring: set[str]) -> Event:
+    begin, all_day = _moment(component["DTSTART"].dt, zone)
     finish = _end(component, begin, all_day, zone)
     title = one_line(str(component.get("SUMMARY", ""))) or "—"
     uid = str(component.get("UID", "")).strip() or f"{to_db(begin)}/{title}"

@@ -30,6 +30,11 @@ class EventStore:
     def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
         self._db = connection
         self._tx = transactions
+        # version() is asked before every answer: this process's own writes are counted, and
+        # only a commit by another process (PRAGMA data_version) costs a look at the table.
+        self._writes = 0
+        self._data_version: int | None = None
+        self._fingerprint = ""
 
     async def digest(self, calendar: str) -> str:
         """The digest recorded at the calendar's last import ('' if never imported)."""
@@ -57,6 +62,7 @@ class EventStore:
                 _INSERT,
                 [(*_row(calendar, e), to_db(now)) for e in events],
             )
+        self._writes += 1
         kept = {(e.uid, e.recurrence) for e in events}
         return len(kept), len({(row[0], row[1]) for row in before} - kept)
 
@@ -70,6 +76,7 @@ class EventStore:
             "categories = excluded.categories, updated_at = excluded.updated_at",
             (*_row(event.calendar, event), to_db(now)),
         )
+        self._writes += 1
 
     async def remove(self, calendar: str, uid: str) -> bool:
         """Delete every occurrence of one event of a calendar."""
@@ -77,6 +84,7 @@ class EventStore:
             cursor = await self._db.execute(
                 "DELETE FROM events WHERE calendar = ? AND uid = ?", (calendar, uid)
             )
+        self._writes += 1
         return cursor.rowcount > 0
 
     async def get(self, calendar: str, uid: str) -> Event | None:
@@ -109,11 +117,15 @@ class EventStore:
 
     async def version(self) -> str:
         """Changes whenever the calendar does: lets readers keep an index until it is stale."""
-        rows = await self._db.execute_fetchall(
-            "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(id), 0) FROM events"
-        )
-        count, latest, ids = rows[0]
-        return f"{count}:{latest}:{ids}"
+        rows = await self._db.execute_fetchall("PRAGMA data_version")
+        if rows[0][0] != self._data_version:
+            self._data_version = rows[0][0]
+            rows = await self._db.execute_fetchall(
+                "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(id), 0) FROM events"
+            )
+            count, latest, ids = rows[0]
+            self._fingerprint = f"{count}:{latest}:{ids}"
+        return f"{self._writes}:{self._fingerprint}"
 
 
 def _row(calendar: str, event: Event) -> tuple[object, ...]:

@@ -275,3 +275,21 @@ def test_single_events_beyond_the_horizon_are_kept_but_series_are_not_expanded()
     assert "far" in {e.uid for e in parsed.events}
     weekly = [e for e in parsed.events if e.uid == "weekly"]
     assert 0 < len(weekly) <= 9
+
+
+async def test_the_calendar_version_sees_writes_from_this_and_other_processes(tmp_path) -> None:
+    from storage import Database
+
+    path = tmp_path / "v.sqlite3"
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    event = Event("u", "Seminārs", now, now + timedelta(hours=1), calendar="A")
+    async with await Database.open(path) as service, await Database.open(path) as cli:
+        first = await service.events.version()
+        assert await service.events.version() == first  # nothing changed: same answer
+        await service.events.save(event, now)
+        second = await service.events.version()
+        assert second != first
+        await cli.events.replace_calendar(
+            "B", [Event("v", "Kongress", now, now, calendar="B")], now
+        )
+        assert await service.events.version() != second

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from feeds.language import LanguageDetector
 from storage import Event
@@ -14,7 +14,6 @@ from vestnesis import kinds, vocabulary, when, words
 from vestnesis.plan import Passage, Plan, PlanIndex, Section, question_terms
 from vestnesis.titles import Series, TitleIndex, TitleMatch
 
-INTENTS = ("next_event", "events_in_period", "event_by_name", "plan", "unknown")
 LANGUAGES = ("lv", "en", "lt")
 MAX_LISTED = 12
 UPCOMING_DAYS = 31
@@ -96,7 +95,8 @@ def answer(
     text = question.strip()
     question_words = words.tokens(text)
     asker = detect_language(text, question_words, knowledge.detector, language)
-    today = now.astimezone(knowledge.zone).date()
+    zone = knowledge.zone
+    today = now.astimezone(zone).date()
     span, taken = when.find(text, question_words, today)
     if span is None and any(w.isdigit() for w in question_words):
         span = when.parse_fallback(text, asker, today)
@@ -124,10 +124,10 @@ def answer(
     if topics and plan is not None and not cue:
         return _plan_topic(asker, plan, topics[0], question_words)
     named = knowledge.titles.best(question_words, taken, kind, now)
-    if named is not None and span is not None and not _occurs_in(named.series, span, knowledge):
+    if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
     if named is not None and _names_event(named, kind, cue):
-        return _by_name(asker, named.series, now, asked_where, span, knowledge.zone)
+        return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words)
     leftover = _unexplained(question_words, taken)
@@ -180,10 +180,9 @@ def detect_language(
     return hint if hint in LANGUAGES else "lv"
 
 
-def _occurs_in(series: Series, span: when.Span, knowledge: Knowledge) -> bool:
-    start = datetime.combine(span.start, time(), knowledge.zone)
-    end = datetime.combine(span.end, time(), knowledge.zone)
-    return any(e.start < end and e.end > start for e in series.occurrences)
+def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list[Event]:
+    start, end = span.bounds(zone)
+    return [e for e in events if e.start < end and e.end > start]
 
 
 def _names_event(named: TitleMatch, kind: str, cue: bool) -> bool:
@@ -203,32 +202,22 @@ def _by_name(
     series: Series,
     now: datetime,
     asked_where: bool,
-    span: when.Span | None = None,
-    zone: tzinfo | None = None,
+    span: when.Span | None,
+    zone: tzinfo,
 ) -> Answer:
     ahead = [e for e in series.occurrences if e.end > now]
-    if span is not None and zone is not None:
-        # "the IFLA webinar in February": that month's occurrence, even if it is cancelled.
-        start = datetime.combine(span.start, time(), zone)
-        end = datetime.combine(span.end, time(), zone)
-        within = [e for e in ahead if e.start < end and e.end > start]
-        if within:
-            chosen = next((e for e in within if not e.cancelled), within[0])
-            return Answer("event_by_name", language, events=(chosen,), asked_where=asked_where)
-    chosen: list[Event] = []
-    cancelled = [e for e in ahead[:1] if e.cancelled]
+    # "the IFLA webinar in February": that month's occurrence, even if it is cancelled.
+    within = _overlapping(ahead, span, zone) if span else []
+    if within:
+        chosen = next((e for e in within if not e.cancelled), within[0])
+        return Answer("event_by_name", language, events=(chosen,), asked_where=asked_where)
     live = next((e for e in ahead if not e.cancelled), None)
-    if live is not None:
-        chosen = [live]
-    elif ahead:
-        chosen = [ahead[0]]
-    else:
-        chosen = [series.occurrences[-1]]
+    chosen = live or (ahead[0] if ahead else series.occurrences[-1])
     return Answer(
         "event_by_name",
         language,
-        events=tuple(chosen),
-        cancelled=tuple(c for c in cancelled if c not in chosen),
+        events=(chosen,),
+        cancelled=tuple(e for e in ahead[:1] if e.cancelled and e != chosen),
         asked_where=asked_where,
     )
 
@@ -286,8 +275,7 @@ def _in_period(
     kind: str,
     place: str = "",
 ) -> Answer:
-    start = datetime.combine(span.start, time(), knowledge.zone)
-    end = datetime.combine(span.end, time(), knowledge.zone)
+    start, end = span.bounds(knowledge.zone)
     # Multi-day events that began before the period still count, so look back a while.
     earlier = knowledge.from_time(start - timedelta(days=62))
     chosen, cancelled = [], []
@@ -365,8 +353,3 @@ def _plan_search(
         if passage.section not in sections:
             sections.append(passage.section)
     return Answer("plan", language, sections=tuple(sections), passages=tuple(kept), topic="search")
-
-
-def local_day(moment: datetime, zone: tzinfo) -> date:
-    """The calendar day of `moment` in the association's zone."""
-    return moment.astimezone(zone).date()

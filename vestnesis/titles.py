@@ -67,7 +67,7 @@ class TitleIndex:
     ) -> TitleMatch | None:
         """The series whose title best covers the question's naming words (None if none)."""
         tokens = [
-            _token_terms(w)
+            glossary.terms(w)
             for i, w in enumerate(question_words)
             if i not in skip and _names_something(w)
         ]
@@ -141,18 +141,14 @@ def _names_something(word: str) -> bool:
     return not (vocabulary.is_stop(word) or stems & kinds.generic_stems())
 
 
-def _token_terms(word: str) -> frozenset[str]:
-    return glossary.terms(word)
-
-
 def _kind_tokens(title: str) -> list[frozenset[str]]:
     return [
-        _token_terms(w)
+        glossary.terms(w)
         for w in words.tokens(title)
         if not vocabulary.is_stop(w) and words.stems(w) & kinds.generic_stems()
     ]
 
 
 def _name_tokens(title: str) -> list[frozenset[str]]:
-    tokens = [_token_terms(w) for w in words.tokens(title) if _names_something(w)]
-    return tokens or [_token_terms(w) for w in words.tokens(title)] or [frozenset({"—"})]
+    tokens = [glossary.terms(w) for w in words.tokens(title) if _names_something(w)]
+    return tokens or [glossary.terms(w) for w in words.tokens(title)] or [frozenset({"—"})]

@@ -7,7 +7,7 @@ import calendar
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
 from babel import Locale
@@ -32,6 +32,10 @@ class Span:
     start: date
     end: date
     unit: str  # day | week | weekend | month | year | range
+
+    def bounds(self, zone: tzinfo) -> tuple[datetime, datetime]:
+        """The period as moments: local midnight at its start and at its end."""
+        return datetime.combine(self.start, time(), zone), datetime.combine(self.end, time(), zone)
 
 
 def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None, set[int]]:

@@ -47,11 +47,6 @@ def stems(word: str) -> frozenset[str]:
     return frozenset(s for s in found if s and (len(s) >= 4 or len(word) <= 4 or s == folded))
 
 
-def key(word: str) -> str:
-    """One canonical folded stem (the shortest) for indexing."""
-    return min(stems(word), key=lambda s: (len(s), s))
-
-
 def similar(a: str, b: str) -> bool:
     """Folded stems close enough to be the same word with a typo."""
     if a == b:
