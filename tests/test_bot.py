@@ -317,6 +317,8 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
             spec_source = await app.database.sources.add(
                 SourceSpec("News", feeds.url("/lbb"), "lv", "cli"), NOW
             )
+            # With events coming up, news as it arrives is still just the news item.
+            await poll_calendars(app)
             started = app.clock.now()
             await app.poller.poll([spec_source])
             assert await enqueue_news(app, started) == 1  # the old item is not "news as it arrives"

@@ -293,3 +293,16 @@ async def test_the_calendar_version_sees_writes_from_this_and_other_processes(tm
             "B", [Event("v", "Kongress", now, now, calendar="B")], now
         )
         assert await service.events.version() != second
+
+
+async def test_the_boards_preview_says_the_year_of_an_event_next_year(make_config) -> None:
+    from vestnesis.telegram import Services
+
+    async with running(make_config(), datetime(2026, 11, 23, tzinfo=UTC)) as app:
+        services = Services(app, lambda: None, lambda: None)
+        start = datetime(2027, 3, 18, 10, tzinfo=RIGA)
+        text = services.describe_event(
+            Event("", "Konference", start, start + timedelta(hours=6), kind="conference"), "lv"
+        )
+        assert "Kad: ceturtdien, 2027. gada 18. martā, plkst. 10.00–16.00" in text
+        assert text.endswith("(konference)")

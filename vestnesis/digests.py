@@ -54,14 +54,14 @@ async def digest_of(
     return compose(items, period, rules, item_filter=item_filter)
 
 
-async def view_for(app: App, digest: Digest, language: str) -> DigestView:
+async def view_for(app: App, digest: Digest, language: str, *, upcoming: bool = True) -> DigestView:
     """The digest translated and worded for readers of `language`, with the calendar's
-    events of the days after it."""
+    events of the days after it (unless `upcoming` is False: single news items)."""
     localised = await localise(digest, language, app.translator)
     reader = presentation(app.config, language, app.catalogs)
     view = digest_view(localised, reader)
     ahead = app.config.events.digest_ahead
-    if not ahead:
+    if not ahead or not upcoming:
         return view
     upcoming = await app.database.events.between(digest.period_end, digest.period_end + ahead)
     zone = app.config.association.zone

@@ -162,7 +162,9 @@ class Services:
         return removed
 
     def describe_event(self, event: Event, language: str) -> str:
-        wording = Wording(self.catalog(language), self.app.config.association.zone, event.start)
+        wording = Wording(
+            self.catalog(language), self.app.config.association.zone, self.app.clock.now()
+        )
         kind = kinds.name(event.kind, language)
         return event_block(event, language, wording) + (f"\n({kind})" if kind else "")
 
@@ -463,7 +465,7 @@ async def enqueue_news(app: App, since: datetime) -> int:
             digest = compose([item], period, DigestRules(1, 1, ()))
             if digest is None:
                 continue
-            [message] = render_news(await view_for(app, digest, language))
+            [message] = render_news(await view_for(app, digest, language, upcoming=False))
             body = telegram_body([{"html": message.html, "disable_preview": False}])
             await app.database.outbox.enqueue(
                 kind="news",
