@@ -15,6 +15,7 @@ from datetime import datetime
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, getaddresses
 
+from mailer.headers import checked_address, clean_name, header_text
 from mailer.render import EmailContent
 
 TO = "%%VST-TO%%"
@@ -90,9 +91,10 @@ def build_template(
             headers.append(("List-Archive", f"<{identity.archive_url}>"))
     boundary = f"=_vestnesis_{uuid.uuid4().hex}"
     headers.append(("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
+    # Subjects come from feed and announcement titles, names from members: one line each.
     head = b"".join(
-        SMTP.header_factory(name, value).fold(policy=SMTP).encode()
-        for name, value in ((n, v) for n, v in headers)
+        SMTP.header_factory(name, header_text(value)).fold(policy=SMTP).encode()
+        for name, value in headers
     )
     part = (
         'Content-Type: text/{kind}; charset="utf-8"\r\n'
@@ -148,7 +150,7 @@ class Template:
             if placeholder == TO:
                 out.append(_header_address(links.to, links.to_name))
             elif kind == "header":
-                out.append(raw[placeholder].encode())
+                out.append(header_text(raw[placeholder]).encode())
             elif kind == "html":
                 out.append(_qp(raw[placeholder].replace("&", "&amp;").encode()))
             else:
@@ -176,6 +178,8 @@ def _qp(body: bytes) -> bytes:
 
 
 def _header_address(address: str, name: str | None) -> bytes:
+    address = checked_address(address)
+    name = clean_name(name)
     if not name:
         return address.encode("ascii", "strict")
     # formataddr quotes specials and encodes a non-ASCII name (RFC 2047).

@@ -170,7 +170,13 @@ class EmailDelivery:
         halt: asyncio.Event,
     ) -> None:
         message = await self._message(delivery.message_id)
-        payload = await self._personalise(message, delivery) if message else None
+        try:
+            payload = await self._personalise(message, delivery) if message else None
+        except ValueError as error:
+            # One member's unusable row is that delivery's failure, never the sender's.
+            await self._db.outbox.failed(delivery.id, f"message not built: {error}")
+            report.failed += 1
+            return
         if payload is None:
             await self._db.outbox.failed(delivery.id, "address disabled")
             report.failed += 1

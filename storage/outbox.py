@@ -143,6 +143,14 @@ class OutboxStore:
         )
         return {(row[0], row[1]): row[2] for row in rows}
 
+    async def created_since(self, kind: str, since: datetime) -> int:
+        """Messages of `kind` enqueued at or after `since` (confirmation mails per hour)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT COUNT(*) FROM messages WHERE kind = ? AND created_at >= ?",
+            (kind, to_db(since)),
+        )
+        return int(rows[0][0])
+
     async def pending_count(self, channel: str) -> int:
         """Deliveries not yet settled."""
         rows = await self._db.execute_fetchall(

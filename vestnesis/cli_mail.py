@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from mailer.headers import clean_name
 from storage import Subscriber
 from vestnesis.app import App, open_app
 from vestnesis.cli_support import (
@@ -58,7 +59,7 @@ async def add(
             address = _address(email)
             subscriber, created = await app.database.subscribers.add(
                 address,
-                name=name,
+                name=clean_name(name),
                 language=language,
                 source="cli",
                 confirmed=True,
@@ -140,7 +141,7 @@ async def import_(
             except ValueError as error:
                 problems.append(f"line {line}: {raw or '(empty)'}: {error}")
                 continue
-            name = (row.get("name") or "").strip() or None
+            name = clean_name(row.get("name"))
             if confirmed:
                 _, created = await app.database.subscribers.add(
                     address,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from collections.abc import Mapping
 from datetime import time, timedelta
@@ -370,10 +371,19 @@ class Email(_Section):
     pause_after_errors: int = Field(default=50, ge=1)
     pause_for: Duration = timedelta(minutes=15)
     confirm_requests_per_day: int = Field(default=3, ge=1)
+    # All confirmation mails asked for from the web form and the bot, per rolling hour.
+    confirmations_per_hour: int = Field(default=100, ge=1)
     dkim_selector: str = ""
     dkim_domain: str = ""
     dkim_key: str | None = None  # path to the PEM private key
     filter: Filter = Filter()
+
+    @field_validator("sender", "reply_to", "list_id", "unsubscribe_mailto")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+            raise ValueError("must be one line without control characters (it goes in a header)")
+        return value
 
     @field_validator("sender", "reply_to")
     @classmethod
@@ -394,6 +404,21 @@ class Web(_Section):
     listen: str = "127.0.0.1:8080"
     public_url: str = "http://127.0.0.1:8080"
     secret: SecretStr | None = None
+    # Reverse proxies whose X-Forwarded-For names the client (IPs or networks); empty: none.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    subscribe_per_client_per_hour: int = Field(default=10, ge=1)
+    max_form_body: Size = 64 * 1024
+    max_webhook_body: Size = 1024 * 1024
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return value
 
     @field_validator("listen")
     @classmethod

@@ -23,6 +23,7 @@ from mailer.build import (
     build_template,
 )
 from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery, Personalise
+from mailer.headers import clean_name
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
@@ -39,6 +40,8 @@ from vestnesis.wording import confirmation_view
 log = logging.getLogger("vestnesis.mailing")
 # Two confirmation mails for one address at least this far apart.
 REQUEST_SPACING = timedelta(minutes=5)
+# Where anyone can ask for a confirmation mail; the administrator's command line is not limited.
+PUBLIC_SOURCES = ("web", "bot")
 
 
 class MailingError(Exception):
@@ -109,18 +112,28 @@ async def subscribe(
         language = app.config.association.default_language
     now = app.clock.now()
     subscriber, _ = await app.database.subscribers.add(
-        email, name=name, language=language, source=source, confirmed=False, now=now
+        email, name=clean_name(name), language=language, source=source, confirmed=False, now=now
     )
     if subscriber.status == "confirmed":
         return SubscribeResult("confirmed", email)
     if subscriber.status in ("unsubscribed", "bounced"):
         await app.database.subscribers.resubscribe(subscriber.id, language, now)
-    if _limited(app, subscriber, now):
+    if _limited(app, subscriber, now) or (
+        source in PUBLIC_SOURCES and await confirmations_exhausted(app)
+    ):
         log.warning("confirmation request refused: too many", **fields(subscriber=subscriber.id))
         return SubscribeResult("limited", email)
     await app.database.subscribers.note_request(subscriber.id, now)
     await _enqueue_confirmation(app, subscriber, language, now)
     return SubscribeResult("sent", email)
+
+
+async def confirmations_exhausted(app: App) -> bool:
+    """Whether the rolling hour's confirmation mails (`email.confirmations_per_hour`) are
+    used up; the web form and the bot then ask people to try later."""
+    since = app.clock.now() - timedelta(hours=1)
+    sent = await app.database.outbox.created_since("confirm", since)
+    return sent >= app.config.email.confirmations_per_hour
 
 
 def _limited(app: App, subscriber: Subscriber, now: datetime) -> bool:

@@ -327,7 +327,7 @@ def _start_web(
             log_level="warning",
             access_log=False,
             lifespan="off",
-            proxy_headers=True,
+            proxy_headers=False,  # the web app reads X-Forwarded-For itself (web_guard)
         )
     )
     background.append(asyncio.create_task(server.serve()))

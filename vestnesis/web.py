@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
@@ -15,10 +16,12 @@ from babel import Locale
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from mailer.render import EmailRenderer
 from storage import Subscriber
@@ -27,15 +30,20 @@ from vestnesis.asking import CALENDAR_PATH
 from vestnesis.digests import digest_of, view_for
 from vestnesis.events import public_feed
 from vestnesis.i18n import presentation
+from vestnesis.logs import fields
 from vestnesis.mailing import (
     confirm,
+    confirmations_exhausted,
     member_data,
+    normalise_address,
     subscribe,
     subscriber_from,
     tokens,
     unsubscribe,
 )
+from vestnesis.web_guard import ClientLimiter, guarded
 
+log = logging.getLogger("vestnesis.web")
 HERE = Path(__file__).parent
 CSRF_COOKIE = "vestnesis_csrf"
 # Pages load nothing from elsewhere; the archive's email HTML carries inline styles.
@@ -56,9 +64,10 @@ def create_web_app(
     app: App,
     on_enqueued: Callable[[], None] | None = None,
     telegram: tuple[WebhookFeed, str] | None = None,
-) -> Starlette:
-    """The Starlette application over this Vēstnesis instance; `on_enqueued` is told when a
-    page queued mail (the service wakes its courier)."""
+) -> ASGIApp:
+    """The web application over this Vēstnesis instance, behind the body caps of
+    `vestnesis.web_guard`; `on_enqueued` is told when a page queued mail (the service wakes its
+    courier)."""
     tokens(app)  # fail at start, not at the first request, when the secret is missing
     pages = Pages(app, on_enqueued or (lambda: None))
     routes = [
@@ -84,7 +93,13 @@ def create_web_app(
         routes.append(Route("/telegram/webhook", webhook(*telegram), methods=["POST"]))
     web = Starlette(routes=routes)
     web.add_exception_handler(404, pages.not_found)
-    return web
+    settings = app.config.web
+    return guarded(
+        web,
+        form_limit=settings.max_form_body,
+        webhook_limit=settings.max_webhook_body,
+        proxies=settings.trusted_proxies,
+    )
 
 
 def webhook(feed: WebhookFeed, secret: str) -> Callable[[Request], Awaitable[Response]]:
@@ -110,6 +125,7 @@ class Pages:
     def __init__(self, app: App, on_enqueued: Callable[[], None]) -> None:
         self.app = app
         self.on_enqueued = on_enqueued
+        self.clients = ClientLimiter(app.config.web.subscribe_per_client_per_hour, app.clock.now)
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates" / "web"),
             autoescape=select_autoescape(["html"]),
@@ -133,36 +149,55 @@ class Pages:
         _ = self.t(request, language)
         if not self.csrf_ok(request, form):
             return self.expired(request, language)
-        email, name = str(form.get("email", "")).strip(), str(form.get("name", "")).strip()
-        result = await subscribe(
-            self.app, email, language=language, source="web", name=name or None
-        )
-        if result.status == "sent":
-            self.on_enqueued()
-        if result.status == "invalid":
+        raw, name = str(form.get("email", "")).strip(), str(form.get("name", "")).strip()
+        try:
+            email = normalise_address(raw)
+        except ValueError:
             error = _("Please check the address: it is not a valid email address.")
             return self.page(
                 request,
                 "subscribe.html",
                 _("Subscribe to the weekly news"),
                 language=language,
-                email=email,
+                email=raw,
                 name=name,
                 error=error,
                 status_code=422,
             )
-        # The same answer whatever the address's state, so the page tells no one who is listed.
-        return self.message(
+        client = request.client.host if request.client else ""
+        if not self.clients.allow(client) or await confirmations_exhausted(self.app):
+            log.warning("subscribe form limited", **fields(client=client))
+            return self.message(
+                request,
+                _("Too many requests"),
+                [_("We have received many subscription requests. Please try again in an hour.")],
+                language=language,
+                status_code=429,
+            )
+        # The page is the same whatever the address's state, and it is sent before any of
+        # the work: neither its text nor its timing tells who is on the list.
+        response = self.message(
             request,
             _("Check your inbox"),
             [
                 _(
                     "If %(email)s can receive our news, a confirmation link is on its way. It is valid for 7 days.",
-                    email=result.email,
+                    email=email,
                 )
             ],
             language=language,
         )
+        response.background = BackgroundTask(self._subscribe, email, language, name or None)
+        return response
+
+    async def _subscribe(self, email: str, language: str, name: str | None) -> None:
+        try:
+            result = await subscribe(self.app, email, language=language, source="web", name=name)
+        except Exception as error:  # after the response: nobody else would hear of it
+            log.error("subscribe failed", **fields(error=str(error)))
+            return
+        if result.status == "sent":
+            self.on_enqueued()
 
     # --- confirm -----------------------------------------------------------------------
 
@@ -220,8 +255,9 @@ class Pages:
 
     async def unsubscribe(self, request: Request) -> Response:
         """RFC 8058 one-click (no cookies, the token is the proof) and the page's button."""
-        body = (await request.body()).decode("utf-8", "replace")
+        # The token first: a forged link costs an HMAC, not a read of whatever was posted.
         member = await unsubscribe(self.app, request.path_params["token"])
+        body = (await request.body()).decode("utf-8", "replace") if member else ""
         if ONE_CLICK in body and "csrf=" not in body:
             status = 200 if member is not None else 404
             return PlainTextResponse(

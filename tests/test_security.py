@@ -1,0 +1,283 @@
+"""Attacks tried the way an outsider would: through the public web form, hostile sources, a CSV
+file, and the logs. Each test asserts the attack was refused or made harmless."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.conftest import running, sample_config
+from tests.smtpserver import MailServer
+from vestnesis.config import load_config
+from vestnesis.mailing import email_delivery
+from vestnesis.web import create_web_app
+
+SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+BASE = "https://vestnesis.example"
+
+
+class SteppingClock:
+    """A clock the test moves forward."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, by: timedelta) -> None:
+        self.moment += by
+
+
+@pytest.fixture
+def mail():
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+def make_config(tmp_path, mail, **web):
+    settings = {
+        "from": "LBB <info@bibliotekari.lv>",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": mail.port,
+        "security": "none",
+    }
+    return load_config(
+        sample_config(tmp_path, email=settings, web={"public_url": BASE, **web}), SECRET
+    )
+
+
+@pytest.fixture
+def config(tmp_path, mail):
+    return make_config(tmp_path, mail)
+
+
+def client_for(app, client=("127.0.0.1", 40000)) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=create_web_app(app), client=client)
+    return httpx.AsyncClient(transport=transport, base_url=BASE)
+
+
+async def post_subscribe(web: httpx.AsyncClient, **data: str) -> httpx.Response:
+    form = await web.get("/subscribe?lang=en")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    return await web.post("/subscribe", data={"csrf": token, "language": "en", **data})
+
+
+# --- 1. header injection -----------------------------------------------------------------
+
+
+async def test_a_name_with_line_breaks_from_the_web_form_adds_no_header_and_no_recipient(
+    config, mail
+) -> None:
+    hostile = (
+        "Eve\r\nBcc: victim@elsewhere.example\r\nSubject: free money\r\n\r\n"
+        "Click http://evil.example\u2028X-Injected: yes"
+    )
+    async with running(config, NOW) as app, client_for(app) as web:
+        answered = await post_subscribe(web, email="eve@example.lv", name=hostile)
+        assert answered.status_code == 200
+        await email_delivery(app).drain()
+    [received] = mail.received
+    assert received.recipients == ("eve@example.lv",)  # nobody else got it
+    raw = received.data
+    header_block = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert re.search(r"^(Bcc|X-Injected|Subject: free)", header_block, re.M | re.I) is None
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message.get_all("Subject") is not None and len(message.get_all("Subject")) == 1
+    assert "free money" not in message["Subject"]
+    [to] = message.get_all("To")
+    assert to.addresses[0].addr_spec == "eve@example.lv"
+    assert "\n" not in to.addresses[0].display_name and "Eve" in to.addresses[0].display_name
+    assert message.get_all("Bcc") is None
+
+
+async def test_names_are_stored_on_one_line_from_every_entry_point(config, tmp_path) -> None:
+    from vestnesis.mailing import subscribe
+
+    async with running(config, NOW) as app:
+        await subscribe(app, "a@example.lv", language="lv", source="bot", name="A\nB\x00C\x85D")
+        member = await app.database.subscribers.by_email("a@example.lv")
+    assert member is not None and member.name == "A B C D"
+
+
+def test_headers_are_cleaned_where_they_are_built() -> None:
+    from mailer.build import Identity, Links, Template, build_template
+    from mailer.render import EmailContent
+
+    content = EmailContent(subject="News\r\nBcc: x@evil.example", text="hi", html="<p>hi</p>")
+    identity = Identity(
+        sender="LBB <info@bibliotekari.lv>",
+        reply_to="",
+        list_id="LBB\n<digest.bibliotekari.lv>",
+        archive_url=None,
+    )
+    template = build_template(content, identity, language="lv", now=NOW)
+    raw = Template(template).fill(Links(to="m@example.lv", to_name="M\r\nCc: y@evil.example"), "1")
+    head = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert re.search(r"^(Bcc|Cc):", head, re.M) is None
+    assert "Subject: News Bcc: x@evil.example" in head
+
+
+def test_an_address_that_would_add_a_recipient_is_refused_where_headers_are_built() -> None:
+    from mailer.build import Identity, Links, build_template, personalise
+    from mailer.headers import HeaderValueError
+    from mailer.render import EmailContent
+
+    identity = Identity("LBB <info@bibliotekari.lv>", "", "LBB <d.bibliotekari.lv>", None)
+    template = build_template(
+        EmailContent(subject="s", text="t", html="h"), identity, language="lv", now=NOW
+    )
+    for address in ("a@x.lv, b@evil.example", "a@x.lv\r\nBcc: b@evil.example", "<a@x.lv>"):
+        with pytest.raises(HeaderValueError):
+            personalise(template, Links(to=address), "1")
+
+
+def test_config_values_that_go_in_headers_must_be_one_line(tmp_path) -> None:
+    from vestnesis.config import ConfigError
+
+    path = sample_config(tmp_path, email={"from": "LBB <info@x.lv>", "list_id": "a\nBcc: b@c"})
+    with pytest.raises(ConfigError, match="list_id"):
+        load_config(path, SECRET)
+
+
+# --- 2. abuse of the subscribe form ------------------------------------------------------
+
+
+async def test_one_client_cannot_mail_strangers_by_the_hundred(tmp_path, mail) -> None:
+    config = make_config(tmp_path, mail, subscribe_per_client_per_hour=3)
+    clock = SteppingClock(NOW)
+    async with running(config, clock=clock) as app, client_for(app) as web:
+        codes = [
+            (await post_subscribe(web, email=f"stranger{i}@example.lv")).status_code
+            for i in range(5)
+        ]
+        assert codes == [200, 200, 200, 429, 429]
+        refused = await post_subscribe(web, email="stranger9@example.lv")
+        assert "try again in an hour" in refused.text
+        # Another client is not held back by the first one.
+        async with client_for(app, client=("198.51.100.7", 5000)) as other:
+            assert (await post_subscribe(other, email="friend@example.lv")).status_code == 200
+        clock.advance(timedelta(hours=1, seconds=1))
+        assert (await post_subscribe(web, email="later@example.lv")).status_code == 200
+        await email_delivery(app).drain()
+    assert len(mail.received) == 5  # three, the friend, and one after the hour
+
+
+async def test_the_hourly_cap_holds_across_clients(tmp_path, mail) -> None:
+    config = make_config(tmp_path, mail)
+    config = config.model_copy(
+        update={"email": config.email.model_copy(update={"confirmations_per_hour": 2})}
+    )
+    async with running(config, NOW) as app:
+        codes = []
+        for i in range(4):
+            async with client_for(app, client=(f"203.0.113.{i}", 1000)) as web:
+                codes.append((await post_subscribe(web, email=f"s{i}@example.lv")).status_code)
+        await email_delivery(app).drain()
+    assert codes == [200, 200, 429, 429]
+    assert len(mail.received) == 2
+
+
+async def test_forwarded_addresses_count_only_from_a_trusted_proxy(tmp_path, mail) -> None:
+    config = make_config(
+        tmp_path, mail, subscribe_per_client_per_hour=1, trusted_proxies=["127.0.0.1"]
+    )
+    async with running(config, NOW) as app, client_for(app) as proxy:
+        # Behind the proxy, each real client has its own allowance.
+        for i, client in enumerate(("192.0.2.1", "192.0.2.2")):
+            proxy.headers["x-forwarded-for"] = client
+            assert (await post_subscribe(proxy, email=f"p{i}@example.lv")).status_code == 200
+        proxy.headers["x-forwarded-for"] = "192.0.2.1"
+        assert (await post_subscribe(proxy, email="p9@example.lv")).status_code == 429
+        # A client that is not the proxy cannot choose its address by the header.
+        async with client_for(app, client=("198.51.100.9", 1)) as direct:
+            direct.headers["x-forwarded-for"] = "192.0.2.77"
+            assert (await post_subscribe(direct, email="d1@example.lv")).status_code == 200
+            direct.headers["x-forwarded-for"] = "192.0.2.78"
+            assert (await post_subscribe(direct, email="d2@example.lv")).status_code == 429
+
+
+# --- 3. bodies are capped before they are read -------------------------------------------
+
+
+async def test_large_bodies_are_refused_before_any_route_reads_them(config) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        big = b"x" * (config.web.max_form_body + 1)
+        for path in ("/unsubscribe/anything", "/subscribe", "/preferences/forged/delete"):
+            answer = await web.post(path, content=big)
+            assert answer.status_code == 413, path
+
+        async def endless():
+            for _ in range(10_000):  # 640 MB if it were all read
+                yield b"y" * 65536
+
+        streamed = await web.post("/unsubscribe/forged", content=endless())
+        assert streamed.status_code == 413
+        small = await web.post("/unsubscribe/forged", content=b"List-Unsubscribe=One-Click")
+        assert small.status_code == 404
+
+
+# --- 4. who is subscribed does not leak ----------------------------------------------------
+
+
+async def test_the_subscribe_page_is_sent_before_any_work_is_done(config) -> None:
+    """The answer leaves before the database is touched, so its timing cannot tell a new
+    address from a listed one; the work follows in the background."""
+    async with running(config, NOW) as app:
+        web = create_web_app(app)
+        async with client_for(app) as client:
+            form = await client.get("/subscribe")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+        seen_at_response: list[object] = []
+        body = f"email=new%40example.lv&csrf={token}".encode()
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "https",
+            "path": "/subscribe",
+            "raw_path": b"/subscribe",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [
+                (b"host", b"vestnesis.example"),
+                (b"content-type", b"application/x-www-form-urlencoded"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cookie", f"vestnesis_csrf={token}".encode()),
+            ],
+            "client": ("127.0.0.1", 1),
+            "server": ("vestnesis.example", 443),
+        }
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive():
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        async def send(message):
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                seen_at_response.append(await app.database.subscribers.by_email("new@example.lv"))
+
+        await web(scope, receive, send)
+        after = await app.database.subscribers.by_email("new@example.lv")
+    assert seen_at_response == [None]
+    assert after is not None and after.status == "pending"
+
+
+async def test_the_page_reads_the_same_for_new_listed_and_confirmed_addresses(config) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        await app.database.subscribers.add(
+            "known@example.lv", name=None, language="en", source="cli", confirmed=True, now=NOW
+        )
+        pages = []
+        for address in ("known@example.lv", "fresh@example.lv"):
+            answer = await post_subscribe(web, email=address)
+            pages.append(answer.text.replace(address, "ADDRESS"))
+    assert pages[0] == pages[1]
