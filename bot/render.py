@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from storage import DigestView, EntryView
+from storage import DigestView, EntryView, safe_link
 
 MESSAGE_LIMIT = 4096  # characters after entity parsing, counted in UTF-16 code units
 _SEPARATOR = "\n\n"
@@ -72,7 +72,8 @@ def render_news(view: DigestView) -> list[TelegramMessage]:
 
 def _entry(entry: EntryView) -> str:
     title = _e(entry.title)
-    link = f'<a href="{_e(entry.url)}">{title}</a>' if entry.url else f"<b>{title}</b>"
+    url = safe_link(entry.url)
+    link = f'<a href="{_e(url)}">{title}</a>' if url else f"<b>{title}</b>"
     lines = [f"• {link} <i>{_e(entry.date)}</i>"]
     if entry.summary:
         lines.append(_e(entry.summary))

@@ -14,6 +14,7 @@ import recurring_ical_events
 import x_wr_timezone
 
 from feeds.clean import html_to_text, one_line
+from storage.links import safe_link
 from storage.records import Event
 from storage.timefmt import to_db
 
@@ -91,7 +92,7 @@ def _event(component: Any, zone: tzinfo, calendar: str, recurring: set[str]) -> 
         end=finish,
         all_day=all_day,
         place="" if _URL.fullmatch(location) else location,
-        url=_link(component, location, description),
+        url=safe_link(_link(component, location, description)),
         status=_STATUSES.get(str(component.get("STATUS", "")).upper(), "confirmed"),
         description=description,
         categories=_categories(component.get("CATEGORIES")),

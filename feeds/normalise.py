@@ -12,6 +12,7 @@ from feeds.clean import html_to_text, one_line, shorten
 from feeds.identity import canonical_url, content_key, entry_key
 from feeds.language import normalise_code
 from feeds.parse import FeedEntry
+from storage.links import safe_link
 from storage.records import NewItem
 
 SUMMARY_LIMIT = 400
@@ -64,7 +65,7 @@ def normalise_entry(entry: FeedEntry, context: Context) -> NewItem | None:
     if not title:
         return None
     summary = shorten(body, SUMMARY_LIMIT)
-    url = entry.link if entry.link and entry.link.startswith(("http://", "https://")) else None
+    url = safe_link(entry.link) or None
     url_key = canonical_url(url)
     content = content_key(title, summary)
     return NewItem(

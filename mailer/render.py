@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from storage import DigestView, NoticeView
+from storage import DigestView, NoticeView, safe_link
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class EmailRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # Every href in the templates goes through it: only http(s) and mailto links live.
+        self._env.filters["link"] = safe_link
         self._html = self._env.get_template("digest.html")
         self._text = self._env.get_template("digest.txt")
         self._notice_html = self._env.get_template("notice.html")

@@ -1,6 +1,7 @@
 """SQLite storage: schema, migrations, every SQL statement, typed records in and out."""
 
 from storage.database import DATABASE_FILE, Database, SchemaTooNewError
+from storage.links import safe_link
 from storage.records import (
     Announcement,
     Delivery,
@@ -56,4 +57,5 @@ __all__ = [
     "Subscriber",
     "TelegramChat",
     "TelegramMember",
+    "safe_link",
 ]

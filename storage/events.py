@@ -9,6 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.links import safe_link
 from storage.records import Event
 from storage.timefmt import from_db, to_db
 from storage.transaction import Transactions
@@ -138,7 +139,7 @@ def _row(calendar: str, event: Event) -> tuple[object, ...]:
         to_db(event.end),
         int(event.all_day),
         event.place,
-        event.url,
+        safe_link(event.url),  # whatever the source: the bot's /addevent, a calendar
         event.kind,
         event.status,
         event.description,

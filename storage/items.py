@@ -10,6 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.chunked import fetch_in
+from storage.links import safe_link
 from storage.records import Item, NewItem, StoreResult
 from storage.timefmt import from_db, to_db
 from storage.transaction import Transactions
@@ -120,7 +121,7 @@ class ItemStore:
             "author, categories, published, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source_id,
-                entry.url,
+                safe_link(entry.url) or None,
                 entry.url_key,
                 entry.content_key,
                 entry.title,

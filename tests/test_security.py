@@ -281,3 +281,122 @@ async def test_the_page_reads_the_same_for_new_listed_and_confirmed_addresses(co
             answer = await post_subscribe(web, email=address)
             pages.append(answer.text.replace(address, "ADDRESS"))
     assert pages[0] == pages[1]
+
+
+# --- 5. dangerous link schemes -------------------------------------------------------------
+
+HOSTILE_LINKS = (
+    "javascript:alert(document.cookie)",
+    "JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    " javascript:alert(1)",
+    "//evil.example/x",
+)
+
+
+@pytest.mark.parametrize("url", HOSTILE_LINKS)
+def test_only_http_https_and_mailto_links_pass(url: str) -> None:
+    from storage import safe_link
+
+    assert safe_link(url) == ""
+
+
+def test_good_links_pass_unchanged() -> None:
+    from storage import safe_link
+
+    for url in ("https://bibliotekari.lv/a?b=1#c", "http://x.lv", "mailto:info@bibliotekari.lv"):
+        assert safe_link(url) == url
+
+
+def test_a_calendar_link_with_a_script_scheme_is_not_kept() -> None:
+    from zoneinfo import ZoneInfo
+
+    from feeds.ics import parse_calendar
+
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261210T100000Z\r\n"
+        "SUMMARY:Seminārs\r\nURL:javascript:alert(1)\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:b@x\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261211T100000Z\r\n"
+        "SUMMARY:Kursi\r\nURL:https://bibliotekari.lv/kursi\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
+    parsed = parse_calendar(
+        data, zone=ZoneInfo("Europe/Riga"), start=NOW, end=NOW + timedelta(days=60)
+    )
+    urls = {event.uid: event.url for event in parsed.events}
+    assert urls == {"a@x": "", "b@x": "https://bibliotekari.lv/kursi"}
+
+
+def test_a_feed_link_with_a_script_scheme_is_not_kept() -> None:
+    from feeds.parse import parse_feed
+
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    <item><title>Bad</title><link>javascript:alert(1)</link><guid>1</guid></item>
+    <item><title>Good</title><link>https://bibliotekari.lv/x</link><guid>2</guid></item>
+    </channel></rss>"""
+    entries = parse_feed(feed, base_url="https://bibliotekari.lv/feed").entries
+    from feeds.normalise import Context, normalise
+
+    items, _ = normalise(
+        entries,
+        Context(now=NOW, source_language="lv", feed_language=None, detector=None),
+    )
+    assert [(item.title, item.url) for item in items] == [
+        ("Bad", None),
+        ("Good", "https://bibliotekari.lv/x"),
+    ]
+
+
+def test_rendered_email_and_telegram_never_carry_a_script_link() -> None:
+    """A view that reached the renderers with a bad link (an old row, a new code path) still
+    renders it as plain text."""
+    from bot.render import render_digest
+    from mailer.render import EmailRenderer
+    from tests.test_render import reader
+
+    base = reader("lv")
+    from storage import Digest, DigestEntry, DigestSection
+    from vestnesis.wording import digest_view
+
+    digest = Digest(
+        period_start=NOW - timedelta(days=7),
+        period_end=NOW,
+        sections=(
+            DigestSection(
+                kind="source",
+                name="LBB",
+                entries=(
+                    DigestEntry(
+                        item_id=1,
+                        source="LBB",
+                        title="Bad link",
+                        summary="s",
+                        url="javascript:alert(1)",
+                        language="lv",
+                        published=NOW,
+                    ),
+                ),
+            ),
+        ),
+    )
+    from dataclasses import replace
+
+    through_wording = digest_view(digest, base)
+    [section] = through_wording.sections
+    [shown] = section.entries
+    assert shown.url is None
+    # A view that reaches the renderers with a bad link anyway is rendered without it.
+    forged = replace(
+        through_wording,
+        sections=(replace(section, entries=(replace(shown, url="javascript:alert(1)"),)),),
+    )
+    for view in (through_wording, forged):
+        html = EmailRenderer().render(view).html
+        telegram = "".join(message.html for message in render_digest(view))
+        for text in (html, telegram):
+            assert "javascript:" not in text
+            assert "Bad link" in text

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from storage import Event, Gettext
+from storage import Event, Gettext, safe_link
 from vestnesis import kinds
 from vestnesis.answers import Answer
 from vestnesis.dates_text import day_text, event_when, period_text
@@ -143,7 +143,7 @@ def event_block(event: Event, language: str, w: Wording) -> str:
     ]
     if event.place:
         lines.append(_("Where: %(place)s") % {"place": event.place})
-    if event.url:
+    if safe_link(event.url):
         lines.append(_("Link: %(url)s") % {"url": event.url})
     return "\n".join(lines)
 

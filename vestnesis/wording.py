@@ -18,6 +18,7 @@ from storage import (
     NoticeView,
     Presentation,
     SectionView,
+    safe_link,
 )
 from vestnesis.dates_text import event_when
 
@@ -94,7 +95,7 @@ def _section(section: DigestSection, reader: Presentation, zone: ZoneInfo) -> Se
 def _entry(entry: DigestEntry, reader: Presentation, zone: ZoneInfo) -> EntryView:
     return EntryView(
         title=entry.title_translated or entry.title,
-        url=entry.url,
+        url=safe_link(entry.url) or None,
         summary=entry.summary_translated or entry.summary,
         date=format_skeleton("MMMd", entry.published.astimezone(zone), locale=reader.language),
         note=_note(entry, reader),
@@ -129,7 +130,7 @@ def events_section(
         entries=tuple(
             EntryView(
                 title=event.title,
-                url=event.url or None,
+                url=safe_link(event.url) or None,
                 summary=" · ".join(
                     p for p in (event_when(event, reader.language, zone, today), event.place) if p
                 ),
