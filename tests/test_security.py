@@ -400,3 +400,62 @@ def test_rendered_email_and_telegram_never_carry_a_script_link() -> None:
         for text in (html, telegram):
             assert "javascript:" not in text
             assert "Bad link" in text
+
+
+# --- 7. secrets in debug logs --------------------------------------------------------------
+
+
+@pytest.fixture
+def api():
+    from tests.botapi import BotApi
+
+    server = BotApi()
+    yield server
+    server.stop()
+
+
+async def test_debug_logs_of_the_webhook_bot_hold_no_secret(tmp_path, api, capfd) -> None:
+    import logging
+
+    from tests.test_bot import bot, bot_config
+    from vestnesis.logs import setup_logging
+
+    config = bot_config(tmp_path, api, mode="webhook")
+    derived = config.webhook_secret()
+    token = config.telegram.token.get_secret_value()
+    web_secret = config.web.secret.get_secret_value()
+    setup_logging(level="DEBUG", secrets=config.secrets())
+    try:
+        async with bot(config) as (_app, runtime):
+            assert runtime.webhook_secret == derived
+            logging.getLogger("vestnesis.test").debug("failed", exc_info=ValueError(derived))
+    finally:
+        logging.getLogger().handlers.clear()
+    [registered] = [c for c in api.calls if c.method == "setWebhook"]
+    assert registered.params["secret_token"] == derived
+    logged = "".join(capfd.readouterr())
+    assert "setWebhook" in logged  # python-telegram-bot did log the call at DEBUG
+    for secret in (derived, token, web_secret):
+        assert secret not in logged
+
+
+def test_the_derived_webhook_secret_reveals_nothing_it_is_made_from(tmp_path) -> None:
+    import hashlib
+
+    from tests.test_bot import BotApi, bot_config
+
+    api = BotApi()
+    try:
+        config = bot_config(tmp_path, api, mode="webhook")
+    finally:
+        api.stop()
+    derived = config.webhook_secret()
+    web_secret = config.web.secret.get_secret_value()
+    token = config.telegram.token.get_secret_value()
+    assert len(derived) == 64 and derived in config.secrets()
+    # Not a plain hash of what it is keyed with (which anyone holding a logged value could test).
+    assert derived not in {
+        hashlib.sha256((web_secret + token).encode()).hexdigest(),
+        hashlib.sha256(web_secret.encode()).hexdigest(),
+        hashlib.sha256(token.encode()).hexdigest(),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import tomllib
 from collections.abc import Mapping
@@ -470,7 +471,7 @@ class Config(_Section):
         return self.association.data_dir / DATABASE_FILE
 
     def secrets(self) -> list[str]:
-        """Every secret value set, for masking in logs."""
+        """Every secret value set, and every value derived from one, for masking in logs."""
         values = (
             self.telegram.token,
             self.translation.api_key,
@@ -479,7 +480,23 @@ class Config(_Section):
             self.web.secret,
             self.telegram.webhook_secret,
         )
-        return [value.get_secret_value() for value in values if value and value.get_secret_value()]
+        found = [value.get_secret_value() for value in values if value and value.get_secret_value()]
+        derived = self.webhook_secret()
+        return [*found, derived] if derived else found
+
+    def webhook_secret(self) -> str:
+        """The token Telegram must send back with every webhook call: the configured one, else
+        an HMAC-SHA256 of a fixed label keyed by the web secret (or the bot token). Nothing in a
+        log reveals it or its key: it is masked like every secret, and knowing it tells nothing
+        about the key. "" when there is nothing to derive it from."""
+        configured = self.telegram.webhook_secret
+        if configured is not None and configured.get_secret_value():
+            return configured.get_secret_value()
+        for key in (self.web.secret, self.telegram.token):
+            if key is not None and key.get_secret_value():
+                label = b"vestnesis/telegram-webhook/v1"
+                return hmac.new(key.get_secret_value().encode(), label, "sha256").hexdigest()
+        return ""
 
 
 def config_path(option: str | None, env: Mapping[str, str]) -> Path:

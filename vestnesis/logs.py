@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from urllib.parse import quote
 
 # Loggers that print request URLs at INFO; Bot API URLs carry the bot token.
 _CHATTY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "bm25s")
@@ -24,7 +25,14 @@ class SecretMask(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        # Each secret as written, as a URL carries it, and as JSON escapes it.
+        forms = {
+            form
+            for secret in secrets
+            if len(secret) >= 4
+            for form in (secret, quote(secret, safe=""), json.dumps(secret)[1:-1])
+        }
+        self._secrets = sorted(forms, key=len, reverse=True)
 
     def mask(self, text: str) -> str:
         """The text with each secret replaced."""
@@ -41,6 +49,20 @@ class SecretMask(logging.Filter):
             if isinstance(values, dict):
                 record.fields = {k: self.mask(str(v)) for k, v in values.items()}
         return True
+
+
+class MaskedFormatter(logging.Formatter):
+    """Another formatter's whole output masked: message, fields and any traceback (an
+    exception's text can hold a request URL, and with it the bot token)."""
+
+    def __init__(self, inner: logging.Formatter, mask: SecretMask) -> None:
+        super().__init__()
+        self.inner = inner
+        self.masker = mask
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The inner formatter's line, every secret replaced."""
+        return self.masker.mask(self.inner.format(record))
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -83,8 +105,10 @@ def setup_logging(
 ) -> logging.Handler:
     """Route all logs to one stream with masking; returns the handler it installed."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_lines else KeyValueFormatter())
-    handler.addFilter(SecretMask(secrets))
+    mask = SecretMask(secrets)
+    inner = JsonFormatter() if json_lines else KeyValueFormatter()
+    handler.setFormatter(MaskedFormatter(inner, mask))
+    handler.addFilter(mask)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -528,14 +527,7 @@ class TelegramRuntime:
     @property
     def webhook_secret(self) -> str:
         """The token Telegram must send back with every webhook call."""
-        settings = self.app.config.telegram
-        if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
-            return settings.webhook_secret.get_secret_value()
-        # Derived when none is set: stable across restarts, and never logged.
-        web = self.app.config.web.secret
-        token = settings.token.get_secret_value() if settings.token else ""
-        seed = (web.get_secret_value() if web else "") + token
-        return hashlib.sha256(seed.encode()).hexdigest()
+        return self.app.config.webhook_secret()
 
     async def feed(self, data: dict[str, Any]) -> None:
         """An update that came by webhook."""
