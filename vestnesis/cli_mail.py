@@ -32,6 +32,7 @@ from vestnesis.mailing import (
     subscribe,
 )
 from vestnesis.progress import progress
+from vestnesis.spreadsheet import cell, uncell
 
 CSV_COLUMNS = ("email", "name", "language")
 
@@ -129,7 +130,7 @@ async def import_(
     problems: list[str] = []
     async with _app(settings) as app:
         for line, row in enumerate(rows, start=2):
-            raw = (row.get("email") or "").strip()
+            raw = uncell((row.get("email") or "").strip())
             language = (row.get("language") or "").strip().lower() or fallback
             if language not in languages:
                 problems.append(
@@ -141,7 +142,7 @@ async def import_(
             except ValueError as error:
                 problems.append(f"line {line}: {raw or '(empty)'}: {error}")
                 continue
-            name = clean_name(row.get("name"))
+            name = clean_name(uncell(row.get("name") or ""))
             if confirmed:
                 _, created = await app.database.subscribers.add(
                     address,
@@ -179,7 +180,7 @@ async def export(settings: Settings, file: Path | None) -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows((m.email, m.name or "", m.language) for m in members)
+    writer.writerows((cell(m.email), cell(m.name or ""), cell(m.language)) for m in members)
     if file is None:
         sys.stdout.write(out.getvalue())
     else:
