@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import importlib.metadata
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -151,15 +153,33 @@ class Fetcher:
 
     def _read_file_now(self, path: Path) -> Fetched:
         try:
-            if path.stat().st_size > self._limits.max_bytes:
-                return _failed(self._too_big())
-            content = path.read_bytes()
+            if not stat.S_ISREG(path.stat().st_mode):
+                # A device (/dev/zero), a FIFO or a folder never ends or never answers.
+                return _failed(f"{path} is not a regular file")
+            with path.open("rb") as file:
+                content = file.read(self._limits.max_bytes + 1)
         except OSError as error:
             return _failed(f"cannot read {path}: {error.strerror or error}")
+        if len(content) > self._limits.max_bytes:
+            return _failed(self._too_big())
         return Fetched("ok", content=content, final_url=path.resolve().as_uri())
 
     def _too_big(self) -> str:
         return f"larger than the {self._limits.max_bytes / 1_048_576:g} MB limit"
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be a news source added from the command line or an OPML file, or None
+    for an absolute http(s) URL. Local files are sources only when the config names them."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "not a URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "not an http(s) URL (local files go in the config as path = …)"
+    if not parts.hostname:
+        return "an http(s) URL without a host"
+    return None
 
 
 def _failed(reason: str, retry_after: timedelta | None = None) -> Fetched:

@@ -21,6 +21,23 @@ from storage.timefmt import to_db
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _STATUSES = {"CANCELLED": "cancelled", "TENTATIVE": "tentative"}
 MAX_DESCRIPTION = 2000
+# A calendar comes from outside: a rule such as FREQ=SECONDLY without an end would expand to
+# millions of occurrences (memory) and take minutes (recurring-ical-events walks every step
+# from DTSTART). Before anything is expanded, each series' work is estimated from its rule;
+# series over the bounds are skipped with a warning, and a calendar over the total is refused.
+MAX_STEPS_PER_SERIES = 100_000  # rule steps from DTSTART to the window's end
+MAX_PER_DAY = 24  # occurrences a day: hourly is the most an event calendar needs
+MAX_PER_SERIES = 1_000  # occurrences of one series in the window (a daily event has 366)
+MAX_OCCURRENCES = 50_000  # in one calendar's window
+_PER_DAY = {
+    "SECONDLY": 86_400.0,
+    "MINUTELY": 1_440.0,
+    "HOURLY": 24.0,
+    "DAILY": 1.0,
+    "WEEKLY": 1 / 7,
+    "MONTHLY": 1 / 28,
+    "YEARLY": 1 / 365,
+}
 
 
 class CalendarError(ValueError):
@@ -34,6 +51,7 @@ class ParsedCalendar:
     events: tuple[Event, ...]
     skipped: int
     name: str
+    warnings: tuple[str, ...] = ()
 
 
 def parse_calendar(
@@ -55,6 +73,7 @@ def parse_calendar(
     startless = [c for c in parsed.subcomponents if c.name == "VEVENT" and c.get("DTSTART") is None]
     for component in startless:
         parsed.subcomponents.remove(component)
+    warnings = _drop_heavy_series(parsed, start, end)
     try:
         occurrences = recurring_ical_events.of(parsed, skip_bad_series=True).between(
             start.astimezone(zone), end.astimezone(zone)
@@ -71,7 +90,58 @@ def parse_calendar(
             events.append(_event(component, zone, calendar, recurring))
     events.sort(key=lambda e: (e.start, e.title))
     name = one_line(str(parsed.get("X-WR-CALNAME", "")))
-    return ParsedCalendar(tuple(events), len(startless), name)
+    return ParsedCalendar(tuple(events), len(startless) + len(warnings), name, tuple(warnings))
+
+
+def _drop_heavy_series(calendar: Any, start: datetime, end: datetime) -> list[str]:
+    """Remove the series whose rules are too costly to expand; one warning each. Raises
+    CalendarError when what is left would still expand beyond MAX_OCCURRENCES."""
+    warnings: list[str] = []
+    total = 0.0
+    for component in list(calendar.subcomponents):
+        if component.name != "VEVENT" or not component.get("RRULE"):
+            continue
+        steps, in_window, per_day = _rule_cost(component, start, end)
+        if per_day > MAX_PER_DAY or steps > MAX_STEPS_PER_SERIES or in_window > MAX_PER_SERIES:
+            calendar.subcomponents.remove(component)
+            title = one_line(str(component.get("SUMMARY", ""))) or str(component.get("UID", ""))
+            warnings.append(f"{title!r}: repeats too often to expand ({per_day:g} a day); skipped")
+            continue
+        total += in_window
+    if total > MAX_OCCURRENCES:
+        raise CalendarError(
+            f"the calendar would expand to about {int(total):,} occurrences "
+            f"(at most {MAX_OCCURRENCES:,})"
+        )
+    return warnings
+
+
+def _rule_cost(component: Any, start: datetime, end: datetime) -> tuple[float, float, float]:
+    """(rule steps from DTSTART to `end`, occurrences within [start, end), occurrences a day)
+    for a VEVENT's RRULEs, estimated from FREQ, INTERVAL, COUNT, UNTIL and the BY* lists."""
+    rules = component.get("RRULE")
+    steps = in_window = per_day = 0.0
+    first = _moment(component["DTSTART"].dt, UTC)[0]
+    for rule in rules if isinstance(rules, list) else [rules]:
+        frequency = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+        interval = max(int((rule.get("INTERVAL") or [1])[0] or 1), 1)
+        rate = _PER_DAY.get(frequency, 1.0) / interval
+        for part in ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY"):
+            rate *= max(len(rule.get(part) or []), 1)
+        last = end
+        until = rule.get("UNTIL")
+        if until:
+            last = min(last, _moment(until[0], UTC)[0])
+        days = max((last - first).total_seconds() / 86_400, 0.0)
+        rule_steps = days * rate
+        count = rule.get("COUNT")
+        if count:
+            rule_steps = min(rule_steps, float(count[0]))
+        window_days = max((last - max(first, start)).total_seconds() / 86_400, 0.0)
+        steps += rule_steps
+        in_window += min(window_days * rate, rule_steps)
+        per_day = max(per_day, rate)
+    return steps, in_window, per_day
 
 
 def _event(component: Any, zone: tzinfo, calendar: str, recurring: set[str]) -> Event:

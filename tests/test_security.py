@@ -558,3 +558,123 @@ def test_a_csv_name_with_a_line_break_never_reaches_a_header(tmp_path, mail) -> 
     head = received.data.split(b"\r\n\r\n", 1)[0].decode()
     assert re.search(r"^Bcc:", head, re.M) is None
     assert received.message["To"].addresses[0].display_name == "Mārtiņš Bcc: all@elsewhere.example"
+
+
+# --- 9. resource bombs from sources ----------------------------------------------------------
+
+
+def _calendar(*events: str) -> bytes:
+    body = "".join(
+        f"BEGIN:VEVENT\r\nUID:{i}@x\r\nDTSTAMP:20261101T000000Z\r\n{text}\r\nEND:VEVENT\r\n"
+        for i, text in enumerate(events)
+    )
+    return (
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\n{body}END:VCALENDAR\r\n".encode()
+    )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=SECONDLY",
+        "FREQ=MINUTELY",
+        "FREQ=MINUTELY;INTERVAL=2;UNTIL=20301231T000000Z",
+        "FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11;BYMINUTE=0,10,20,30,40,50",
+        "FREQ=HOURLY;COUNT=100000000",
+    ],
+)
+def test_an_endless_high_frequency_rule_is_skipped_and_the_rest_kept(rule: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from feeds.ics import parse_calendar
+
+    data = _calendar(
+        f"DTSTART:20200101T000000Z\r\nRRULE:{rule}\r\nSUMMARY:Bomb",
+        "DTSTART:20261210T100000Z\r\nSUMMARY:Seminārs",
+        "DTSTART:20261201T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Lasītava",
+    )
+    parsed = parse_calendar(
+        data, zone=ZoneInfo("Europe/Riga"), start=NOW, end=NOW + timedelta(days=366)
+    )
+    titles = [event.title for event in parsed.events]
+    assert "Bomb" not in titles
+    assert titles.count("Lasītava") == 4 and "Seminārs" in titles
+    assert parsed.skipped == 1 and "Bomb" in parsed.warnings[0]
+
+
+def test_a_calendar_of_many_daily_series_is_refused_whole() -> None:
+    from zoneinfo import ZoneInfo
+
+    from feeds.ics import CalendarError, parse_calendar
+
+    series = (
+        f"DTSTART:20261124T10{i % 60:02d}00Z\r\nRRULE:FREQ=DAILY\r\nSUMMARY:S{i}"
+        for i in range(200)
+    )
+    with pytest.raises(CalendarError, match="occurrences"):
+        parse_calendar(
+            _calendar(*series),
+            zone=ZoneInfo("Europe/Riga"),
+            start=NOW,
+            end=NOW + timedelta(days=366),
+        )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.org/feed",
+        "javascript:alert(1)",
+        "/dev/zero",
+        "feed.xml",
+    ],
+)
+def test_opml_rows_that_are_not_http_are_refused_by_line(tmp_path, url: str) -> None:
+    import json as json_
+
+    from click.testing import CliRunner
+
+    from vestnesis.cli import cli
+
+    path = sample_config(tmp_path)
+    opml = tmp_path / "list.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        f'<outline text="Hostile" xmlUrl="{url}"/>'
+        '<outline text="Good" xmlUrl="https://bibliotekari.lv/feed"/></body></opml>',
+        "utf-8",
+    )
+    runner = CliRunner(env=SECRET)
+    result = runner.invoke(cli, ["--config", str(path), "feeds", "import-opml", str(opml)])
+    assert result.exit_code == 0
+    assert "Imported 1 feeds" in result.stdout and "1 skipped" in result.stdout
+    assert "skipped Hostile" in result.stderr and "not an http(s) URL" in result.stderr
+    listed = runner.invoke(cli, ["--config", str(path), "feeds", "list", "--json"]).stdout
+    names = {json_.loads(line)["name"] for line in listed.splitlines()}
+    assert "Hostile" not in names and "Good" in names
+
+
+def test_feeds_add_takes_only_http_urls(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from vestnesis.cli import cli
+
+    path = sample_config(tmp_path)
+    runner = CliRunner(env=SECRET)
+    for location in ("/dev/zero", "file:///dev/zero", "javascript:alert(1)"):
+        result = runner.invoke(cli, ["--config", str(path), "feeds", "add", location])
+        assert result.exit_code == 2 and "not an http(s) URL" in result.output
+        assert "Traceback" not in result.output
+
+
+async def test_a_device_file_as_a_source_fails_without_reading_it() -> None:
+    from pathlib import Path
+
+    from feeds.fetch import Fetcher, FetchLimits
+
+    async with Fetcher.open(FetchLimits()) as fetcher:
+        for device in ("/dev/zero", "/dev/urandom"):
+            fetched = await fetcher.fetch(device)
+            assert fetched.status == "failed" and "not a regular file" in (fetched.error or "")
+        assert (await fetcher.fetch(str(Path(__file__)))).status == "ok"

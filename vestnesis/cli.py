@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from feeds.fetch import url_problem
 from feeds.opml import OpmlError, Outline, read_opml, write_opml
 from feeds.parse import parse_feed
 from storage import Item, Source, SourceSpec
@@ -176,7 +177,7 @@ async def feeds_list(settings: Settings, as_json: bool) -> None:
 async def feeds_add(
     settings: Settings, location: str, name: str | None, language: str | None, no_check: bool
 ) -> None:
-    """Add a news source by URL (or a local file path)."""
+    """Add a news source by its http(s) URL (a local file goes in the config as path = ...)."""
     config = settings.config()
     location = _location(location)
     name = name or _default_name(location)
@@ -242,6 +243,11 @@ async def feeds_import_opml(settings: Settings, file: Path) -> None:
     added = skipped = 0
     async with open_app(config, SystemClock()) as app:
         for outline in outlines:
+            problem = url_problem(outline.url)
+            if problem:
+                click.echo(f"skipped {outline.name}: {outline.url!r}: {problem}", err=True)
+                skipped += 1
+                continue
             spec = SourceSpec(outline.name, outline.url, outline.language, "opml")
             try:
                 await app.database.sources.add(spec, app.clock.now())
@@ -313,15 +319,10 @@ def main() -> None:
 
 
 def _location(value: str) -> str:
-    if value.startswith(("http://", "https://")):
-        parts = urlsplit(value)
-        if not parts.hostname:
-            raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint="URL")
-        return value
-    path = Path(value.removeprefix("file://")).expanduser()
-    if not path.is_file():
-        raise click.BadParameter(f"{value!r} is not an http(s) URL or readable path")
-    return str(path.resolve())
+    problem = url_problem(value)
+    if problem:
+        raise click.BadParameter(f"{value!r}: {problem}", param_hint="URL")
+    return value.strip()
 
 
 def _default_name(location: str) -> str:

@@ -63,6 +63,8 @@ async def import_calendar(
         )
     except CalendarError as error:
         raise CalendarImportError(str(error)) from None
+    for warning in parsed.warnings:
+        log.warning("calendar event skipped", **fields(calendar=name, reason=warning))
     events = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in parsed.events]
     stored, removed = await app.database.events.replace_calendar(name, events, now, digest)
     cancelled = sum(1 for e in events if e.cancelled)
