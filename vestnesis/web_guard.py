@@ -11,7 +11,7 @@ import ipaddress
 from collections import deque
 from collections.abc import Callable, MutableMapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -77,7 +77,8 @@ def guarded(app: ASGIApp, *, form_limit: int, webhook_limit: int, proxies: list[
     if not proxies:
         return inner
     # uvicorn's middleware takes the right-most address that is not a trusted proxy.
-    return ProxyHeadersMiddleware(inner, trusted_hosts=proxies)
+    # uvicorn types ASGI apps more narrowly than Starlette; both are the same protocol.
+    return cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, inner), trusted_hosts=proxies))
 
 
 class ClientLimiter:
