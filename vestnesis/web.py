@@ -20,7 +20,6 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mailer.render import EmailRenderer
 from storage import Subscriber
 from vestnesis.app import App
 from vestnesis.asking import CALENDAR_PATH
@@ -38,13 +37,10 @@ from vestnesis.mailing import (
 
 HERE = Path(__file__).parent
 CSRF_COOKIE = "vestnesis_csrf"
-# Pages load nothing from elsewhere; the archive's email HTML carries inline styles.
+# Pages load nothing from elsewhere.
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
-)
-ARCHIVE_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'"
 )
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
@@ -129,10 +125,14 @@ class Pages:
 
     async def subscribe(self, request: Request) -> Response:
         form = await request.form()
-        language = self.language_of(request, str(form.get("language", "")))
-        _ = self.t(request, language)
+        # The page stays in the language it was shown in (?lang= in the form's action); the
+        # news come in the language the reader chose on it.
+        chosen = str(form.get("language", ""))
+        shown = self.language_of(request, chosen)
+        language = chosen if chosen in self.app.config.association.languages else shown
+        _ = self.t(request, shown)
         if not self.csrf_ok(request, form):
-            return self.expired(request, language)
+            return self.expired(request, shown)
         email, name = str(form.get("email", "")).strip(), str(form.get("name", "")).strip()
         result = await subscribe(
             self.app, email, language=language, source="web", name=name or None
@@ -145,7 +145,8 @@ class Pages:
                 request,
                 "subscribe.html",
                 _("Subscribe to the weekly news"),
-                language=language,
+                language=shown,
+                chosen=language,
                 email=email,
                 name=name,
                 error=error,
@@ -161,7 +162,7 @@ class Pages:
                     email=result.email,
                 )
             ],
-            language=language,
+            language=shown,
         )
 
     # --- confirm -----------------------------------------------------------------------
@@ -345,8 +346,10 @@ class Pages:
         digest = await digest_of(self.app, record)
         if digest is None:
             return await self.not_found(request, None)
-        html = EmailRenderer().render(await view_for(self.app, digest, language)).html
-        return HTMLResponse(html, headers={"Content-Security-Policy": ARCHIVE_POLICY})
+        # The site's page around the digest, without what only a subscriber's copy says
+        # (why you receive it, unsubscribe, preferences).
+        view = await view_for(self.app, digest, language)
+        return self.page(request, "digest.html", view.subject, language=language, view=view)
 
     async def calendar(self, request: Request) -> Response:
         """The iCalendar feed of upcoming events, for members' calendar apps."""
@@ -446,6 +449,8 @@ class Pages:
             title=title,
             csrf=csrf,
             association=reader.association,
+            # The name is in the association's own language: marked so on other pages.
+            association_language=self.app.config.association.default_language,
             short_name=reader.short_name,
             website=reader.website,
             website_label=reader.website.split("://", 1)[-1].rstrip("/"),
