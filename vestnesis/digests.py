@@ -69,9 +69,9 @@ async def view_for(app: App, digest: Digest, language: str, *, upcoming: bool = 
     ahead = app.config.events.digest_ahead
     if not ahead or not upcoming:
         return view
-    upcoming = await app.database.events.between(digest.period_end, digest.period_end + ahead)
+    events = await app.database.events.between(digest.period_end, digest.period_end + ahead)
     zone = app.config.association.zone
-    section = events_section(upcoming, reader, zone, digest.period_end.astimezone(zone).date())
+    section = events_section(events, reader, zone, digest.period_end.astimezone(zone).date())
     if not section.entries:
         return view
     return dataclasses.replace(view, sections=(*view.sections, section))
