@@ -1,5 +1,6 @@
-"""Every page of the site scanned by axe-core in Chromium, in lv, en and lt, at a phone's and a
-desktop's width, in light and dark, at each step of a member's path through it.
+"""Every page of the site and every mail as delivered, scanned by axe-core in Chromium: the
+pages in lv, en and lt, at a phone's and a desktop's width, in light and dark, at each step of
+a member's path through them; the mails at a phone's width in light and dark.
 
 Runs `vestnesis run` as a real process with a real SMTP server, as the end-to-end test does.
 Also checked here: every form post answers in the page's language, an invalid submit puts the
@@ -16,7 +17,7 @@ import sys
 
 import pytest
 
-from tests.axe import scan
+from tests.axe import EMAIL_EXEMPT, scan
 from tests.conftest import sample_config, wait_for
 from tests.smtpserver import MailServer, free_port
 from tests.test_browser import CHROMIUM, ENV, FLAGS, up
@@ -117,6 +118,7 @@ def test_axe_finds_nothing_on_any_page_in_any_language(tmp_path) -> None:
                 found += check.found
                 scanned += check.pages
                 page.close()
+            found += mails_as_sent(context, mail)
             browser.close()
     finally:
         service.send_signal(signal.SIGTERM)
@@ -186,3 +188,23 @@ def focus_ring_stands_out(page, check: Scanner) -> None:
         if ratio < 3:
             check.found.append(f"{check.language} focus ring {ring} on {around}: {ratio:.1f}:1")
     page.emulate_media(color_scheme="light")
+
+
+def mails_as_sent(context, mail: MailServer) -> list[str]:
+    """The HTML of every mail the server received (the digest and the confirmations, as
+    delivered), at a phone's width in light and dark: nothing wider, nothing axe objects to."""
+    found = []
+    page = context.new_page()
+    assert len(mail.received) >= 4
+    for received in mail.received:
+        html = received.message.get_body(("html",)).get_content()
+        subject = received.message["Subject"]
+        for scheme in ("light", "dark"):
+            page.set_viewport_size({"width": 320, "height": 800})
+            page.emulate_media(color_scheme=scheme)
+            page.set_content(html)
+            if page.evaluate("document.scrollingElement.scrollWidth > window.innerWidth"):
+                found.append(f"mail {subject!r}, {scheme}: scrolls sideways at 320 px")
+            found += [f"mail {subject!r}, {scheme}: {v}" for v in scan(page, exempt=EMAIL_EXEMPT)]
+    page.close()
+    return found
