@@ -13,6 +13,7 @@ and review the diff of the golden files; VESTNESIS_SHOTS=DIR also keeps a screen
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -110,7 +111,7 @@ def digest_email(language: str) -> str:
             ),
         ),
     )
-    view = view.__class__(**{**view.__dict__, "sections": (*view.sections, events)})
+    view = dataclasses.replace(view, sections=(*view.sections, events))
     links = Links(
         unsubscribe=f"https://vestnesis.example/unsubscribe/{TOKEN}",
         preferences=f"https://vestnesis.example/preferences/{TOKEN}",
@@ -221,9 +222,7 @@ def browser():
 
 def render(browser, html: str, width: int, mode: str):
     scheme = "dark" if mode == "dark" else "light"
-    context = browser.new_context(
-        viewport={"width": width, "height": 800}, color_scheme=scheme, java_script_enabled=True
-    )
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
     shown = {"stripped": stripped, "outlook": outlook}.get(mode, lambda h: h)(html)
     page.set_content(shown)
