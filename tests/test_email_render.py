@@ -1,9 +1,9 @@
 """Every email as members' clients show it, rendered by Chromium and scanned by axe-core.
 
 Each email (the digest in three languages, the confirmation, an announcement, a reminder) is
-rendered at 320 and 600 px in four ways: light, dark (prefers-color-scheme), with its <style>
-stripped as Gmail does in some views, and as Outlook for Windows' Word engine reads it (the
-Outlook-only tables in, max-width, media queries and link padding out). What the layout
+rendered at 320 and 600 px light, dark (prefers-color-scheme) and with its <style> stripped as
+Gmail does in some views; at 390 px light; and at 800 px as Outlook for Windows' Word engine
+reads it (the Outlook-only tables in; max-width, media queries and link padding out). What the layout
 computes (widths, paddings, font sizes, colours; never text heights, which depend on the
 machine's fonts) is compared with tests/golden/email/*.json, and axe-core scans the light and
 dark renders. After an intended change:
@@ -43,7 +43,8 @@ pytestmark = pytest.mark.skipif(
 GOLDEN = Path(__file__).parent / "golden" / "email"
 UPDATE = os.environ.get("VESTNESIS_UPDATE_GOLDEN") == "1"
 # Outlook for Windows is a desktop client: its render is checked on a desktop-wide window.
-RENDERS = [(w, m) for w in (320, 600) for m in ("light", "dark", "stripped")] + [(800, "outlook")]
+RENDERS = [(w, m) for w in (320, 600) for m in ("light", "dark", "stripped")]
+RENDERS += [(390, "light"), (800, "outlook")]  # a larger phone; Outlook on a desktop
 END = datetime(2026, 11, 23, 7, tzinfo=UTC)
 CATALOGS = Catalogs()
 LONG = (
@@ -251,6 +252,8 @@ def test_email_renders_as_designed_and_axe_finds_nothing(browser, name) -> None:
             assert facts["button"]["cell"] == "TD" and facts["button"]["height_at_least_40"]
     phone, wide = found["320-light"], found["600-light"]
     assert phone["card_padding"] == "14px 14px" and wide["card_padding"] == "20px 20px"
+    assert found["390-light"]["card_padding"] == "14px 14px"
+    assert found["390-light"]["title_size"] == phone["title_size"]
     assert phone["card_width"] == 320 and phone["card_radius"] == "0px"
     assert phone["title_size"] != wide["title_size"]  # the phone rules won over inline styles
     assert found["600-dark"]["card_background"] == "rgb(32, 35, 41)"
