@@ -11,13 +11,16 @@ import re
 from urllib.parse import urlsplit
 
 SAFE_SCHEMES = ("http", "https", "mailto")
-# Whitespace and controls never belong in a URL (they must be percent-encoded); browsers drop
-# some of them silently, which is how "java\tscript:" gets past naive checks.
-_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\"<>\\`]")
+# Controls never belong in a URL; browsers drop tabs and line breaks silently, which is how
+# "java\tscript:" gets past naive checks. (A space inside a path is only badly encoded: the
+# renderers percent-encode it.)
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def safe_link(url: str | None) -> str:
-    """`url` when it is an absolute http(s) URL with a host or a mailto: address; else ""."""
+    """`url` (trimmed) when it is an absolute http(s) URL with a host or a mailto: address;
+    else "". Renderers still escape and percent-encode what they are given."""
+    url = (url or "").strip(" ")
     if not url or _UNSAFE.search(url):
         return ""
     try:

@@ -286,6 +286,7 @@ class NoticeView:
     action_label: str
     action_url: str
     footer: str
+    preheader: str = ""  # the inbox preview's one line; the first paragraph when empty
 
 
 @dataclass(frozen=True)

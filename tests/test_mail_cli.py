@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -159,3 +160,20 @@ def test_a_send_killed_halfway_completes_on_restart_with_nothing_lost(tmp_path) 
         assert repeated <= 2  # at most the messages in flight (2 workers) went twice
     finally:
         server.stop()
+
+
+def test_digest_send_has_the_upcoming_events_its_preview_shows(tmp_path, server) -> None:
+    """No `events list` or service run first: the send reads the configured calendar itself."""
+    config = config_for(tmp_path, server)
+    run(config, "feeds", "poll")
+    run(config, "subscribers", "add", "a@example.lv", "--confirmed")
+    sent = run(config, "digest", "send", "--now", SEND)
+    assert "Sent 1;" in sent.stdout
+    [mail] = server.received
+    text = mail.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    preview = run(config, "digest", "preview", "--lang", "lv", "--now", SEND).stdout
+    sections = re.findall(r"^== (.+) ==$", preview, re.MULTILINE)
+    assert "Gaidāmie pasākumi" in sections
+    assert re.findall(r"^== (.+) ==$", text, re.MULTILINE) == sections
+    events = preview.split("== Gaidāmie pasākumi ==", 1)[1].split("\n--\n", 1)[0]
+    assert events.strip() and events in text

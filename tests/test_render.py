@@ -10,7 +10,7 @@ import pytest
 
 from bot.render import MESSAGE_LIMIT, render_digest, telegram_length, visible_text
 from mailer.render import EmailRenderer, Links
-from storage import Digest, DigestEntry, DigestSection, Presentation
+from storage import Digest, DigestEntry, DigestSection, NoticeView, Presentation
 from vestnesis.i18n import Catalogs
 from vestnesis.wording import digest_view
 
@@ -136,7 +136,7 @@ def test_email_in_each_language(language, count, subject, note) -> None:
     checker.feed(content.html)
     assert checker.errors == [] and checker.stack == []
     assert content.html.lstrip().lower().startswith("<!doctype html>")
-    assert f'<html lang="{language}">' in content.html
+    assert f'<html lang="{language}"' in content.html
     assert "<script>" not in content.html and "&lt;script&gt;" in content.html
     assert 'href="https://v.example/u?t=a&amp;b"' in content.html
     assert "https://v.example/u?t=a&b" in content.text  # plain text is not HTML-escaped
@@ -193,3 +193,135 @@ def test_every_message_used_in_code_is_in_every_catalog() -> None:
         if language != "en":
             strings = [m.string if isinstance(m.string, tuple) else (m.string,) for m in catalog]
             assert all(all(s) for s, m in zip(strings, catalog, strict=True) if m.id)
+
+
+# --- email that every client shows as designed ------------------------------------------------
+
+LONG_TITLE = (
+    "Latvijas Nacionālās bibliotēkas un Lietuvas bibliotekāru biedrības kopīgais seminārs "
+    "par bērnu lasīšanas veicināšanu mazpilsētu un lauku bibliotēkās"
+)
+
+
+def notices(language: str = "lv") -> dict[str, NoticeView]:
+    """The three kinds of notice the service mails, as the code words them."""
+    from vestnesis.wording import confirmation_view
+
+    return {
+        "confirmation": confirmation_view(
+            reader(language), "https://v.example/confirm/" + "Ab9_" * 40
+        ),
+        "announcement": NoticeView(
+            language, "LBB: paziņojums", "No valdes", (LONG_TITLE, "Otrā rindkopa."), "", "", "x"
+        ),
+        "reminder": NoticeView(
+            language,
+            "LBB: rīt",
+            "Rīt: Seminārs",
+            ("Otrdien, 1. decembrī, 10.00 · Rīga",),
+            "Pasākuma lapa",
+            "https://bibliotekari.lv/pasākumi/seminārs?id=1&x=ā b",
+            "Atteikties",
+        ),
+    }
+
+
+def text_lines_fit(text: str) -> list[str]:
+    """Lines over 72 characters that are not a URL alone (a URL is never cut)."""
+    return [
+        line for line in text.splitlines() if len(line) > 72 and not re.fullmatch(r"\s*\S+", line)
+    ]
+
+
+def test_digest_preheader_shows_the_first_headlines_first() -> None:
+    entries = (
+        entry(1, "Pirmā ziņa"),
+        entry(2, "Otrā ziņa"),
+        entry(3, "Trešā"),
+        entry(4, "Ceturtā"),
+    )
+    html = EmailRenderer().render(digest_view(digest(*entries), reader("lv"))).html
+    body = html.split("<body", 1)[1]
+    first_text = re.sub(r"<[^>]+>", "", body.split("</div>", 1)[0].split(">", 1)[1]).strip()
+    assert first_text.startswith("Pirmā ziņa · Otrā ziņa · Trešā")
+    assert "Ceturtā" not in first_text
+    preheader = re.search(r'<div class="preheader" style="([^"]*)"', html).group(1)
+    assert "display: none" in preheader and "mso-hide: all" in preheader
+
+
+def test_notice_preheader_is_its_purpose() -> None:
+    views = notices()
+    html = EmailRenderer().render_notice(views["confirmation"]).html
+    assert re.search(r'class="preheader"[^>]*>Apstipriniet LBB nedēļas jaunumu abonēšanu\.', html)
+    html = EmailRenderer().render_notice(views["reminder"]).html
+    assert re.search(r'class="preheader"[^>]*>Otrdien, 1\. decembrī', html)
+
+
+@pytest.mark.parametrize("kind", ["digest", "confirmation", "announcement", "reminder"])
+def test_every_email_declares_dark_mode_and_phone_rules_that_win(kind) -> None:
+    renderer = EmailRenderer()
+    if kind == "digest":
+        html = renderer.render(digest_view(digest(entry(1)), reader("lv"))).html
+    else:
+        html = renderer.render_notice(notices()[kind]).html
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert ":root { color-scheme: light dark; supported-color-schemes: light dark; }" in style
+    assert 'name="supported-color-schemes" content="light dark"' in html
+    for query in ("@media (prefers-color-scheme: dark)", "@media (max-width: 480px)"):
+        rules = style.split(query, 1)[1].split("\n  }", 1)[0]
+        declarations = re.findall(r"[a-z-]+: [^;}]+", rules)
+        assert declarations and all(d.endswith("!important") for d in declarations), rules
+    # Outlook for Windows: a fixed-width centred table only it reads, and cells with padding.
+    assert re.search(r'<!--\[if mso\]><table role="presentation" width="(600|560)"', html)
+    assert re.search(
+        r'<td class="card"[^>]*bgcolor="#ffffff"[^>]*style="[^"]*padding: 24px 20px', html
+    )
+
+
+def test_confirmation_has_a_table_cell_button_and_no_unbreakable_link_text() -> None:
+    view = notices()["confirmation"]
+    content = EmailRenderer().render_notice(view)
+    html = content.html
+    assert re.search(
+        r'<td class="button-cell"[^>]*bgcolor="#8a1538"[^>]*><a class="action" href="https://v\.example/confirm/',
+        html,
+    )
+    visible = re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])
+    assert view.action_url not in visible  # the button is the action; the text part has the link
+    assert view.action_url in content.text
+    assert "button" not in content.text.lower()
+    assert text_lines_fit(content.text) == []
+
+
+def test_plain_text_is_wrapped_and_urls_are_encoded_in_both_parts() -> None:
+    long = entry(
+        1,
+        LONG_TITLE,
+        summary=LONG_TITLE,
+        url="https://bibliotekari.lv/jaunumi/seminārs par lasīšanu?a=1&b=ā",
+        language="en",
+        translation_failed=True,
+    )
+    content = EmailRenderer().render(
+        digest_view(digest(long), reader("lv")),
+        Links(unsubscribe="https://v.example/u?t=a&b", archive="https://v.example/a/1"),
+    )
+    encoded = (
+        "https://bibliotekari.lv/jaunumi/semin%C4%81rs%20par%20las%C4%AB%C5%A1anu?a=1&b=%C4%81"
+    )
+    assert encoded in content.text
+    assert f'href="{encoded.replace("&", "&amp;")}"' in content.html
+    assert text_lines_fit(content.text) == []
+    assert "\n  [Tulkojums šobrīd nav pieejams;" in content.text  # a note indented like its item
+    reminder = EmailRenderer().render_notice(notices()["reminder"])
+    assert "pas%C4%81kumi/semin%C4%81rs?id=1&x=%C4%81%20b" in reminder.text
+    assert text_lines_fit(reminder.text) == []
+
+
+def test_uri_keeps_encoded_urls_and_placeholders() -> None:
+    from mailer.render import uri
+
+    assert uri("https://example.lv/a%20b?q=%C4%81") == "https://example.lv/a%20b?q=%C4%81"
+    assert uri("%%VST-UNSUB%%") == "%%VST-UNSUB%%"
+    assert uri("https://bibliotēka.lv/ā") == "https://xn--bibliotka-hhb.lv/%C4%81"
+    assert uri(None) == ""

@@ -126,6 +126,29 @@ async def test_invalid_address_and_links(config) -> None:
         )
         assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
         assert "Lūdzu, pārbaudiet adresi" in bad.text
+        # The error comes first in the title, the field takes the focus, the choice is kept.
+        title = re.search(r"<title>(.*)</title>", bad.text).group(1)
+        assert title.startswith("Lūdzu, pārbaudiet adresi")
+        assert re.search(r'<input type="email"[^>]* autofocus>', bad.text)
+        assert re.search(r'value="lv" checked', bad.text)
+
+
+async def test_the_page_language_survives_every_form_post(config) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        form = await web.get("/subscribe?lang=en")
+        actions = re.findall(r'<form method="post" action="([^"]+)"', form.text)
+        assert actions == ["/subscribe?lang=en"]
+        # A Latvian name on an English page is marked as Latvian for screen readers.
+        assert '<a class="name" href="/subscribe?lang=en" lang="lv">' in form.text
+        sent = await web.post(
+            actions[0],
+            data={"email": "rita@example.lt", "language": "lt", "csrf": csrf_of(form.text)},
+        )
+        assert '<html lang="en">' in sent.text and "Check your inbox" in sent.text
+        member = await app.database.subscribers.by_email("rita@example.lt")
+        assert member.language == "lt"  # the news in the chosen language, the page in English
+        latvian = await web.get("/subscribe?lang=lv")
+        assert '<a class="name" href="/subscribe?lang=lv">' in latvian.text
         for path in ("/confirm/forged.token", "/unsubscribe/x", "/preferences/y"):
             page = await web.get(path + "?lang=en")
             assert page.status_code == 404 and "This link is not valid" in page.text
@@ -156,6 +179,19 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         archive_url = re.search(rf"{BASE}/archive/\d+\?lang=lv", html).group(0)
         page = await web.get(path_of(archive_url))
         assert page.status_code == 200 and "LBB — nedēļas jaunumi" in page.text
+        # The site's page: header, language switcher, main, a way back and a way in; nothing
+        # that only a subscriber's own copy says.
+        assert '<nav class="languages"' in page.text and '<main id="content">' in page.text
+        assert '<a href="/archive?lang=lv">' in page.text
+        assert '<a href="/subscribe?lang=lv">Pieteikties nedēļas jaunumiem</a>' in page.text
+        for private in (
+            "Atteikties no abonēšanas",
+            "Šī adrese ir pieteikta",
+            "/unsubscribe/",
+            "/preferences/",
+        ):
+            assert private not in page.text
+        assert "unsafe-inline" not in page.headers["content-security-policy"]
         english = await web.get(path_of(archive_url).replace("lang=lv", "lang=en"))
         assert "LBB — news of the week" in english.text
         listing = await web.get("/archive?lang=lv")

@@ -9,6 +9,7 @@ from datetime import datetime
 from storage import Digest, DigestRecord, DigestView
 from vestnesis.app import App
 from vestnesis.digest import DigestRules, ItemFilter, Period, compose, digest_period
+from vestnesis.events import poll_calendars
 from vestnesis.i18n import presentation
 from vestnesis.localise import localise
 from vestnesis.wording import digest_view, events_section
@@ -31,7 +32,12 @@ def period_for(app: App, send_time: datetime) -> Period:
 
 async def prepare(app: App, send_time: datetime, item_filter: ItemFilter | None = None) -> Prepared:
     """The digest due at `send_time`: the stored draft's items if the board has one,
-    else freshly composed from the items of the period not sent before."""
+    else freshly composed from the items of the period not sent before.
+
+    The configured calendars are read first (each only when it changed), so every path to a
+    digest (the service, `digest send`, `digest preview`, the board's draft) shows the same
+    upcoming events; a calendar that cannot be read keeps its stored events."""
+    await poll_calendars(app)
     period = period_for(app, send_time)
     draft = await app.database.digests.for_period(period.end)
     rules = DigestRules.from_config(app.config)
@@ -63,9 +69,9 @@ async def view_for(app: App, digest: Digest, language: str, *, upcoming: bool = 
     ahead = app.config.events.digest_ahead
     if not ahead or not upcoming:
         return view
-    upcoming = await app.database.events.between(digest.period_end, digest.period_end + ahead)
+    events = await app.database.events.between(digest.period_end, digest.period_end + ahead)
     zone = app.config.association.zone
-    section = events_section(upcoming, reader, zone, digest.period_end.astimezone(zone).date())
+    section = events_section(events, reader, zone, digest.period_end.astimezone(zone).date())
     if not section.entries:
         return view
     return dataclasses.replace(view, sections=(*view.sections, section))

@@ -23,7 +23,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from mailer.render import EmailRenderer
 from storage import Subscriber
 from vestnesis.app import App
 from vestnesis.asking import CALENDAR_PATH
@@ -46,13 +45,10 @@ from vestnesis.web_guard import ClientLimiter, guarded
 log = logging.getLogger("vestnesis.web")
 HERE = Path(__file__).parent
 CSRF_COOKIE = "vestnesis_csrf"
-# Pages load nothing from elsewhere; the archive's email HTML carries inline styles.
+# Pages load nothing from elsewhere.
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
-)
-ARCHIVE_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'"
 )
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
@@ -145,10 +141,14 @@ class Pages:
 
     async def subscribe(self, request: Request) -> Response:
         form = await request.form()
-        language = self.language_of(request, str(form.get("language", "")))
-        _ = self.t(request, language)
+        # The page stays in the language it was shown in (?lang= in the form's action); the
+        # news come in the language the reader chose on it.
+        chosen = str(form.get("language", ""))
+        shown = self.language_of(request, chosen)
+        language = chosen if chosen in self.app.config.association.languages else shown
+        _ = self.t(request, shown)
         if not self.csrf_ok(request, form):
-            return self.expired(request, language)
+            return self.expired(request, shown)
         raw, name = str(form.get("email", "")).strip(), str(form.get("name", "")).strip()
         try:
             email = normalise_address(raw)
@@ -158,7 +158,8 @@ class Pages:
                 request,
                 "subscribe.html",
                 _("Subscribe to the weekly news"),
-                language=language,
+                language=shown,
+                chosen=language,
                 email=raw,
                 name=name,
                 error=error,
@@ -171,7 +172,7 @@ class Pages:
                 request,
                 _("Too many requests"),
                 [_("We have received many subscription requests. Please try again in an hour.")],
-                language=language,
+                language=shown,
                 status_code=429,
             )
         # The page is the same whatever the address's state, and it is sent before any of
@@ -185,7 +186,7 @@ class Pages:
                     email=email,
                 )
             ],
-            language=language,
+            language=shown,
         )
         response.background = BackgroundTask(self._subscribe, email, language, name or None)
         return response
@@ -381,8 +382,10 @@ class Pages:
         digest = await digest_of(self.app, record)
         if digest is None:
             return await self.not_found(request, None)
-        html = EmailRenderer().render(await view_for(self.app, digest, language)).html
-        return HTMLResponse(html, headers={"Content-Security-Policy": ARCHIVE_POLICY})
+        # The site's page around the digest, without what only a subscriber's copy says
+        # (why you receive it, unsubscribe, preferences).
+        view = await view_for(self.app, digest, language)
+        return self.page(request, "digest.html", view.subject, language=language, view=view)
 
     async def calendar(self, request: Request) -> Response:
         """The iCalendar feed of upcoming events, for members' calendar apps."""
@@ -482,6 +485,8 @@ class Pages:
             title=title,
             csrf=csrf,
             association=reader.association,
+            # The name is in the association's own language: marked so on other pages.
+            association_language=self.app.config.association.default_language,
             short_name=reader.short_name,
             website=reader.website,
             website_label=reader.website.split("://", 1)[-1].rstrip("/"),

@@ -67,11 +67,13 @@ def confirmation_view(reader: Presentation, confirm_url: str) -> NoticeView:
         paragraphs=(
             _("Someone, hopefully you, asked for the weekly news of %(name)s at this address.")
             % names,
-            _("Confirm with the button below. The link is valid for 7 days."),
+            # Said so that it is true of the HTML (a button) and the plain text (a link).
+            _("Confirm your subscription below; the link is valid for 7 days."),
         ),
         action_label=_("Confirm my subscription"),
         action_url=confirm_url,
         footer=_("If you did not ask for this, ignore this message: nothing will be sent."),
+        preheader=_("Confirm your subscription to the weekly news of %(name)s.") % names,
     )
 
 
