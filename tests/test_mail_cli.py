@@ -98,14 +98,18 @@ def test_send_dry_run_status_privacy_and_removal(tmp_path, server) -> None:
     run(config, "subscribers", "add", "a@example.lv", "--confirmed", "--name", "A")
     run(config, "subscribers", "add", "b@example.com", "--confirmed", "--lang", "en")
     dry = run(config, "digest", "send", "--dry-run", "--now", SEND)
-    assert "Would send to 2 members (lv: 1, en: 1, lt: 0). Nothing sent." in dry.stdout
+    week = "the week to Mon 23 Nov 2026 09:00"
+    assert f"Would send the digest for {week} to 2 members (lv: 1, en: 1, lt: 0)." in dry.stdout
     assert server.received == []
     sent = run(config, "digest", "send", "--now", SEND)
-    assert "Digest queued for 2 members (lv: 1, en: 1)." in sent.stdout
+    assert f"Digest for {week} queued for 2 members (lv: 1, en: 1)." in sent.stdout
     assert "Sent 2; 0 to retry later; 0 failed." in sent.stdout
     assert "sent: 2" in run(config, "outbox", "status").stdout
     again = run(config, "digest", "send", "--now", SEND)
-    assert "sent before" in again.stdout and len(server.received) == 2
+    assert (
+        f"The digest for {week} went out Mon 23 Nov 2026 09:00; 0 deliveries left" in again.stdout
+    )
+    assert len(server.received) == 2
     data = json.loads(run(config, "subscribers", "show", "a@example.lv").stdout)
     assert data["email"] == "a@example.lv" and data["deliveries"][0]["status"] == "sent"
     assert "Erased a@example.lv" in run(config, "subscribers", "remove", "a@example.lv").stdout

@@ -16,10 +16,19 @@ from bot.render import render_digest, telegram_length, visible_text
 from mailer.render import EmailRenderer
 from storage import DigestView
 from vestnesis.app import App, open_app
+from vestnesis.cli_mail import dry_run_line
 from vestnesis.cli_support import Settings, now_option, parse_now, pass_settings, run_async
 from vestnesis.config import Config
 from vestnesis.digest import ItemFilter
-from vestnesis.digests import make_draft, period_for, prepare, view_for
+from vestnesis.digests import (
+    decide,
+    due_send_time,
+    make_draft,
+    next_send_time,
+    period_for,
+    prepare,
+    view_for,
+)
 
 
 @click.group()
@@ -45,6 +54,12 @@ def digest() -> None:
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--open", "open_browser", is_flag=True, help="Write the HTML and open a browser.")
+@click.option(
+    "--next",
+    "coming",
+    is_flag=True,
+    help="The coming digest (next weekly send time), from the news so far.",
+)
 @now_option
 @pass_settings
 @run_async
@@ -55,9 +70,11 @@ async def preview(
     destination: str,
     out: Path | None,
     open_browser: bool,
+    coming: bool,
     now: str | None,
 ) -> None:
-    """Show the digest that would go out now (the period before --now), as a reader sees it."""
+    """Show the digest due at --now (the latest weekly send time), as a reader sees it, and
+    say what `digest send` would do with it; --next shows the coming one instead."""
     config = settings.config()
     language = language or config.association.default_language
     if language not in config.association.languages:
@@ -65,7 +82,17 @@ async def preview(
         raise click.BadParameter(f"{language!r} is not one of {choices}", param_hint="--lang")
     item_filter = _destination_filter(config, destination)
     async with open_app(config, parse_now(now, config)) as app:
-        send_time = app.clock.now()
+        moment = app.clock.now()
+        send_time = next_send_time(app, moment) if coming else due_send_time(app, moment)
+        decision = await decide(app, send_time)
+        if coming:
+            when = send_time.astimezone(config.association.zone)
+            status = (
+                f"The next digest goes out {when:%a %d %b %Y %H:%M}; this is it with the "
+                "news so far."
+            )
+        else:
+            status = f"`digest send` now: {await dry_run_line(app, decision)}"
         prepared = await prepare(app, send_time, item_filter)
         if prepared.digest is None:
             zone = config.association.zone
@@ -75,8 +102,10 @@ async def preview(
                 f"{period.end.astimezone(zone):%Y-%m-%d %H:%M}: no digest.",
                 err=True,
             )
+            click.echo(status, err=True)
             return
         view = await view_for(app, prepared.digest, language)
+    click.echo(status, err=True)
     if open_browser:
         output_format = "html"
     document = _render(view, output_format)

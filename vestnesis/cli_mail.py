@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -22,9 +23,12 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
+from vestnesis.digests import Decision, decide, due_send_time
 from vestnesis.mailing import (
     MailingError,
     email_delivery,
+    email_digest,
+    email_recipients,
     enqueue_digest,
     member_data,
     normalise_address,
@@ -210,35 +214,90 @@ async def show(settings: Settings, email: str) -> None:
 
 
 @click.command("send")
-@click.option("--dry-run", is_flag=True, help="Say what would be sent; send nothing.")
+@click.option("--dry-run", is_flag=True, help="Say what a send would do now; send nothing.")
 @now_option
 @pass_settings
 @run_async
 async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
-    """Send the digest due now (the period before --now) to the mailing list, once."""
+    """Send the digest due now to the mailing list, once: the period ending at the latest
+    weekly send time at or before --now, decided as the service decides it."""
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
+        await _guard_value(lambda: email_delivery(app))  # mail must be able to go out at all
+        decision = await decide(app, due_send_time(app, app.clock.now()))
         if dry_run:
-            counts = {
-                lang: len(await app.database.subscribers.digest_recipients(lang))
-                for lang in config.association.languages
-            }
-            summary = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
-            click.echo(f"Would send to {sum(counts.values())} members ({summary}). Nothing sent.")
+            click.echo(await dry_run_line(app, decision))
             return
-        report = await _guard(enqueue_digest(app, app.clock.now()))
-        if report.decision == "wait":
-            click.echo("The board holds this digest (or has not approved it): nothing sent.")
-            return
-        if report.empty:
-            click.echo("Nothing new for this period: no digest.")
-            return
-        if report.already and not report.by_language:
-            click.echo("This period's digest was sent before; finishing any deliveries left.")
+        report = await _guard(enqueue_digest(app, decision.period.end, decision))
+        if decision.action == "send":
+            if report.by_language:
+                summary = ", ".join(f"{lang}: {n}" for lang, n in report.by_language.items())
+                click.echo(
+                    f"Digest for {_week(app, decision)} queued for "
+                    f"{sum(report.by_language.values())} members ({summary})."
+                )
+            else:
+                click.echo(
+                    f"Digest for {_week(app, decision)} marked sent: it has nothing for the "
+                    "mailing list (no members, or email.filter leaves no item)."
+                )
         else:
-            summary = ", ".join(f"{lang}: {n}" for lang, n in report.by_language.items())
-            click.echo(f"Digest queued for {sum(report.by_language.values())} members ({summary}).")
-        await _drain(app, quiet=False)
+            click.echo(await decision_line(app, decision))
+        await _drain(app, quiet=decision.action not in ("send", "done"))
+
+
+async def dry_run_line(app: App, decision: Decision) -> str:
+    """What `digest send` would do now, in the words the real send uses."""
+    if decision.action != "send":
+        return f"{await decision_line(app, decision)} (dry run: nothing sent.)"
+    counts = await email_recipients(app, decision.period.end)
+    if await email_digest(app, decision.prepared) is None:
+        counts = {}
+    every = {lang: counts.get(lang, 0) for lang in app.config.association.languages}
+    summary = ", ".join(f"{lang}: {n}" for lang, n in every.items())
+    return (
+        f"Would send the digest for {_week(app, decision)} to {sum(counts.values())} members "
+        f"({summary}). Nothing sent."
+    )
+
+
+async def decision_line(app: App, decision: Decision) -> str:
+    """One sentence for a decision that sends nothing new (the same for the dry run)."""
+    week = _week(app, decision)
+    if decision.action == "done":
+        counts = await app.database.outbox.counts_for("digest", decision.period.end.isoformat())
+        left = sum(
+            n
+            for (channel, state), n in counts.items()
+            if channel == "email" and state in ("pending", "sending")
+        )
+        return (
+            f"The digest for {week} went out {_when(app, decision.since)}; "
+            f"{left} {'delivery' if left == 1 else 'deliveries'} left to send."
+        )
+    if decision.reason == "decided-empty":
+        return (
+            f"Nothing new for {week} when it was decided {_when(app, decision.since)}: no digest."
+        )
+    if decision.reason == "empty":
+        return f"Nothing new for {week}: no digest."
+    if decision.reason == "held":
+        return f"The board holds the digest for {week}: nothing sent."
+    return (
+        f"The digest for {week} waits for the board's approval "
+        '(digest.unreviewed = "hold"): nothing sent.'
+    )
+
+
+def _week(app: App, decision: Decision) -> str:
+    end = decision.period.end.astimezone(app.config.association.zone)
+    return f"the week to {end:%a %d %b %Y %H:%M}"
+
+
+def _when(app: App, moment: datetime | None) -> str:
+    if moment is None:
+        return "before"
+    return f"{moment.astimezone(app.config.association.zone):%a %d %b %Y %H:%M}"
 
 
 @click.group()
@@ -272,6 +331,7 @@ async def status(settings: Settings, as_json: bool) -> None:
 async def retry(settings: Settings) -> None:
     """Give failed deliveries another chance, lift a pause, and send now."""
     async with _app(settings) as app:
+        await _guard_value(lambda: email_delivery(app))  # before changing anything
         count = await app.database.outbox.requeue_failed("email", app.clock.now())
         await app.database.outbox.set_errors("email", 0, None, None)
         click.echo(f"{count} failed deliveries queued again.")

@@ -159,8 +159,14 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         jobs = Jobs()
         telegram_holder: list[TelegramRuntime | None] = [None]  # set once the bot is built
         scheduler = AsyncIOScheduler(timezone=config.association.zone)
+        polling = asyncio.Lock()  # one poll pass at a time: the timer's, or catch-up's
+
+        async def poll() -> None:
+            async with polling:
+                await poll_due_sources(app, telegram_holder[0])
+
         scheduler.add_job(
-            jobs.job("poll_feeds", lambda: poll_due_sources(app, telegram_holder[0])),
+            jobs.job("poll_feeds", poll),
             "interval",
             seconds=DUE_CHECK.total_seconds(),
             next_run_time=clock.now(),
@@ -201,7 +207,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
             ),
         )
         if courier is not None or telegram is not None:
-            await jobs.job("catch_up", lambda: catch_up(app, courier, telegram))()
+            await jobs.job("catch_up", lambda: _catch_up(app, courier, telegram, poll))()
         try:
             await stop.wait()
         finally:
@@ -215,6 +221,15 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 await telegram.stop()
             await asyncio.gather(*background, return_exceptions=True)
             log.info("service stopped")
+
+
+async def _catch_up(
+    app: App,
+    courier: Courier | None,
+    telegram: TelegramRuntime | None,
+    poll: Callable[[], Awaitable[None]],
+) -> None:
+    await catch_up(app, courier, telegram, poll)
 
 
 def _start_mail(
