@@ -79,6 +79,9 @@ class Association(_Section):
     timezone: str = "Europe/Riga"
     languages: list[LanguageCode] = Field(default_factory=lambda: ["lv", "en", "lt"], min_length=1)
     data_dir: Path = Path("data")
+    # The association's own words under the subscribe title: one text, or one per language
+    # ({ lv = "…", en = "…" }); empty: a plain sentence from the catalogs.
+    tagline: str | dict[LanguageCode, str] = ""
 
     @field_validator("timezone")
     @classmethod
