@@ -419,3 +419,29 @@ def _item_lines(found: list[Item], as_json: bool, zone: Any) -> Iterator[str]:
             yield f"{when}  {item.source_name} [{item.language or '?'}]  {item.title}"
             if item.url:
                 yield f"    {item.url}"
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+@cli.command("check")
+@pass_settings
+@run_async
+async def check(settings: Settings) -> None:
+    """Check this installation: the config and its secrets, the public address, the SMTP
+    relay (EHLO, STARTTLS, AUTH), Telegram (getMe), every feed and calendar once, and the
+    translation backend. One line each; exit status 1 when something fails. Writes nothing."""
+    from vestnesis.doctor import check_all
+
+    config = settings.config()
+    findings = await check_all(
+        config, settings.path(), SystemClock(), lambda finding: click.echo(finding.line())
+    )
+    failed = sum(f.status == "FAIL" for f in findings)
+    warned = sum(f.status == "warn" for f in findings)
+    click.echo(f"{len(findings)} checks: {failed} failed, {warned} warnings.", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+cli.add_command(check, "doctor")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -400,7 +401,15 @@ def smtp_settings(config: Config) -> SmtpSettings:
         username=email.username.get_secret_value() if email.username else None,
         password=email.password.get_secret_value() if email.password else None,
         timeout=email.timeout.total_seconds(),
+        tls_context=tls_context(config),
     )
+
+
+def tls_context(config: Config) -> ssl.SSLContext | None:
+    """The context that verifies the relay: the system's CAs, or `email.ca_file`'s."""
+    if not config.email.ca_file:
+        return None
+    return ssl.create_default_context(cafile=config.email.ca_file)
 
 
 def delivery_policy(config: Config) -> DeliveryPolicy:
