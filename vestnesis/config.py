@@ -362,6 +362,16 @@ class Email(_Section):
     smtp_port: int = Field(default=587, ge=1, le=65535)
     security: Literal["none", "starttls", "tls"] = "starttls"
     ca_file: str = ""  # PEM file of the CA that signed the relay's certificate (a private CA)
+    # "file" (trials): nothing is sent; each message is written to `folder` as an .eml file.
+    transport: Literal["smtp", "file"] = "smtp"
+    folder: str = ""  # for transport = "file"; default: DATA_DIR/mail
+
+    @field_validator("folder")
+    @classmethod
+    def _folder(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        return str((_base_dir(info) / Path(value).expanduser()).resolve())
 
     @field_validator("ca_file")
     @classmethod

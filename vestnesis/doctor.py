@@ -26,6 +26,7 @@ from feeds.translate.base import TranslationError
 from vestnesis.app import fetch_limits
 from vestnesis.clock import Clock
 from vestnesis.config import Config, read_secrets, secrets_path
+from vestnesis.mailing import mail_folder
 from vestnesis.mailing import tls_context as smtp_tls
 
 Status = Literal["ok", "warn", "FAIL", "off"]
@@ -138,6 +139,13 @@ async def check_smtp(config: Config, tls_context: ssl.SSLContext | None = None) 
     email = config.email
     if not email.sender:
         return Finding("smtp", "off", "email.from is not set: the mailing list is off")
+    folder = mail_folder(config)
+    if folder is not None:
+        return Finding(
+            "smtp",
+            "warn",
+            f'email.transport = "file": messages are written to {folder}, none is sent',
+        )
     where = f"{email.smtp_host}:{email.smtp_port}"
     client = aiosmtplib.SMTP(
         hostname=email.smtp_host,

@@ -427,8 +427,23 @@ def delivery_policy(config: Config) -> DeliveryPolicy:
     )
 
 
+def mail_folder(config: Config) -> Path | None:
+    """Where `email.transport = "file"` writes messages; None when mail goes to the relay."""
+    if config.email.transport != "file":
+        return None
+    return (
+        Path(config.email.folder) if config.email.folder else config.association.data_dir / "mail"
+    )
+
+
 def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDelivery:
     """The outbox drainer for email, wired to this app."""
+    folder = mail_folder(app.config)
+    connect = None
+    if folder is not None and settings is None:
+        from mailer.folder import FolderConnection
+
+        connect = lambda: FolderConnection(folder)  # noqa: E731
     return EmailDelivery(
         app.database,
         settings or smtp_settings(app.config),
@@ -437,4 +452,5 @@ def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDeliv
         app.clock.now,
         delivery_policy(app.config),
         app.config.association.data_dir / "email-sender.lock",
+        connect,
     )

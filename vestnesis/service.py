@@ -20,7 +20,7 @@ from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly
 from vestnesis.durations import WeeklyTime, format_duration
 from vestnesis.events import poll_calendars
 from vestnesis.logs import fields
-from vestnesis.mailing import MailingError, email_delivery
+from vestnesis.mailing import MailingError, email_delivery, mail_folder
 from vestnesis.reminders import send_reminders
 from vestnesis.telegram import TelegramRuntime, build_runtime, enqueue_news, sync_chats
 from vestnesis.web import create_web_app
@@ -206,6 +206,7 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 database=str(config.database_path),
             ),
         )
+        _tell_the_administrator(app, web is not None, courier is not None)
         if courier is not None or telegram is not None:
             await jobs.job("catch_up", lambda: _catch_up(app, courier, telegram, poll))()
         try:
@@ -230,6 +231,33 @@ async def _catch_up(
     poll: Callable[[], Awaitable[None]],
 ) -> None:
     await catch_up(app, courier, telegram, poll)
+
+
+def _tell_the_administrator(app: App, web: bool, mail: bool) -> None:
+    """What a person starting the service should know: where to look, and what is missing."""
+    config = app.config
+    if web:
+        public = config.web.public_url
+        log.info(
+            "web pages",
+            **fields(
+                subscribe=f"{public}/subscribe",
+                archive=f"{public}/archive",
+                calendar=f"{public}/events.ics",
+            ),
+        )
+    folder = mail_folder(config)
+    if mail and folder is not None:
+        log.warning(
+            'email.transport = "file": no mail is sent; each message is written to a folder',
+            **fields(folder=str(folder)),
+        )
+    if config.translation.backend == "none" and len(config.association.languages) > 1:
+        log.warning(
+            "no translation backend: readers get news in other languages as written, "
+            "with a note at the top of their digest",
+            **fields(languages=",".join(config.association.languages)),
+        )
 
 
 def _start_mail(
