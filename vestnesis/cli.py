@@ -96,16 +96,85 @@ def run(settings: Settings) -> None:
 
 
 @cli.command()
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
 @pass_settings
 @run_async
 async def backup(settings: Settings, target: Path) -> None:
-    """Write a consistent copy of the database to TARGET (safe while the service runs)."""
+    """Write a consistent copy of the database to TARGET (safe while the service runs).
+    TARGET is a new file, or a folder that gets vestnesis-YYYYMMDD-HHMMSS.sqlite3."""
+    from storage import Database
+    from storage.copies import CopyError, inspect_copy
+
+    config = settings.config()
+    if await asyncio.to_thread(target.is_dir):
+        stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+        target = target / f"vestnesis-{stamp}.sqlite3"
     if await asyncio.to_thread(target.exists):
-        raise click.ClickException(f"{target} exists; choose a new file name")
-    async with open_app(settings.config(), SystemClock()) as app:
-        await app.database.backup(target)
-    click.echo(f"Backed up the database to {target}.")
+        raise click.ClickException(f"{target} exists; choose a new file name or a folder")
+    if not await asyncio.to_thread(config.database_path.exists):
+        raise click.ClickException(f"no database at {config.database_path} yet: nothing to back up")
+    database = await Database.open(config.database_path)
+    try:
+        await database.backup(target)
+    finally:
+        await database.close()
+    try:
+        summary = await asyncio.to_thread(inspect_copy, target)
+    except CopyError as error:
+        raise click.ClickException(f"the copy failed its check: {error}") from None
+    click.echo(f"Backed up the database to {target}: {_describe_copy(summary)}.")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@pass_settings
+@run_async
+async def restore(settings: Settings, source: Path, yes: bool) -> None:
+    """Put a backup back in place of the database (stop the service first). The database it
+    replaces is kept beside it as vestnesis.sqlite3.before-restore-YYYYMMDD-HHMMSS."""
+    from storage import Database
+    from storage.copies import CopyError, inspect_copy, restore_copy
+
+    config = settings.config()
+    try:
+        summary = await asyncio.to_thread(inspect_copy, source)
+    except CopyError as error:
+        raise click.ClickException(str(error)) from None
+    current = config.database_path
+    click.echo(f"{source}: {_describe_copy(summary)}.")
+    if not yes:
+        click.confirm(
+            f"Replace the database at {current} with it? (Stop `vestnesis run` first.)",
+            abort=True,
+        )
+    kept = None
+    if await asyncio.to_thread(current.exists):
+        stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+        kept = current.with_name(f"{current.name}.before-restore-{stamp}")
+        database = await Database.open(current)
+        try:
+            await database.backup(kept)
+        finally:
+            await database.close()
+    await asyncio.to_thread(restore_copy, source, current)
+    database = await Database.open(current)  # brings an older copy's schema up to date
+    try:
+        version = await database.schema_version()
+    finally:
+        await database.close()
+    click.echo(f"Restored {current} from {source} (schema {version}).")
+    if kept is not None:
+        click.echo(f"The database it replaced is kept at {kept}.")
+
+
+def _describe_copy(summary: Any) -> str:
+    megabytes = summary.size / 1_000_000
+    return (
+        f"schema {summary.schema}, {summary.sources} sources, {summary.items} items, "
+        f"{summary.subscribers} confirmed members, {summary.digests_sent} digests sent, "
+        f"{megabytes:.1f} MB, integrity ok"
+    )
 
 
 # --- feeds ---------------------------------------------------------------------------------
