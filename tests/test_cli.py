@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -25,6 +26,13 @@ def test_init_writes_a_starter_config_and_database(tmp_path, monkeypatch) -> Non
     text = (tmp_path / "config.toml").read_text("utf-8")
     assert 'name = "Lietuvos bibliotekininkų draugija"' in text
     assert (tmp_path / "data" / "vestnesis.sqlite3").is_file()
+    for section in ("[[calendars]]", "[plan]", "[events]", "[web]", "[email]", "[digest]"):
+        assert section in text
+    secrets = tmp_path / "secrets.env"
+    assert secrets.stat().st_mode & 0o777 == 0o600
+    assert re.search(r"^VESTNESIS_WEB_SECRET=\S{32,}$", secrets.read_text("utf-8"), re.M)
+    check = CliRunner().invoke(cli, ["check"])
+    assert "web secret             set (43 characters)" in check.output  # read from the file
     again = CliRunner().invoke(cli, ["init"])
     assert "exists; keeping it" in again.output
     assert "Lietuvos" in (tmp_path / "config.toml").read_text("utf-8")

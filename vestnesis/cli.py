@@ -30,9 +30,10 @@ from vestnesis.cli_support import (
     run_async,
 )
 from vestnesis.clock import SystemClock
+from vestnesis.config import secrets_path
 from vestnesis.polling import SourceReport
 from vestnesis.progress import progress
-from vestnesis.starter import starter_config
+from vestnesis.starter import starter_config, write_secrets
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,28 +69,48 @@ digest.add_command(send)
 
 @cli.command()
 @click.option("--name", default="Latvijas Bibliotekāru biedrība", help="The association's name.")
+@click.option(
+    "--data-dir",
+    default="data",
+    show_default=True,
+    help="Where the database lives (e.g. /var/lib/vestnesis on a server).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
 @pass_settings
 @run_async
-async def init(settings: Settings, name: str, force: bool) -> None:
-    """Write a starter config and create the database."""
+async def init(settings: Settings, name: str, data_dir: str, force: bool) -> None:
+    """Write a starter config (every section, commented) and a private secrets.env with a
+    fresh web secret beside it, and create the database."""
     path = settings.path()
     if path.exists() and not force:
         click.echo(f"{path} exists; keeping it (use --force to overwrite).", err=True)
     else:
-        path.write_text(starter_config(name), encoding="utf-8")
+        path.write_text(starter_config(name, data_dir), encoding="utf-8")
         click.echo(f"Wrote {path}.")
+    secrets_file = secrets_path(path)
+    try:
+        write_secrets(secrets_file)
+        click.echo(f"Wrote {secrets_file} (readable by you only) with a new web secret.")
+    except FileExistsError:
+        click.echo(f"{secrets_file} exists; keeping it.", err=True)
     config = settings.config()
     async with open_app(config, SystemClock()) as app:
         version = await app.database.schema_version()
     click.echo(f"Database ready at {config.database_path} (schema {version}).")
-    click.echo(f"Next: edit {path}, then run `vestnesis feeds poll`.")
+    click.echo(
+        f"Next: edit {path} (feeds, calendars, plan, email) and {secrets_file.name}, "
+        "then run `vestnesis check`."
+    )
 
 
 @cli.command()
 @pass_settings
 def run(settings: Settings) -> None:
-    """Run the service: poll feeds on schedule until stopped (Ctrl-C or SIGTERM)."""
+    """Run the service until stopped (Ctrl-C or SIGTERM): it polls the feeds and calendars on
+    schedule, decides and sends the weekly digest (to the mailing list and Telegram), sends
+    event reminders, runs the Telegram bot and serves the web pages (subscribe, confirm,
+    preferences, the archive, events.ics). Parts without their settings stay off and say so
+    in the log; `vestnesis check` shows which."""
     from vestnesis.service import run_service
 
     run_service(settings.config(service=True), SystemClock())
