@@ -104,7 +104,13 @@ def test_send_dry_run_status_privacy_and_removal(tmp_path, server) -> None:
     sent = run(config, "digest", "send", "--now", SEND)
     assert f"Digest for {week} queued for 2 members (lv: 1, en: 1)." in sent.stdout
     assert "Sent 2; 0 to retry later; 0 failed." in sent.stdout
-    assert "sent: 2" in run(config, "outbox", "status").stdout
+    assert (
+        "email     last digest 23 Nov 2026: 2 sent, 0 failed, 0 pending"
+        in run(config, "outbox", "status").stdout
+    )
+    listed = run(config, "subscribers", "list").stdout.splitlines()
+    assert listed[0].split() == ["EMAIL", "STATUS", "LANG", "DIGEST", "NAME"]
+    assert listed[-1] == "2 members: 2 confirmed, 0 pending, 0 unsubscribed, 0 bounced."
     again = run(config, "digest", "send", "--now", SEND)
     assert (
         f"The digest for {week} went out Mon 23 Nov 2026 09:00; 0 deliveries left" in again.stdout
@@ -112,7 +118,23 @@ def test_send_dry_run_status_privacy_and_removal(tmp_path, server) -> None:
     assert len(server.received) == 2
     data = json.loads(run(config, "subscribers", "show", "a@example.lv").stdout)
     assert data["email"] == "a@example.lv" and data["deliveries"][0]["status"] == "sent"
-    assert "Erased a@example.lv" in run(config, "subscribers", "remove", "a@example.lv").stdout
+    left = run(config, "subscribers", "unsubscribe", "b@example.com")
+    assert (
+        "b@example.com: unsubscribed; nothing more is sent. Their history is kept." in left.stdout
+    )
+    assert (
+        "was already unsubscribed"
+        in run(config, "subscribers", "unsubscribe", "b@example.com").stdout
+    )
+    data = json.loads(run(config, "subscribers", "show", "b@example.com").stdout)
+    assert data["status"] == "unsubscribed" and data["deliveries"]  # the history stays
+    asked = CliRunner(env=ENV).invoke(
+        cli, ["--config", str(config), "subscribers", "remove", "a@example.lv"], input="n\n"
+    )
+    assert asked.exit_code == 1 and "cannot be undone" in asked.output
+    assert "a@example.lv" in run(config, "subscribers", "list").stdout
+    erased = run(config, "subscribers", "remove", "a@example.lv", "--yes")
+    assert "Erased a@example.lv" in erased.stdout
     assert "no member" in run(config, "subscribers", "show", "a@example.lv").output
 
 
@@ -163,3 +185,10 @@ def test_a_send_killed_halfway_completes_on_restart_with_nothing_lost(tmp_path) 
         assert repeated <= 2  # at most the messages in flight (2 workers) went twice
     finally:
         server.stop()
+
+
+def test_outbox_retry_checks_the_mail_settings_before_saying_anything(tmp_path, server) -> None:
+    config = config_for(tmp_path, server)
+    result = CliRunner().invoke(cli, ["--config", str(config), "outbox", "retry"])
+    assert result.exit_code == 1 and "set VESTNESIS_WEB_SECRET" in result.output
+    assert "queued again" not in result.output

@@ -9,6 +9,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -37,6 +38,7 @@ from vestnesis.mailing import (
 from vestnesis.progress import progress
 
 CSV_COLUMNS = ("email", "name", "language")
+STATES = ("confirmed", "pending", "unsubscribed", "bounced")
 
 
 @click.group()
@@ -92,19 +94,26 @@ async def add(
 @pass_settings
 @run_async
 async def list_(settings: Settings, status: str | None, as_json: bool) -> None:
-    """Members and their state."""
+    """Members and their state, with a header and the counts per state."""
     async with _app(settings) as app:
         members = await app.database.subscribers.list(status)
-    for member in members:
-        if as_json:
+    if as_json:
+        for member in members:
             keys = ("email", "name", "language", "status", "weekly", "source")
             emit_json({key: getattr(member, key) for key in keys})
-        else:
-            weekly = "weekly" if member.weekly else "no digest"
-            line = f"{member.email}  {member.status}  {member.language}  {weekly}"
-            click.echo(f"{line}  {member.name}" if member.name else line)
-    if not members and not as_json:
-        click.echo("No members yet.", err=True)
+        return
+    if not members:
+        click.echo("No members with that status." if status else "No members yet.", err=True)
+        return
+    width = max(len("EMAIL"), *(len(m.email) for m in members))
+    click.echo(f"{'EMAIL':<{width}}  {'STATUS':<12}  LANG  {'DIGEST':<6}  NAME")
+    for member in members:
+        weekly = "weekly" if member.weekly else "off"
+        line = f"{member.email:<{width}}  {member.status:<12}  {member.language:<4}  {weekly:<6}"
+        click.echo(f"{line}  {member.name or ''}".rstrip())
+    counts = {state: sum(m.status == state for m in members) for state in STATES}
+    shown = ", ".join(f"{n:,} {state}" for state, n in counts.items() if n or not status)
+    click.echo(f"{len(members):,} {'member' if len(members) == 1 else 'members'}: {shown}.")
 
 
 @subscribers.command("import")
@@ -190,14 +199,36 @@ async def export(settings: Settings, file: Path | None) -> None:
         click.echo(f"Wrote {len(members)} members to {file}.")
 
 
-@subscribers.command("remove")
+@subscribers.command("unsubscribe")
 @click.argument("email")
 @pass_settings
 @run_async
-async def remove(settings: Settings, email: str) -> None:
-    """Erase a member and everything stored about them (a privacy request)."""
+async def unsubscribe_(settings: Settings, email: str) -> None:
+    """Stop all mail to a member at once; their history is kept (`remove` erases it)."""
     async with _app(settings) as app:
         member = await _member(app, email)
+        changed = await app.database.subscribers.unsubscribe(member.id, app.clock.now())
+    if changed:
+        click.echo(f"{member.email}: unsubscribed; nothing more is sent. Their history is kept.")
+    else:
+        click.echo(f"{member.email} was already {member.status}; nothing changed.")
+
+
+@subscribers.command("remove")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@pass_settings
+@run_async
+async def remove(settings: Settings, email: str, yes: bool) -> None:
+    """Erase a member and everything stored about them (a privacy request); asks first."""
+    async with _app(settings) as app:
+        member = await _member(app, email)
+        if not yes:
+            click.confirm(
+                f"Erase {member.email} and their delivery history? This cannot be undone "
+                "(`subscribers unsubscribe` only stops the mail).",
+                abort=True,
+            )
         await app.database.subscribers.delete(member.id)
     click.echo(f"Erased {member.email} and their delivery history.")
 
@@ -310,19 +341,71 @@ def outbox() -> None:
 @pass_settings
 @run_async
 async def status(settings: Settings, as_json: bool) -> None:
-    """Counts per channel, message and state; whether a sender is paused."""
+    """What was sent, in words: the last digest and the other mail per channel, and whether
+    a sender is paused. (--json: the raw counts per channel, message and state.)"""
     async with _app(settings) as app:
         counts = await app.database.outbox.status()
         _, paused_until, reason = await app.database.outbox.errors("email")
-    for (channel, message, state), count in counts.items():
-        if as_json:
+        zone = app.config.association.zone
+    if as_json:
+        for (channel, message, state), count in counts.items():
             emit_json({"channel": channel, "message": message, "status": state, "count": count})
-        else:
-            click.echo(f"{channel}  {message}  {state}: {count}")
-    if paused_until and not as_json:
-        click.echo(f"email sending paused until {paused_until}: {reason}")
-    if not counts and not as_json:
-        click.echo("The outbox is empty.")
+        return
+    for line in outbox_lines(counts, zone):
+        click.echo(line)
+    if paused_until:
+        when = datetime.fromisoformat(paused_until).astimezone(zone)
+        click.echo(f"Email sending is paused until {when:%a %d %b %H:%M}: {reason}")
+    if not counts:
+        click.echo("Nothing has been sent yet; the outbox is empty.")
+
+
+KIND_NAMES = {
+    "confirm": "confirmation mails",
+    "announcement": "announcements",
+    "reminder": "event reminders",
+    "news": "news as it arrives",
+}
+
+
+def outbox_lines(counts: dict[tuple[str, str, str], int], zone: Any) -> list[str]:
+    """`email  last digest 23 Nov: 4,812 sent, 3 failed, 0 pending`, then the other kinds."""
+    by: dict[tuple[str, str, str], dict[str, int]] = {}
+    for (channel, message, state), count in counts.items():
+        kind, _, key = message.partition(" ")
+        if kind == "digest":
+            key = key.split("#", 1)[0]  # a chat's own digest (PERIOD_END#CHAT) counts in its week
+        tally = by.setdefault((channel, kind, key), {"sent": 0, "failed": 0, "pending": 0})
+        tally["pending" if state in ("pending", "sending") else state] += count
+    lines = []
+    for channel in sorted({c for c, _, _ in by}):
+        digests = sorted(k for c, kind, k in by if c == channel and kind == "digest")
+        if digests:
+            last = digests[-1]
+            when = _key_time(last, zone)
+            lines.append(
+                f"{channel:<9} last digest {when}: {_tally(by[(channel, 'digest', last)])}"
+            )
+        kinds = sorted({kind for c, kind, _ in by if c == channel and kind != "digest"})
+        for kind in kinds:
+            total = {"sent": 0, "failed": 0, "pending": 0}
+            for (c, k, _key), tally in by.items():
+                if c == channel and k == kind:
+                    for state, n in tally.items():
+                        total[state] += n
+            lines.append(f"{channel:<9} {KIND_NAMES.get(kind, kind)}: {_tally(total)}")
+    return lines
+
+
+def _tally(tally: dict[str, int]) -> str:
+    return f"{tally['sent']:,} sent, {tally['failed']:,} failed, {tally['pending']:,} pending"
+
+
+def _key_time(key: str, zone: Any) -> str:
+    try:
+        return f"{datetime.fromisoformat(key).astimezone(zone):%d %b %Y}"
+    except ValueError:
+        return key
 
 
 @outbox.command("retry")
