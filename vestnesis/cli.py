@@ -258,7 +258,7 @@ async def feeds_list(settings: Settings, as_json: bool) -> None:
 
 @feeds.command("add")
 @click.argument("location", metavar="URL")
-@click.option("--name", help="A short name (default: the site's host name).")
+@click.option("--name", help="A short name (default: the feed's own title, else its host).")
 @click.option("--language", help="The feed's language, e.g. lv (default: detected).")
 @click.option("--no-check", is_flag=True, help="Add it without fetching it first.")
 @pass_settings
@@ -269,14 +269,16 @@ async def feeds_add(
     """Add a news source by URL (or a local file path)."""
     config = settings.config()
     location = _location(location)
-    name = name or _default_name(location)
     if language is not None and not (language.isalpha() and 2 <= len(language) <= 3):
         raise click.BadParameter("give a language code like lv, en or lt", param_hint="--language")
     async with open_app(config, SystemClock()) as app:
+        title = None
         if not no_check:
-            verdict = await _check_feed(app, location)
+            verdict, title = await _check_feed(app, location)
             if verdict:
                 raise click.ClickException(f"{location}: {verdict} (use --no-check to add anyway)")
+        # The feed's own title names it best; its host when it has none (or was not read).
+        name = name or _title_name(title) or _default_name(location)
         try:
             spec = SourceSpec(name, location, language.lower() if language else None, "cli")
             await app.database.sources.add(spec, app.clock.now())
@@ -303,6 +305,32 @@ async def feeds_remove(settings: Settings, name: str) -> None:
         items = len(await app.database.items.list(source=name))
         await app.database.sources.remove(name)
     click.echo(f"Removed {name} and its {items} items.")
+
+
+@feeds.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_settings
+@run_async
+async def feeds_rename(settings: Settings, old: str, new: str) -> None:
+    """Rename a source added from the command line or OPML (its items keep coming with it)."""
+    config = settings.config()
+    new = " ".join(new.split())
+    if not new:
+        raise click.BadParameter("give the new name", param_hint="NEW")
+    async with open_app(config, SystemClock()) as app:
+        source = await app.database.sources.get(old)
+        if source is None:
+            raise click.ClickException(f"no source named {old!r} (see `vestnesis feeds list`)")
+        if source.origin == "config" and source.enabled:
+            raise click.ClickException(
+                f"{old!r} is defined in {settings.path()}; change its name in its [[feeds]] entry"
+            )
+        try:
+            await app.database.sources.rename(old, new)
+        except DuplicateSourceError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Renamed {old} to {new}.")
 
 
 @feeds.command("resume")
@@ -421,14 +449,25 @@ def _default_name(location: str) -> str:
     return Path(location).stem
 
 
-async def _check_feed(app: App, location: str) -> str | None:
+async def _check_feed(app: App, location: str) -> tuple[str | None, str | None]:
+    """The problem with the feed (None if it reads), and its title."""
     fetched = await app.fetcher.fetch(location)
     if fetched.status == "failed":
-        return fetched.error
+        return fetched.error, None
     parsed = parse_feed(
         fetched.content, base_url=fetched.final_url or location, headers=fetched.headers
     )
-    return parsed.error
+    return parsed.error, parsed.title
+
+
+def _title_name(title: str | None) -> str | None:
+    """A feed title as a source name: one line, at most 60 characters, at a word end."""
+    if not title:
+        return None
+    name = " ".join(title.split())
+    if len(name) > 60:
+        name = name[:60].rsplit(" ", 1)[0].rstrip(" -–—|:·")
+    return name or None
 
 
 def _report_json(report: SourceReport) -> dict[str, Any]:
