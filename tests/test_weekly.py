@@ -198,3 +198,16 @@ def test_preview_of_the_coming_week(tmp_path, mail_server) -> None:
     result = run(config, "digest", "preview", "--next", "--now", "2026-11-20T12:00")
     assert result.exit_code == 0 and "LBB" in result.stdout
     assert "The next digest goes out Mon 23 Nov 2026 09:00" in result.stderr
+
+
+def test_a_draft_made_mid_week_is_the_one_that_goes_out(tmp_path, mail_server) -> None:
+    config = config_file(tmp_path, mail_server, digest={"review": "board", "unreviewed": "hold"})
+    setup_members(config, {"a@example.lv": "lv"})
+    run(config, "feeds", "poll")
+    drafted = run(config, "digest", "draft", "--now", "2026-11-20T12:00")  # a Friday
+    assert "Digest for 2026-11-23 09:00: draft" in drafted.stdout
+    dry = run(config, "digest", "send", "--dry-run", "--now", SEND).stdout
+    assert "waits for the board's approval" in dry
+    assert "approved" in run(config, "digest", "approve").stdout
+    dry = run(config, "digest", "send", "--dry-run", "--now", SEND).stdout
+    assert dry.startswith(f"Would send the digest for {WEEK} to 1 members (lv: 1")

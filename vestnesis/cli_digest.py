@@ -127,10 +127,11 @@ async def preview(
 @pass_settings
 @run_async
 async def draft(settings: Settings, now: str | None) -> None:
-    """Prepare the digest due at --now as a draft for the board to approve or hold."""
+    """Prepare the coming weekly digest (at --now if that is a send time) as a draft for the
+    board to approve or hold."""
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
-        record = await make_draft(app, app.clock.now())
+        record = await make_draft(app, _coming(app))
         if record is None:
             click.echo("Nothing new for this period: no draft.")
             return
@@ -142,7 +143,7 @@ async def draft(settings: Settings, now: str | None) -> None:
 @pass_settings
 @run_async
 async def approve(settings: Settings, now: str | None) -> None:
-    """Approve the draft of the digest due at --now (default: the latest draft)."""
+    """Approve the draft of the coming digest (with --now), or the latest draft."""
     await _decide(settings, now, "approved")
 
 
@@ -151,7 +152,7 @@ async def approve(settings: Settings, now: str | None) -> None:
 @pass_settings
 @run_async
 async def hold(settings: Settings, now: str | None) -> None:
-    """Hold the draft of the digest due at --now (default: the latest draft)."""
+    """Hold the draft of the coming digest (with --now), or the latest draft."""
     await _decide(settings, now, "held")
 
 
@@ -159,7 +160,7 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         if now:
-            record = await app.database.digests.for_period(period_for(app, app.clock.now()).end)
+            record = await app.database.digests.for_period(period_for(app, _coming(app)).end)
         else:
             record = await app.database.digests.latest()
         if record is None or record.status == "sent":
@@ -167,6 +168,14 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
         who = f"cli:{getpass.getuser()}"
         await app.database.digests.decide(record.id, status, who, app.clock.now())
         click.echo(_describe_record(app, record.period_end, status, len(record.item_ids)))
+
+
+def _coming(app: App) -> datetime:
+    """The weekly send a draft is for: the one at --now if it is a send time, else the next
+    (a draft for any other moment would never go out)."""
+    now = app.clock.now()
+    due = due_send_time(app, now)
+    return due if due == now else next_send_time(app, now)
 
 
 def _describe_record(app: App, period_end: datetime, status: str, count: int) -> str:

@@ -120,7 +120,11 @@ async def catch_up(
     before = await decide(app, due)
     if before.action in ("done", "wait") or before.reason == "decided-empty":
         return None
-    log.info("deciding the digest missed while the service was down", **fields(due=due.isoformat()))
+    log.info(
+        "this week's digest was not decided at its time (the service was not running): "
+        "polling, then deciding it",
+        **fields(due=due.isoformat()),
+    )
     if poll is not None:
         await poll()
     return await send_weekly_digest(app, courier, due, telegram)
