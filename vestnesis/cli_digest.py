@@ -33,7 +33,7 @@ from vestnesis.digests import (
 
 @click.group()
 def digest() -> None:
-    """The weekly digest: preview it, and review drafts."""
+    """The weekly digest: preview it, send it, and review drafts."""
 
 
 @digest.command("preview")
