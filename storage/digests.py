@@ -111,6 +111,16 @@ class DigestStore:
         )
         return from_db(rows[0][0]) if rows else None
 
+    async def decided_before(self, period_end: datetime) -> bool:
+        """Whether any weekly period ending before then was decided (sent, drafted or found
+        empty): False on an installation whose service never reached a send time."""
+        rows = await self._db.execute_fetchall(
+            "SELECT 1 FROM digests WHERE period_end < ? "
+            "UNION ALL SELECT 1 FROM empty_periods WHERE period_end < ? LIMIT 1",
+            (to_db(period_end), to_db(period_end)),
+        )
+        return bool(rows)
+
     async def sent_item_ids(self) -> set[int]:
         """Items that went out in any sent digest."""
         rows = await self._db.execute_fetchall(

@@ -299,6 +299,8 @@ async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server
     members = {"a@example.lv": "lv", "b@example.com": "en"}
     async with running(config, SEND_TIME - timedelta(days=1)) as app:
         await poll_and_add(app, members)
+        # The service had been running: it decided last week (a quiet one).
+        await app.database.digests.mark_empty(SEND_TIME - timedelta(days=7), app.clock.now())
     # The service was down at Monday 09:00 and starts at 14:00: the digest goes out now…
     restart = SEND_TIME + timedelta(hours=5)
     async with running(config, restart) as app:

@@ -87,6 +87,7 @@ async def test_catch_up_polls_first_so_news_of_the_downtime_goes_out_once(
     members = {"a@example.lv": "lv", "b@example.com": "en"}
     async with running(config, SEND_TIME - timedelta(days=6)) as app:
         await add_members(app, members)  # the service ran, then went down before any news
+        await app.database.digests.mark_empty(SEND_TIME - timedelta(days=7), app.clock.now())
     restart = SEND_TIME + timedelta(hours=5)
     polled: list[int] = []
 
@@ -211,3 +212,18 @@ def test_a_draft_made_mid_week_is_the_one_that_goes_out(tmp_path, mail_server) -
     assert "approved" in run(config, "digest", "approve").stdout
     dry = run(config, "digest", "send", "--dry-run", "--now", SEND).stdout
     assert dry.startswith(f"Would send the digest for {WEEK} to 1 members (lv: 1")
+
+
+async def test_a_first_start_mid_week_sends_nothing_until_the_next_send_time(
+    tmp_path, mail_server
+) -> None:
+    config = load_config(config_file(tmp_path, mail_server), SECRET)
+    wednesday = SEND_TIME + timedelta(days=2)
+    async with running(config, wednesday) as app:  # a new installation, members imported
+        await add_members(app, {"a@example.lv": "lv"})
+        assert await catch_up(app, Courier(app), poll=lambda: poll(app)) is None
+        assert await app.database.outbox.pending_count("email") == 0
+        # Nothing was decided for that week: the installation starts with the next one.
+        assert await app.database.digests.for_period(SEND_TIME) is None
+        assert await app.database.digests.empty_since(SEND_TIME) is None
+    assert mail_server.received == []

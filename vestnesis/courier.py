@@ -112,13 +112,22 @@ async def catch_up(
 ) -> Decision | None:
     """After downtime: decide the last scheduled period if it was never decided and is no
     older than `digest.catch_up`, polling the sources first (`poll`) so that news published
-    while the service was down goes out in it. None when there was nothing to catch up."""
+    while the service was down goes out in it. None when there was nothing to catch up (an
+    installation that never decided a week before missed nothing)."""
     now = app.clock.now()
     due = due_send_time(app, now)
     if now - due > app.config.digest.catch_up:
         return None
     before = await decide(app, due)
     if before.action in ("done", "wait") or before.reason == "decided-empty":
+        return None
+    if not await app.database.digests.decided_before(due):
+        # A first start mid-week missed nothing: members get the next weekly digest, not
+        # last week's news the moment the service is first switched on.
+        log.info(
+            "first weekly period of this installation: left to the next send time",
+            **fields(due=due.isoformat()),
+        )
         return None
     log.info(
         "this week's digest was not decided at its time (the service was not running): "
