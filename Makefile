@@ -1,4 +1,5 @@
-# Two entry points for a new user: `make demo` and `make test`.
+# Two entry points for a new user: `make demo` (runs the service on the sample data) and
+# `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,13 +12,25 @@ $(BIN)/vestnesis: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,argos]'
 	touch $@
 
+# The demo's web secret signs the sample member's links; never use it for a real list.
+DEMO := VESTNESIS_WEB_SECRET=demo-only-secret-not-for-real-use $(BIN)/vestnesis --config $(CONFIG)
+
 demo: $(BIN)/vestnesis
-	$(BIN)/vestnesis --config $(CONFIG) feeds poll
-	$(BIN)/vestnesis --config $(CONFIG) items list
-	$(BIN)/vestnesis --config $(CONFIG) events list --now 2026-11-23T09:00
-	$(BIN)/vestnesis --config $(CONFIG) digest preview --lang lv --now 2026-11-23T09:00
-	$(BIN)/vestnesis --config $(CONFIG) ask "Kad ir nākamais seminārs?" --now 2026-11-23T09:00
-	$(BIN)/vestnesis --config $(CONFIG) ask "What is the association's goal?" --json
+	$(DEMO) feeds poll
+	$(DEMO) events list --now 2026-11-23T09:00
+	$(DEMO) digest preview --lang lv --now 2026-11-23T09:00
+	$(DEMO) ask "Kad ir nākamais seminārs?" --now 2026-11-23T09:00
+	$(DEMO) ask "What is the association's goal?" --json
+	$(DEMO) subscribers add anna@example.org --name "Anna Ozola" --confirmed
+	$(DEMO) digest send --now 2026-11-23T09:00
+	@echo
+	@echo "The service runs now, on the sample data (Ctrl-C stops it). Open:"
+	@echo "  http://127.0.0.1:8080/archive     the digests that went out (the one just sent)"
+	@echo "  http://127.0.0.1:8080/subscribe   the mailing list's subscribe page"
+	@echo "  http://127.0.0.1:8080/events.ics  the events calendar, for a calendar app"
+	@echo "  data/mail/                        every email, as an .eml file (nothing is sent)"
+	@echo
+	$(DEMO) run
 
 test: $(BIN)/vestnesis
 	$(BIN)/pytest

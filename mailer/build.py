@@ -11,7 +11,7 @@ import binascii
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, getaddresses
 
@@ -24,6 +24,7 @@ UNSUBSCRIBE = "%%VST-UNSUB%%"
 UNSUBSCRIBE_MAIL = "%%VST-UNSUB-MAIL%%"
 PREFERENCES = "%%VST-PREFS%%"
 CONFIRM = "%%VST-CONFIRM%%"
+DATE = "%%VST-DATE%%"  # the moment each copy is handed to the relay, not when it was composed
 _PART = b"\r\n%%VST-PART%%\r\n"
 _PLACEHOLDER = re.compile(rb"(%%VST-[A-Z-]+%%)")
 _CRLF = b"\r\n"
@@ -60,6 +61,7 @@ class Links:
     unsubscribe_mail: str = ""
     preferences: str = ""
     confirm: str = ""
+    date: str = ""  # RFC 5322 date of this copy; empty: the current time
 
 
 def build_template(
@@ -67,16 +69,18 @@ def build_template(
     identity: Identity,
     *,
     language: str,
-    now: datetime,
+    now: datetime | None = None,
     list_headers: bool = True,
 ) -> bytes:
-    """A message template: folded headers, then the text and HTML bodies, all with placeholders."""
+    """A message template: folded headers, then the text and HTML bodies, all with placeholders.
+    Each copy's Date: is filled in when it is sent (`Links.date`); `now`, the composing time,
+    is not written into the message."""
+    del now
     headers = [
         ("From", identity.sender),
         ("To", TO),
         ("Reply-To", identity.reply_to or identity.sender),
         ("Subject", content.subject),
-        ("Date", format_datetime(now)),
         ("Message-ID", f"<{MESSAGE_ID}@{identity.domain}>"),
         ("MIME-Version", "1.0"),
         ("Content-Language", language),
@@ -96,6 +100,8 @@ def build_template(
         SMTP.header_factory(name, header_text(value)).fold(policy=SMTP).encode()
         for name, value in headers
     )
+    # Written raw: the email package's Date header would parse (and drop) the placeholder.
+    head += f"Date: {DATE}\r\n".encode()
     part = (
         'Content-Type: text/{kind}; charset="utf-8"\r\n'
         "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
@@ -140,6 +146,7 @@ class Template:
             UNSUBSCRIBE_MAIL: links.unsubscribe_mail,
             PREFERENCES: links.preferences,
             CONFIRM: links.confirm,
+            DATE: links.date or format_datetime(datetime.now(UTC)),
         }
         out = []
         for slot, literal in self._pieces:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 
@@ -18,6 +19,14 @@ from storage import Database, Delivery, OutboxMessage
 
 log = logging.getLogger("vestnesis.mail")
 CHANNEL = "email"
+
+
+class Connection(Protocol):
+    """What a sending worker talks to: `SmtpConnection`, or `FolderConnection` for trials."""
+
+    async def send(self, sender: str, recipient: str, message: bytes) -> Result: ...
+
+    async def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,11 @@ class EmailDelivery:
         now: Callable[[], datetime],
         policy: DeliveryPolicy,
         lock_path: Path,
+        connect: Callable[[], Connection] | None = None,
     ) -> None:
         self._lock_path = lock_path
+        # How a worker reaches the relay: SMTP, or a stand-in such as a folder of files.
+        self._connect: Callable[[], Connection] = connect or (lambda: SmtpConnection(settings))
         self._db = database
         self._settings = settings
         self._sender = envelope_sender
@@ -147,7 +159,7 @@ class EmailDelivery:
         halt: asyncio.Event,
         on_progress: Callable[[DrainReport], None] | None,
     ) -> None:
-        connection = SmtpConnection(self._settings)
+        connection = self._connect()
         try:
             while (delivery := await queue.get()) is not None:
                 try:
@@ -164,7 +176,7 @@ class EmailDelivery:
 
     async def _deliver(
         self,
-        connection: SmtpConnection,
+        connection: Connection,
         delivery: Delivery,
         report: DrainReport,
         halt: asyncio.Event,

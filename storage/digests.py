@@ -96,6 +96,31 @@ class DigestStore:
                 (to_db(now), digest_id),
             )
 
+    async def mark_empty(self, period_end: datetime, now: datetime) -> None:
+        """Record that the period ending then had nothing new when it was decided (once)."""
+        async with self._tx.begin():
+            await self._db.execute(
+                "INSERT OR IGNORE INTO empty_periods (period_end, decided_at) VALUES (?, ?)",
+                (to_db(period_end), to_db(now)),
+            )
+
+    async def empty_since(self, period_end: datetime) -> datetime | None:
+        """When the period ending then was decided to have nothing new; None if it was not."""
+        rows = await self._db.execute_fetchall(
+            "SELECT decided_at FROM empty_periods WHERE period_end = ?", (to_db(period_end),)
+        )
+        return from_db(rows[0][0]) if rows else None
+
+    async def decided_before(self, period_end: datetime) -> bool:
+        """Whether any weekly period ending before then was decided (sent, drafted or found
+        empty): False on an installation whose service never reached a send time."""
+        rows = await self._db.execute_fetchall(
+            "SELECT 1 FROM digests WHERE period_end < ? "
+            "UNION ALL SELECT 1 FROM empty_periods WHERE period_end < ? LIMIT 1",
+            (to_db(period_end), to_db(period_end)),
+        )
+        return bool(rows)
+
     async def sent_item_ids(self) -> set[int]:
         """Items that went out in any sent digest."""
         rows = await self._db.execute_fetchall(

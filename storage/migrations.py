@@ -219,4 +219,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE telegram_members ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE subscribers ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: weekly periods decided to have nothing new, so that no later restart sends them.
+    """
+    CREATE TABLE empty_periods (
+        period_end TEXT PRIMARY KEY,
+        decided_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )

@@ -151,6 +151,14 @@ class OutboxStore:
         )
         return int(rows[0][0])
 
+    async def languages_of(self, kind: str, key: str, channel: str) -> set[str]:
+        """The languages in which a message of that kind and key was enqueued on a channel."""
+        rows = await self._db.execute_fetchall(
+            "SELECT language FROM messages WHERE kind = ? AND key = ? AND channel = ?",
+            (kind, key, channel),
+        )
+        return {row[0] for row in rows}
+
     async def pending_count(self, channel: str) -> int:
         """Deliveries not yet settled."""
         rows = await self._db.execute_fetchall(

@@ -92,6 +92,18 @@ class SourceStore:
             cursor = await self._db.execute("DELETE FROM sources WHERE name = ?", (name,))
         return cursor.rowcount > 0
 
+    async def rename(self, old: str, new: str) -> bool:
+        """Give a source a new name (its items follow: they point at its id); False when
+        there is none named `old`; DuplicateSourceError when `new` is taken."""
+        clash = await self._db.execute_fetchall("SELECT 1 FROM sources WHERE name = ?", (new,))
+        if clash:
+            raise DuplicateSourceError(f"a source named {new!r} already exists")
+        async with self._tx.begin():
+            cursor = await self._db.execute(
+                "UPDATE sources SET name = ? WHERE name = ?", (new, old)
+            )
+        return cursor.rowcount > 0
+
     async def get(self, name: str) -> Source | None:
         """The source of that name, if any."""
         rows = await self._db.execute_fetchall(f"{_SELECT} WHERE name = ?", (name,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -25,6 +26,13 @@ def test_init_writes_a_starter_config_and_database(tmp_path, monkeypatch) -> Non
     text = (tmp_path / "config.toml").read_text("utf-8")
     assert 'name = "Lietuvos bibliotekininkų draugija"' in text
     assert (tmp_path / "data" / "vestnesis.sqlite3").is_file()
+    for section in ("[[calendars]]", "[plan]", "[events]", "[web]", "[email]", "[digest]"):
+        assert section in text
+    secrets = tmp_path / "secrets.env"
+    assert secrets.stat().st_mode & 0o777 == 0o600
+    assert re.search(r"^VESTNESIS_WEB_SECRET=\S{32,}$", secrets.read_text("utf-8"), re.M)
+    check = CliRunner().invoke(cli, ["check"])
+    assert "web secret             set (43 characters)" in check.output  # read from the file
     again = CliRunner().invoke(cli, ["init"])
     assert "exists; keeping it" in again.output
     assert "Lietuvos" in (tmp_path / "config.toml").read_text("utf-8")
@@ -144,3 +152,26 @@ def test_backup_writes_a_copy_that_opens(server, write_config, tmp_path) -> None
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 2
     assert invoke(config, "backup", str(target)).exit_code == 1  # never overwrites
+
+
+def test_a_new_feed_is_named_by_its_title_and_can_be_renamed(server, write_config) -> None:
+    server.routes["/t"] = Route(body=rss(numbered_items(1), title="  LBB jaunumi\n  "))
+    server.routes["/u"] = Route(body=rss(numbered_items(1, prefix="u"), title="Other"))
+    server.routes["/c"] = Route(body=rss(numbered_items(1, prefix="c")))
+    config = write_config([{"name": "Configured", "url": server.url("/c")}])
+    added = invoke(config, "feeds", "add", server.url("/t"))
+    assert added.exit_code == 0 and "Added LBB jaunumi:" in added.output  # not "127.0.0.1"
+    unread = invoke(config, "feeds", "add", server.url("/u"), "--no-check")
+    assert "Added 127.0.0.1:" in unread.output  # not read: the host names it
+    renamed = invoke(config, "feeds", "rename", "LBB jaunumi", "LBB")
+    assert renamed.exit_code == 0 and "Renamed LBB jaunumi to LBB." in renamed.output
+    invoke(config, "feeds", "poll")
+    assert "  LBB [en]  " in invoke(config, "items", "list").stdout
+    taken = invoke(config, "feeds", "rename", "LBB", "127.0.0.1")
+    assert taken.exit_code == 1 and "already exists" in taken.output
+    configured = invoke(config, "feeds", "rename", "Configured", "X")
+    assert (
+        configured.exit_code == 1 and "change its name in its [[feeds]] entry" in configured.output
+    )
+    missing = invoke(config, "feeds", "rename", "Nope", "X")
+    assert missing.exit_code == 1 and "no source named 'Nope'" in missing.output

@@ -191,6 +191,17 @@ def test_cli_import_list_and_ask(tmp_path, write_config) -> None:
     assert {r["calendar"] for r in rows} == {"events", "LBD"}  # configured ones are read too
     assert rows == sorted(rows, key=lambda r: r["start"])
     assert any(r["status"] == "cancelled" for r in rows)
+    # The lines are in one language through and through: the kind and the state too.
+    latvian = invoke(config, "events", "list", *now).output
+    assert "(seminārs)" in latvian and "[ATCELTS]" in latvian
+    assert "(seminar)" not in latvian and "CANCELLED" not in latvian
+    lithuanian = invoke(config, "events", "list", "--lang", "lt", *now).output
+    assert "(seminaras)" in lithuanian and "[ATŠAUKTAS]" in lithuanian
+    assert "lapkričio" in lithuanian or "gruodžio" in lithuanian
+    wrong = invoke(config, "events", "list", "--lang", "de", *now)
+    assert (
+        wrong.exit_code == 2 and "--lang" in wrong.output and "'de' is not one of" in wrong.output
+    )
     asked = invoke(config, "ask", "Kad ir nākamais seminārs?", "--json", *now)
     reply = json.loads(asked.output)
     assert reply["intent"] == "next_event"

@@ -99,17 +99,43 @@ def test_send_dry_run_status_privacy_and_removal(tmp_path, server) -> None:
     run(config, "subscribers", "add", "a@example.lv", "--confirmed", "--name", "A")
     run(config, "subscribers", "add", "b@example.com", "--confirmed", "--lang", "en")
     dry = run(config, "digest", "send", "--dry-run", "--now", SEND)
-    assert "Would send to 2 members (lv: 1, en: 1, lt: 0). Nothing sent." in dry.stdout
+    week = "the week to Mon 23 Nov 2026 09:00"
+    assert f"Would send the digest for {week} to 2 members (lv: 1, en: 1, lt: 0)." in dry.stdout
     assert server.received == []
     sent = run(config, "digest", "send", "--now", SEND)
-    assert "Digest queued for 2 members (lv: 1, en: 1)." in sent.stdout
+    assert f"Digest for {week} queued for 2 members (lv: 1, en: 1)." in sent.stdout
     assert "Sent 2; 0 to retry later; 0 failed." in sent.stdout
-    assert "sent: 2" in run(config, "outbox", "status").stdout
+    assert (
+        "email     last digest 23 Nov 2026: 2 sent, 0 failed, 0 pending"
+        in run(config, "outbox", "status").stdout
+    )
+    listed = run(config, "subscribers", "list").stdout.splitlines()
+    assert listed[0].split() == ["EMAIL", "STATUS", "LANG", "DIGEST", "NAME"]
+    assert listed[-1] == "2 members: 2 confirmed, 0 pending, 0 unsubscribed, 0 bounced."
     again = run(config, "digest", "send", "--now", SEND)
-    assert "sent before" in again.stdout and len(server.received) == 2
+    assert (
+        f"The digest for {week} went out Mon 23 Nov 2026 09:00; 0 deliveries left" in again.stdout
+    )
+    assert len(server.received) == 2
     data = json.loads(run(config, "subscribers", "show", "a@example.lv").stdout)
     assert data["email"] == "a@example.lv" and data["deliveries"][0]["status"] == "sent"
-    assert "Erased a@example.lv" in run(config, "subscribers", "remove", "a@example.lv").stdout
+    left = run(config, "subscribers", "unsubscribe", "b@example.com")
+    assert (
+        "b@example.com: unsubscribed; nothing more is sent. Their history is kept." in left.stdout
+    )
+    assert (
+        "was already unsubscribed"
+        in run(config, "subscribers", "unsubscribe", "b@example.com").stdout
+    )
+    data = json.loads(run(config, "subscribers", "show", "b@example.com").stdout)
+    assert data["status"] == "unsubscribed" and data["deliveries"]  # the history stays
+    asked = CliRunner(env=ENV).invoke(
+        cli, ["--config", str(config), "subscribers", "remove", "a@example.lv"], input="n\n"
+    )
+    assert asked.exit_code == 1 and "cannot be undone" in asked.output
+    assert "a@example.lv" in run(config, "subscribers", "list").stdout
+    erased = run(config, "subscribers", "remove", "a@example.lv", "--yes")
+    assert "Erased a@example.lv" in erased.stdout
     assert "no member" in run(config, "subscribers", "show", "a@example.lv").output
 
 
@@ -177,3 +203,10 @@ def test_digest_send_has_the_upcoming_events_its_preview_shows(tmp_path, server)
     assert re.findall(r"^== (.+) ==$", text, re.MULTILINE) == sections
     events = preview.split("== Gaidāmie pasākumi ==", 1)[1].split("\n--\n", 1)[0]
     assert events.strip() and events in text
+
+
+def test_outbox_retry_checks_the_mail_settings_before_saying_anything(tmp_path, server) -> None:
+    config = config_for(tmp_path, server)
+    result = CliRunner().invoke(cli, ["--config", str(config), "outbox", "retry"])
+    assert result.exit_code == 1 and "set VESTNESIS_WEB_SECRET" in result.output
+    assert "queued again" not in result.output

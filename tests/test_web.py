@@ -89,10 +89,12 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
         preferences_url = re.search(r'href="(/preferences/[^"?]+)', done.text).group(1)
         prefs = await web.get(preferences_url)
         assert "Jūsų nustatymai" in prefs.text
+        assert 'name="lang" value="lt"' in prefs.text
         saved = await web.post(
-            preferences_url, data={"language": "en", "csrf": csrf_of(prefs.text)}
+            preferences_url, data={"language": "en", "lang": "lt", "csrf": csrf_of(prefs.text)}
         )
-        assert "Saved." in saved.text  # now shown in the member's new language
+        # The page stays in the language it was read in, though the news now come in English.
+        assert '<html lang="lt">' in saved.text and "Išsaugota." in saved.text
         member = await app.database.subscribers.by_email("ilze@example.lv")
         assert member.language == "en" and not member.weekly  # the box was left unticked
         assert not member.reminders
@@ -100,7 +102,12 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
             preferences_url,
             data={"language": "en", "weekly": "1", "reminders": "1", "csrf": csrf_of(saved.text)},
         )
-        assert 'name="reminders" value="1" checked' in again.text
+        assert 'name="reminders" value="1" checked' in again.text and "Saved." in again.text
+        same = await web.post(
+            preferences_url,
+            data={"language": "en", "weekly": "1", "reminders": "1", "csrf": csrf_of(saved.text)},
+        )
+        assert "Saved." not in same.text and "Nothing changed" in same.text
         member = await app.database.subscribers.by_email("ilze@example.lv")
         assert member.weekly and member.reminders
         assert [m.email for m in await app.database.subscribers.reminded()] == [member.email]
@@ -115,6 +122,61 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
         gone = await web.post(leave, data={"csrf": csrf_of(ask.text)})
         assert "You are unsubscribed" in gone.text
         assert (await app.database.subscribers.by_email("ilze@example.lv")).status == "unsubscribed"
+
+        # Each link used a second time says where the member stands.
+        twice = await web.get(leave)
+        assert "Already unsubscribed" in twice.text and "Subscribe again" in twice.text
+        assert "Already unsubscribed" in (await web.post(leave, data={"csrf": "x"})).text
+        old_confirm = await web.get(path_of(confirm_url))
+        assert "Already unsubscribed" in old_confirm.text  # no confirming a member who left
+        assert (await web.post(path_of(confirm_url))).text.count("Already unsubscribed") == 2
+
+        # The preferences page after unsubscribing: no ticked boxes that save nothing, but a
+        # way back that asks for a fresh confirmation (double opt-in).
+        after = await web.get(preferences_url + "?lang=en")
+        assert "You are unsubscribed: ilze@example.lv gets no news from us." in after.text
+        assert 'name="weekly"' not in after.text and "Subscribe again" in after.text
+        back = await web.post(
+            preferences_url + "/again", data={"csrf": csrf_of(after.text), "lang": "lv"}
+        )
+        assert '<html lang="lv">' in back.text and "Pārbaudiet savu e-pastu" in back.text
+        assert (await app.database.subscribers.by_email("ilze@example.lv")).status == "pending"
+        await email_delivery(app).drain()
+        second = mail.received[-1].message.get_body(("plain",)).get_content()
+        again_url = re.search(rf"{BASE}/confirm/\S+", second).group(0)
+        await web.post(path_of(again_url))
+        used = await web.get(path_of(again_url))
+        assert "Already confirmed" in used.text and "this link was used before" in used.text
+        assert (await app.database.subscribers.by_email("ilze@example.lv")).status == "confirmed"
+
+        # Erasing everything asks on a second page first.
+        ask_delete = await web.get(preferences_url + "/delete?lang=en")
+        assert "Delete all your data?" in ask_delete.text and "Keep my data" in ask_delete.text
+        assert await app.database.subscribers.by_email("ilze@example.lv") is not None
+        unconfirmed = await web.post(
+            preferences_url + "/delete", data={"csrf": csrf_of(ask_delete.text)}
+        )
+        assert "Delete all your data?" in unconfirmed.text
+        assert await app.database.subscribers.by_email("ilze@example.lv") is not None
+        erased = await web.post(
+            preferences_url + "/delete",
+            data={"csrf": csrf_of(ask_delete.text), "confirm": "yes", "lang": "en"},
+        )
+        assert "Your data has been deleted" in erased.text
+        assert await app.database.subscribers.by_email("ilze@example.lv") is None
+
+
+async def test_the_tagline_comes_from_the_config(tmp_path) -> None:
+    tagline = {"lv": "Reizi nedēļā — LBB, IFLA un EBLIDA jaunumi.", "en": "IFLA and EBLIDA news."}
+    path = sample_config(tmp_path, association={"tagline": tagline}, web={"public_url": BASE})
+    async with running(load_config(path, SECRET), NOW) as app, client_for(app) as web:
+        assert tagline["lv"] in (await web.get("/subscribe?lang=lv")).text
+        assert tagline["en"] in (await web.get("/subscribe?lang=en")).text
+        assert tagline["lv"] in (await web.get("/subscribe?lang=lt")).text  # the first language
+    plain = sample_config(tmp_path / "plain" if (tmp_path / "plain").mkdir() is None else tmp_path)
+    async with running(load_config(plain, SECRET), NOW) as app, client_for(app) as web:
+        page = (await web.get("/subscribe?lang=en")).text
+        assert "Once a week: the news of LBB, in your language." in page and "IFLA" not in page
 
 
 async def test_invalid_address_and_links(config) -> None:

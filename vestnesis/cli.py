@@ -31,9 +31,10 @@ from vestnesis.cli_support import (
     run_async,
 )
 from vestnesis.clock import SystemClock
+from vestnesis.config import secrets_path
 from vestnesis.polling import SourceReport
 from vestnesis.progress import progress
-from vestnesis.starter import starter_config
+from vestnesis.starter import starter_config, write_secrets
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,44 +70,133 @@ digest.add_command(send)
 
 @cli.command()
 @click.option("--name", default="Latvijas Bibliotekāru biedrība", help="The association's name.")
+@click.option(
+    "--data-dir",
+    default="data",
+    show_default=True,
+    help="Where the database lives (e.g. /var/lib/vestnesis on a server).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
 @pass_settings
 @run_async
-async def init(settings: Settings, name: str, force: bool) -> None:
-    """Write a starter config and create the database."""
+async def init(settings: Settings, name: str, data_dir: str, force: bool) -> None:
+    """Write a starter config (every section, commented) and a private secrets.env with a
+    fresh web secret beside it, and create the database."""
     path = settings.path()
     if path.exists() and not force:
         click.echo(f"{path} exists; keeping it (use --force to overwrite).", err=True)
     else:
-        path.write_text(starter_config(name), encoding="utf-8")
+        path.write_text(starter_config(name, data_dir), encoding="utf-8")
         click.echo(f"Wrote {path}.")
+    secrets_file = secrets_path(path)
+    try:
+        write_secrets(secrets_file)
+        click.echo(f"Wrote {secrets_file} (readable by you only) with a new web secret.")
+    except FileExistsError:
+        click.echo(f"{secrets_file} exists; keeping it.", err=True)
     config = settings.config()
     async with open_app(config, SystemClock()) as app:
         version = await app.database.schema_version()
     click.echo(f"Database ready at {config.database_path} (schema {version}).")
-    click.echo(f"Next: edit {path}, then run `vestnesis feeds poll`.")
+    click.echo(
+        f"Next: edit {path} (feeds, calendars, plan, email) and {secrets_file.name}, "
+        "then run `vestnesis check`."
+    )
 
 
 @cli.command()
 @pass_settings
 def run(settings: Settings) -> None:
-    """Run the service: poll feeds on schedule until stopped (Ctrl-C or SIGTERM)."""
+    """Run the service until stopped (Ctrl-C or SIGTERM): it polls the feeds and calendars on
+    schedule, decides and sends the weekly digest (to the mailing list and Telegram), sends
+    event reminders, runs the Telegram bot and serves the web pages (subscribe, confirm,
+    preferences, the archive, events.ics). Parts without their settings stay off and say so
+    in the log; `vestnesis check` shows which."""
     from vestnesis.service import run_service
 
     run_service(settings.config(service=True), SystemClock())
 
 
 @cli.command()
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
 @pass_settings
 @run_async
 async def backup(settings: Settings, target: Path) -> None:
-    """Write a consistent copy of the database to TARGET (safe while the service runs)."""
+    """Write a consistent copy of the database to TARGET (safe while the service runs).
+    TARGET is a new file, or a folder that gets vestnesis-YYYYMMDD-HHMMSS.sqlite3."""
+    from storage import Database
+    from storage.copies import CopyError, inspect_copy
+
+    config = settings.config()
+    if await asyncio.to_thread(target.is_dir):
+        stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+        target = target / f"vestnesis-{stamp}.sqlite3"
     if await asyncio.to_thread(target.exists):
-        raise click.ClickException(f"{target} exists; choose a new file name")
-    async with open_app(settings.config(), SystemClock()) as app:
-        await app.database.backup(target)
-    click.echo(f"Backed up the database to {target}.")
+        raise click.ClickException(f"{target} exists; choose a new file name or a folder")
+    if not await asyncio.to_thread(config.database_path.exists):
+        raise click.ClickException(f"no database at {config.database_path} yet: nothing to back up")
+    database = await Database.open(config.database_path)
+    try:
+        await database.backup(target)
+    finally:
+        await database.close()
+    try:
+        summary = await asyncio.to_thread(inspect_copy, target)
+    except CopyError as error:
+        raise click.ClickException(f"the copy failed its check: {error}") from None
+    click.echo(f"Backed up the database to {target}: {_describe_copy(summary)}.")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@pass_settings
+@run_async
+async def restore(settings: Settings, source: Path, yes: bool) -> None:
+    """Put a backup back in place of the database (stop the service first). The database it
+    replaces is kept beside it as vestnesis.sqlite3.before-restore-YYYYMMDD-HHMMSS."""
+    from storage import Database
+    from storage.copies import CopyError, inspect_copy, restore_copy
+
+    config = settings.config()
+    try:
+        summary = await asyncio.to_thread(inspect_copy, source)
+    except CopyError as error:
+        raise click.ClickException(str(error)) from None
+    current = config.database_path
+    click.echo(f"{source}: {_describe_copy(summary)}.")
+    if not yes:
+        click.confirm(
+            f"Replace the database at {current} with it? (Stop `vestnesis run` first.)",
+            abort=True,
+        )
+    kept = None
+    if await asyncio.to_thread(current.exists):
+        stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+        kept = current.with_name(f"{current.name}.before-restore-{stamp}")
+        database = await Database.open(current)
+        try:
+            await database.backup(kept)
+        finally:
+            await database.close()
+    await asyncio.to_thread(restore_copy, source, current)
+    database = await Database.open(current)  # brings an older copy's schema up to date
+    try:
+        version = await database.schema_version()
+    finally:
+        await database.close()
+    click.echo(f"Restored {current} from {source} (schema {version}).")
+    if kept is not None:
+        click.echo(f"The database it replaced is kept at {kept}.")
+
+
+def _describe_copy(summary: Any) -> str:
+    megabytes = summary.size / 1_000_000
+    return (
+        f"schema {summary.schema}, {summary.sources} sources, {summary.items} items, "
+        f"{summary.subscribers} confirmed members, {summary.digests_sent} digests sent, "
+        f"{megabytes:.1f} MB, integrity ok"
+    )
 
 
 # --- feeds ---------------------------------------------------------------------------------
@@ -169,7 +259,7 @@ async def feeds_list(settings: Settings, as_json: bool) -> None:
 
 @feeds.command("add")
 @click.argument("location", metavar="URL")
-@click.option("--name", help="A short name (default: the site's host name).")
+@click.option("--name", help="A short name (default: the feed's own title, else its host).")
 @click.option("--language", help="The feed's language, e.g. lv (default: detected).")
 @click.option("--no-check", is_flag=True, help="Add it without fetching it first.")
 @pass_settings
@@ -180,14 +270,16 @@ async def feeds_add(
     """Add a news source by its http(s) URL (a local file goes in the config as path = ...)."""
     config = settings.config()
     location = _location(location)
-    name = name or _default_name(location)
     if language is not None and not (language.isalpha() and 2 <= len(language) <= 3):
         raise click.BadParameter("give a language code like lv, en or lt", param_hint="--language")
     async with open_app(config, SystemClock()) as app:
+        title = None
         if not no_check:
-            verdict = await _check_feed(app, location)
+            verdict, title = await _check_feed(app, location)
             if verdict:
                 raise click.ClickException(f"{location}: {verdict} (use --no-check to add anyway)")
+        # The feed's own title names it best; its host when it has none (or was not read).
+        name = name or _title_name(title) or _default_name(location)
         try:
             spec = SourceSpec(name, location, language.lower() if language else None, "cli")
             await app.database.sources.add(spec, app.clock.now())
@@ -214,6 +306,32 @@ async def feeds_remove(settings: Settings, name: str) -> None:
         items = len(await app.database.items.list(source=name))
         await app.database.sources.remove(name)
     click.echo(f"Removed {name} and its {items} items.")
+
+
+@feeds.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_settings
+@run_async
+async def feeds_rename(settings: Settings, old: str, new: str) -> None:
+    """Rename a source added from the command line or OPML (its items keep coming with it)."""
+    config = settings.config()
+    new = " ".join(new.split())
+    if not new:
+        raise click.BadParameter("give the new name", param_hint="NEW")
+    async with open_app(config, SystemClock()) as app:
+        source = await app.database.sources.get(old)
+        if source is None:
+            raise click.ClickException(f"no source named {old!r} (see `vestnesis feeds list`)")
+        if source.origin == "config" and source.enabled:
+            raise click.ClickException(
+                f"{old!r} is defined in {settings.path()}; change its name in its [[feeds]] entry"
+            )
+        try:
+            await app.database.sources.rename(old, new)
+        except DuplicateSourceError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Renamed {old} to {new}.")
 
 
 @feeds.command("resume")
@@ -332,14 +450,25 @@ def _default_name(location: str) -> str:
     return Path(location).stem
 
 
-async def _check_feed(app: App, location: str) -> str | None:
+async def _check_feed(app: App, location: str) -> tuple[str | None, str | None]:
+    """The problem with the feed (None if it reads), and its title."""
     fetched = await app.fetcher.fetch(location)
     if fetched.status == "failed":
-        return fetched.error
+        return fetched.error, None
     parsed = parse_feed(
         fetched.content, base_url=fetched.final_url or location, headers=fetched.headers
     )
-    return parsed.error
+    return parsed.error, parsed.title
+
+
+def _title_name(title: str | None) -> str | None:
+    """A feed title as a source name: one line, at most 60 characters, at a word end."""
+    if not title:
+        return None
+    name = " ".join(title.split())
+    if len(name) > 60:
+        name = name[:60].rsplit(" ", 1)[0].rstrip(" -–—|:·")
+    return name or None
 
 
 def _report_json(report: SourceReport) -> dict[str, Any]:
@@ -420,3 +549,29 @@ def _item_lines(found: list[Item], as_json: bool, zone: Any) -> Iterator[str]:
             yield f"{when}  {item.source_name} [{item.language or '?'}]  {item.title}"
             if item.url:
                 yield f"    {item.url}"
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+@cli.command("check")
+@pass_settings
+@run_async
+async def check(settings: Settings) -> None:
+    """Check this installation: the config and its secrets, the public address, the SMTP
+    relay (EHLO, STARTTLS, AUTH), Telegram (getMe), every feed and calendar once, and the
+    translation backend. One line each; exit status 1 when something fails. Writes nothing."""
+    from vestnesis.doctor import check_all
+
+    config = settings.config()
+    findings = await check_all(
+        config, settings.path(), SystemClock(), lambda finding: click.echo(finding.line())
+    )
+    failed = sum(f.status == "FAIL" for f in findings)
+    warned = sum(f.status == "warn" for f in findings)
+    click.echo(f"{len(findings)} checks: {failed} failed, {warned} warnings.", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+cli.add_command(check, "doctor")

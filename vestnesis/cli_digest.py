@@ -16,15 +16,24 @@ from bot.render import render_digest, telegram_length, visible_text
 from mailer.render import EmailRenderer
 from storage import DigestView
 from vestnesis.app import App, open_app
+from vestnesis.cli_mail import dry_run_line
 from vestnesis.cli_support import Settings, now_option, parse_now, pass_settings, run_async
 from vestnesis.config import Config
 from vestnesis.digest import ItemFilter
-from vestnesis.digests import make_draft, period_for, prepare, view_for
+from vestnesis.digests import (
+    decide,
+    due_send_time,
+    make_draft,
+    next_send_time,
+    period_for,
+    prepare,
+    view_for,
+)
 
 
 @click.group()
 def digest() -> None:
-    """The weekly digest: preview it, and review drafts."""
+    """The weekly digest: preview it, send it, and review drafts."""
 
 
 @digest.command("preview")
@@ -45,6 +54,12 @@ def digest() -> None:
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--open", "open_browser", is_flag=True, help="Write the HTML and open a browser.")
+@click.option(
+    "--next",
+    "coming",
+    is_flag=True,
+    help="The coming digest (next weekly send time), from the news so far.",
+)
 @now_option
 @pass_settings
 @run_async
@@ -55,9 +70,11 @@ async def preview(
     destination: str,
     out: Path | None,
     open_browser: bool,
+    coming: bool,
     now: str | None,
 ) -> None:
-    """Show the digest that would go out now (the period before --now), as a reader sees it."""
+    """Show the digest due at --now (the latest weekly send time), as a reader sees it, and
+    say what `digest send` would do with it; --next shows the coming one instead."""
     config = settings.config()
     language = language or config.association.default_language
     if language not in config.association.languages:
@@ -65,7 +82,17 @@ async def preview(
         raise click.BadParameter(f"{language!r} is not one of {choices}", param_hint="--lang")
     item_filter = _destination_filter(config, destination)
     async with open_app(config, parse_now(now, config)) as app:
-        send_time = app.clock.now()
+        moment = app.clock.now()
+        send_time = next_send_time(app, moment) if coming else due_send_time(app, moment)
+        decision = await decide(app, send_time)
+        if coming:
+            when = send_time.astimezone(config.association.zone)
+            status = (
+                f"The next digest goes out {when:%a %d %b %Y %H:%M}; this is it with the "
+                "news so far."
+            )
+        else:
+            status = f"`digest send` now: {await dry_run_line(app, decision)}"
         prepared = await prepare(app, send_time, item_filter)
         if prepared.digest is None:
             zone = config.association.zone
@@ -75,8 +102,10 @@ async def preview(
                 f"{period.end.astimezone(zone):%Y-%m-%d %H:%M}: no digest.",
                 err=True,
             )
+            click.echo(status, err=True)
             return
         view = await view_for(app, prepared.digest, language)
+    click.echo(status, err=True)
     if open_browser:
         output_format = "html"
     document = _render(view, output_format)
@@ -98,10 +127,11 @@ async def preview(
 @pass_settings
 @run_async
 async def draft(settings: Settings, now: str | None) -> None:
-    """Prepare the digest due at --now as a draft for the board to approve or hold."""
+    """Prepare the coming weekly digest (at --now if that is a send time) as a draft for the
+    board to approve or hold."""
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
-        record = await make_draft(app, app.clock.now())
+        record = await make_draft(app, _coming(app))
         if record is None:
             click.echo("Nothing new for this period: no draft.")
             return
@@ -113,7 +143,7 @@ async def draft(settings: Settings, now: str | None) -> None:
 @pass_settings
 @run_async
 async def approve(settings: Settings, now: str | None) -> None:
-    """Approve the draft of the digest due at --now (default: the latest draft)."""
+    """Approve the draft of the coming digest (with --now), or the latest draft."""
     await _decide(settings, now, "approved")
 
 
@@ -122,7 +152,7 @@ async def approve(settings: Settings, now: str | None) -> None:
 @pass_settings
 @run_async
 async def hold(settings: Settings, now: str | None) -> None:
-    """Hold the draft of the digest due at --now (default: the latest draft)."""
+    """Hold the draft of the coming digest (with --now), or the latest draft."""
     await _decide(settings, now, "held")
 
 
@@ -130,7 +160,7 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         if now:
-            record = await app.database.digests.for_period(period_for(app, app.clock.now()).end)
+            record = await app.database.digests.for_period(period_for(app, _coming(app)).end)
         else:
             record = await app.database.digests.latest()
         if record is None or record.status == "sent":
@@ -138,6 +168,14 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
         who = f"cli:{getpass.getuser()}"
         await app.database.digests.decide(record.id, status, who, app.clock.now())
         click.echo(_describe_record(app, record.period_end, status, len(record.item_ids)))
+
+
+def _coming(app: App) -> datetime:
+    """The weekly send a draft is for: the one at --now if it is a send time, else the next
+    (a draft for any other moment would never go out)."""
+    now = app.clock.now()
+    due = due_send_time(app, now)
+    return due if due == now else next_send_time(app, now)
 
 
 def _describe_record(app: App, period_end: datetime, status: str, count: int) -> str:

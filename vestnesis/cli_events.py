@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from storage import Event
+from vestnesis import kinds
 from vestnesis.app import App, open_app
 from vestnesis.asking import Answerer
 from vestnesis.cli_support import (
@@ -60,13 +61,27 @@ async def events_import(
 
 @events.command("list")
 @click.option("--all", "everything", is_flag=True, help="Past events too.")
+@click.option(
+    "--lang",
+    "language",
+    metavar="LANG",
+    help="Write the lines in this language (default: the association's first).",
+)
 @json_option
 @now_option
 @pass_settings
 @run_async
-async def events_list(settings: Settings, everything: bool, as_json: bool, now: str | None) -> None:
+async def events_list(
+    settings: Settings, everything: bool, language: str | None, as_json: bool, now: str | None
+) -> None:
     """Upcoming events (configured calendars are read first when they changed)."""
     config = settings.config()
+    languages = config.association.languages
+    if language is not None and language not in languages:
+        raise click.BadParameter(
+            f"{language!r} is not one of {', '.join(languages)}", param_hint="--lang"
+        )
+    language = language or config.association.default_language
     async with open_app(config, parse_now(now, config)) as app:
         await poll_calendars(app)
         start = None if everything else app.clock.now()
@@ -75,7 +90,7 @@ async def events_list(settings: Settings, everything: bool, as_json: bool, now: 
             if as_json:
                 emit_json(_event_json(event))
             else:
-                click.echo(_event_line(app, event))
+                click.echo(_event_line(app, event, language))
     if not found and not as_json:
         click.echo("No events.", err=True)
 
@@ -114,13 +129,15 @@ def _local(location: str) -> str:
     return str(path.resolve())
 
 
-def _event_line(app: App, event: Event) -> str:
+def _event_line(app: App, event: Event, language: str) -> str:
+    """One event, every word in `language`: the day, the title, its kind, place and state."""
+    _ = app.catalogs.get(language).gettext
     zone = app.config.association.zone
     today = app.clock.now().astimezone(zone).date()
-    language = app.config.association.default_language
-    status = " [CANCELLED]" if event.cancelled else ""
+    status = f" [{_('CANCELLED')}]" if event.cancelled else ""
     place = f" — {event.place}" if event.place else ""
-    kind = f" ({event.kind})" if event.kind else ""
+    kind_name = kinds.name(event.kind, language) if event.kind else ""
+    kind = f" ({kind_name})" if kind_name else ""
     return f"{event_when(event, language, zone, today)}: {event.title}{kind}{place}{status}"
 
 

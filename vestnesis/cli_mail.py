@@ -7,7 +7,9 @@ import csv
 import io
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,9 +25,12 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
+from vestnesis.digests import Decision, decide, due_send_time
 from vestnesis.mailing import (
     MailingError,
     email_delivery,
+    email_digest,
+    email_recipients,
     enqueue_digest,
     member_data,
     normalise_address,
@@ -35,6 +40,7 @@ from vestnesis.progress import progress
 from vestnesis.spreadsheet import cell, uncell
 
 CSV_COLUMNS = ("email", "name", "language")
+STATES = ("confirmed", "pending", "unsubscribed", "bounced")
 
 
 @click.group()
@@ -90,19 +96,26 @@ async def add(
 @pass_settings
 @run_async
 async def list_(settings: Settings, status: str | None, as_json: bool) -> None:
-    """Members and their state."""
+    """Members and their state, with a header and the counts per state."""
     async with _app(settings) as app:
         members = await app.database.subscribers.list(status)
-    for member in members:
-        if as_json:
+    if as_json:
+        for member in members:
             keys = ("email", "name", "language", "status", "weekly", "source")
             emit_json({key: getattr(member, key) for key in keys})
-        else:
-            weekly = "weekly" if member.weekly else "no digest"
-            line = f"{member.email}  {member.status}  {member.language}  {weekly}"
-            click.echo(f"{line}  {member.name}" if member.name else line)
-    if not members and not as_json:
-        click.echo("No members yet.", err=True)
+        return
+    if not members:
+        click.echo("No members with that status." if status else "No members yet.", err=True)
+        return
+    width = max(len("EMAIL"), *(len(m.email) for m in members))
+    click.echo(f"{'EMAIL':<{width}}  {'STATUS':<12}  LANG  {'DIGEST':<6}  NAME")
+    for member in members:
+        weekly = "weekly" if member.weekly else "off"
+        line = f"{member.email:<{width}}  {member.status:<12}  {member.language:<4}  {weekly:<6}"
+        click.echo(f"{line}  {member.name or ''}".rstrip())
+    counts = {state: sum(m.status == state for m in members) for state in STATES}
+    shown = ", ".join(f"{n:,} {state}" for state, n in counts.items() if n or not status)
+    click.echo(f"{len(members):,} {'member' if len(members) == 1 else 'members'}: {shown}.")
 
 
 @subscribers.command("import")
@@ -188,14 +201,36 @@ async def export(settings: Settings, file: Path | None) -> None:
         click.echo(f"Wrote {len(members)} members to {file}.")
 
 
-@subscribers.command("remove")
+@subscribers.command("unsubscribe")
 @click.argument("email")
 @pass_settings
 @run_async
-async def remove(settings: Settings, email: str) -> None:
-    """Erase a member and everything stored about them (a privacy request)."""
+async def unsubscribe_(settings: Settings, email: str) -> None:
+    """Stop all mail to a member at once; their history is kept (`remove` erases it)."""
     async with _app(settings) as app:
         member = await _member(app, email)
+        changed = await app.database.subscribers.unsubscribe(member.id, app.clock.now())
+    if changed:
+        click.echo(f"{member.email}: unsubscribed; nothing more is sent. Their history is kept.")
+    else:
+        click.echo(f"{member.email} was already {member.status}; nothing changed.")
+
+
+@subscribers.command("remove")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@pass_settings
+@run_async
+async def remove(settings: Settings, email: str, yes: bool) -> None:
+    """Erase a member and everything stored about them (a privacy request); asks first."""
+    async with _app(settings) as app:
+        member = await _member(app, email)
+        if not yes:
+            click.confirm(
+                f"Erase {member.email} and their delivery history? This cannot be undone "
+                "(`subscribers unsubscribe` only stops the mail).",
+                abort=True,
+            )
         await app.database.subscribers.delete(member.id)
     click.echo(f"Erased {member.email} and their delivery history.")
 
@@ -212,35 +247,90 @@ async def show(settings: Settings, email: str) -> None:
 
 
 @click.command("send")
-@click.option("--dry-run", is_flag=True, help="Say what would be sent; send nothing.")
+@click.option("--dry-run", is_flag=True, help="Say what a send would do now; send nothing.")
 @now_option
 @pass_settings
 @run_async
 async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
-    """Send the digest due now (the period before --now) to the mailing list, once."""
+    """Send the digest due now to the mailing list, once: the period ending at the latest
+    weekly send time at or before --now, decided as the service decides it."""
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
+        await _guard_value(lambda: email_delivery(app))  # mail must be able to go out at all
+        decision = await decide(app, due_send_time(app, app.clock.now()))
         if dry_run:
-            counts = {
-                lang: len(await app.database.subscribers.digest_recipients(lang))
-                for lang in config.association.languages
-            }
-            summary = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
-            click.echo(f"Would send to {sum(counts.values())} members ({summary}). Nothing sent.")
+            click.echo(await dry_run_line(app, decision))
             return
-        report = await _guard(enqueue_digest(app, app.clock.now()))
-        if report.decision == "wait":
-            click.echo("The board holds this digest (or has not approved it): nothing sent.")
-            return
-        if report.empty:
-            click.echo("Nothing new for this period: no digest.")
-            return
-        if report.already and not report.by_language:
-            click.echo("This period's digest was sent before; finishing any deliveries left.")
+        report = await _guard(enqueue_digest(app, decision.period.end, decision))
+        if decision.action == "send":
+            if report.by_language:
+                summary = ", ".join(f"{lang}: {n}" for lang, n in report.by_language.items())
+                click.echo(
+                    f"Digest for {_week(app, decision)} queued for "
+                    f"{sum(report.by_language.values())} members ({summary})."
+                )
+            else:
+                click.echo(
+                    f"Digest for {_week(app, decision)} marked sent: it has nothing for the "
+                    "mailing list (no members, or email.filter leaves no item)."
+                )
         else:
-            summary = ", ".join(f"{lang}: {n}" for lang, n in report.by_language.items())
-            click.echo(f"Digest queued for {sum(report.by_language.values())} members ({summary}).")
-        await _drain(app, quiet=False)
+            click.echo(await decision_line(app, decision))
+        await _drain(app, quiet=decision.action not in ("send", "done"))
+
+
+async def dry_run_line(app: App, decision: Decision) -> str:
+    """What `digest send` would do now, in the words the real send uses."""
+    if decision.action != "send":
+        return f"{await decision_line(app, decision)} (dry run: nothing sent.)"
+    counts = await email_recipients(app, decision.period.end)
+    if await email_digest(app, decision.prepared) is None:
+        counts = {}
+    every = {lang: counts.get(lang, 0) for lang in app.config.association.languages}
+    summary = ", ".join(f"{lang}: {n}" for lang, n in every.items())
+    return (
+        f"Would send the digest for {_week(app, decision)} to {sum(counts.values())} members "
+        f"({summary}). Nothing sent."
+    )
+
+
+async def decision_line(app: App, decision: Decision) -> str:
+    """One sentence for a decision that sends nothing new (the same for the dry run)."""
+    week = _week(app, decision)
+    if decision.action == "done":
+        counts = await app.database.outbox.counts_for("digest", decision.period.end.isoformat())
+        left = sum(
+            n
+            for (channel, state), n in counts.items()
+            if channel == "email" and state in ("pending", "sending")
+        )
+        return (
+            f"The digest for {week} went out {_when(app, decision.since)}; "
+            f"{left} {'delivery' if left == 1 else 'deliveries'} left to send."
+        )
+    if decision.reason == "decided-empty":
+        return (
+            f"Nothing new for {week} when it was decided {_when(app, decision.since)}: no digest."
+        )
+    if decision.reason == "empty":
+        return f"Nothing new for {week}: no digest."
+    if decision.reason == "held":
+        return f"The board holds the digest for {week}: nothing sent."
+    return (
+        f"The digest for {week} waits for the board's approval "
+        '(digest.unreviewed = "hold"): nothing sent.'
+    )
+
+
+def _week(app: App, decision: Decision) -> str:
+    end = decision.period.end.astimezone(app.config.association.zone)
+    return f"the week to {end:%a %d %b %Y %H:%M}"
+
+
+def _when(app: App, moment: datetime | None) -> str:
+    if moment is None:
+        return "before"
+    return f"{moment.astimezone(app.config.association.zone):%a %d %b %Y %H:%M}"
 
 
 @click.group()
@@ -253,19 +343,71 @@ def outbox() -> None:
 @pass_settings
 @run_async
 async def status(settings: Settings, as_json: bool) -> None:
-    """Counts per channel, message and state; whether a sender is paused."""
+    """What was sent, in words: the last digest and the other mail per channel, and whether
+    a sender is paused. (--json: the raw counts per channel, message and state.)"""
     async with _app(settings) as app:
         counts = await app.database.outbox.status()
         _, paused_until, reason = await app.database.outbox.errors("email")
-    for (channel, message, state), count in counts.items():
-        if as_json:
+        zone = app.config.association.zone
+    if as_json:
+        for (channel, message, state), count in counts.items():
             emit_json({"channel": channel, "message": message, "status": state, "count": count})
-        else:
-            click.echo(f"{channel}  {message}  {state}: {count}")
-    if paused_until and not as_json:
-        click.echo(f"email sending paused until {paused_until}: {reason}")
-    if not counts and not as_json:
-        click.echo("The outbox is empty.")
+        return
+    for line in outbox_lines(counts, zone):
+        click.echo(line)
+    if paused_until:
+        when = datetime.fromisoformat(paused_until).astimezone(zone)
+        click.echo(f"Email sending is paused until {when:%a %d %b %H:%M}: {reason}")
+    if not counts:
+        click.echo("Nothing has been sent yet; the outbox is empty.")
+
+
+KIND_NAMES = {
+    "confirm": "confirmation mails",
+    "announcement": "announcements",
+    "reminder": "event reminders",
+    "news": "news as it arrives",
+}
+
+
+def outbox_lines(counts: dict[tuple[str, str, str], int], zone: Any) -> list[str]:
+    """`email  last digest 23 Nov: 4,812 sent, 3 failed, 0 pending`, then the other kinds."""
+    by: dict[tuple[str, str, str], dict[str, int]] = {}
+    for (channel, message, state), count in counts.items():
+        kind, _, key = message.partition(" ")
+        if kind == "digest":
+            key = key.split("#", 1)[0]  # a chat's own digest (PERIOD_END#CHAT) counts in its week
+        tally = by.setdefault((channel, kind, key), {"sent": 0, "failed": 0, "pending": 0})
+        tally["pending" if state in ("pending", "sending") else state] += count
+    lines = []
+    for channel in sorted({c for c, _, _ in by}):
+        digests = sorted(k for c, kind, k in by if c == channel and kind == "digest")
+        if digests:
+            last = digests[-1]
+            when = _key_time(last, zone)
+            lines.append(
+                f"{channel:<9} last digest {when}: {_tally(by[(channel, 'digest', last)])}"
+            )
+        kinds = sorted({kind for c, kind, _ in by if c == channel and kind != "digest"})
+        for kind in kinds:
+            total = {"sent": 0, "failed": 0, "pending": 0}
+            for (c, k, _key), tally in by.items():
+                if c == channel and k == kind:
+                    for state, n in tally.items():
+                        total[state] += n
+            lines.append(f"{channel:<9} {KIND_NAMES.get(kind, kind)}: {_tally(total)}")
+    return lines
+
+
+def _tally(tally: dict[str, int]) -> str:
+    return f"{tally['sent']:,} sent, {tally['failed']:,} failed, {tally['pending']:,} pending"
+
+
+def _key_time(key: str, zone: Any) -> str:
+    try:
+        return f"{datetime.fromisoformat(key).astimezone(zone):%d %b %Y}"
+    except ValueError:
+        return key
 
 
 @outbox.command("retry")
@@ -274,6 +416,7 @@ async def status(settings: Settings, as_json: bool) -> None:
 async def retry(settings: Settings) -> None:
     """Give failed deliveries another chance, lift a pause, and send now."""
     async with _app(settings) as app:
+        await _guard_value(lambda: email_delivery(app))  # before changing anything
         count = await app.database.outbox.requeue_failed("email", app.clock.now())
         await app.database.outbox.set_errors("email", 0, None, None)
         click.echo(f"{count} failed deliveries queued again.")

@@ -81,6 +81,9 @@ class Association(_Section):
     timezone: str = "Europe/Riga"
     languages: list[LanguageCode] = Field(default_factory=lambda: ["lv", "en", "lt"], min_length=1)
     data_dir: Path = Path("data")
+    # The association's own words under the subscribe title: one text, or one per language
+    # ({ lv = "…", en = "…" }); empty: a plain sentence from the catalogs.
+    tagline: str | dict[LanguageCode, str] = ""
 
     @field_validator("timezone")
     @classmethod
@@ -360,6 +363,28 @@ class Email(_Section):
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=587, ge=1, le=65535)
     security: Literal["none", "starttls", "tls"] = "starttls"
+    ca_file: str = ""  # PEM file of the CA that signed the relay's certificate (a private CA)
+    # "file" (trials): nothing is sent; each message is written to `folder` as an .eml file.
+    transport: Literal["smtp", "file"] = "smtp"
+    folder: str = ""  # for transport = "file"; default: DATA_DIR/mail
+
+    @field_validator("folder")
+    @classmethod
+    def _folder(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        return str((_base_dir(info) / Path(value).expanduser()).resolve())
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        path = (_base_dir(info) / Path(value).expanduser()).resolve()
+        if not path.is_file():
+            raise ValueError(f"{value}: no such file")
+        return str(path)
+
     username: SecretStr | None = None
     password: SecretStr | None = None
     timeout: Duration = timedelta(seconds=30)
@@ -504,8 +529,54 @@ def config_path(option: str | None, env: Mapping[str, str]) -> Path:
     return Path(option or env.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE)
 
 
+SECRETS_FILE = "secrets.env"  # next to the config: VARIABLE=value lines, mode 600
+
+
+def secrets_path(config_file: Path) -> Path:
+    """The secrets file that belongs to a config file (it may not exist)."""
+    return config_file.resolve().parent / SECRETS_FILE
+
+
+def read_secrets(path: Path) -> dict[str, str]:
+    """The `VESTNESIS_…=value` lines of a secrets file (the systemd EnvironmentFile format);
+    empty when there is none or this user may not read it. Raises ConfigError when others
+    may read it, or a line is not a known secret."""
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except PermissionError:
+        return {}  # e.g. root's file for systemd; the service gets the values as variables
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    if mode & 0o077:
+        raise ConfigError(f"{path}: other users may read these secrets; run `chmod 600 {path}`")
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        name = name.strip().removeprefix("export ").strip()
+        if not sep or name not in SECRET_ENV:
+            known = ", ".join(SECRET_ENV)
+            raise ConfigError(f"{path}:{number}: expected one of {known} as NAME=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
 def load_config(path: Path, env: Mapping[str, str]) -> Config:
-    """Read, merge secrets from `env`, and validate; raises ConfigError with every problem."""
+    """Read, merge secrets (from `env`, else from the secrets file next to it), and validate;
+    raises ConfigError with every problem."""
+    merged = dict(env)
+    for name, value in read_secrets(secrets_path(path)).items():
+        if not merged.get(name):  # a variable that is set wins over the file
+            merged[name] = value
+    env = merged
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from vestnesis.app import App
+from vestnesis.digests import Decision, decide, due_send_time, record_empty
 from vestnesis.logs import fields
-from vestnesis.mailing import email_delivery, enqueue_digest
+from vestnesis.mailing import digest_record, email_delivery, enqueue_email_digest
 
 log = logging.getLogger("vestnesis.courier")
 IDLE_CHECK = timedelta(seconds=30)
@@ -62,56 +63,77 @@ class Courier:
 
 def previous_send_time(app: App, now: datetime) -> datetime:
     """The most recent weekly send time at or before `now`, in the association's zone."""
-    weekly = app.config.schedule.weekly_digest
-    zone = app.config.association.zone
-    local = now.astimezone(zone).replace(tzinfo=None)
-    days = (local.weekday() - weekly.weekday) % 7
-    candidate = datetime.combine(local.date() - timedelta(days=days), weekly.at)
-    if candidate > local:
-        candidate -= timedelta(days=7)
-    return candidate.replace(tzinfo=zone)
+    return due_send_time(app, now)
 
 
 async def send_weekly_digest(
     app: App, courier: Courier | None, send_time: datetime, telegram: Any = None
-) -> None:
-    """Queue the digest of the period ending at `send_time` (once ever) for the mailing list
-    and Telegram, and wake the senders."""
-    from vestnesis.digests import prepare, send_decision
-    from vestnesis.mailing import digest_record
+) -> Decision:
+    """Decide the period ending at `send_time` once: queue its digest for the mailing list
+    and Telegram and wake the senders, or store that it had nothing new. Returns the
+    decision it acted on."""
     from vestnesis.telegram import enqueue_telegram_digest
 
-    prepared = await prepare(app, send_time)
-    review = app.config.digest
-    decision = send_decision(prepared.draft, review=review.review, unreviewed=review.unreviewed)
-    details: dict[str, Any] = {"period_end": send_time.isoformat(), "decision": decision}
-    if decision == "wait":
-        log.info("digest held for the board", **fields(**details))
-        return
-    if prepared.digest is None:
+    decision = await decide(app, send_time)
+    details: dict[str, Any] = {
+        "period_end": send_time.isoformat(),
+        "decision": decision.action,
+        "reason": decision.reason,
+    }
+    if decision.action == "nothing":
+        await record_empty(app, decision)
         log.info("nothing new this week: no digest", **fields(**details))
-        return
-    if courier is not None:
-        report = await enqueue_digest(app, send_time)
-        details["email"] = sum(report.by_language.values())
-        courier.wake()
-    else:
-        record = await digest_record(app, prepared, app.clock.now())
-        await app.database.digests.mark_sent(record.id, app.clock.now())
-    if telegram is not None:
-        details["telegram"] = sum((await enqueue_telegram_digest(app, prepared)).values())
-        telegram.wake()
-    log.info("weekly digest queued", **fields(**details))
-
-
-async def catch_up(app: App, courier: Courier | None, telegram: Any = None) -> None:
-    """After downtime: send the last scheduled digest if it never went out and is recent."""
+        return decision
+    if decision.action == "wait":
+        log.info("digest held for the board", **fields(**details))
+        return decision
+    if decision.action == "done":
+        log.info("this week's digest went out before", **fields(**details))
+        return decision
     now = app.clock.now()
-    due = previous_send_time(app, now)
+    record = await digest_record(app, decision.prepared, now)
+    if courier is not None:
+        details["email"] = sum((await enqueue_email_digest(app, record, now)).values())
+        courier.wake()
+    if telegram is not None:
+        counts = await enqueue_telegram_digest(app, decision.prepared)
+        details["telegram"] = sum(counts.values())
+        telegram.wake()
+    await app.database.digests.mark_sent(record.id, now)
+    log.info("weekly digest queued", **fields(**details))
+    return decision
+
+
+async def catch_up(
+    app: App,
+    courier: Courier | None,
+    telegram: Any = None,
+    poll: Callable[[], Awaitable[None]] | None = None,
+) -> Decision | None:
+    """After downtime: decide the last scheduled period if it was never decided and is no
+    older than `digest.catch_up`, polling the sources first (`poll`) so that news published
+    while the service was down goes out in it. None when there was nothing to catch up (an
+    installation that never decided a week before missed nothing)."""
+    now = app.clock.now()
+    due = due_send_time(app, now)
     if now - due > app.config.digest.catch_up:
-        return
-    record = await app.database.digests.for_period(due)
-    if record is not None and record.status == "sent":
-        return
-    log.info("sending the digest missed while the service was down", **fields(due=due.isoformat()))
-    await send_weekly_digest(app, courier, due, telegram)
+        return None
+    before = await decide(app, due)
+    if before.action in ("done", "wait") or before.reason == "decided-empty":
+        return None
+    if not await app.database.digests.decided_before(due):
+        # A first start mid-week missed nothing: members get the next weekly digest, not
+        # last week's news the moment the service is first switched on.
+        log.info(
+            "first weekly period of this installation: left to the next send time",
+            **fields(due=due.isoformat()),
+        )
+        return None
+    log.info(
+        "this week's digest was not decided at its time (the service was not running): "
+        "polling, then deciding it",
+        **fields(due=due.isoformat()),
+    )
+    if poll is not None:
+        await poll()
+    return await send_weekly_digest(app, courier, due, telegram)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage import Digest, DigestRecord, DigestView
 from vestnesis.app import App
@@ -53,11 +54,27 @@ async def digest_of(
     app: App, record: DigestRecord, item_filter: ItemFilter | None = None
 ) -> Digest | None:
     """The digest a stored record holds: exactly its items, in the configured order."""
-    items = await app.database.items.by_ids(record.item_ids)
+    period = Period(record.period_start, record.period_end)
+    return await digest_of_items(app, record.item_ids, period, item_filter)
+
+
+async def digest_of_items(
+    app: App, item_ids: Sequence[int], period: Period, item_filter: ItemFilter | None = None
+) -> Digest | None:
+    """The digest of exactly these items (those `item_filter` admits), in the configured order."""
+    items = await app.database.items.by_ids(list(item_ids))
     order = DigestRules.from_config(app.config).source_order
     rules = DigestRules(len(items) or 1, len(items) or 1, order)
-    period = Period(record.period_start, record.period_end)
     return compose(items, period, rules, item_filter=item_filter)
+
+
+def item_ids(prepared: Prepared) -> tuple[int, ...]:
+    """The items the period's digest carries (its draft's, or those composed now)."""
+    if prepared.draft is not None:
+        return prepared.draft.item_ids
+    if prepared.digest is None:
+        return ()
+    return tuple(entry.item_id for entry in prepared.digest.entries)
 
 
 async def view_for(app: App, digest: Digest, language: str, *, upcoming: bool = True) -> DigestView:
@@ -89,6 +106,72 @@ async def make_draft(app: App, send_time: datetime) -> DigestRecord | None:
     return await app.database.digests.create(
         period.start, period.end, item_ids, "draft", app.clock.now()
     )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What sending the digest of one weekly period does, decided before doing anything.
+
+    `action` is 'send' (queue it now; `reason` 'new' or 'approved'), 'nothing' (no digest:
+    'empty' now, or 'decided-empty' at an earlier decision), 'wait' (the board: 'held', or
+    'unanswered' with `digest.unreviewed = "hold"`) or 'done' ('sent' before). `since` is
+    when an earlier decision was taken (the empty verdict or the send), else None.
+    """
+
+    prepared: Prepared
+    action: str
+    reason: str
+    since: datetime | None = None
+
+    @property
+    def period(self) -> Period:
+        """The period decided on."""
+        return self.prepared.period
+
+
+def due_send_time(app: App, now: datetime) -> datetime:
+    """The most recent weekly send time at or before `now`, in the association's zone."""
+    weekly = app.config.schedule.weekly_digest
+    zone = app.config.association.zone
+    local = now.astimezone(zone).replace(tzinfo=None)
+    days = (local.weekday() - weekly.weekday) % 7
+    candidate = datetime.combine(local.date() - timedelta(days=days), weekly.at)
+    if candidate > local:
+        candidate -= timedelta(days=7)
+    return candidate.replace(tzinfo=zone)
+
+
+def next_send_time(app: App, now: datetime) -> datetime:
+    """The first weekly send time after `now`, in the association's zone."""
+    return due_send_time(app, now) + timedelta(days=7)
+
+
+async def decide(app: App, send_time: datetime) -> Decision:
+    """The one decision for the period ending at `send_time`, shared by the scheduled send,
+    catch-up after downtime, `digest send` and its dry run, and `digest preview`.
+    Reads only; `record_empty` stores a 'nothing new' verdict once it is final."""
+    prepared = await prepare(app, send_time)
+    draft = prepared.draft
+    if draft is not None and draft.status == "sent":
+        return Decision(prepared, "done", "sent", draft.sent_at)
+    empty_at = await app.database.digests.empty_since(prepared.period.end)
+    if empty_at is not None:
+        return Decision(prepared, "nothing", "decided-empty", empty_at)
+    review = app.config.digest
+    verdict = send_decision(draft, review=review.review, unreviewed=review.unreviewed)
+    if verdict == "wait":
+        assert draft is not None
+        return Decision(prepared, "wait", "held" if draft.status == "held" else "unanswered")
+    if prepared.digest is None:
+        return Decision(prepared, "nothing", "empty")
+    approved = draft is not None and draft.status == "approved"
+    return Decision(prepared, "send", "approved" if approved else "new")
+
+
+async def record_empty(app: App, decision: Decision) -> None:
+    """Store a final 'nothing new' verdict, so no later start or command sends that period."""
+    if decision.action == "nothing" and decision.reason == "empty":
+        await app.database.digests.mark_empty(decision.period.end, app.clock.now())
 
 
 def send_decision(draft: DigestRecord | None, *, review: str, unreviewed: str) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import getaddresses
+from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,21 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
-from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
+from storage import Delivery, Digest, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
+from vestnesis.clock import SystemClock
 from vestnesis.config import Config
 from vestnesis.digest import ItemFilter
-from vestnesis.digests import prepare, send_decision, view_for
+from vestnesis.digests import (
+    Decision,
+    Prepared,
+    decide,
+    digest_of,
+    digest_of_items,
+    item_ids,
+    record_empty,
+    view_for,
+)
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
 from vestnesis.wording import confirmation_view
@@ -63,6 +74,7 @@ class EnqueueReport:
 
     period_end: datetime | None = None
     decision: str = "send"
+    reason: str = ""
     by_language: dict[str, int] = field(default_factory=dict)
     already: bool = False
     empty: bool = False
@@ -218,32 +230,73 @@ async def member_data(app: App, subscriber: Subscriber) -> dict[str, Any]:
     }
 
 
-async def enqueue_digest(app: App, send_time: datetime) -> EnqueueReport:
-    """Write the digest due at `send_time` into the outbox, once per period and language."""
-    prepared = await prepare(app, send_time, ItemFilter.from_config(app.config.email.filter))
-    report = EnqueueReport(period_end=prepared.period.end)
-    decision = send_decision(
-        prepared.draft, review=app.config.digest.review, unreviewed=app.config.digest.unreviewed
+async def enqueue_digest(
+    app: App, send_time: datetime, decision: Decision | None = None
+) -> EnqueueReport:
+    """Decide the period ending at `send_time` and, if it is to go out, write its digest into
+    the outbox for the mailing list (once per period and language) and mark it sent.
+    An empty period's verdict is stored. Raises MailingError when mail is not configured."""
+    identity(app.config)
+    tokens(app)
+    decision = decision or await decide(app, send_time)
+    report = EnqueueReport(
+        period_end=decision.period.end, decision=decision.action, reason=decision.reason
     )
-    report.decision = decision
-    if decision == "wait":
-        return report
-    if prepared.digest is None:
+    if decision.action == "nothing":
         report.empty = True
+        await record_empty(app, decision)
         return report
-    if decision == "done":
+    if decision.action == "done":
         report.already = True
         return report
+    if decision.action == "wait":
+        return report
     now = app.clock.now()
-    record = await digest_record(app, prepared, now)
+    record = await digest_record(app, decision.prepared, now)
+    report.by_language = await enqueue_email_digest(app, record, now)
+    await app.database.digests.mark_sent(record.id, now)
+    return report
+
+
+async def email_recipients(app: App, period_end: datetime) -> dict[str, int]:
+    """Members per language whose digest of that period is not in the outbox yet (the
+    languages a send would queue now; languages without members are left out)."""
+    queued = await app.database.outbox.languages_of("digest", period_end.isoformat(), CHANNEL)
+    counts: dict[str, int] = {}
+    for language in app.config.association.languages:
+        if language in queued:
+            continue
+        number = len(await app.database.subscribers.digest_recipients(language))
+        if number:
+            counts[language] = number
+    return counts
+
+
+async def email_digest(app: App, prepared: Prepared) -> Digest | None:
+    """The period's digest as the mailing list gets it (`email.filter` applied); None when
+    the filter leaves nothing."""
+    wanted = ItemFilter.from_config(app.config.email.filter)
+    return await digest_of_items(app, item_ids(prepared), prepared.period, wanted)
+
+
+async def enqueue_email_digest(app: App, record: DigestRecord, now: datetime) -> dict[str, int]:
+    """Queue the stored digest for every member, one message per language not queued before;
+    members per language queued now."""
+    digest = await digest_of(app, record, ItemFilter.from_config(app.config.email.filter))
+    if digest is None:
+        return {}
     mail_identity = identity(app.config)
     renderer = EmailRenderer()
-    key = prepared.period.end.isoformat()
+    key = record.period_end.isoformat()
+    queued = await app.database.outbox.languages_of("digest", key, CHANNEL)
+    counts: dict[str, int] = {}
     for language in app.config.association.languages:
+        if language in queued:
+            continue
         recipients = await app.database.subscribers.digest_recipients(language)
         if not recipients:
             continue
-        view = await view_for(app, prepared.digest, language)
+        view = await view_for(app, digest, language)
         links = PageLinks(
             unsubscribe=UNSUBSCRIBE,
             preferences=PREFERENCES,
@@ -261,10 +314,9 @@ async def enqueue_digest(app: App, send_time: datetime) -> EnqueueReport:
             recipients=[Recipient(s.email, s.id) for s in recipients],
             now=now,
         )
-        report.already = report.already or not created
-        report.by_language[language] = len(recipients)
-    await app.database.digests.mark_sent(record.id, now)
-    return report
+        if created:
+            counts[language] = len(recipients)
+    return counts
 
 
 def archive_url(config: Config, digest_id: int, language: str) -> str:
@@ -272,7 +324,7 @@ def archive_url(config: Config, digest_id: int, language: str) -> str:
     return f"{config.web.public_url}/archive/{digest_id}?lang={language}"
 
 
-async def digest_record(app: App, prepared: Any, now: datetime) -> DigestRecord:
+async def digest_record(app: App, prepared: Prepared, now: datetime) -> DigestRecord:
     """The stored digest of the period (the board's draft, or a new record of it)."""
     if prepared.draft is not None:
         return prepared.draft
@@ -281,12 +333,14 @@ async def digest_record(app: App, prepared: Any, now: datetime) -> DigestRecord:
     existing = await digests.for_period(period.end)
     if existing is not None:
         return existing
-    item_ids = [entry.item_id for entry in prepared.digest.entries]
-    return await digests.create(period.start, period.end, item_ids, "approved", now)
+    return await digests.create(period.start, period.end, item_ids(prepared), "approved", now)
 
 
-def personaliser(app: App) -> Personalise:
-    """Fills a stored message in for one delivery; None when it must not go out any more."""
+def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Personalise:
+    """Fills a stored message in for one delivery; None when it must not go out any more.
+    Each copy is dated by `wall` (default: the real time, even under --now): the moment it
+    is handed to the relay."""
+    wall = wall or SystemClock().now
     signer = tokens(app)
     public = app.config.web.public_url
     mailto = app.config.email.unsubscribe_mailto or identity(app.config).address
@@ -318,6 +372,7 @@ def personaliser(app: App) -> Personalise:
             unsubscribe_mail=f"mailto:{mailto}?subject=unsubscribe%20{leave}" if leave else "",
             preferences=f"{public}/preferences/{token('preferences', PREFERENCES)}",
             confirm=f"{public}/confirm/{token('confirm', CONFIRM)}",
+            date=format_datetime(wall()),
         )
         payload = templates[message.id].fill(links, f"{uuid.uuid4().hex}.{delivery.id}")
         return sign(payload) if sign else payload
@@ -359,7 +414,15 @@ def smtp_settings(config: Config) -> SmtpSettings:
         username=email.username.get_secret_value() if email.username else None,
         password=email.password.get_secret_value() if email.password else None,
         timeout=email.timeout.total_seconds(),
+        tls_context=tls_context(config),
     )
+
+
+def tls_context(config: Config) -> ssl.SSLContext | None:
+    """The context that verifies the relay: the system's CAs, or `email.ca_file`'s."""
+    if not config.email.ca_file:
+        return None
+    return ssl.create_default_context(cafile=config.email.ca_file)
 
 
 def delivery_policy(config: Config) -> DeliveryPolicy:
@@ -377,8 +440,23 @@ def delivery_policy(config: Config) -> DeliveryPolicy:
     )
 
 
+def mail_folder(config: Config) -> Path | None:
+    """Where `email.transport = "file"` writes messages; None when mail goes to the relay."""
+    if config.email.transport != "file":
+        return None
+    return (
+        Path(config.email.folder) if config.email.folder else config.association.data_dir / "mail"
+    )
+
+
 def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDelivery:
     """The outbox drainer for email, wired to this app."""
+    folder = mail_folder(app.config)
+    connect = None
+    if folder is not None and settings is None:
+        from mailer.folder import FolderConnection
+
+        connect = lambda: FolderConnection(folder)  # noqa: E731
     return EmailDelivery(
         app.database,
         settings or smtp_settings(app.config),
@@ -387,4 +465,5 @@ def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDeliv
         app.clock.now,
         delivery_policy(app.config),
         app.config.association.data_dir / "email-sender.lock",
+        connect,
     )

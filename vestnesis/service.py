@@ -20,7 +20,7 @@ from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly
 from vestnesis.durations import WeeklyTime, format_duration
 from vestnesis.events import poll_calendars
 from vestnesis.logs import fields
-from vestnesis.mailing import MailingError, email_delivery
+from vestnesis.mailing import MailingError, email_delivery, mail_folder
 from vestnesis.reminders import send_reminders
 from vestnesis.telegram import TelegramRuntime, build_runtime, enqueue_news, sync_chats
 from vestnesis.web import create_web_app
@@ -159,8 +159,14 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         jobs = Jobs()
         telegram_holder: list[TelegramRuntime | None] = [None]  # set once the bot is built
         scheduler = AsyncIOScheduler(timezone=config.association.zone)
+        polling = asyncio.Lock()  # one poll pass at a time: the timer's, or catch-up's
+
+        async def poll() -> None:
+            async with polling:
+                await poll_due_sources(app, telegram_holder[0])
+
         scheduler.add_job(
-            jobs.job("poll_feeds", lambda: poll_due_sources(app, telegram_holder[0])),
+            jobs.job("poll_feeds", poll),
             "interval",
             seconds=DUE_CHECK.total_seconds(),
             next_run_time=clock.now(),
@@ -200,8 +206,9 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 database=str(config.database_path),
             ),
         )
+        _tell_the_administrator(app, web is not None, courier is not None)
         if courier is not None or telegram is not None:
-            await jobs.job("catch_up", lambda: catch_up(app, courier, telegram))()
+            await jobs.job("catch_up", lambda: _catch_up(app, courier, telegram, poll))()
         try:
             await stop.wait()
         finally:
@@ -215,6 +222,42 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 await telegram.stop()
             await asyncio.gather(*background, return_exceptions=True)
             log.info("service stopped")
+
+
+async def _catch_up(
+    app: App,
+    courier: Courier | None,
+    telegram: TelegramRuntime | None,
+    poll: Callable[[], Awaitable[None]],
+) -> None:
+    await catch_up(app, courier, telegram, poll)
+
+
+def _tell_the_administrator(app: App, web: bool, mail: bool) -> None:
+    """What a person starting the service should know: where to look, and what is missing."""
+    config = app.config
+    if web:
+        public = config.web.public_url
+        log.info(
+            "web pages",
+            **fields(
+                subscribe=f"{public}/subscribe",
+                archive=f"{public}/archive",
+                calendar=f"{public}/events.ics",
+            ),
+        )
+    folder = mail_folder(config)
+    if mail and folder is not None:
+        log.warning(
+            'email.transport = "file": no mail is sent; each message is written to a folder',
+            **fields(folder=str(folder)),
+        )
+    if config.translation.backend == "none" and len(config.association.languages) > 1:
+        log.warning(
+            "no translation backend: readers get news in other languages as written, "
+            "with a note at the top of their digest",
+            **fields(languages=",".join(config.association.languages)),
+        )
 
 
 def _start_mail(

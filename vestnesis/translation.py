@@ -17,6 +17,14 @@ def build_translator(
     config: Config, client: httpx.AsyncClient, database: Database, clock: Clock
 ) -> CachedTranslator | None:
     """The backend of `[translation]` with the persistent cache in front; None for 'none'."""
+    backend = build_backend(config, client)
+    if backend is None:
+        return None
+    return CachedTranslator(backend, database.translations, clock.now)
+
+
+def build_backend(config: Config, client: httpx.AsyncClient) -> Translator | None:
+    """The backend of `[translation]` alone (no cache); None for 'none'."""
     settings = config.translation
     key = settings.api_key.get_secret_value() if settings.api_key else None
     backend: Translator
@@ -45,4 +53,4 @@ def build_translator(
         from feeds.translate.argos import ArgosTranslator
 
         backend = ArgosTranslator(settings.models_dir, keep=settings.keep)
-    return CachedTranslator(backend, database.translations, clock.now)
+    return backend

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from babel import Locale
 from babel.dates import format_date
@@ -51,6 +52,7 @@ PAGE_POLICY = (
     "frame-ancestors 'none'; base-uri 'none'"
 )
 ONE_CLICK = "List-Unsubscribe=One-Click"
+GONE = ("unsubscribed", "bounced")  # members who get nothing until they subscribe again
 
 
 WebhookFeed = Callable[[dict[str, Any]], Awaitable[None]]
@@ -78,7 +80,9 @@ def create_web_app(
         Route("/preferences/{token}", pages.preferences_form, methods=["GET"]),
         Route("/preferences/{token}", pages.preferences, methods=["POST"]),
         Route("/preferences/{token}/data.json", pages.data, methods=["GET"]),
+        Route("/preferences/{token}/delete", pages.delete_form, methods=["GET"]),
         Route("/preferences/{token}/delete", pages.delete, methods=["POST"]),
+        Route("/{purpose:str}/{token}/again", pages.again, methods=["POST"]),
         Route("/archive", pages.archive, methods=["GET"]),
         Route("/archive/feed.xml", pages.archive_feed, methods=["GET"]),
         Route(CALENDAR_PATH, pages.calendar, methods=["GET"]),
@@ -207,6 +211,8 @@ class Pages:
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
+        if member.status != "pending":
+            return self.used(request, member, language)
         # A button, not a GET that confirms: mail scanners follow links by themselves.
         return self.message(
             request,
@@ -223,8 +229,16 @@ class Pages:
         )
 
     async def confirm(self, request: Request) -> Response:
-        member = await confirm(self.app, request.path_params["token"])
-        language, _ = self.reader(request, member)
+        form = await request.form()
+        token = request.path_params["token"]
+        before = await subscriber_from(self.app, "confirm", token)
+        language = self.shown(request, form, before.language if before else "")
+        _ = self.t(request, language)
+        if before is None:
+            return self.invalid(request, language)
+        if before.status != "pending":
+            return self.used(request, before, language)
+        member = await confirm(self.app, token)
         if member is None:
             return self.invalid(request, language)
         preferences = tokens(self.app).issue("preferences", member.id, member.email)
@@ -245,6 +259,8 @@ class Pages:
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
+        if member.status in GONE:
+            return self.used(request, member, language)
         return self.message(
             request,
             _("Unsubscribe"),
@@ -257,16 +273,22 @@ class Pages:
     async def unsubscribe(self, request: Request) -> Response:
         """RFC 8058 one-click (no cookies, the token is the proof) and the page's button."""
         # The token first: a forged link costs an HMAC, not a read of whatever was posted.
-        member = await unsubscribe(self.app, request.path_params["token"])
-        body = (await request.body()).decode("utf-8", "replace") if member else ""
+        token = request.path_params["token"]
+        before = await subscriber_from(self.app, "unsubscribe", token)
+        member = await unsubscribe(self.app, token) if before else None
+        body = (await request.body()).decode("utf-8", "replace") if before else ""
         if ONE_CLICK in body and "csrf=" not in body:
             status = 200 if member is not None else 404
             return PlainTextResponse(
                 "unsubscribed" if member else "unknown link", status_code=status
             )
-        language, _ = self.reader(request, member)
-        if member is None:
+        form = {key: values[-1] for key, values in parse_qs(body).items()}
+        language = self.shown(request, form, member.language if member else "")
+        _ = self.t(request, language)
+        if member is None or before is None:
             return self.invalid(request, language)
+        if before.status in GONE:
+            return self.used(request, before, language)
         return self.message(
             request,
             _("You are unsubscribed"),
@@ -278,15 +300,91 @@ class Pages:
             ],
             language=language,
             status=True,
-            link=f"/subscribe?lang={language}",
-            link_label=_("Subscribe"),
+            again=f"/unsubscribe/{token}/again",
+        )
+
+    async def again(self, request: Request) -> Response:
+        """Subscribe again from a member's own link (double opt-in: a confirmation first)."""
+        form = await request.form()
+        purpose = request.path_params["purpose"]
+        if purpose not in ("confirm", "unsubscribe", "preferences"):
+            return await self.not_found(request, None)
+        member = await subscriber_from(self.app, purpose, request.path_params["token"])
+        language = self.shown(request, form, member.language if member else "")
+        _ = self.t(request, language)
+        if member is None:
+            return self.invalid(request, language)
+        if not self.csrf_ok(request, form):
+            return self.expired(request, language)
+        if member.status == "confirmed":
+            return self.used(request, member, language)
+        result = await subscribe(
+            self.app, member.email, language=member.language, source="web", name=member.name
+        )
+        if result.status == "sent":
+            self.on_enqueued()
+        return self.message(
+            request,
+            _("Check your inbox"),
+            [
+                _(
+                    "If %(email)s can receive our news, a confirmation link is on its way. It is valid for 7 days.",
+                    email=member.email,
+                )
+            ],
+            language=language,
+            status=True,
+        )
+
+    def used(self, request: Request, member: Subscriber, language: str) -> Response:
+        """A member's link used again: say truthfully where they stand, and what they can do."""
+        _ = self.t(request, language)
+        if member.status == "confirmed":
+            preferences = tokens(self.app).issue("preferences", member.id, member.email)
+            return self.message(
+                request,
+                _("Already confirmed"),
+                [
+                    _(
+                        "%(email)s is already subscribed; this link was used before.",
+                        email=member.email,
+                    )
+                ],
+                language=language,
+                status=True,
+                link=f"/preferences/{preferences}?lang={language}",
+                link_label=_("Change your preferences"),
+            )
+        if member.status == "pending":
+            return self.message(
+                request,
+                _("Confirm your subscription"),
+                [_("Your subscription is waiting for confirmation: the link is in your inbox.")],
+                language=language,
+                status=True,
+            )
+        leave = tokens(self.app).issue("unsubscribe", member.id, member.email)
+        return self.message(
+            request,
+            _("Already unsubscribed"),
+            [
+                _(
+                    "%(email)s already receives no news from us. Changed your mind? Subscribe again below.",
+                    email=member.email,
+                )
+            ],
+            language=language,
+            status=True,
+            again=f"/unsubscribe/{leave}/again",
         )
 
     # --- preferences and privacy -------------------------------------------------------
 
     async def preferences_form(
-        self, request: Request, saved: bool = False, shown_in: str | None = None
+        self, request: Request, saved: str | None = None, shown_in: str | None = None
     ) -> Response:
+        """The member's settings; one who left sees that, and a way to subscribe again.
+        `saved` is 'saved' or 'unchanged' after the form was sent."""
         token = request.path_params["token"]
         member = await subscriber_from(self.app, "preferences", token)
         language = shown_in or self.language_of(request, member.language if member else "")
@@ -301,6 +399,8 @@ class Pages:
             language=language,
             email=member.email,
             token=token,
+            member_status=member.status,
+            gone=member.status in GONE,
             member_language=member.language,
             weekly=member.weekly,
             reminders=member.reminders,
@@ -311,20 +411,23 @@ class Pages:
     async def preferences(self, request: Request) -> Response:
         form = await request.form()
         member = await subscriber_from(self.app, "preferences", request.path_params["token"])
+        shown = self.shown(request, form, member.language if member else "")
         if member is None:
-            return self.invalid(request, self.language_of(request, ""))
+            return self.invalid(request, shown)
         if not self.csrf_ok(request, form):
-            return self.expired(request, member.language)
+            return self.expired(request, shown)
+        if member.status in GONE:  # nothing to save for someone who gets nothing
+            return await self.preferences_form(request, shown_in=shown)
         language = str(form.get("language", member.language))
         if language not in self.app.config.association.languages:
             language = member.language
+        weekly, reminders = form.get("weekly") == "1", form.get("reminders") == "1"
+        if (language, weekly, reminders) == (member.language, member.weekly, member.reminders):
+            return await self.preferences_form(request, saved="unchanged", shown_in=shown)
         await self.app.database.subscribers.set_preferences(
-            member.id,
-            language=language,
-            weekly=form.get("weekly") == "1",
-            reminders=form.get("reminders") == "1",
+            member.id, language=language, weekly=weekly, reminders=reminders
         )
-        return await self.preferences_form(request, saved=True, shown_in=language)
+        return await self.preferences_form(request, saved="saved", shown_in=shown)
 
     async def data(self, request: Request) -> Response:
         member = await subscriber_from(self.app, "preferences", request.path_params["token"])
@@ -340,14 +443,41 @@ class Pages:
             },
         )
 
+    async def delete_form(self, request: Request) -> Response:
+        """The second page before erasing: what goes, and a button that does it."""
+        token = request.path_params["token"]
+        member = await subscriber_from(self.app, "preferences", token)
+        language, _ = self.reader(request, member)
+        if member is None:
+            return self.invalid(request, language)
+        return self.message(
+            request,
+            _("Delete all your data?"),
+            [
+                member.email,
+                _(
+                    "This removes your address and your delivery history at once. It cannot be undone."
+                ),
+            ],
+            language=language,
+            action=f"/preferences/{token}/delete",
+            action_label=_("Yes, delete everything"),
+            fields={"confirm": "yes"},
+            link=f"/preferences/{token}?lang={language}",
+            link_label=_("Keep my data"),
+        )
+
     async def delete(self, request: Request) -> Response:
         form = await request.form()
         member = await subscriber_from(self.app, "preferences", request.path_params["token"])
-        language, _ = self.reader(request, member)
+        language = self.shown(request, form, member.language if member else "")
+        _ = self.t(request, language)
         if member is None:
             return self.invalid(request, language)
         if not self.csrf_ok(request, form):
             return self.expired(request, language)
+        if form.get("confirm") != "yes":  # only the confirmation page's button erases
+            return await self.delete_form(request)
         await self.app.database.subscribers.delete(member.id)
         return self.message(
             request,
@@ -439,6 +569,22 @@ class Pages:
         language = self.language_of(request, member.language if member else "")
         return language, self.t(request, language)
 
+    def shown(self, request: Request, form: Any, preferred: str) -> str:
+        """The language of the page a form was sent from (its hidden `lang`), so the answer
+        reads in the same language; else as `language_of`."""
+        sent = str(form.get("lang", "")) if form is not None else ""
+        if sent in self.app.config.association.languages:
+            return sent
+        return self.language_of(request, preferred)
+
+    def tagline(self, language: str) -> str:
+        """The association's own words under the subscribe title (`association.tagline`)."""
+        tagline = self.app.config.association.tagline
+        if isinstance(tagline, str):
+            return tagline
+        default = self.app.config.association.default_language
+        return tagline.get(language) or tagline.get(default, "")
+
     def language_of(self, request: Request, preferred: str) -> str:
         """?lang=, else the member's language, else the browser's, else the default."""
         languages = self.app.config.association.languages
@@ -491,6 +637,7 @@ class Pages:
             website=reader.website,
             website_label=reader.website.split("://", 1)[-1].rstrip("/"),
             languages=names,
+            tagline=self.tagline(language),
             **context,
         )
         response = HTMLResponse(
@@ -520,6 +667,8 @@ class Pages:
         **context: Any,
     ) -> Response:
         context.setdefault("action", None)
+        context.setdefault("again", None)
+        context.setdefault("fields", {})
         context.setdefault("link", None)
         context.setdefault("status", False)
         return self.page(

@@ -41,7 +41,7 @@ def digest_view(digest: Digest, reader: Presentation) -> DigestView:
         title=_("%(name)s — news of the week") % {"name": reader.short_name},
         period=period,
         count=count,
-        intro=_("What happened in the library world this week, in brief.") if digest.total else "",
+        intro=_intro(digest, reader),
         sections=tuple(_section(section, reader, zone) for section in digest.sections),
         website=reader.website,
         website_label=reader.website.split("://", 1)[-1].rstrip("/"),
@@ -53,6 +53,24 @@ def digest_view(digest: Digest, reader: Presentation) -> DigestView:
             % {"name": reader.association},
         },
     )
+
+
+def _intro(digest: Digest, reader: Presentation) -> str:
+    _ = reader.catalog.gettext
+    if not digest.total:
+        return ""
+    intro = _("What happened in the library world this week, in brief.")
+    untranslated = any(
+        entry.language
+        and entry.language != reader.language
+        and not entry.is_translated
+        and not entry.translation_failed
+        for entry in digest.entries
+    )
+    if untranslated:  # said once, at the top, rather than hidden in each item's note
+        notice = _("News in other languages is shown as written: machine translation is off.")
+        intro = f"{intro} {notice}"
+    return intro
 
 
 def confirmation_view(reader: Presentation, confirm_url: str) -> NoticeView:
