@@ -33,7 +33,7 @@ from storage import (
     Recipient,
     TelegramMember,
 )
-from vestnesis import event_form, kinds
+from vestnesis import dates, event_form, kinds
 from vestnesis.answer_text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.asking import Answerer
@@ -170,7 +170,7 @@ class Services:
     async def stats(self, language: str) -> str:
         _ = self.catalog(language).gettext
         db = self.app.database
-        lines = [_("Telegram members:")]
+        lines = [_("Telegram users:")]
         lines += [
             f"  {state} [{lang}]: {count}"
             for (state, lang), count in sorted((await db.telegram.member_counts()).items())
@@ -254,11 +254,11 @@ class Services:
         return moment
 
     def local_time(self, moment: datetime, language: str) -> str:
-        """A time the way the reader writes it."""
-        from babel.dates import format_datetime
-
-        local = moment.astimezone(self.app.config.association.zone)
-        return format_datetime(local, "medium", locale=language)
+        """A day and time as it stands inside a sentence of `language` (Latvian locative,
+        no seconds, the year only when it is not this year's)."""
+        zone = self.app.config.association.zone
+        today = self.app.clock.now().astimezone(zone).date()
+        return dates.moment_in_sentence(moment.astimezone(zone), language, today)
 
     async def release_due(self) -> int:
         """Send the scheduled announcements whose time has come."""
@@ -578,10 +578,12 @@ class TelegramRuntime:
             if await self.app.database.outbox.pending_count(CHANNEL):
                 report = await self.drain()
                 if report.failed:
-                    _ = self.services.catalog(self.app.config.association.default_language).gettext
+                    catalog = self.services.catalog(self.app.config.association.default_language)
                     await self.notify_board(
-                        _(
-                            "%(count)d Telegram messages could not be delivered (see vestnesis outbox status)."
+                        catalog.ngettext(
+                            "%(count)d Telegram message could not be delivered (see vestnesis outbox status).",
+                            "%(count)d Telegram messages could not be delivered (see vestnesis outbox status).",
+                            report.failed,
                         )
                         % {"count": report.failed}
                     )
