@@ -162,7 +162,7 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         assert "2026. gada 23. novembris" in listing.text
         feed = feedparser.parse((await web.get("/archive/feed.xml?lang=lv")).content)
         assert feed.bozo == 0 and len(feed.entries) == 1
-        assert feed.entries[0].title == "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris"
+        assert feed.entries[0].title == "LBB nedēļas jaunumu apkopojums, 2026. gada 23. novembris"
 
 
 async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
