@@ -565,7 +565,8 @@ async def test_stats_for_the_board_only(tmp_path, api) -> None:
         api.send_text("/stats", user=api.user(BOARD))
         stats = await until(lambda: [t for t in api.texts(BOARD) if "Telegram lietotāji" in t])
         assert (
-            "subscribed [lv]: 1" in stats[0] and "Ziņu avoti: 4 darbojas, 0 ar kļūdām" in stats[0]
+            "saņem apkopojumu (lv): 1" in stats[0]
+            and "Ziņu avoti: 4 darbojas, 0 ar kļūdām" in stats[0]
         )
         api.send_text("/stats", user=api.user(93))
         await until(lambda: any("tikai biedrības valde" in t for t in api.texts(93)))

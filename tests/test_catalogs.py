@@ -225,3 +225,13 @@ def test_plural_forms_in_latvian_and_lithuanian() -> None:
         "21 naujiena",
         "22 naujienos",
     ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_entry_appears_twice(language: str) -> None:
+    """Branches append entries at the end; a merge must not leave one msgid twice."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "vestnesis.po"
+    ids = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")
+    ]
+    assert len(ids) == len(set(ids)), f"{language}: {sorted({i for i in ids if ids.count(i) > 1})}"

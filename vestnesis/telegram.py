@@ -170,14 +170,32 @@ class Services:
     async def stats(self, language: str) -> str:
         _ = self.catalog(language).gettext
         db = self.app.database
+        # The store's state codes, worded for the board; an unknown code shows as it is.
+        states = {
+            "subscribed": _("receive the digest"),
+            "not subscribed": _("do not receive the digest"),
+            "blocked": _("blocked the bot"),
+            "pending": _("awaiting confirmation"),
+            "confirmed": _("confirmed"),
+            "unsubscribed": _("unsubscribed"),
+            "bounced": _("address does not work"),
+        }
+        deliveries = {
+            "email": _("email"),
+            "telegram": "Telegram",
+            "sent": _("sent"),
+            "failed": _("failed"),
+            "pending": _("waiting"),
+            "sending": _("waiting"),
+        }
         lines = [_("Telegram users:")]
         lines += [
-            f"  {state} [{lang}]: {count}"
+            f"  {states.get(state, state)} ({lang}): {count}"
             for (state, lang), count in sorted((await db.telegram.member_counts()).items())
         ]
         lines.append(_("Mailing list:"))
         lines += [
-            f"  {state} [{lang}]: {count}"
+            f"  {states.get(state, state)} ({lang}): {count}"
             for (state, lang), count in sorted((await db.subscribers.counts()).items())
         ]
         latest = await db.digests.latest("sent")
@@ -185,7 +203,7 @@ class Services:
             lines.append(_("Last digest:"))
             counts = await db.outbox.counts_for("digest", latest.period_end.isoformat())
             lines += [
-                f"  {channel} {state}: {count}"
+                f"  {deliveries.get(channel, channel)}, {deliveries.get(state, state)}: {count}"
                 for (channel, state), count in sorted(counts.items())
             ]
         sources = await db.sources.list()
