@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean pot catalogs
 
 $(BIN)/vestnesis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,16 @@ bench: $(BIN)/vestnesis
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/answers.py
+
+# Translations: the template of every text in the code, then the check that the catalogs
+# cover it (translated, not fuzzy, plurals, quotation marks) and that dates stay golden.
+pot: $(BIN)/vestnesis
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location \
+		-o build/vestnesis.pot .
+
+catalogs: pot
+	$(BIN)/pytest -q tests/test_catalogs.py tests/test_dates.py
 
 clean:
 	rm -rf $(VENV) data

@@ -133,7 +133,7 @@ class BoardEventHandlers:
             start = datetime.fromisoformat(draft["start"])
             end = self.s.read_end(text, start, draft["all_day"])
             if end is None:
-                return _("I could not read that as an end after the start; try 12:00, or -.")
+                return _("That is not an end time after the start; try 12:00, or -.")
             draft["end"] = end.isoformat()
         elif field == "place":
             draft["place"] = "" if text in ("-", "—", "–") else text[:300]
@@ -216,7 +216,7 @@ class BoardEventHandlers:
             "end": _("End"),
             "place": _("Place"),
             "url": _("Link"),
-            "kind": _("Kind"),
+            "kind": _("Type"),
             "remove": _("Remove"),
         }
         rows = [

@@ -72,17 +72,17 @@ async def set_commands(application: Application, services: BotServices) -> None:
         _ = services.catalog(language).gettext
         descriptions = {
             "start": _("Welcome and language"),
-            "subscribe": _("Weekly digest in Telegram"),
+            "subscribe": _("Weekly digest on Telegram"),
             "unsubscribe": _("Stop the digest"),
             "digest": _("The latest digest"),
             "next": _("The next event"),
-            "events": _("Events of a month"),
+            "events": _("Events by month"),
             "goals": _("The association's goals"),
             "email": _("The digest by email"),
             "lang": _("Change the language"),
             "help": _("What I can do"),
             "forget": _("Delete my data"),
-            "remind": _("Reminders of events"),
+            "remind": _("Event reminders"),
         }
         commands = [BotCommand(name, descriptions[name]) for name in MEMBER_COMMANDS]
         await application.bot.set_my_commands(commands, language_code=language)
@@ -124,13 +124,13 @@ class Handlers(BoardEventHandlers):
         _member, _language, _ = await self._member(update)
         lines = [
             _("What I can do:"),
-            "/subscribe — " + _("Weekly digest in Telegram"),
+            "/subscribe — " + _("Weekly digest on Telegram"),
             "/unsubscribe — " + _("Stop the digest"),
             "/digest — " + _("The latest digest"),
             "/next, /events, /goals — " + _("Events and the association's plan"),
             "/email " + _("ADDRESS") + " — " + _("The digest by email"),
             "/lang — " + _("Change the language"),
-            "/remind, /remind off — " + _("Reminders of events"),
+            "/remind, /remind off — " + _("Event reminders"),
             "/forget — " + _("Delete my data"),
             _("Or just ask, for example: “When is the next seminar?”"),
         ]
@@ -422,14 +422,18 @@ class Handlers(BoardEventHandlers):
             language = data.split(":", 1)[1]
             if language in self.s.languages:
                 await self.s.set_language(member.user_id, language)
-                t = self.s.catalog(language).gettext
-                await query.edit_message_text(t("Language set. /help shows what I can do."))
+                catalog = self.s.catalog(language)
+                await query.edit_message_text(
+                    catalog.gettext("Language set. /help shows what I can do.")
+                )
         elif data == "instant:on" and member is not None:
             await self.s.set_subscription(member.user_id, weekly=True, instant=True)
             await query.edit_message_text(_("You get the weekly digest and news as it arrives."))
         elif data == "forget:yes" and member is not None:
             await self.s.forget(member.user_id)
-            await query.edit_message_text(_("Everything about you is deleted. /start begins anew."))
+            await query.edit_message_text(
+                _("All your data has been deleted. Send /start to begin again.")
+            )
         elif data == "forget:no":
             await query.edit_message_text(_("Nothing was deleted."))
         elif data.startswith("digest:") and self._board(update):

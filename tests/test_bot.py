@@ -208,7 +208,7 @@ async def test_forget_and_group_commands(tmp_path, api) -> None:
         api.press("forget:yes", user=api.user(MEMBER))
         await until(
             lambda: any(
-                "Viss par jums ir dzēsts" in c.params.get("text", "")
+                "Visi jūsu dati ir dzēsti" in c.params.get("text", "")
                 for c in api.sent(MEMBER, "editMessageText")
             )
         )
@@ -409,13 +409,17 @@ async def test_a_scheduled_announcement_waits_for_its_time(tmp_path, api) -> Non
         api.press("ann:1:schedule", user=api.user(BOARD))
         await until(lambda: any("Kad to izsūtīt" in t for t in api.texts(BOARD)))
         api.send_text("vakar", user=api.user(BOARD))
-        await until(lambda: any("neizdevās saprast" in t for t in api.texts(BOARD)))
+        await until(lambda: any("Nevarēju to saprast" in t for t in api.texts(BOARD)))
         api.send_text("2026-11-23 12:00", user=api.user(BOARD))
-        await until(lambda: any("kad nospiedīsiet" in t for t in api.texts(BOARD)))
+        # The time reads like every other date: Latvian locative, no seconds, no year.
+        await until(
+            lambda: any("izsūtīts 23. novembrī plkst. 12.00, kad" in t for t in api.texts(BOARD))
+        )
         api.press("ann:1:send", user=api.user(BOARD))
         await until(
             lambda: any(
-                "Ieplānots" in c.params.get("text", "") for c in api.sent(BOARD, "editMessageText")
+                "Izsūtīšana ieplānota" in c.params.get("text", "")
+                for c in api.sent(BOARD, "editMessageText")
             )
         )
         assert await runtime.services.release_due() == 0
@@ -559,9 +563,10 @@ async def test_stats_for_the_board_only(tmp_path, api) -> None:
         await app.poller.poll(await app.database.sources.active())
         api.send_text("/start subscribe", user=api.user(93))
         api.send_text("/stats", user=api.user(BOARD))
-        stats = await until(lambda: [t for t in api.texts(BOARD) if "Telegram dalībnieki" in t])
+        stats = await until(lambda: [t for t in api.texts(BOARD) if "Telegram lietotāji" in t])
         assert (
-            "subscribed [lv]: 1" in stats[0] and "Ziņu avoti: 4 darbojas, 0 ar kļūdām" in stats[0]
+            "saņem apkopojumu (lv): 1" in stats[0]
+            and "Ziņu avoti: 4 darbojas, 0 ar kļūdām" in stats[0]
         )
         api.send_text("/stats", user=api.user(93))
         await until(lambda: any("tikai biedrības valde" in t for t in api.texts(93)))
@@ -632,9 +637,9 @@ async def test_the_board_adds_edits_and_removes_an_event(tmp_path, api) -> None:
         await until(lambda: any("Jauns pasākums" in t for t in api.texts(BOARD)))
         steps = [
             ("Digitālo prasmju darbnīca", "Kad tas sākas?"),
-            ("rīt", "Nevarēju izlasīt šo datumu"),
+            ("rīt", "Nevarēju saprast šo datumu"),
             ("15.12.2026 10.00", "Kad tas beidzas?"),
-            ("9:00", "Nevarēju to saprast kā beigas"),
+            ("9:00", "Nevarēju to saprast kā beigu laiku"),
             ("12:30", "Kur tas notiek?"),
             ("Liepājas Centrālā zinātniskā bibliotēka", "saite (https://…)"),
             ("not a link", "Tā nav saite"),
@@ -669,7 +674,7 @@ async def test_the_board_adds_edits_and_removes_an_event(tmp_path, api) -> None:
         api.send_text("/editevent", user=api.user(BOARD))
         api.press("ev:pick:0", user=api.user(BOARD))
         api.press("ev:field:remove", user=api.user(BOARD))
-        await until(lambda: any("Dzēst šo pasākumu visiem?" in t for t in api.texts(BOARD)))
+        await until(lambda: any("Dzēst šo pasākumu?" in t for t in api.texts(BOARD)))
         api.press("ev:remove:yes", user=api.user(MEMBER))  # a member's press does nothing
         api.press("ev:remove:yes", user=api.user(BOARD))
         await until(lambda: any(t == "Izdzēsts." for t in api.texts(BOARD)))

@@ -103,8 +103,8 @@ def test_subscribe_confirm_and_unsubscribe_in_a_browser(tmp_path) -> None:
             assert confirmation["To"] == "Anna Ozola <anna.ozola@example.lv>"
             text = confirmation.get_body(("plain",)).get_content()
             page.goto(re.search(rf"{base}/confirm/\S+", text).group(0))
-            page.get_by_role("button", name="Apstiprināt abonēšanu").click()
-            page.get_by_role("heading", name="Abonēšana apstiprināta").wait_for()
+            page.get_by_role("button", name="Apstiprināt pieteikšanos").click()
+            page.get_by_role("heading", name="Pieteikšanās apstiprināta").wait_for()
             assert members(config) == {"anna.ozola@example.lv": "confirmed"}
 
             send = subprocess.run(
@@ -129,8 +129,8 @@ def test_subscribe_confirm_and_unsubscribe_in_a_browser(tmp_path) -> None:
             )
             body = digest[0].message.get_body(("plain",)).get_content()
             page.goto(re.search(rf"{base}/unsubscribe/\S+", body).group(0))
-            page.get_by_role("button", name="Atteikties no abonēšanas").click()
-            page.get_by_role("heading", name="Abonēšana pārtraukta").wait_for()
+            page.get_by_role("button", name="Atteikties no jaunumiem").click()
+            page.get_by_role("heading", name="Jaunumu sūtīšana pārtraukta").wait_for()
             page.screenshot(path=str(tmp_path / "2-unsubscribed.png"))
             browser.close()
         assert members(config) == {"anna.ozola@example.lv": "unsubscribed"}

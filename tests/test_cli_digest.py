@@ -33,8 +33,8 @@ def polled(tmp_path) -> Path:
 
 def test_preview_in_three_languages(polled) -> None:
     lv = run(polled, "digest", "preview", "--lang", "lv", "--now", SEND).stdout
-    assert lv.startswith("Subject: LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris")
-    assert "9 jaunumi" in lv and "== IFLA ==" in lv and "Oriģināls angļu valodā." in lv
+    assert lv.startswith("Subject: LBB nedēļas jaunumu apkopojums, 2026. gada 23. novembris")
+    assert "9 ziņas" in lv and "== IFLA ==" in lv and "Oriģināls angļu valodā." in lv
     assert lv.index("== LBB ==") < lv.index("== IFLA ==") < lv.index("== EBLIDA ==")
     en = run(polled, "digest", "preview", "--lang", "en", "--now", SEND).stdout
     assert "9 news items" in en and "In Latvian." in en and "In Lithuanian." in en
@@ -90,7 +90,7 @@ def test_http_backend_is_paid_once_and_failure_never_blocks(tmp_path) -> None:
         assert len(server.requests) == requests_after_first  # all from the cache
         assert first == second
         assert "IFLA ⟨LV:publishes the Library Map of the World 2026 update⟩" in first
-        assert "Mašīntulkojums no angļu valodas. Oriģināls: “IFLA publishes" in first
+        assert "Mašīntulkojums no angļu valodas. Oriģināls: „IFLA publishes" in first
 
         behaviour.always_fail = True
         en = run(config, "digest", "preview", "--lang", "en", "--now", SEND)
@@ -108,7 +108,7 @@ def test_board_review_draft_approve_and_hold(polled) -> None:
     assert "held, 9 items" in run(polled, "digest", "hold", "--now", SEND).stdout
     assert "approved, 9 items" in run(polled, "digest", "approve").stdout
     preview = run(polled, "digest", "preview", "--lang", "lv", "--now", SEND).stdout
-    assert "9 jaunumi" in preview  # the draft's items are what the preview shows
+    assert "9 ziņas" in preview  # the draft's items are what the preview shows
     none = CliRunner().invoke(
         cli, ["--config", str(polled), "digest", "approve", "--now", "2027-01-04T09:00"]
     )

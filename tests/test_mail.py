@@ -76,7 +76,7 @@ async def test_double_opt_in_with_rate_limits(tmp_path, mail_server) -> None:
         assert invalid.status == "invalid"
     [mail] = mail_server.received
     message = mail.message
-    assert message["Subject"] == "Lūdzu, apstipriniet LBB jaunumu abonēšanu"
+    assert message["Subject"] == "Lūdzu, apstipriniet pieteikšanos LBB jaunumiem"
     assert message["List-Unsubscribe"] is None  # a confirmation is not list mail
     url = link(message, r"https://vestnesis\.example/confirm/\S+")
     token = url.rsplit("/", 1)[1]
@@ -154,8 +154,8 @@ async def test_digest_goes_to_each_confirmed_member_exactly_once(tmp_path, mail_
         assert https in plain.get_content() and https.replace("&", "&amp;") in html.get_content()
         language = members[recipient]
         subject = {
-            "lv": "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris",
-            "en": "LBB weekly digest, November 23, 2026",
+            "lv": "LBB nedēļas jaunumu apkopojums, 2026. gada 23. novembris",
+            "en": "LBB weekly digest, 23 November 2026",
             "lt": "LBB savaitės naujienų apžvalga, 2026 m. lapkričio 23 d.",
         }[language]
         assert message["Subject"] == subject and message["Content-Language"] == language

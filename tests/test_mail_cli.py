@@ -88,7 +88,7 @@ def test_import_without_consent_sends_confirmations(tmp_path, server) -> None:
     assert sorted(r.recipients[0] for r in server.received) == ["a@example.lv", "b@example.com"]
     subjects = {r.message["Subject"] for r in server.received}
     assert subjects == {
-        "Lūdzu, apstipriniet LBB jaunumu abonēšanu",
+        "Lūdzu, apstipriniet pieteikšanos LBB jaunumiem",
         "Please confirm your subscription to LBB news",
     }
 

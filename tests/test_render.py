@@ -110,11 +110,11 @@ class _Balance(HTMLParser):
     [
         (
             "lv",
-            "3 jaunumi",
-            "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris",
+            "3 ziņas",
+            "LBB nedēļas jaunumu apkopojums, 2026. gada 23. novembris",
             "Oriģināls angļu valodā.",
         ),
-        ("en", "3 news items", "LBB weekly digest, November 23, 2026", "In Latvian."),
+        ("en", "3 news items", "LBB weekly digest, 23 November 2026", "In Latvian."),
         (
             "lt",
             "3 naujienos",
@@ -163,7 +163,7 @@ def test_translated_entries_show_the_original_title() -> None:
     view = digest_view(digest(translated, failed), reader("lv"))
     [shown, kept] = view.sections[0].entries
     assert shown.title == "IFLA kongress" and shown.language == "lv"
-    assert shown.note == "Mašīntulkojums no angļu valodas. Oriģināls: “IFLA congress”"
+    assert shown.note == "Mašīntulkojums no angļu valodas. Oriģināls: „IFLA congress”"
     assert kept.title == "EBLIDA week" and kept.language == "en"
     assert kept.note == "Tulkojums šobrīd nav pieejams; oriģināls angļu valodā."
     html = EmailRenderer().render(view).html

@@ -258,9 +258,11 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         assert "LBB — news of the week" in english.text
         listing = await web.get("/archive?lang=lv")
         assert "2026. gada 23. novembris" in listing.text
+        for language, label in (("lt", "2026 m. lapkričio 23 d."), ("en", "23 November 2026")):
+            assert label in (await web.get(f"/archive?lang={language}")).text  # en-GB, not US
         feed = feedparser.parse((await web.get("/archive/feed.xml?lang=lv")).content)
         assert feed.bozo == 0 and len(feed.entries) == 1
-        assert feed.entries[0].title == "LBB nedēļas ziņu apkopojums, 2026. gada 23. novembris"
+        assert feed.entries[0].title == "LBB nedēļas jaunumu apkopojums, 2026. gada 23. novembris"
 
 
 async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:

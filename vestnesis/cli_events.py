@@ -134,7 +134,8 @@ def _event_line(app: App, event: Event, language: str) -> str:
     _ = app.catalogs.get(language).gettext
     zone = app.config.association.zone
     today = app.clock.now().astimezone(zone).date()
-    status = f" [{_('CANCELLED')}]" if event.cancelled else ""
+    cancelled = _("CANCELLED")  # outside the f-string, where pybabel extract finds it
+    status = f" [{cancelled}]" if event.cancelled else ""
     place = f" — {event.place}" if event.place else ""
     kind_name = kinds.name(event.kind, language) if event.kind else ""
     kind = f" ({kind_name})" if kind_name else ""

@@ -33,7 +33,7 @@ from storage import (
     Recipient,
     TelegramMember,
 )
-from vestnesis import event_form, kinds
+from vestnesis import dates, event_form, kinds
 from vestnesis.answer_text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.asking import Answerer
@@ -170,14 +170,32 @@ class Services:
     async def stats(self, language: str) -> str:
         _ = self.catalog(language).gettext
         db = self.app.database
-        lines = [_("Telegram members:")]
+        # The store's state codes, worded for the board; an unknown code shows as it is.
+        states = {
+            "subscribed": _("receive the digest"),
+            "not subscribed": _("do not receive the digest"),
+            "blocked": _("blocked the bot"),
+            "pending": _("awaiting confirmation"),
+            "confirmed": _("confirmed"),
+            "unsubscribed": _("unsubscribed"),
+            "bounced": _("address does not work"),
+        }
+        deliveries = {
+            "email": _("email"),
+            "telegram": "Telegram",
+            "sent": _("sent"),
+            "failed": _("failed"),
+            "pending": _("waiting"),
+            "sending": _("waiting"),
+        }
+        lines = [_("Telegram users:")]
         lines += [
-            f"  {state} [{lang}]: {count}"
+            f"  {states.get(state, state)} ({lang}): {count}"
             for (state, lang), count in sorted((await db.telegram.member_counts()).items())
         ]
         lines.append(_("Mailing list:"))
         lines += [
-            f"  {state} [{lang}]: {count}"
+            f"  {states.get(state, state)} ({lang}): {count}"
             for (state, lang), count in sorted((await db.subscribers.counts()).items())
         ]
         latest = await db.digests.latest("sent")
@@ -185,7 +203,7 @@ class Services:
             lines.append(_("Last digest:"))
             counts = await db.outbox.counts_for("digest", latest.period_end.isoformat())
             lines += [
-                f"  {channel} {state}: {count}"
+                f"  {deliveries.get(channel, channel)}, {deliveries.get(state, state)}: {count}"
                 for (channel, state), count in sorted(counts.items())
             ]
         sources = await db.sources.list()
@@ -254,11 +272,11 @@ class Services:
         return moment
 
     def local_time(self, moment: datetime, language: str) -> str:
-        """A time the way the reader writes it."""
-        from babel.dates import format_datetime
-
-        local = moment.astimezone(self.app.config.association.zone)
-        return format_datetime(local, "medium", locale=language)
+        """A day and time as it stands inside a sentence of `language` (Latvian locative,
+        no seconds, the year only when it is not this year's)."""
+        zone = self.app.config.association.zone
+        today = self.app.clock.now().astimezone(zone).date()
+        return dates.moment_in_sentence(moment.astimezone(zone), language, today)
 
     async def release_due(self) -> int:
         """Send the scheduled announcements whose time has come."""
@@ -578,10 +596,12 @@ class TelegramRuntime:
             if await self.app.database.outbox.pending_count(CHANNEL):
                 report = await self.drain()
                 if report.failed:
-                    _ = self.services.catalog(self.app.config.association.default_language).gettext
+                    catalog = self.services.catalog(self.app.config.association.default_language)
                     await self.notify_board(
-                        _(
-                            "%(count)d Telegram messages could not be delivered (see vestnesis outbox status)."
+                        catalog.ngettext(
+                            "%(count)d Telegram message could not be delivered (see vestnesis outbox status).",
+                            "%(count)d Telegram messages could not be delivered (see vestnesis outbox status).",
+                            report.failed,
                         )
                         % {"count": report.failed}
                     )

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from babel import Locale
-from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -25,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from storage import Subscriber
+from vestnesis import dates
 from vestnesis.app import App
 from vestnesis.asking import CALENDAR_PATH
 from vestnesis.digests import digest_of, view_for
@@ -264,7 +264,7 @@ class Pages:
         return self.message(
             request,
             _("Unsubscribe"),
-            [_("Stop the weekly news to %(email)s?", email=member.email)],
+            [_("Stop sending the weekly news to %(email)s?", email=member.email)],
             language=language,
             action=request.url.path,
             action_label=_("Unsubscribe"),
@@ -496,7 +496,7 @@ class Pages:
         digests = [
             {
                 "id": r.id,
-                "label": format_date(r.period_end.astimezone(self.zone), "long", locale=language),
+                "label": dates.long_date(r.period_end.astimezone(self.zone).date(), language),
             }
             for r in records
         ]

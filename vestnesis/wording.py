@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_interval, format_skeleton
 
 from storage import (
     Digest,
@@ -20,6 +19,7 @@ from storage import (
     SectionView,
     safe_link,
 )
+from vestnesis import dates
 from vestnesis.dates_text import event_when
 
 
@@ -30,11 +30,11 @@ def digest_view(digest: Digest, reader: Presentation) -> DigestView:
     first = digest.period_start.astimezone(zone).date()
     # The period ends at the send time; its last day is the day before unless it ends later.
     last = (digest.period_end.astimezone(zone) - timedelta(seconds=1)).date()
-    period = format_interval(first, last, "yMMMMd", locale=reader.language)
+    period = dates.period(first, last, reader.language)
     count = reader.catalog.ngettext("%(num)d news item", "%(num)d news items", digest.total) % {
         "num": digest.total
     }
-    day = format_date(digest.period_end.astimezone(zone).date(), "long", locale=reader.language)
+    day = dates.long_date(digest.period_end.astimezone(zone).date(), reader.language)
     return DigestView(
         language=reader.language,
         subject=_("%(name)s weekly digest, %(date)s") % {"name": reader.short_name, "date": day},
@@ -49,7 +49,7 @@ def digest_view(digest: Digest, reader: Presentation) -> DigestView:
             "unsubscribe": _("Unsubscribe"),
             "preferences": _("Change your preferences"),
             "archive": _("View in your browser"),
-            "why": _("You receive this because you subscribed to the news of %(name)s.")
+            "why": _("You are receiving this because you subscribed to news from %(name)s.")
             % {"name": reader.association},
         },
     )
@@ -117,7 +117,7 @@ def _entry(entry: DigestEntry, reader: Presentation, zone: ZoneInfo) -> EntryVie
         title=entry.title_translated or entry.title,
         url=safe_link(entry.url) or None,
         summary=entry.summary_translated or entry.summary,
-        date=format_skeleton("MMMd", entry.published.astimezone(zone), locale=reader.language),
+        date=dates.short_date(entry.published.astimezone(zone).date(), reader.language),
         note=_note(entry, reader),
         language=reader.language if entry.is_translated else entry.language,
     )
@@ -154,7 +154,7 @@ def events_section(
                 summary=" · ".join(
                     p for p in (event_when(event, reader.language, zone, today), event.place) if p
                 ),
-                date=format_skeleton("MMMd", event.start.astimezone(zone), locale=reader.language),
+                date=dates.short_date(event.start.astimezone(zone).date(), reader.language),
                 note=None,
                 language=None,
             )
