@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from storage import Event  # noqa: E402
 from tests.question_set import NOW, knowledge, problems, questions  # noqa: E402
-from vestnesis import kinds  # noqa: E402
-from vestnesis.answers import answer  # noqa: E402
+from vestnesis.answering import kinds  # noqa: E402
+from vestnesis.answering.engine import answer  # noqa: E402
 
 TOPICS = (
     "digitālā pratība",

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from feeds.ics import parse_calendar
 from feeds.language import LanguageDetector
 from storage import Event
-from vestnesis import kinds
-from vestnesis.answers import Answer, Knowledge
-from vestnesis.plan import parse_plan
+from vestnesis.answering import kinds
+from vestnesis.answering.engine import Answer, Knowledge
+from vestnesis.answering.plan import parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = ZoneInfo("Europe/Riga")

@@ -9,12 +9,12 @@ import pytest
 
 from storage import Event
 from tests.question_set import NOW, ZONE, Question, knowledge, problems, questions
-from vestnesis import kinds, when, words
-from vestnesis.answer_text import Wording, answer_text
-from vestnesis.answers import answer
-from vestnesis.dates_text import day_text, event_when, latvian_locative, period_text
+from vestnesis.answering import kinds, when, words
+from vestnesis.answering.dates_text import day_text, event_when, latvian_locative, period_text
+from vestnesis.answering.engine import answer
+from vestnesis.answering.plan import parse_plan
+from vestnesis.answering.text import Wording, answer_text
 from vestnesis.i18n import Catalogs
-from vestnesis.plan import parse_plan
 
 QUESTIONS = questions()
 TODAY = NOW.date()
@@ -313,7 +313,7 @@ def test_a_plan_and_calendar_written_by_someone_else(
         calendar="X",
     ).events
     events = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in events]
-    from vestnesis.answers import Knowledge
+    from vestnesis.answering.engine import Knowledge
 
     plan = parse_plan((fixtures / plan_file).read_text("utf-8"))
     found = answer(question, Knowledge.build(events, plan, ZONE), NOW)
@@ -339,7 +339,7 @@ def test_towns_and_years_narrow_the_events(indexed) -> None:
 
 
 def test_the_heading_with_the_askers_own_word_wins() -> None:
-    from vestnesis.answers import Knowledge
+    from vestnesis.answering.engine import Knowledge
 
     plan = parse_plan(
         "# P\n\n## Misija\n\nVienot.\n\n## Mērķi\n\nAttīstīt.\n\n## Vīzija\n\nAtvērt.\n"
@@ -391,7 +391,7 @@ def test_the_board_is_not_the_council(indexed) -> None:
 
 
 def test_english_titles_answer_latvian_and_lithuanian_questions() -> None:
-    from vestnesis.answers import Knowledge
+    from vestnesis.answering.engine import Knowledge
 
     def event(uid: str, title: str, days: int, place: str = "") -> Event:
         start = NOW + timedelta(days=days)

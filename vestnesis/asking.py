@@ -11,11 +11,11 @@ from pathlib import Path
 
 from feeds.language import LanguageDetector
 from feeds.translate.base import TranslationError
-from vestnesis.answer_text import Wording, answer_text
-from vestnesis.answers import Answer, Knowledge, answer
+from vestnesis.answering.engine import Answer, Knowledge, answer
+from vestnesis.answering.plan import Plan, parse_plan
+from vestnesis.answering.text import Wording, answer_text
 from vestnesis.app import App
 from vestnesis.logs import fields
-from vestnesis.plan import Plan, parse_plan
 
 log = logging.getLogger("vestnesis.asking")
 CALENDAR_PATH = "/events.ics"
@@ -72,6 +72,7 @@ class Answerer:
     def __init__(self, app: App) -> None:
         self._app = app
         self._detector = LanguageDetector(("lv", "lt", "en"))
+        self._tables = app.config.answers.tables()
         self._knowledge: Knowledge | None = None
         self._version = ""
         self._lock = asyncio.Lock()
@@ -89,6 +90,7 @@ class Answerer:
                     load_plan(self._app),
                     self._app.config.association.zone,
                     self._detector,
+                    self._tables,
                 )
                 self._version = version
             return self._knowledge
@@ -108,6 +110,7 @@ class Answerer:
             calendar_url=calendar_url(app),
             translations=await self._translate(found, plan_language),
             plan_language=plan_language,
+            tables=self._tables,
         )
         return Reply(found, answer_text(found, wording))
 

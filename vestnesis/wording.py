@@ -19,7 +19,7 @@ from storage import (
     Presentation,
     SectionView,
 )
-from vestnesis.dates_text import event_when
+from vestnesis.answering.dates_text import event_when
 
 
 def digest_view(digest: Digest, reader: Presentation) -> DigestView:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from babel.dates import format_date, format_time
 
 from storage import Event
-from vestnesis.when import Span
+from vestnesis.answering.when import Span
 
 
 def latvian_locative(nominative: str) -> str:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from vestnesis import glossary, words
+from vestnesis.answering import glossary, words
+from vestnesis.answering.tables import Tables, builtin
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -102,14 +103,15 @@ class Passage:
 class PlanIndex:
     """BM25 over the plan's paragraphs (and headings), built once per plan."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, tables: Tables | None = None) -> None:
         self.plan = plan
+        self.tables = tables = tables or builtin()
         self._passages: list[tuple[Section, str]] = []
         corpus: list[list[str]] = []
         for section in plan.sections:
             for paragraph in section.paragraphs or (section.heading,):
                 self._passages.append((section, paragraph))
-                corpus.append(_terms(f"{section.heading} {paragraph}"))
+                corpus.append(_terms(f"{section.heading} {paragraph}", tables))
         self._document_frequency: dict[str, int] = {}
         for document in corpus:
             for term in set(document):
@@ -141,10 +143,10 @@ class PlanIndex:
         ]
 
 
-def _terms(text: str) -> list[str]:
-    return [term for token in words.tokens(text) for term in sorted(glossary.terms(token))]
+def _terms(text: str, tables: Tables) -> list[str]:
+    return [term for token in words.tokens(text) for term in sorted(glossary.terms(token, tables))]
 
 
-def question_terms(question_words: list[str]) -> list[str]:
+def question_terms(question_words: list[str], tables: Tables | None = None) -> list[str]:
     """A question's words as BM25 query terms."""
-    return [term for token in question_words for term in sorted(glossary.terms(token))]
+    return [term for token in question_words for term in sorted(glossary.terms(token, tables))]

@@ -12,7 +12,7 @@ from functools import cache
 
 from babel import Locale
 
-from vestnesis import words
+from vestnesis.answering import words
 
 LANGUAGES = ("lv", "lt", "en")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from storage import Event, Gettext
-from vestnesis import kinds
-from vestnesis.answers import Answer
-from vestnesis.dates_text import day_text, event_when, period_text
+from vestnesis.answering import kinds
+from vestnesis.answering.dates_text import day_text, event_when, period_text
+from vestnesis.answering.engine import Answer
+from vestnesis.answering.tables import Tables
 
 MAX_SECTION_CHARS = 1800
 
@@ -25,6 +26,7 @@ class Wording:
     # Plan text in the asker's language; a text missing here is quoted as written.
     translations: Mapping[str, str] | None = None
     plan_language: str = "lv"
+    tables: Tables | None = None  # the word tables (kind names); None: the built-in ones
 
 
 def answer_text(answer: Answer, wording: Wording) -> str:
@@ -40,7 +42,7 @@ def answer_text(answer: Answer, wording: Wording) -> str:
 
 def _next(answer: Answer, w: Wording) -> str:
     _ = w.catalog.gettext
-    kind = kinds.name(answer.kind, answer.language)
+    kind = kinds.name(answer.kind, answer.language, tables=w.tables)
     if not answer.events:
         if kind:
             return _("There is no upcoming event of this kind (%(kind)s) in the calendar.") % {
@@ -56,7 +58,7 @@ def _period(answer: Answer, w: Wording) -> str:
     today = w.now.astimezone(w.zone).date()
     assert answer.period is not None
     period = period_text(answer.period, answer.language, today)
-    kind = kinds.name(answer.kind, answer.language, plural=True)
+    kind = kinds.name(answer.kind, answer.language, plural=True, tables=w.tables)
     lines = []
     if answer.events:
         heading = (

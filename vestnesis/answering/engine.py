@@ -10,9 +10,10 @@ from datetime import datetime, timedelta, tzinfo
 
 from feeds.language import LanguageDetector
 from storage import Event
-from vestnesis import kinds, vocabulary, when, words
-from vestnesis.plan import Passage, Plan, PlanIndex, Section, question_terms
-from vestnesis.titles import Series, TitleIndex, TitleMatch
+from vestnesis.answering import kinds, vocabulary, when, words
+from vestnesis.answering.plan import Passage, Plan, PlanIndex, Section, question_terms
+from vestnesis.answering.tables import Tables, builtin
+from vestnesis.answering.titles import Series, TitleIndex, TitleMatch
 
 LANGUAGES = ("lv", "en", "lt")
 MAX_LISTED = 12
@@ -32,6 +33,7 @@ class Knowledge:
     plan: PlanIndex | None
     zone: tzinfo
     detector: LanguageDetector | None = None
+    tables: Tables = field(default_factory=builtin)
     _starts: tuple[datetime, ...] = field(default=(), repr=False)
     _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
     _all_places: frozenset[str] = frozenset()
@@ -43,16 +45,20 @@ class Knowledge:
         plan: Plan | None,
         zone: tzinfo,
         detector: LanguageDetector | None = None,
+        tables: Tables | None = None,
     ) -> Knowledge:
-        """Index events (any order) and the plan."""
+        """Index events (any order) and the plan; `tables` are the word tables (the built-in
+        ones when None)."""
+        tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
         places = {e: _town_stems(e.place) for e in ordered if e.place}
         return cls(
             events=ordered,
-            titles=TitleIndex(ordered),
-            plan=PlanIndex(plan) if plan is not None else None,
+            titles=TitleIndex(ordered, tables),
+            plan=PlanIndex(plan, tables) if plan is not None else None,
             zone=zone,
             detector=detector,
+            tables=tables,
             _starts=tuple(e.start for e in ordered),
             _places=places,
             _all_places=frozenset(s for stems in places.values() for s in stems),
@@ -94,7 +100,8 @@ def answer(
     """Answer a member's question from the calendar and the plan."""
     text = question.strip()
     question_words = words.tokens(text)
-    asker = detect_language(text, question_words, knowledge.detector, language)
+    tables = knowledge.tables
+    asker = detect_language(text, question_words, knowledge.detector, language, tables)
     zone = knowledge.zone
     today = now.astimezone(zone).date()
     span, taken = when.find(text, question_words, today)
@@ -102,20 +109,20 @@ def answer(
         span = when.parse_fallback(text, asker, today)
         taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
     kind, kind_words = kinds.find(
-        [w if i not in taken else "" for i, w in enumerate(question_words)]
+        [w if i not in taken else "" for i, w in enumerate(question_words)], tables=tables
     )
     taken |= kind_words
     friends = {
         i for i, w in enumerate(question_words) if w.startswith(vocabulary.FALSE_FRIEND_PREFIX)
     }
-    found = vocabulary.concepts().scan(question_words, taken=taken | friends)
+    found = vocabulary.concepts(tables).scan(question_words, taken=taken | friends)
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
     taken |= concept_words
     asked_where = "where" in concepts
 
     plan = knowledge.plan
-    topics = [c for c in vocabulary.PLAN_TOPICS if c in concepts]
+    topics = [c for c in tables.topics if c in concepts]
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
@@ -130,7 +137,7 @@ def answer(
         return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words)
-    leftover = _unexplained(question_words, taken)
+    leftover = _unexplained(question_words, taken, tables)
     place = _place_filter(knowledge, leftover) if leftover else ""
     # Words naming something the calendar does not have ("the Baltic conference", "Kauno
     # knygų mugė"): better an honest "I don't know" than another event offered in its place.
@@ -164,10 +171,11 @@ def detect_language(
     question_words: Sequence[str],
     detector: LanguageDetector | None,
     hint: str | None,
+    tables: Tables | None = None,
 ) -> str:
     """The question's language: its known words, else the detector on longer texts, else the
     asker's own language."""
-    votes = vocabulary.language_votes(question_words)
+    votes = vocabulary.language_votes(question_words, tables)
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
     if ranked[0][1] > 0 and ranked[0][1] - ranked[1][1] >= 1.0:
         return ranked[0][0]
@@ -222,12 +230,12 @@ def _by_name(
     )
 
 
-def _unexplained(question_words: list[str], taken: set[int]) -> list[str]:
+def _unexplained(question_words: list[str], taken: set[int], tables: Tables) -> list[str]:
     """Naming words the question has beyond periods, kinds and question words."""
     return [
         w
         for i, w in enumerate(question_words)
-        if i not in taken and len(w) > 1 and not w.isdigit() and not vocabulary.is_stop(w)
+        if i not in taken and len(w) > 1 and not w.isdigit() and not vocabulary.is_stop(w, tables)
     ]
 
 
@@ -299,7 +307,7 @@ def _in_period(
 
 
 def _plan_topic(language: str, plan: PlanIndex, topic: str, question_words: list[str]) -> Answer:
-    lexicon = vocabulary.concepts()
+    lexicon = vocabulary.concepts(plan.tables)
     headed = [
         section
         for section in plan.plan.sections
@@ -314,7 +322,7 @@ def _plan_topic(language: str, plan: PlanIndex, topic: str, question_words: list
             if asked & {x for w in words.tokens(s.heading) for x in words.stems(w)}
         ]
         return Answer("plan", language, sections=((own or headed)[0],), topic=topic)
-    passages = plan.search(question_terms(question_words))
+    passages = plan.search(question_terms(question_words, plan.tables))
     if passages:
         return Answer(
             "plan", language, sections=(passages[0].section,), passages=tuple(passages[:1])
@@ -330,15 +338,17 @@ def _plan_search(
     concepts: set[str],
 ) -> Answer | None:
     content = [
-        w for i, w in enumerate(question_words) if i not in taken and not vocabulary.is_stop(w)
+        w
+        for i, w in enumerate(question_words)
+        if i not in taken and not vocabulary.is_stop(w, plan.tables)
     ]
     about_plan = bool(concepts & {"plan", "association", "about"})
     if not content:
         if concepts & {"plan"}:
             return Answer("plan", language, sections=plan.plan.main_sections, topic="overview")
         return None
-    terms = question_terms(content)
-    known = [w for w in content if any(plan.known(t) for t in question_terms([w]))]
+    terms = question_terms(content, plan.tables)
+    known = [w for w in content if any(plan.known(t) for t in question_terms([w], plan.tables))]
     share = len(known) / len(content)
     rare = any(plan.rarity(t) >= 0.75 for t in terms if plan.known(t))
     if not (about_plan and known) and not (share >= 0.99 and rare):

@@ -11,7 +11,8 @@ from datetime import datetime
 from rapidfuzz import fuzz, process
 
 from storage import Event
-from vestnesis import glossary, kinds, vocabulary, words
+from vestnesis.answering import glossary, vocabulary, words
+from vestnesis.answering.tables import Tables, builtin
 
 CROSS_LANGUAGE = 0.8  # a title word found only through its translation counts this much
 
@@ -38,7 +39,8 @@ class TitleMatch:
 class TitleIndex:
     """Term → series, with each term's rarity, over every event title."""
 
-    def __init__(self, events: Sequence[Event]) -> None:
+    def __init__(self, events: Sequence[Event], tables: Tables | None = None) -> None:
+        self._tables = tables = tables or builtin()
         grouped: dict[tuple[str, str], list[Event]] = {}
         for event in events:
             grouped.setdefault((event.calendar, event.uid), []).append(event)
@@ -47,11 +49,11 @@ class TitleIndex:
         self._index: dict[str, set[int]] = {}
         for number, series in enumerate(self.series):
             title = " ".join(sorted({e.title for e in series.occurrences}))
-            tokens = _name_tokens(title)
+            tokens = _name_tokens(title, tables)
             self._title_tokens.append(tokens)
             # Kind words are indexed too ("Reading Promotion Seminar" is found by "lasīšanas"),
             # but only the naming words count towards how much of the title was asked for.
-            for terms in (*tokens, *_kind_tokens(title)):
+            for terms in (*tokens, *_kind_tokens(title, tables)):
                 for term in terms:
                     self._index.setdefault(term, set()).add(number)
         self._vocabulary = [t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH]
@@ -67,9 +69,9 @@ class TitleIndex:
     ) -> TitleMatch | None:
         """The series whose title best covers the question's naming words (None if none)."""
         tokens = [
-            glossary.terms(w)
+            glossary.terms(w, self._tables)
             for i, w in enumerate(question_words)
-            if i not in skip and _names_something(w)
+            if i not in skip and _names_something(w, self._tables)
         ]
         if not tokens:
             return None
@@ -134,21 +136,21 @@ def _rank(match: TitleMatch, kind: str, now: datetime | None) -> tuple[bool, flo
     return same_kind, round(match.score, 6), live, match.title_share
 
 
-def _names_something(word: str) -> bool:
+def _names_something(word: str, tables: Tables) -> bool:
     if word.isdigit():
         return len(word) == 4  # a year can tell two editions apart; other numbers cannot
     stems = words.stems(word)
-    return not (vocabulary.is_stop(word) or stems & kinds.generic_stems())
+    return not (vocabulary.is_stop(word, tables) or stems & tables.kind_stems)
 
 
-def _kind_tokens(title: str) -> list[frozenset[str]]:
+def _kind_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
     return [
-        glossary.terms(w)
+        glossary.terms(w, tables)
         for w in words.tokens(title)
-        if not vocabulary.is_stop(w) and words.stems(w) & kinds.generic_stems()
+        if not vocabulary.is_stop(w, tables) and words.stems(w) & tables.kind_stems
     ]
 
 
-def _name_tokens(title: str) -> list[frozenset[str]]:
-    tokens = [glossary.terms(w) for w in words.tokens(title) if _names_something(w)]
-    return tokens or [glossary.terms(w) for w in words.tokens(title)] or [frozenset({"—"})]
+def _name_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
+    tokens = [glossary.terms(w, tables) for w in words.tokens(title) if _names_something(w, tables)]
+    return tokens or [glossary.terms(w, tables) for w in words.tokens(title)] or [frozenset({"—"})]
