@@ -152,7 +152,11 @@ def test_relative_days_weeks_and_written_dates() -> None:
     # Short month names only as written: "Jāņi" (Midsummer) is not "Jan".
     assert when.find("Kad ir Jāņi?", words.tokens("Kad ir Jāņi?"), monday)[0] is None
     # A month already past this year means next year's.
-    assert start_end("oktobrī")[0] == date(2027, 10, 1)
+    # A month just gone, asked without a tense, is the past one; in the future tense, the next.
+    assert start_end("oktobrī")[0] == date(2026, 10, 1)
+    future, _ = when.find("oktobrī", ["oktobrī"], monday, "future")
+    assert future is not None and future.start == date(2027, 10, 1)
+    assert start_end("augustā")[0] == date(2027, 8, 1)
     # English "may" is a month only next to a number or after "in".
     assert when.find("may I ask", words.tokens("may I ask"), monday)[0] is None
 

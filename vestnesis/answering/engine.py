@@ -21,7 +21,12 @@ UPCOMING_DAYS = 31
 PLACE_DAYS = 366
 # A question whose naming words a title covers this much is about that event.
 NAME_SHARE = 0.6
-SHORT_QUESTION = 3  # words; fewer than this, the language detector is not asked
+# A question of a kind whose other words a title of that kind covers this much names it.
+SURE_NAME = 0.75
+SHORT_QUESTION = 3
+LISTING = frozenset(
+    {"event", "upcoming", "next"}
+)  # concepts that ask for events  # words; fewer than this, the language detector is not asked
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class Knowledge:
         ones when None)."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
-        places = {e: _town_stems(e.place) for e in ordered if e.place}
+        places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
         return cls(
             events=ordered,
             titles=TitleIndex(ordered, tables),
@@ -66,11 +71,11 @@ class Knowledge:
 
     def names_a_place(self, word: str) -> bool:
         """Whether the word is (a form of) a word of some event's place."""
-        return bool(_place_stems(word) & self._all_places)
+        return bool(_place_stems(word, self.tables) & self._all_places)
 
     def at(self, event: Event, word: str) -> bool:
         """Whether the event's place has the word."""
-        return bool(_place_stems(word) & self._places.get(event, frozenset()))
+        return bool(_place_stems(word, self.tables) & self._places.get(event, frozenset()))
 
     def from_time(self, moment: datetime) -> Sequence[Event]:
         """Events starting at or after `moment` (by start), cheaply."""
@@ -104,7 +109,8 @@ def answer(
     asker = detect_language(text, question_words, knowledge.detector, language, tables)
     zone = knowledge.zone
     today = now.astimezone(zone).date()
-    span, taken = when.find(text, question_words, today)
+    tense = _tense(question_words, tables)
+    span, taken = when.find(text, question_words, today, tense)
     if span is None and any(w.isdigit() for w in question_words):
         span = when.parse_fallback(text, asker, today)
         taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
@@ -115,7 +121,11 @@ def answer(
     friends = {
         i for i, w in enumerate(question_words) if w.startswith(vocabulary.FALSE_FRIEND_PREFIX)
     }
-    found = vocabulary.concepts(tables).scan(question_words, taken=taken | friends)
+    found = [
+        hit
+        for hit in vocabulary.concepts(tables).scan(question_words, taken=taken | friends)
+        if not _stop_word_lookalike(hit, question_words, tables)
+    ]
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
     taken |= concept_words
@@ -130,10 +140,19 @@ def answer(
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if topics and plan is not None and not cue:
         return _plan_topic(asker, plan, topics[0], question_words)
-    named = knowledge.titles.best(question_words, taken, kind, now)
+    # "the next event in Vilnius": a town asked with a listing word filters by place, even
+    # when some title names that town too.
+    # ("the study trip to Tartu" names the trip whose title and place say Tartu.)
+    listing_cue = bool(concepts & {"event", "upcoming", "next"})
+    towns = {
+        i
+        for i, w in enumerate(question_words)
+        if listing_cue and i not in taken and knowledge.names_a_place(w)
+    }
+    named = knowledge.titles.best(question_words, taken | towns, kind, now)
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
-    if named is not None and _names_event(named, kind, cue):
+    if named is not None and _names_event(named, kind, cue, concepts):
         return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words)
@@ -142,6 +161,11 @@ def answer(
     # Words naming something the calendar does not have ("the Baltic conference", "Kauno
     # knygų mugė"): better an honest "I don't know" than another event offered in its place.
     unknown_name = [w for w in leftover if not knowledge.names_a_place(w)]
+    # Words neither the calendar nor the plan has ever used ("weather", "euro"): the question
+    # is about something else, whatever day, town or kind-like word it also holds.
+    strange = [w for w in unknown_name if not _known(knowledge, w)]
+    if strange and not concepts & {"event", "upcoming", "next"}:
+        return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
     listing = bool(kind or place or concepts & {"event", "upcoming"})
     if span is not None and (listing or not leftover) and not (unknown_name and not listing):
         return _in_period(asker, knowledge, now, span, kind, place)
@@ -159,11 +183,22 @@ def answer(
         return _in_period(asker, knowledge, now, period, kind, place)
     if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
         return Answer("unknown", asker)  # a time or place asked of something not in the calendar
+    return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+
+
+def _plan_or_unknown(
+    language: str,
+    plan: PlanIndex | None,
+    question_words: list[str],
+    taken: set[int],
+    concepts: set[str],
+) -> Answer:
+    """What the plan says about the question's words, else the honest "I don't know"."""
     if plan is not None:
-        searched = _plan_search(asker, plan, question_words, concept_words, concepts)
+        searched = _plan_search(language, plan, question_words, taken, concepts)
         if searched is not None:
             return searched
-    return Answer("unknown", asker)
+    return Answer("unknown", language)
 
 
 def detect_language(
@@ -193,15 +228,23 @@ def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list
     return [e for e in events if e.start < end and e.end > start]
 
 
-def _names_event(named: TitleMatch, kind: str, cue: bool) -> bool:
+def _names_event(named: TitleMatch, kind: str, cue: bool, concepts: set[str]) -> bool:
     if named.question_share < NAME_SHARE or named.score <= 0:
         return False
     if not cue and named.title_share < 0.6:
         # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
         return False
-    if kind and not any(e.kind == kind for e in named.series.occurrences):
-        # "the next seminar in Riga" should not be taken for a festival in Riga.
-        return named.title_share >= 0.99
+    same_kind = any(e.kind == kind for e in named.series.occurrences)
+    if kind and not same_kind:
+        # "the next seminar in Riga" should not be taken for a festival in Riga; but
+        # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
+        return named.title_share >= 0.99 or (
+            named.question_share >= SURE_NAME and named.title_share >= 0.6
+        )
+    if kind and not concepts & {"next", "upcoming"} and named.question_share >= SURE_NAME:
+        # "the annual meeting", "the autumn conference": every other word of the question is
+        # in this one event's title.
+        return True
     return named.title_share >= 0.3 or named.question_share >= 0.99
 
 
@@ -230,6 +273,33 @@ def _by_name(
     )
 
 
+def _stop_word_lookalike(hit: words.Found[str], question_words: list[str], tables: Tables) -> bool:
+    """A function word that only shares a stem with a concept's word ("notiks", will take
+    place, is not "notikums", an event)."""
+    if hit.length != 1 or hit.value not in LISTING:
+        return False
+    word = question_words[hit.start]
+    exact = words.fold(word) in tables.concept_words.get(hit.value, frozenset())
+    return not exact and vocabulary.is_stop(word, tables)
+
+
+def _tense(question_words: Sequence[str], tables: Tables) -> str:
+    """ "past" or "future" when the question's words say so, else ""."""
+    folded = {words.fold(w) for w in question_words}
+    for tense in ("past", "future"):
+        if folded & tables.tense_words.get(tense, frozenset()):
+            return tense
+    return ""
+
+
+def _known(knowledge: Knowledge, word: str) -> bool:
+    """Whether the calendar (titles, places) or the plan uses the word in any form."""
+    if knowledge.titles.knows(word) or knowledge.names_a_place(word):
+        return True
+    plan = knowledge.plan
+    return plan is not None and any(plan.known(t) for t in question_terms([word], plan.tables))
+
+
 def _unexplained(question_words: list[str], taken: set[int], tables: Tables) -> list[str]:
     """Naming words the question has beyond periods, kinds and question words."""
     return [
@@ -244,15 +314,23 @@ def _place_filter(knowledge: Knowledge, leftover: list[str]) -> str:
     return next((w for w in leftover if knowledge.names_a_place(w)), "")
 
 
-def _place_stems(text: str) -> frozenset[str]:
-    return frozenset(s for w in words.tokens(text) for s in words.stems(w) if len(s) >= 4)
+def _place_stems(text: str, tables: Tables) -> frozenset[str]:
+    """A place's stems and the towns (data/towns.toml) its words are forms of: "Šauļos" is
+    Šiauliai."""
+    found: set[str] = set()
+    for token in words.tokens(text):
+        for stem in words.stems(token):
+            if len(stem) >= 4:
+                found.add(stem)
+            found |= tables.synonym_table.get(stem, frozenset()) & tables.town_terms
+    return frozenset(found)
 
 
-def _town_stems(place: str) -> frozenset[str]:
+def _town_stems(place: str, tables: Tables) -> frozenset[str]:
     """The stems of a place's one-word parts ("…, Mūkusalas iela 3, Rīga" → Rīga): towns and
     countries, not the "national" and "library" of an institution's name."""
     towns = [part for part in place.split(",") if len(words.tokens(part)) == 1]
-    return _place_stems(" ".join(towns))
+    return _place_stems(" ".join(towns), tables)
 
 
 def _next(
@@ -287,10 +365,12 @@ def _in_period(
     # Multi-day events that began before the period still count, so look back a while.
     earlier = knowledge.from_time(start - timedelta(days=62))
     chosen, cancelled = [], []
+    # A period already over ("last week", "What was on in September?") lists what was on.
+    floor = start if end <= now else max(start, now)
     for event in earlier:
         if event.start >= end:
             break
-        if event.end <= max(start, now) or (kind and event.kind != kind):
+        if event.end <= floor or (kind and event.kind != kind):
             continue
         if place and not knowledge.at(event, place):
             continue

@@ -17,7 +17,7 @@ from babel import Locale
 from vestnesis.answering import words
 
 LANGUAGES = ("lv", "en", "lt")
-_FILES = ("kinds", "concepts", "languages", "synonyms")
+_FILES = ("kinds", "concepts", "languages", "synonyms", "towns")
 
 
 class WordsError(ValueError):
@@ -47,7 +47,7 @@ class Tables:
     topics: the concepts that are plan topics, in order of preference; stop: language →
     function words; markers: language → more words that tell the language; synonyms:
     groups of words meaning the same across languages; towns: groups of one town's names
-    and case forms."""
+    and case forms; tense: "past"/"future" → words that set a question's tense."""
 
     kinds: tuple[Kind, ...]
     concepts: Mapping[str, tuple[str, ...]]
@@ -56,6 +56,7 @@ class Tables:
     markers: Mapping[str, tuple[str, ...]]
     synonyms: tuple[tuple[str, ...], ...]
     towns: tuple[tuple[str, ...], ...] = ()
+    tense: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = field(default="built-in", compare=False)
 
     @classmethod
@@ -84,7 +85,9 @@ class Tables:
     @cached_property
     def kind_lexicon(self) -> words.Lexicon[str]:
         """Every kind's terms and names → its key."""
-        return words.Lexicon((term, k.key) for k in self.kinds for term in k.all_terms)
+        return words.Lexicon(
+            ((term, k.key) for k in self.kinds for term in k.all_terms), self.typo_stems
+        )
 
     @cached_property
     def kind_stems(self) -> frozenset[str]:
@@ -95,8 +98,28 @@ class Tables:
     def concept_lexicon(self) -> words.Lexicon[str]:
         """Every concept's phrases → the concept."""
         return words.Lexicon(
-            (phrase, concept) for concept, phrases in self.concepts.items() for phrase in phrases
+            ((phrase, concept) for concept, phrases in self.concepts.items() for phrase in phrases),
+            self.typo_stems,
         )
+
+    @cached_property
+    def concept_words(self) -> dict[str, frozenset[str]]:
+        """Concept → the folded words of its phrases, as written."""
+        return {
+            concept: frozenset(words.fold(t) for p in phrases for t in words.tokens(p))
+            for concept, phrases in self.concepts.items()
+        }
+
+    @cached_property
+    def typo_stems(self) -> frozenset[str]:
+        """Stems of English question and kind words, known despite one typo ("nexr", "whn",
+        "evnts"): a Latvian or Lithuanian word one letter off is usually another form."""
+        english = [
+            *self.stop.get("en", ()),
+            *self.markers.get("en", ()),
+            *(n for k in self.kinds for n in k.names.get("en", ())),
+        ]
+        return words.union(w for w in english if len(w) >= 3)
 
     @cached_property
     def stop_stems(self) -> frozenset[str]:
@@ -147,6 +170,11 @@ class Tables:
         return {word: frozenset(languages) for word, languages in votes.items()}
 
     @cached_property
+    def tense_words(self) -> dict[str, frozenset[str]]:
+        """ "past"/"future" → the folded words that say so."""
+        return {t: frozenset(words.fold(w) for w in ws) for t, ws in self.tense.items()}
+
+    @cached_property
     def town_terms(self) -> frozenset[str]:
         """The shared terms of the configured towns."""
         return frozenset("~" + words.fold(group[0]) for group in self.towns)
@@ -181,6 +209,8 @@ def builtin() -> Tables:
         stop=_phrases(data["languages"]["stop"]),
         markers=_phrases(data["languages"]["marker"]),
         synonyms=tuple(tuple(g) for g in data["synonyms"]["groups"]),
+        towns=tuple(tuple(g) for g in data["towns"]["groups"]),
+        tense=_phrases(data["concepts"]["tense"]),
     )
 
 
@@ -266,6 +296,7 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
         markers=base.markers,
         synonyms=(*base.synonyms, *groups),
         towns=(*base.towns, *towns),
+        tense=base.tense,
         source=source,
     )
 

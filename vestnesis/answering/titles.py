@@ -3,6 +3,7 @@ typos: an inverted index of title terms weighted by how rare they are."""
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from vestnesis.answering import glossary, vocabulary, words
 from vestnesis.answering.tables import Tables, builtin
 
 CROSS_LANGUAGE = 0.8  # a title word found only through its translation counts this much
+PREFIX = 4  # letters a word and a title word must share to be one word's forms
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class TitleIndex:
                 for term in terms:
                     self._index.setdefault(term, set()).add(number)
         self._vocabulary = [t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH]
+        self._sorted = sorted(t for t in self._index if not t.startswith("~"))
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
         self._count = max(1, len(self.series))
 
@@ -115,7 +118,29 @@ class TitleIndex:
                 best = match
         return best
 
+    def knows(self, word: str) -> bool:
+        """Whether some title has the word (any form, another language's, or one typo off)."""
+        terms = glossary.terms(word, self._tables)
+        return bool(terms & self._index.keys() or self._fuzzy(terms))
+
+    def _prefixed(self, term: str) -> str | None:
+        """A title term that begins with `term` or that `term` begins with, both at least
+        PREFIX letters long: Lithuanian "mugė" and "mugėje" stem apart."""
+        if len(term) < PREFIX or term.startswith("~"):
+            return None
+        at = bisect.bisect_left(self._sorted, term)
+        if at < len(self._sorted) and self._sorted[at].startswith(term):
+            return self._sorted[at]
+        for end in range(len(term) - 1, PREFIX - 1, -1):
+            if term[:end] in self._index:
+                return term[:end]
+        return None
+
     def _fuzzy(self, terms: frozenset[str]) -> set[str]:
+        for term in sorted(terms, key=len, reverse=True):
+            prefixed = self._prefixed(term)
+            if prefixed is not None:
+                return {prefixed}
         for term in sorted(terms, key=len, reverse=True):
             if len(term) < words.FUZZY_MIN_LENGTH or term.startswith("~"):
                 continue
