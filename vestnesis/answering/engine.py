@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from feeds.language import LanguageDetector
 from storage import Event
-from vestnesis.answering import kinds, vocabulary, when, words
+from vestnesis.answering import glossary, kinds, vocabulary, when, words
 from vestnesis.answering.plan import Passage, Plan, PlanIndex, Section, question_terms
 from vestnesis.answering.tables import Tables, builtin
 from vestnesis.answering.titles import Series, TitleIndex, TitleMatch
@@ -24,6 +24,7 @@ NAME_SHARE = 0.6
 # A question of a kind whose other words a title of that kind covers this much names it.
 SURE_NAME = 0.75
 SHORT_QUESTION = 3
+TOPIC_FALLBACK = {"mission": "goal", "goal": "mission"}
 LISTING = frozenset(
     {"event", "upcoming", "next"}
 )  # concepts that ask for events  # words; fewer than this, the language detector is not asked
@@ -125,6 +126,7 @@ def answer(
         hit
         for hit in vocabulary.concepts(tables).scan(question_words, taken=taken | friends)
         if not _stop_word_lookalike(hit, question_words, tables)
+        and not _title_word_lookalike(hit, question_words, knowledge)
     ]
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
@@ -139,7 +141,7 @@ def answer(
             return searched
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if topics and plan is not None and not cue:
-        return _plan_topic(asker, plan, topics[0], question_words)
+        return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
     # "the next event in Vilnius": a town asked with a listing word filters by place, even
     # when some title names that town too.
     # ("the study trip to Tartu" names the trip whose title and place say Tartu.)
@@ -155,16 +157,18 @@ def answer(
     if named is not None and _names_event(named, kind, cue, concepts):
         return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
-        return _plan_topic(asker, plan, topics[0], question_words)
+        return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
     leftover = _unexplained(question_words, taken, tables)
     place = _place_filter(knowledge, leftover) if leftover else ""
     # Words naming something the calendar does not have ("the Baltic conference", "Kauno
     # knygų mugė"): better an honest "I don't know" than another event offered in its place.
     unknown_name = [w for w in leftover if not knowledge.names_a_place(w)]
-    # Words neither the calendar nor the plan has ever used ("weather", "euro"): the question
-    # is about something else, whatever day, town or kind-like word it also holds.
+    # Words the calendar has never used ("weather", "euro"): the question is about something
+    # else (the plan, or nothing we know), whatever day, town or kind-like word it also holds.
     strange = [w for w in unknown_name if not _known(knowledge, w)]
-    if strange and not concepts & {"event", "upcoming", "next"}:
+    if strange and not concepts & LISTING:
+        if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
+            return Answer("unknown", asker)  # when or where of something not in the calendar
         return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
     listing = bool(kind or place or concepts & {"event", "upcoming"})
     if span is not None and (listing or not leftover) and not (unknown_name and not listing):
@@ -283,6 +287,20 @@ def _stop_word_lookalike(hit: words.Found[str], question_words: list[str], table
     return not exact and vocabulary.is_stop(word, tables)
 
 
+def _title_word_lookalike(
+    hit: words.Found[str], question_words: list[str], knowledge: Knowledge
+) -> bool:
+    """A word of some event's title that only resembles a concept's word ("valdes", of the
+    board, is not "values")."""
+    if hit.length != 1:
+        return False
+    word = question_words[hit.start]
+    stems = words.stems(word)
+    if stems & knowledge.tables.concept_stems.get(hit.value, frozenset()):
+        return False
+    return bool(glossary.terms(word, knowledge.tables) & knowledge.titles.terms)
+
+
 def _tense(question_words: Sequence[str], tables: Tables) -> str:
     """ "past" or "future" when the question's words say so, else ""."""
     folded = {words.fold(w) for w in question_words}
@@ -293,11 +311,8 @@ def _tense(question_words: Sequence[str], tables: Tables) -> str:
 
 
 def _known(knowledge: Knowledge, word: str) -> bool:
-    """Whether the calendar (titles, places) or the plan uses the word in any form."""
-    if knowledge.titles.knows(word) or knowledge.names_a_place(word):
-        return True
-    plan = knowledge.plan
-    return plan is not None and any(plan.known(t) for t in question_terms([word], plan.tables))
+    """Whether the calendar (titles, places) uses the word in any form."""
+    return knowledge.titles.knows(word) or knowledge.names_a_place(word)
 
 
 def _unexplained(question_words: list[str], taken: set[int], tables: Tables) -> list[str]:
@@ -386,28 +401,51 @@ def _in_period(
     )
 
 
-def _plan_topic(language: str, plan: PlanIndex, topic: str, question_words: list[str]) -> Answer:
+def _plan_topic(
+    language: str,
+    plan: PlanIndex,
+    topic: str,
+    question_words: list[str],
+    taken: set[int],
+    concepts: set[str],
+) -> Answer:
+    """The section whose heading names the topic; of several ("Strateginiai tikslai" and its
+    "3 tikslas. Skaitanti mokykla"), the one whose heading shares most words with the question,
+    then the higher one. A plan without a "mission" heading answers "mission" with its goal,
+    and the other way round."""
     lexicon = vocabulary.concepts(plan.tables)
-    headed = [
-        section
-        for section in plan.plan.sections
-        if any(hit.value == topic for hit in lexicon.scan(words.tokens(section.heading)))
-    ]
-    if headed:
-        # "Misija" and "Mērķi" are both the goal; the heading with the asker's own word wins.
-        asked = {s for w in question_words for s in words.stems(w)}
-        own = [
-            s
-            for s in headed
-            if asked & {x for w in words.tokens(s.heading) for x in words.stems(w)}
+    for wanted in (topic, TOPIC_FALLBACK.get(topic, "")):
+        headed = [
+            (number, section)
+            for number, section in enumerate(plan.plan.sections)
+            if wanted
+            and any(hit.value == wanted for hit in lexicon.scan(words.tokens(section.heading)))
         ]
-        return Answer("plan", language, sections=((own or headed)[0],), topic=topic)
-    passages = plan.search(question_terms(question_words, plan.tables))
-    if passages:
-        return Answer(
-            "plan", language, sections=(passages[0].section,), passages=tuple(passages[:1])
-        )
-    return Answer("unknown", language, topic=topic)
+        if headed:
+            chosen = max(headed, key=lambda entry: _heading_rank(entry, question_words, plan))[1]
+            return Answer("plan", language, sections=(chosen,), topic=topic)
+    # No heading names it: what the plan says about the question's other words, if anything.
+    return _plan_or_unknown(language, plan, question_words, taken, concepts | {"about"})
+
+
+def _heading_rank(
+    entry: tuple[int, Section], question_words: list[str], plan: PlanIndex
+) -> tuple[int, int, int]:
+    """Most words shared with the question, then the higher heading, then the first."""
+    number, section = entry
+    asked = _content_terms(question_words, plan.tables)
+    shared = asked & _content_terms(words.tokens(section.heading), plan.tables)
+    return len(shared), -section.level, -number
+
+
+def _content_terms(text_words: Sequence[str], tables: Tables) -> set[str]:
+    """The terms (stems and shared ~terms) of the words that are not function words."""
+    return {
+        t
+        for w in text_words
+        if not vocabulary.is_stop(w, tables)
+        for t in glossary.terms(w, tables)
+    }
 
 
 def _plan_search(

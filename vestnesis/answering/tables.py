@@ -111,6 +111,11 @@ class Tables:
         }
 
     @cached_property
+    def concept_stems(self) -> dict[str, frozenset[str]]:
+        """Concept → the stems of its phrases' words."""
+        return {concept: words.union(phrases) for concept, phrases in self.concepts.items()}
+
+    @cached_property
     def typo_stems(self) -> frozenset[str]:
         """Stems of English question and kind words, known despite one typo ("nexr", "whn",
         "evnts"): a Latvian or Lithuanian word one letter off is usually another form."""
@@ -207,7 +212,7 @@ def builtin() -> Tables:
         concepts={**_phrases(data["concepts"]["concept"]), **_phrases(topics)},
         topics=tuple(topics),
         stop=_phrases(data["languages"]["stop"]),
-        markers=_phrases(data["languages"]["marker"]),
+        markers=_by_language(data["languages"]["marker"]),
         synonyms=tuple(tuple(g) for g in data["synonyms"]["groups"]),
         towns=tuple(tuple(g) for g in data["towns"]["groups"]),
         tense=_phrases(data["concepts"]["tense"]),
@@ -221,6 +226,15 @@ def _read_builtin(name: str) -> dict[str, Any]:
 
 def _phrases(table: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(value) for key, value in table.items()}
+
+
+def _by_language(table: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Lists keyed "lv", "lv_topics"… joined per language (the part before "_")."""
+    joined: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        language = key.split("_")[0]
+        joined[language] = (*joined.get(language, ()), *value)
+    return joined
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:

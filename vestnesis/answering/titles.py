@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import KeysView, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,7 +58,7 @@ class TitleIndex:
             for terms in (*tokens, *_kind_tokens(title, tables)):
                 for term in terms:
                     self._index.setdefault(term, set()).add(number)
-        self._vocabulary = [t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH]
+        self._vocabulary = sorted(t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH)
         self._sorted = sorted(t for t in self._index if not t.startswith("~"))
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
         self._count = max(1, len(self.series))
@@ -91,7 +91,7 @@ class TitleIndex:
             named: set[int] = set()  # a question word counts once per title
             # The word itself before its translation: "valdes" names "valdes sēde" more
             # surely than "Council Meeting", which it only means.
-            for term in sorted(known, key=lambda t: t.startswith("~")):
+            for term in sorted(known, key=lambda t: (t.startswith("~"), t)):
                 share = CROSS_LANGUAGE if term.startswith("~") else 1.0
                 for number in self._index[term]:
                     found.setdefault(number, set()).add(term)
@@ -118,6 +118,11 @@ class TitleIndex:
                 best = match
         return best
 
+    @property
+    def terms(self) -> KeysView[str]:
+        """Every term of every title (stems and shared ~terms)."""
+        return self._index.keys()
+
     def knows(self, word: str) -> bool:
         """Whether some title has the word (any form, another language's, or one typo off)."""
         terms = glossary.terms(word, self._tables)
@@ -137,11 +142,11 @@ class TitleIndex:
         return None
 
     def _fuzzy(self, terms: frozenset[str]) -> set[str]:
-        for term in sorted(terms, key=len, reverse=True):
+        for term in sorted(terms, key=_longest_first):
             prefixed = self._prefixed(term)
             if prefixed is not None:
                 return {prefixed}
-        for term in sorted(terms, key=len, reverse=True):
+        for term in sorted(terms, key=_longest_first):
             if len(term) < words.FUZZY_MIN_LENGTH or term.startswith("~"):
                 continue
             hit = process.extractOne(
@@ -150,6 +155,11 @@ class TitleIndex:
             if hit is not None:
                 return {hit[0]}
         return set()
+
+
+def _longest_first(term: str) -> tuple[int, str]:
+    # Sets iterate in an order that changes between runs: sort fully, so that answers do not.
+    return -len(term), term
 
 
 def _rank(match: TitleMatch, kind: str, now: datetime | None) -> tuple[bool, float, bool, float]:

@@ -98,7 +98,7 @@ def _misspelt_months(text_words: Sequence[str]) -> list[words.Found[int]]:
     found = []
     for index, word in enumerate(text_words):
         folded = words.fold(word)
-        if len(folded) >= TYPO_MONTH_LENGTH and not folded.isdigit():
+        if len(folded) >= TYPO_MONTH_LENGTH and folded not in _NOT_MONTHS:
             near = words.one_typo(folded, forms[0])
             if near is not None:
                 found.append(words.Found(forms[1][near], index, 1))

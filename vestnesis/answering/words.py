@@ -129,7 +129,7 @@ class Lexicon(Generic[T]):
                 self._by_first.setdefault(first, []).append((phrase, value))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda entry: -len(entry[0]))
-        self._long_keys = [k for k in self._by_first if len(k) >= FUZZY_MIN_LENGTH]
+        self._long_keys = sorted(k for k in self._by_first if len(k) >= FUZZY_MIN_LENGTH)
         self._short_keys = sorted(
             k
             for k in self._by_first
@@ -164,7 +164,8 @@ class Lexicon(Generic[T]):
         return found
 
     def _candidates(self, word: str, fuzzy: bool) -> list[tuple[tuple[frozenset[str], ...], T]]:
-        mine = stems(word)
+        # Sorted: a set's order changes between runs, and the answer must not.
+        mine = sorted(stems(word), key=lambda s: (-len(s), s))
         candidates = [c for s in mine for c in self._by_first.get(s, ())]
         if candidates or not fuzzy:
             return candidates
@@ -178,7 +179,7 @@ class Lexicon(Generic[T]):
                 candidates.extend(self._by_first[hit[0]])
         if candidates:
             return candidates
-        for s in sorted(mine, key=len, reverse=True):
+        for s in mine:
             if len(s) < SHORT_TYPO_LENGTH or len(s) >= FUZZY_MIN_LENGTH + 2:
                 continue
             near = one_typo(s, self._short_keys)
