@@ -11,6 +11,7 @@ from pathlib import Path
 
 from feeds.language import LanguageDetector
 from feeds.translate.base import TranslationError
+from storage import Event
 from vestnesis.answering.engine import Answer, Knowledge, answer
 from vestnesis.answering.plan import Plan, parse_plan
 from vestnesis.answering.text import Wording, answer_text
@@ -34,9 +35,18 @@ class Reply:
             "intent": self.answer.intent,
             "answer": self.text,
             "language": self.answer.language,
-            "events": [e.uid for e in self.answer.events],
+            # A period's events in order, the cancelled ones among them (the reply says so).
+            "events": [e.uid for e in listed(self.answer)],
+            "cancelled": [e.uid for e in self.answer.cancelled],
             "sections": [s.heading for s in self.answer.sections],
         }
+
+
+def listed(answer: Answer) -> list[Event]:
+    """The events an answer names, by start: for a period, the cancelled ones too."""
+    if answer.intent != "events_in_period" or not answer.cancelled:
+        return list(answer.events)
+    return sorted((*answer.events, *answer.cancelled), key=lambda e: (e.start, e.title))
 
 
 def load_plan(app: App) -> Plan | None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
 from feeds.language import LanguageDetector
 from storage import Event
 from vestnesis.answering import glossary, kinds, vocabulary, when, words
 from vestnesis.answering.plan import Passage, Plan, PlanIndex, Section, question_terms
-from vestnesis.answering.tables import Tables, builtin
+from vestnesis.answering.tables import Kind, Tables, builtin
 from vestnesis.answering.titles import Series, TitleIndex, TitleMatch
 
 LANGUAGES = ("lv", "en", "lt")
@@ -57,6 +57,18 @@ class Knowledge:
         ones when None)."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
+        own = calendar_kinds(ordered, tables)
+        if own:
+            # The calendar's own categories ("Book presentation", "Skaitovų konkursas") are
+            # kinds too: questions can ask for them by the calendar's word.
+            tables = tables.with_kinds(own)
+            keys = {k.terms[0]: k.key for k in own}
+            ordered = tuple(
+                replace(e, kind=keys[e.categories[0].strip()])
+                if not e.kind and e.categories and e.categories[0].strip() in keys
+                else e
+                for e in ordered
+            )
         places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
         return cls(
             events=ordered,
@@ -97,6 +109,7 @@ class Answer:
     topic: str = ""
     cancelled: tuple[Event, ...] = ()  # mentioned as called off, never offered
     more: int = 0  # events in the period beyond those listed
+    subsections: tuple[Section, ...] = ()  # the headings under a plan section given whole
     asked_where: bool = False
 
 
@@ -203,6 +216,21 @@ def _plan_or_unknown(
         if searched is not None:
             return searched
     return Answer("unknown", language)
+
+
+def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
+    """Kinds for the categories of events whose kind no table names: the category's words
+    as written, in every language (a calendar keeps one language per category)."""
+    found: dict[str, Kind] = {}
+    for event in events:
+        if event.kind or not event.categories:
+            continue
+        category = event.categories[0].strip()
+        key = "category:" + words.fold(category)
+        if category and key not in found and words.tokens(category):
+            pair = (category.lower(), category.lower())
+            found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, (category,))
+    return [found[key] for key in sorted(found)]
 
 
 def detect_language(
@@ -423,7 +451,8 @@ def _plan_topic(
         ]
         if headed:
             chosen = max(headed, key=lambda entry: _heading_rank(entry, question_words, plan))[1]
-            return Answer("plan", language, sections=(chosen,), topic=topic)
+            under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
+            return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it: what the plan says about the question's other words, if anything.
     return _plan_or_unknown(language, plan, question_words, taken, concepts | {"about"})
 
@@ -433,7 +462,12 @@ def _heading_rank(
 ) -> tuple[int, int, int]:
     """Most words shared with the question, then the higher heading, then the first."""
     number, section = entry
-    asked = _content_terms(question_words, plan.tables)
+    tables = plan.tables
+    # "the association's goals": every heading of its plan is the association's.
+    general = tables.concept_stems.get("association", frozenset()) | tables.concept_stems.get(
+        "plan", frozenset()
+    )
+    asked = _content_terms([w for w in question_words if not words.stems(w) & general], tables)
     shared = asked & _content_terms(words.tokens(section.heading), plan.tables)
     return len(shared), -section.level, -number
 

@@ -5,8 +5,8 @@ words). Read-only once loaded; the lexicons built from them are computed once pe
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -73,6 +73,13 @@ class Tables:
         except tomllib.TOMLDecodeError as error:
             raise WordsError(f"words file {path}: not TOML ({error})") from error
         return _merge(builtin(), extra, str(path))
+
+    def with_kinds(self, extra: Sequence[Kind]) -> Tables:
+        """These tables with more kinds, tried after the known ones (a calendar's own
+        categories)."""
+        if not extra:
+            return self
+        return replace(self, kinds=(*self.kinds, *extra))
 
     def kind(self, key: str) -> Kind | None:
         """The kind with that key."""

@@ -22,6 +22,8 @@ _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?(?!\d)")
 # words' ("jan" is the stem of "Jāņi").
 SHORT = 4
 _RANGE_WORDS = frozenset({"no", "lidz", "from", "to", "till", "until", "nuo", "iki", "d"})
+# "2027. gada martā", "2027 m. kovo": the word for year between a year and its month.
+_YEAR_WORDS = frozenset({"gada", "gads", "gadu", "metu", "metai", "metais", "m", "year"})
 _AMBIGUOUS = frozenset({"may", "mar", "bal", "vas", "kov", "geg", "saus", "spal", "liep"})
 # Words that share a month's stem but are something else: lv/lt "vasara, vasaras, vasarą,
 # vasaros" (summer) are not lt "vasaris" (February).
@@ -69,7 +71,18 @@ def find(
                 _MONTH_WORDS
             ):
                 positions.add(near)
-        return _month_span(text_words, hit, today, tense), positions
+        for number in sorted(positions):
+            if text_words[number].isdigit():
+                positions |= _year_words(text_words, number)
+        span = _month_span(text_words, hit, today, tense)
+        if len(month_hits) >= 2 and span.unit == "day":
+            # "nuo sausio 15 iki vasario 15", "from 20 December to 10 January"
+            other = month_hits[1]
+            until = _month_span(text_words, other, today, tense)
+            if until.unit == "day" and until.start > span.start:
+                taken = positions | other.positions | _number_positions(text_words, other)
+                return Span(span.start, until.end, "range"), taken
+        return span, positions
     if written is not None:
         numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
         return written, numbers
@@ -183,7 +196,7 @@ def _number_positions(text_words: Sequence[str], hit: words.Found[int]) -> set[i
         for i in side:
             if not 0 <= i < len(text_words):
                 break
-            if text_words[i].isdigit():
+            if text_words[i].isdigit() or words.fold(text_words[i]) in _YEAR_WORDS:
                 found.add(i)
             elif words.fold(text_words[i]) not in _RANGE_WORDS:
                 break
@@ -194,7 +207,11 @@ def _month_span(
     text_words: Sequence[str], hit: words.Found[int], today: date, tense: str = ""
 ) -> Span:
     month = hit.value
-    numbers = [int(text_words[i]) for i in sorted(_number_positions(text_words, hit))]
+    numbers = [
+        int(text_words[i])
+        for i in sorted(_number_positions(text_words, hit))
+        if text_words[i].isdigit()
+    ]
     year = next((n for n in numbers if 2000 <= n <= 2100), None)
     days = [n for n in numbers if 1 <= n <= 31]
     day = days[0] if days else None
