@@ -407,7 +407,8 @@ def _in_period(
     start, end = span.bounds(knowledge.zone)
     # Multi-day events that began before the period still count, so look back a while.
     earlier = knowledge.from_time(start - timedelta(days=62))
-    chosen, cancelled = [], []
+    chosen: list[Event] = []
+    cancelled: list[Event] = []
     # A period already over ("last week", "What was on in September?") lists what was on.
     floor = start if end <= now else max(start, now)
     for event in earlier:

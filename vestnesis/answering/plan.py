@@ -53,7 +53,9 @@ def parse_plan(markdown: str) -> Plan:
     """Split a Markdown document into sections by its ATX headings (# … ######)."""
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
-    heading, level, paragraphs, current = "", 0, [], []
+    heading, level = "", 0
+    paragraphs: list[str] = []
+    current: list[str] = []
 
     def close() -> None:
         if current:

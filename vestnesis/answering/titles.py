@@ -103,17 +103,17 @@ class TitleIndex:
         total = sum(weights)
 
         # Rank cheaply by (kind, score) first; only the leaders are looked at closely.
-        def key(number: int) -> tuple[bool, float]:
-            return kind in self._kinds[number], round(scores[number], 6)
-
-        top = max(key(number) for number in scores)
+        pool: list[int] | dict[int, float] = scores
+        if kind:
+            pool = [number for number in scores if kind in self._kinds[number]] or scores
+        top = round(max(scores[number] for number in pool), 6)
         best: TitleMatch | None = None
-        for number in scores:
-            if key(number) != top:
+        for number in pool:
+            if scores[number] < top - 1e-6 or round(scores[number], 6) != top:
                 continue
             title = self._title_tokens[number]
             covered = sum(1 for terms in title if terms & found[number])
-            match = TitleMatch(self.series[number], top[1], top[1] / total, covered / len(title))
+            match = TitleMatch(self.series[number], top, top / total, covered / len(title))
             if best is None or _rank(match, kind, now) > _rank(best, kind, now):
                 best = match
         return best

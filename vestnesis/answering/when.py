@@ -94,8 +94,7 @@ def find(
             return Span(first, date(year + 1, 1, 1), "year"), _year_words(text_words, years[0])
     relative = _relative().scan(text_words, fuzzy=True)
     if relative:
-        hit = relative[0]
-        return hit.value(today), hit.positions
+        return relative[0].value(today), relative[0].positions
     weekday = _weekdays().scan(text_words, fuzzy=False)
     if weekday:
         hit = weekday[0]

@@ -130,11 +130,11 @@ class Lexicon(Generic[T]):
         for candidates in self._by_first.values():
             candidates.sort(key=lambda entry: -len(entry[0]))
         self._long_keys = sorted(k for k in self._by_first if len(k) >= FUZZY_MIN_LENGTH)
-        self._short_keys = sorted(
-            k
-            for k in self._by_first
-            if k in typos and SHORT_TYPO_LENGTH + 1 <= len(k) < FUZZY_MIN_LENGTH + 2
-        )
+        # By first letter: a typo is never looked for in the first letter.
+        self._short_keys: dict[str, list[str]] = {}
+        for key in sorted(self._by_first):
+            if key in typos and SHORT_TYPO_LENGTH + 1 <= len(key) < FUZZY_MIN_LENGTH + 2:
+                self._short_keys.setdefault(key[0], []).append(key)
 
     def at(self, text_words: Sequence[str], index: int, *, fuzzy: bool = True) -> Found[T] | None:
         """The longest phrase starting at text_words[index]."""
@@ -182,7 +182,7 @@ class Lexicon(Generic[T]):
         for s in mine:
             if len(s) < SHORT_TYPO_LENGTH or len(s) >= FUZZY_MIN_LENGTH + 2:
                 continue
-            near = one_typo(s, self._short_keys)
+            near = one_typo(s, self._short_keys.get(s[0], ()))
             if near is not None:
                 return list(self._by_first[near])
         return candidates
