@@ -406,3 +406,42 @@ def test_importing_a_configured_calendar_by_a_relative_path_updates_it(
     rows = [json.loads(line) for line in listed.output.splitlines()]
     assert {r["calendar"] for r in rows} == {"LMBA"}
     assert len({(r["uid"], r["start"]) for r in rows}) == len(rows)
+
+
+async def test_titles_in_another_language_are_found_through_the_translation_backend(
+    tmp_path,
+) -> None:
+    from tests.conftest import running, sample_config
+    from tests.translation_servers import ApiServer, LibreTranslateBehaviour
+    from vestnesis.asking import Answerer
+    from vestnesis.config import load_config
+    from vestnesis.events import save_board_event
+
+    behaviour = LibreTranslateBehaviour()
+    title = "Bibliotekininkų šventė Kaune"
+    behaviour.known[(title, "en")] = "Librarians' celebration in Kaunas"
+    behaviour.known[(title, "lv")] = "Bibliotekāru svētki Kauņā"
+    server = ApiServer(behaviour)
+    moment = datetime(2026, 11, 23, 9, tzinfo=SCHOOL.zone)
+    try:
+        path = sample_config(
+            tmp_path, translation={"backend": "libretranslate", "url": server.url, "retries": 0}
+        )
+        async with running(load_config(path, {}), moment) as app:
+            start = moment + timedelta(days=30)
+            event = Event(uid="", title=title, start=start, end=start + timedelta(hours=3))
+            saved = await save_board_event(app, event)
+            answerer = Answerer(app)
+            for question in (
+                "When is the librarians' celebration?",
+                "Kad būs bibliotekāru svētki?",
+            ):
+                reply = await answerer.ask(question, now=moment)
+                assert reply.as_json()["events"] == [saved.uid], question
+            asked = len(server.calls("/translate"))
+            await answerer.ask("When is the librarians' celebration?", now=moment)
+            assert (
+                len(server.calls("/translate")) == asked
+            )  # the index is not rebuilt, nor paid for
+    finally:
+        server.stop()

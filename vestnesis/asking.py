@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,9 @@ from vestnesis.logs import fields
 
 log = logging.getLogger("vestnesis.asking")
 CALENDAR_PATH = "/events.ics"
+LANGUAGES = ("lv", "en", "lt")
+# Titles sent to the translation backend per index build (cached, so paid for once each).
+MAX_TRANSLATED_TITLES = 400
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,17 @@ def listed(answer: Answer) -> list[Event]:
     if answer.intent != "events_in_period" or not answer.cancelled:
         return list(answer.events)
     return sorted((*answer.events, *answer.cancelled), key=lambda e: (e.start, e.title))
+
+
+def _by_language(
+    titles: Sequence[str], detector: LanguageDetector, default: str
+) -> dict[str, list[str]]:
+    """Titles grouped by their language (lingua; the association's own when unsure)."""
+    grouped: dict[str, list[str]] = {}
+    for title in titles:
+        source = detector.detect(title) if len(title.split()) >= 2 else None
+        grouped.setdefault(source if source in LANGUAGES else default, []).append(title)
+    return grouped
 
 
 def load_plan(app: App) -> Plan | None:
@@ -94,6 +109,7 @@ class Answerer:
             version = f"{await self._app.database.events.version()}/{_modified(self._app)}"
             if self._knowledge is None or version != self._version:
                 events = await self._app.database.events.between()
+                translations = await self._title_translations(events)
                 self._knowledge = await asyncio.to_thread(
                     Knowledge.build,
                     events,
@@ -101,9 +117,42 @@ class Answerer:
                     self._app.config.association.zone,
                     self._detector,
                     self._tables,
+                    translations,
                 )
                 self._version = version
             return self._knowledge
+
+    async def _title_translations(self, events: Sequence[Event]) -> dict[str, tuple[str, ...]]:
+        """Event titles in the other languages, through the configured (cached) translation
+        backend, so that "the annual meeting" finds "metinis susirinkimas"; the titles nearest
+        in time first, at most MAX_TRANSLATED_TITLES. Nothing when there is no backend or it
+        fails (the shared word groups still apply)."""
+        translator = self._app.translator
+        if translator is None or not events:
+            return {}
+        now = self._app.clock.now()
+        titles: list[str] = []
+        for event in sorted(events, key=lambda e: (abs(e.start - now), e.title)):
+            if event.title not in titles:
+                titles.append(event.title)
+            if len(titles) >= MAX_TRANSLATED_TITLES:
+                break
+        default = self._app.config.association.default_language
+        by_language = await asyncio.to_thread(_by_language, titles, self._detector, default)
+        found: dict[str, list[str]] = {}
+        for source, batch in sorted(by_language.items()):
+            for target in LANGUAGES:
+                if target == source:
+                    continue
+                try:
+                    done = await translator.translate(batch, source, target)
+                except TranslationError as error:
+                    log.warning("event titles not translated", **fields(reason=str(error)))
+                    return {title: tuple(texts) for title, texts in found.items()}
+                for title, text in zip(batch, done, strict=True):
+                    if text and text != title:
+                        found.setdefault(title, []).append(text)
+        return {title: tuple(texts) for title, texts in found.items()}
 
     async def ask(
         self, question: str, language: str | None = None, now: datetime | None = None

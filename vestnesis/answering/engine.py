@@ -4,7 +4,7 @@ resting on calendar events or plan sections. Nothing here does I/O."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
@@ -52,9 +52,11 @@ class Knowledge:
         zone: tzinfo,
         detector: LanguageDetector | None = None,
         tables: Tables | None = None,
+        translations: Mapping[str, Sequence[str]] | None = None,
     ) -> Knowledge:
         """Index events (any order) and the plan; `tables` are the word tables (the built-in
-        ones when None)."""
+        ones when None); `translations` maps an event title to the same title in other
+        languages (the translation backend's, done at the edge), searched as other names."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
         own = calendar_kinds(ordered, tables)
@@ -72,7 +74,7 @@ class Knowledge:
         places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
         return cls(
             events=ordered,
-            titles=TitleIndex(ordered, tables),
+            titles=TitleIndex(ordered, tables, translations),
             plan=PlanIndex(plan, tables) if plan is not None else None,
             zone=zone,
             detector=detector,

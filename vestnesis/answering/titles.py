@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import KeysView, Sequence
+from collections.abc import KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,23 +41,34 @@ class TitleMatch:
 class TitleIndex:
     """Term → series, with each term's rarity, over every event title."""
 
-    def __init__(self, events: Sequence[Event], tables: Tables | None = None) -> None:
+    def __init__(
+        self,
+        events: Sequence[Event],
+        tables: Tables | None = None,
+        translations: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """`translations`: title → the same title in other languages (from the configured
+        translation backend), indexed as alternative names."""
         self._tables = tables = tables or builtin()
+        translations = translations or {}
         grouped: dict[tuple[str, str], list[Event]] = {}
         for event in events:
             grouped.setdefault((event.calendar, event.uid), []).append(event)
         self.series = [Series(uid, cal, tuple(occ)) for (cal, uid), occ in grouped.items()]
-        self._title_tokens: list[list[frozenset[str]]] = []
+        # Each series' names: its title, then its title in other languages.
+        self._title_tokens: list[list[list[frozenset[str]]]] = []
         self._index: dict[str, set[int]] = {}
         for number, series in enumerate(self.series):
-            title = " ".join(sorted({e.title for e in series.occurrences}))
-            tokens = _name_tokens(title, tables)
-            self._title_tokens.append(tokens)
+            titles = sorted({e.title for e in series.occurrences})
+            names = [" ".join(titles)]
+            names += [t for title in titles for t in translations.get(title, ()) if t.strip()]
+            self._title_tokens.append([_name_tokens(name, tables) for name in names])
             # Kind words are indexed too ("Reading Promotion Seminar" is found by "lasīšanas"),
             # but only the naming words count towards how much of the title was asked for.
-            for terms in (*tokens, *_kind_tokens(title, tables)):
-                for term in terms:
-                    self._index.setdefault(term, set()).add(number)
+            for name, tokens in zip(names, self._title_tokens[-1], strict=True):
+                for terms in (*tokens, *_kind_tokens(name, tables)):
+                    for term in terms:
+                        self._index.setdefault(term, set()).add(number)
         self._vocabulary = sorted(t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH)
         self._sorted = sorted(t for t in self._index if not t.startswith("~"))
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
@@ -111,9 +122,11 @@ class TitleIndex:
         for number in pool:
             if scores[number] < top - 1e-6 or round(scores[number], 6) != top:
                 continue
-            title = self._title_tokens[number]
-            covered = sum(1 for terms in title if terms & found[number])
-            match = TitleMatch(self.series[number], top, top / total, covered / len(title))
+            share = max(
+                sum(1 for terms in name if terms & found[number]) / len(name)
+                for name in self._title_tokens[number]
+            )
+            match = TitleMatch(self.series[number], top, top / total, share)
             if best is None or _rank(match, kind, now) > _rank(best, kind, now):
                 best = match
         return best
