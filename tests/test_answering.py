@@ -445,3 +445,43 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
             )  # the index is not rebuilt, nor paid for
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    "question", ["Kad būs izstāde Viļņā?", "when is the exhibition in Vilnius", "paroda Vilniuje"]
+)
+def test_a_town_named_in_a_title_held_elsewhere_is_not_that_event(question) -> None:
+    zone = SCHOOL.zone
+    start = datetime(2026, 12, 1, 10, tzinfo=zone)
+    about = Event(
+        uid="about-vilnius@x",
+        title="Paroda „Vilniaus bibliotekos“",
+        start=start,
+        end=start + timedelta(hours=8),
+        place="Rīga, Latvijas Nacionālā bibliotēka",
+        kind="exhibition",
+    )
+    held = Event(
+        uid="in-vilnius@x",
+        title="Paroda „Vaikų knygų iliustracija“",
+        start=start + timedelta(days=10),
+        end=start + timedelta(days=10, hours=8),
+        place="Vilnius, Lietuvos nacionalinė biblioteka",
+        kind="exhibition",
+    )
+    knowledge = Knowledge.build([about, held], None, zone)
+    found = answer(question, knowledge, NOW)
+    assert uids(found) == ["in-vilnius@x"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [("koks nario mokestis?", "plan"), ("Kiek kainuoja nario mokestis?", "unknown")],
+)
+def test_a_topic_without_a_heading_is_answered_only_where_the_plan_says_it(
+    school, question, intent
+) -> None:
+    found = ask(school, question)
+    assert found.intent == intent
+    if intent == "plan":
+        assert found.sections[0].heading == "Finansavimas"

@@ -167,6 +167,17 @@ def answer(
         if listing_cue and i not in taken and knowledge.names_a_place(w)
     }
     named = knowledge.titles.best(question_words, taken | towns, kind, now)
+    asked_towns = {
+        i for i, w in enumerate(question_words) if i not in taken and knowledge.names_a_place(w)
+    } - towns
+    if (
+        named is not None
+        and asked_towns
+        and not _held_in(knowledge, named, question_words, asked_towns)
+    ):
+        # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
+        # town, does the question still name it?
+        named = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
     if named is not None and _names_event(named, kind, cue, concepts):
@@ -304,6 +315,17 @@ def _by_name(
         events=(chosen,),
         cancelled=tuple(e for e in ahead[:1] if e.cancelled and e != chosen),
         asked_where=asked_where,
+    )
+
+
+def _held_in(
+    knowledge: Knowledge, named: TitleMatch, question_words: list[str], towns: set[int]
+) -> bool:
+    """Whether the named event takes place in one of the question's towns."""
+    return any(
+        knowledge.at(event, question_words[i])
+        for event in named.series.occurrences[:1]
+        for i in towns
     )
 
 
@@ -457,7 +479,9 @@ def _plan_topic(
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it: what the plan says about the question's other words, if anything.
-    return _plan_or_unknown(language, plan, question_words, taken, concepts | {"about"})
+    # Its own words count: "nario mokestis" is found in the funding section; but only when
+    # the plan has every word of the question ("Kiek kainuoja nario mokestis?" it does not say).
+    return _plan_or_unknown(language, plan, question_words, set(), concepts)
 
 
 def _heading_rank(
