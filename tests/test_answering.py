@@ -485,3 +485,15 @@ def test_a_topic_without_a_heading_is_answered_only_where_the_plan_says_it(
     assert found.intent == intent
     if intent == "plan":
         assert found.sections[0].heading == "Finansavimas"
+
+
+@pytest.mark.parametrize(
+    "question", ["Kokie pagrindiniai iššūkiai?", "Kādi ir galvenie izaicinājumi?"]
+)
+def test_a_paragraph_that_announces_a_list_comes_with_the_list(school, question) -> None:
+    found = ask(school, question)
+    assert found.intent == "plan" and found.passages
+    text = words_of(found)
+    assert "Pagrindiniai iššūkiai:" in text
+    assert "• netolygus mokyklų bibliotekų finansavimas" in text
+    assert "savanoriškai." in text

@@ -15,6 +15,7 @@ from vestnesis.answering.tables import Tables, builtin
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MAX_LIST_ITEMS = 15  # items of a list given with the paragraph that introduces it
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 
 
@@ -139,10 +140,23 @@ class PlanIndex:
         scores = self._bm25.get_scores(present)
         order = np.argsort(-scores, kind="stable")[:limit]
         return [
-            Passage(self._passages[i][0], self._passages[i][1], float(scores[i]))
+            Passage(self._passages[i][0], self._whole(int(i)), float(scores[i]))
             for i in order
             if scores[i] > 0
         ]
+
+    def _whole(self, index: int) -> str:
+        """The paragraph, and when it introduces a list ("Pagrindiniai iššūkiai:") the list's
+        items after it, so that an answer never stops before the list it announces."""
+        section, text = self._passages[index]
+        if not text.rstrip().endswith(":"):
+            return text
+        items = [text]
+        for other, paragraph in self._passages[index + 1 : index + 1 + MAX_LIST_ITEMS]:
+            if other is not section or paragraph.rstrip().endswith(":"):
+                break
+            items.append(f"• {paragraph}")
+        return "\n".join(items)
 
 
 def _terms(text: str, tables: Tables) -> list[str]:
