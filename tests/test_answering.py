@@ -497,3 +497,36 @@ def test_a_paragraph_that_announces_a_list_comes_with_the_list(school, question)
     assert "Pagrindiniai iššūkiai:" in text
     assert "• netolygus mokyklų bibliotekų finansavimas" in text
     assert "savanoriškai." in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When is the Nordic leaders summit?",
+        "Kad notiks Ziemeļvalstu bibliotēku vadītāju samits?",
+        "Kada vyks Šiaurės bibliotekų lyderių viršūnių susitikimas?",
+    ],
+)
+def test_an_english_title_asked_in_latvian_and_lithuanian(question) -> None:
+    zone = SCHOOL.zone
+    start = datetime(2027, 5, 12, 9, tzinfo=zone)
+    summit = Event(
+        uid="summit@x",
+        title="Nordic Library Leaders Summit 2027",
+        start=start,
+        end=start + timedelta(days=2),
+        place="Helsinki",
+        categories=("Conference",),
+        kind="conference",
+    )
+    other = Event(
+        uid="meeting@x",
+        title="Library Leaders Meeting",
+        start=start - timedelta(days=30),
+        end=start - timedelta(days=30) + timedelta(hours=2),
+        place="Tallinn",
+        kind="meeting",
+    )
+    knowledge = Knowledge.build([summit, other], None, zone)
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, uids(found)) == ("event_by_name", ["summit@x"])

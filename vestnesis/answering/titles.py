@@ -16,6 +16,7 @@ from vestnesis.answering import glossary, vocabulary, words
 from vestnesis.answering.tables import Tables, builtin
 
 CROSS_LANGUAGE = 0.8  # a title word found only through its translation counts this much
+OTHER_KIND_SHARE = 0.5
 PREFIX = 4  # letters a word and a title word must share to be one word's forms
 
 
@@ -117,6 +118,10 @@ class TitleIndex:
         pool: list[int] | dict[int, float] = scores
         if kind:
             pool = [number for number in scores if kind in self._kinds[number]] or scores
+            # Of the kind asked for first, unless another title answers far more of the
+            # question ("viršūnių susitikimas" is a summit, whatever kind "susitikimas" is).
+            if max(scores[n] for n in pool) < OTHER_KIND_SHARE * max(scores.values()):
+                pool = scores
         top = round(max(scores[number] for number in pool), 6)
         best: TitleMatch | None = None
         for number in pool:
