@@ -530,3 +530,34 @@ def test_an_english_title_asked_in_latvian_and_lithuanian(question) -> None:
     knowledge = Knowledge.build([summit, other], None, zone)
     found = answer(question, knowledge, NOW)
     assert (found.intent, uids(found)) == ("event_by_name", ["summit@x"])
+
+
+async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_path) -> None:
+    from tests.conftest import config_text, running
+    from vestnesis.asking import Answerer
+    from vestnesis.config import load_config
+    from vestnesis.events import import_calendar
+
+    ics = SCHOOL.calendars["lt-school"]
+    path = tmp_path / "config.toml"
+    path.write_text(
+        config_text(
+            [],
+            association={"timezone": str(SCHOOL.zone)},
+            calendars=[{"name": "lt-school", "path": str(ics)}],
+            plan={"path": str(SCHOOL.plan)},
+        ),
+        "utf-8",
+    )
+    indexed = SCHOOL.knowledge()
+    async with running(load_config(path, {}), NOW) as app:
+        await import_calendar(app, "lt-school", str(ics))
+        answerer = Answerer(app)
+        for question in SCHOOL.load():
+            stored = (await answerer.ask(question.text, now=NOW)).answer
+            direct = answer(question.text, indexed, NOW)
+            assert (stored.intent, uids(stored), [s.heading for s in stored.sections]) == (
+                direct.intent,
+                uids(direct),
+                [s.heading for s in direct.sections],
+            ), question.text
