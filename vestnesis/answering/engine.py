@@ -99,7 +99,7 @@ class Knowledge:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the answer rests on; wording it is vestnesis.answer_text's job."""
+    """What the answer rests on; wording it is vestnesis.answering.text's job."""
 
     intent: str
     language: str
