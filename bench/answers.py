@@ -1,11 +1,13 @@
-"""Benchmark: question answering over a calendar of 10,000 events and the example plan.
+"""Benchmark: question answering, right answers per question set and latency over 10,000 events.
 
-Runs the members' question set (tests/fixtures/questions.toml) against the fixture calendars
-plus generated events (two more years of seminars, courses, meetings… in three languages,
-placed after the question set's dates so its expected answers still hold), and prints accuracy
-per language and intent, and latency p50/p99/max per question.
+Scores each question set (the team's, tests/fixtures/questions.toml, and the independent
+evaluation sets in tests/fixtures/eval/) against its own calendar, plan, clock and zone, per
+language and intent; then answers the team's set over its calendars plus generated events
+(two more years of seminars, courses, meetings… in three languages, placed after the set's
+dates so its expected answers still hold) and prints latency p50/p99/max per question.
 
-    python bench/answers.py [--events 10000] [--repeat 20]
+    python bench/answers.py [--set all|team|lt-school|en-network] [--hide en-network]
+                            [--events 10000] [--repeat 20] [--no-latency]
 """
 
 from __future__ import annotations
@@ -17,16 +19,24 @@ import sys
 import time
 import tracemalloc
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from storage import Event  # noqa: E402
-from tests.question_set import NOW, knowledge, problems, questions  # noqa: E402
-from vestnesis import kinds  # noqa: E402
-from vestnesis.answers import answer  # noqa: E402
+from tests.question_set import (  # noqa: E402
+    NOW,
+    SETS,
+    Question,
+    knowledge,
+    problems,
+    question_set,
+    questions,
+)
+from vestnesis.answering import kinds  # noqa: E402
+from vestnesis.answering.engine import Knowledge, answer  # noqa: E402
 
 TOPICS = (
     "digitālā pratība",
@@ -80,16 +90,74 @@ def generated(count: int, seed: int = 7) -> list[Event]:
     return events
 
 
+def score(
+    name: str, asked: list[Question], indexed: Knowledge, now: datetime, details: bool
+) -> list[bool]:
+    """Ask every question once; print accuracy per language and per intent (and the wrong
+    answers when `details`). Returns each question's mark."""
+    right: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    wrong: list[str] = []
+    marks = []
+    for question in asked:
+        found = answer(question.text, indexed, now)
+        issues = problems(question, found, now)
+        right[(question.language, question.intent)].append(not issues)
+        marks.append(not issues)
+        if issues:
+            wrong.append(f"  {question.language} {question.text!r}: {'; '.join(issues)}")
+    total = sum(marks)
+    print(f"\n{name}: {total}/{len(marks)} = {100 * total / max(1, len(marks)):.1f}% right")
+    intents = ("next_event", "events_in_period", "event_by_name", "plan", "unknown")
+    print(f"  {'':4}" + "".join(f"{i:>18}" for i in intents) + f"{'all':>12}")
+    for language in ("lv", "en", "lt"):
+        cells = []
+        for intent in intents:
+            ms = right.get((language, intent), [])
+            cells.append(f"{sum(ms)}/{len(ms)}" if ms else "-")
+        ms = [m for (lang, _), got in right.items() if lang == language for m in got]
+        share = f"{sum(ms)}/{len(ms)} {100 * sum(ms) / max(1, len(ms)):.0f}%"
+        print(f"  {language:4}" + "".join(f"{c:>18}" for c in cells) + f"{share:>12}")
+    if details and wrong:
+        print("  wrong answers:")
+        print("\n".join(wrong))
+    return marks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--set",
+        choices=(*SETS, "all"),
+        default="all",
+        help="which question sets to score (latency is measured on the team's set)",
+    )
+    parser.add_argument(
+        "--hide",
+        action="append",
+        default=[],
+        metavar="SET",
+        help="score this set without printing its wrong answers (an untouched measure)",
+    )
+    parser.add_argument("--no-latency", action="store_true", help="accuracy only")
     args = parser.parse_args()
 
+    for name in SETS if args.set == "all" else (args.set,):
+        chosen = question_set(name)
+        score(name, chosen.load(), chosen.knowledge(), chosen.now, name not in args.hide)
+    if args.no_latency:
+        return
+    latency(args.events, args.repeat)
+
+
+def latency(count: int, repeat: int) -> None:
+    """Answer the team's set `repeat` times over a calendar of `count` events; print the
+    index's build time and memory and the latency per answer."""
     base = len(knowledge().events)
     tracemalloc.start()
     began = time.perf_counter()
-    indexed = knowledge(generated(args.events - base))
+    indexed = knowledge(generated(count - base))
     build = time.perf_counter() - began
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -100,45 +168,27 @@ def main() -> None:
     for question in asked:  # the language detector loads each language's model once
         answer(question.text, indexed, NOW)
 
-    right: dict[tuple[str, str], list[bool]] = defaultdict(list)
-    wrong: list[str] = []
     timings: list[float] = []
     for question in asked:
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             began = time.perf_counter()
-            found = answer(question.text, indexed, NOW)
+            answer(question.text, indexed, NOW)
             timings.append((time.perf_counter() - began) * 1000)
-        issues = problems(question, found)
-        right[(question.language, question.intent)].append(not issues)
-        if issues:
-            wrong.append(f"  {question.language} {question.text!r}: {'; '.join(issues)}")
-
     print(
-        f"calendar: {len(indexed.events):,} events; index built in {build:.2f} s, "
+        f"\nlatency: calendar of {len(indexed.events):,} events; index built in {build:.2f} s, "
         f"peak {peak / 1e6:.0f} MB (tracemalloc)"
     )
     print(
-        f"questions: {len(asked)}, each asked {args.repeat} times after one warm-up pass; "
+        f"questions: {len(asked)}, each asked {repeat} times after one warm-up pass; "
         f"the very first answer took {cold:.0f} ms (language models loading)"
     )
-    print("\naccuracy by language")
-    for language in ("lv", "en", "lt"):
-        marks = [m for (lang, _), ms in right.items() if lang == language for m in ms]
-        print(f"  {language}: {sum(marks)}/{len(marks)} = {100 * sum(marks) / len(marks):.1f}%")
-    print("accuracy by intent")
-    for intent in ("next_event", "events_in_period", "event_by_name", "plan", "unknown"):
-        marks = [m for (_, i), ms in right.items() if i == intent for m in ms]
-        print(f"  {intent:17} {sum(marks)}/{len(marks)} = {100 * sum(marks) / len(marks):.1f}%")
     ordered = sorted(timings)
     p50 = statistics.median(ordered)
     p99 = ordered[int(len(ordered) * 0.99) - 1]
     print(
-        f"\nlatency per question: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms "
+        f"latency per question: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms "
         f"({len(ordered):,} answers)"
     )
-    if wrong:
-        print("\nwrong answers:")
-        print("\n".join(wrong))
 
 
 if __name__ == "__main__":

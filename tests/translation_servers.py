@@ -148,6 +148,8 @@ class LibreTranslateBehaviour:
         self.api_key = api_key
         self.languages = languages
         self.always_fail = False
+        # (text, target language) → a real translation; anything else is fake_translate's.
+        self.known: dict[tuple[str, str], str] = {}
 
     def __call__(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
         if request.path != "/translate" or request.method != "POST":
@@ -163,6 +165,11 @@ class LibreTranslateBehaviour:
         if body["target"] not in self.languages or body["source"] not in self.languages:
             return 400, {"error": f"{body['target']} is not supported"}, {}
         query = body["q"]
+        target = body["target"]
+
+        def one(text: str) -> str:
+            return self.known.get((text, target)) or fake_translate(text, target)
+
         if isinstance(query, list):
-            return 200, {"translatedText": [fake_translate(q, body["target"]) for q in query]}, {}
-        return 200, {"translatedText": fake_translate(query, body["target"])}, {}
+            return 200, {"translatedText": [one(q) for q in query]}, {}
+        return 200, {"translatedText": one(query)}, {}

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from storage import Event
-from vestnesis import kinds
+from vestnesis.answering import kinds
+from vestnesis.answering.dates_text import event_when
 from vestnesis.app import App, open_app
 from vestnesis.asking import Answerer
 from vestnesis.cli_support import (
@@ -19,7 +20,6 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.dates_text import event_when
 from vestnesis.events import CalendarImportError, default_name, import_calendar, poll_calendars
 
 
@@ -45,11 +45,14 @@ async def events_import(
 ) -> None:
     """Import an iCalendar file or URL (replacing what that calendar held)."""
     config = settings.config()
+    # Both sides as absolute paths: "events.ics" run from the config's folder is the calendar
+    # configured there, and updates it rather than adding a second copy.
+    local = _local(location)
     configured = {c.location: c.name for c in config.calendars}
-    calendar = name or configured.get(location) or default_name(location)
+    calendar = name or configured.get(local) or default_name(location)
     async with open_app(config, parse_now(now, config)) as app:
         try:
-            report = await import_calendar(app, calendar, _local(location))
+            report = await import_calendar(app, calendar, local)
         except CalendarImportError as error:
             click.echo(f"{location}: {error}; nothing changed.", err=True)
             raise SystemExit(1) from None

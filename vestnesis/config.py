@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +23,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    from vestnesis.answering.tables import Tables
 
 from vestnesis.durations import WeeklyTime, parse_duration, parse_size, parse_weekly
 
@@ -171,6 +174,30 @@ class Plan(_Section):
     @classmethod
     def _readable(cls, value: str | None, info: ValidationInfo) -> str | None:
         return _readable_file(value, info)
+
+
+class Answers(_Section):
+    """Members' questions: the association's own words file (TOML: extra kinds with their
+    names per language, synonyms, towns, plan-topic names, question words), merged over the
+    built-in tables. Its shape is checked when the config is read."""
+
+    words: str | None = None
+
+    @field_validator("words")
+    @classmethod
+    def _words_file(cls, value: str | None, info: ValidationInfo) -> str | None:
+        path = _readable_file(value, info)
+        if path is not None:
+            from vestnesis.answering.tables import Tables
+
+            Tables.load(Path(path))  # a WordsError is a ValueError: reported like any field
+        return path
+
+    def tables(self) -> Tables:
+        """The word tables: built-in, with the words file merged over them."""
+        from vestnesis.answering.tables import Tables
+
+        return Tables.load(Path(self.words) if self.words else None)
 
 
 class Events(_Section):
@@ -469,6 +496,7 @@ class Config(_Section):
     feeds: list[Feed] = Field(default_factory=list)
     calendars: list[Calendar] = Field(default_factory=list)
     plan: Plan = Plan()
+    answers: Answers = Answers()
     events: Events = Events()
     schedule: Schedule = Schedule()
     fetch: Fetch = Fetch()

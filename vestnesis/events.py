@@ -12,7 +12,7 @@ from pathlib import Path
 
 from feeds.ics import CalendarError, parse_calendar, write_calendar
 from storage import Event
-from vestnesis import kinds
+from vestnesis.answering import kinds
 from vestnesis.app import App
 from vestnesis.logs import fields
 
@@ -65,7 +65,8 @@ async def import_calendar(
         raise CalendarImportError(str(error)) from None
     for warning in parsed.warnings:
         log.warning("calendar event skipped", **fields(calendar=name, reason=warning))
-    events = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in parsed.events]
+    tables = app.config.answers.tables()
+    events = [replace(e, kind=kinds.classify(e.title, e.categories, tables)) for e in parsed.events]
     stored, removed = await app.database.events.replace_calendar(name, events, now, digest)
     cancelled = sum(1 for e in events if e.cancelled)
     log.info(
@@ -104,7 +105,7 @@ async def save_board_event(app: App, event: Event) -> Event:
         uid=uid,
         calendar=BOARD_CALENDAR,
         recurrence="",
-        kind=event.kind or kinds.classify(event.title),
+        kind=event.kind or kinds.classify(event.title, tables=app.config.answers.tables()),
     )
     await app.database.events.save(saved, app.clock.now())
     return saved

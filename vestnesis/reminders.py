@@ -13,10 +13,10 @@ from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from storage import Event, NoticeView, Recipient
-from vestnesis.answer_text import Wording, event_block
+from vestnesis.answering.dates_text import day_text
+from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.asking import calendar_url
-from vestnesis.dates_text import day_text
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
 from vestnesis.mailing import MailingError, identity

@@ -33,8 +33,9 @@ from storage import (
     Recipient,
     TelegramMember,
 )
-from vestnesis import dates, event_form, kinds
-from vestnesis.answer_text import Wording, event_block
+from vestnesis import dates, event_form
+from vestnesis.answering import kinds
+from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.asking import Answerer
 from vestnesis.digest import DigestRules, ItemFilter, Period, compose

@@ -20,7 +20,7 @@ from storage import (
     safe_link,
 )
 from vestnesis import dates
-from vestnesis.dates_text import event_when
+from vestnesis.answering.dates_text import event_when
 
 
 def digest_view(digest: Digest, reader: Presentation) -> DigestView:

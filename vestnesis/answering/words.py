@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 import snowballstemmer
 from LatvianStemmer import stem as latvian_stem
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -22,6 +23,9 @@ _ENGLISH = snowballstemmer.stemmer("english")
 # Below this length a typo changes the word too much to guess; above it, one or two may.
 FUZZY_MIN_LENGTH = 5
 FUZZY_SCORE = 84.0
+# Short words ("nexr", "whn", "evnts") are known despite one typo (a letter wrong, missing,
+# extra or swapped) when they are at least this long.
+SHORT_TYPO_LENGTH = 3
 
 
 def fold(word: str) -> str:
@@ -56,19 +60,27 @@ def similar(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= FUZZY_SCORE
 
 
-def matches(word: str, known: frozenset[str]) -> bool:
-    """Whether a word's stems equal (or, being long enough, nearly equal) one of `known`."""
+def matches(word: str, known: frozenset[str], typos: frozenset[str] = frozenset()) -> bool:
+    """Whether a word's stems equal (or, being long enough, nearly equal) one of `known`;
+    the stems in `typos` are also matched despite one typo however short they are."""
     mine = stems(word)
     if mine & known:
         return True
-    return any(similar(a, b) for a in mine for b in known)
+    if any(similar(a, b) for a in mine for b in known):
+        return True
+    return any(_one_typo_apart(a, b) for a in mine for b in known & typos)
 
 
-def phrase_at(words: Sequence[str], index: int, phrase: Sequence[frozenset[str]]) -> bool:
+def phrase_at(
+    words: Sequence[str],
+    index: int,
+    phrase: Sequence[frozenset[str]],
+    typos: frozenset[str] = frozenset(),
+) -> bool:
     """Whether `phrase` (stem sets, word by word) starts at words[index]."""
     if index + len(phrase) > len(words):
         return False
-    return all(matches(words[index + i], part) for i, part in enumerate(phrase))
+    return all(matches(words[index + i], part, typos) for i, part in enumerate(phrase))
 
 
 def stem_sets(text: str) -> tuple[frozenset[str], ...]:
@@ -102,7 +114,12 @@ class Lexicon(Generic[T]):
     """Phrases (in any language and inflection) that stand for values; finds them in a
     question's words, exactly by stem or, for longer words, despite a typo."""
 
-    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[str, T]], typos: frozenset[str] = frozenset()
+    ) -> None:
+        """`typos`: stems of short words known despite one typo ("nexr" for "next"): English
+        ones, whose typos are not another inflection of some Latvian or Lithuanian word."""
+        self._typos = typos
         self._by_first: dict[str, list[tuple[tuple[frozenset[str], ...], T]]] = {}
         for text, value in entries:
             phrase = stem_sets(text)
@@ -112,13 +129,20 @@ class Lexicon(Generic[T]):
                 self._by_first.setdefault(first, []).append((phrase, value))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda entry: -len(entry[0]))
-        self._long_keys = [k for k in self._by_first if len(k) >= FUZZY_MIN_LENGTH]
+        self._long_keys = sorted(k for k in self._by_first if len(k) >= FUZZY_MIN_LENGTH)
+        # By first letter: a typo is never looked for in the first letter.
+        self._short_keys: dict[str, list[str]] = {}
+        for key in sorted(self._by_first):
+            if key in typos and SHORT_TYPO_LENGTH + 1 <= len(key) < FUZZY_MIN_LENGTH + 2:
+                self._short_keys.setdefault(key[0], []).append(key)
 
     def at(self, text_words: Sequence[str], index: int, *, fuzzy: bool = True) -> Found[T] | None:
         """The longest phrase starting at text_words[index]."""
         best: Found[T] | None = None
         for phrase, value in self._candidates(text_words[index], fuzzy):
-            if (best is None or len(phrase) > best.length) and phrase_at(text_words, index, phrase):
+            if (best is None or len(phrase) > best.length) and phrase_at(
+                text_words, index, phrase, self._typos
+            ):
                 best = Found(value, index, len(phrase))
         return best
 
@@ -140,7 +164,8 @@ class Lexicon(Generic[T]):
         return found
 
     def _candidates(self, word: str, fuzzy: bool) -> list[tuple[tuple[frozenset[str], ...], T]]:
-        mine = stems(word)
+        # Sorted: a set's order changes between runs, and the answer must not.
+        mine = sorted(stems(word), key=lambda s: (-len(s), s))
         candidates = [c for s in mine for c in self._by_first.get(s, ())]
         if candidates or not fuzzy:
             return candidates
@@ -152,4 +177,31 @@ class Lexicon(Generic[T]):
             )
             if hit is not None:
                 candidates.extend(self._by_first[hit[0]])
+        if candidates:
+            return candidates
+        for s in mine:
+            if len(s) < SHORT_TYPO_LENGTH or len(s) >= FUZZY_MIN_LENGTH + 2:
+                continue
+            near = one_typo(s, self._short_keys.get(s[0], ()))
+            if near is not None:
+                return list(self._by_first[near])
         return candidates
+
+
+def one_typo(word: str, known: Sequence[str]) -> str | None:
+    """The first of `known` (sorted) one typo away from `word`, both at least four letters
+    long, or a three-letter word missing one letter of a four-letter one ("whn" → "when");
+    None when there is none or two are equally near."""
+    found = [k for k in known if _one_typo_apart(word, k)]
+    return found[0] if len(found) == 1 else None
+
+
+def _one_typo_apart(word: str, known: str) -> bool:
+    return (
+        abs(len(known) - len(word)) <= 1
+        and min(len(known), len(word)) >= SHORT_TYPO_LENGTH
+        and max(len(known), len(word)) >= SHORT_TYPO_LENGTH + 1
+        and (len(word) > SHORT_TYPO_LENGTH or len(known) == len(word) + 1)
+        and known[0] == word[0]
+        and OSA.distance(word, known, score_cutoff=1) <= 1
+    )

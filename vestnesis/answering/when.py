@@ -12,7 +12,7 @@ from functools import cache
 
 from babel import Locale
 
-from vestnesis import words
+from vestnesis.answering import words
 
 LANGUAGES = ("lv", "lt", "en")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -22,7 +22,18 @@ _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?(?!\d)")
 # words' ("jan" is the stem of "Jāņi").
 SHORT = 4
 _RANGE_WORDS = frozenset({"no", "lidz", "from", "to", "till", "until", "nuo", "iki", "d"})
+# "2027. gada martā", "2027 m. kovo": the word for year between a year and its month.
+_YEAR_WORDS = frozenset({"gada", "gads", "gadu", "metu", "metai", "metais", "m", "year"})
 _AMBIGUOUS = frozenset({"may", "mar", "bal", "vas", "kov", "geg", "saus", "spal", "liep"})
+# Words that share a month's stem but are something else: lv/lt "vasara, vasaras, vasarą,
+# vasaros" (summer) are not lt "vasaris" (February).
+_NOT_MONTHS = frozenset({"vasara", "vasaras", "vasaru", "vasaros", "vasarai", "vasarq"})
+# The word for "month" after or before a month's name ("gruodžio mėnesį", "decembra mēnesī").
+_MONTH_WORDS = ("menes", "month")
+# A month named without a year, up to this many months back, is the past one ("What was on
+# in September?" asked in November) unless the question speaks of the future.
+RECENT_MONTHS = 2
+TYPO_MONTH_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,11 @@ class Span:
         return datetime.combine(self.start, time(), zone), datetime.combine(self.end, time(), zone)
 
 
-def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None, set[int]]:
-    """The period a question names, and the positions of the words that named it."""
+def find(
+    text: str, text_words: Sequence[str], today: date, tense: str = ""
+) -> tuple[Span | None, set[int]]:
+    """The period a question names, and the positions of the words that named it. `tense`
+    ("past", "future" or "") decides which of two same-named months is meant."""
     written = _written_date(text, today)
     month_hits = _months().scan(text_words, fuzzy=False) + [
         words.Found(_short_months()[words.fold(w)], i, 1)
@@ -48,12 +62,27 @@ def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None
     ]
     month_hits = sorted(
         (h for h in month_hits if _plausible_month(text_words, h)), key=lambda h: h.start
-    )
+    ) or _misspelt_months(text_words)
     if month_hits:
         hit = month_hits[0]
-        return _month_span(text_words, hit, today), hit.positions | _number_positions(
-            text_words, hit
-        )
+        positions = hit.positions | _number_positions(text_words, hit)
+        for near in (hit.start - 1, hit.start + hit.length):
+            if 0 <= near < len(text_words) and words.fold(text_words[near]).startswith(
+                _MONTH_WORDS
+            ):
+                positions.add(near)
+        for number in sorted(positions):
+            if text_words[number].isdigit():
+                positions |= _year_words(text_words, number)
+        span = _month_span(text_words, hit, today, tense)
+        if len(month_hits) >= 2 and span.unit == "day":
+            # "nuo sausio 15 iki vasario 15", "from 20 December to 10 January"
+            other = month_hits[1]
+            until = _month_span(text_words, other, today, tense)
+            if until.unit == "day" and until.start > span.start:
+                taken = positions | other.positions | _number_positions(text_words, other)
+                return Span(span.start, until.end, "range"), taken
+        return span, positions
     if written is not None:
         numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
         return written, numbers
@@ -65,8 +94,7 @@ def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None
             return Span(first, date(year + 1, 1, 1), "year"), _year_words(text_words, years[0])
     relative = _relative().scan(text_words, fuzzy=True)
     if relative:
-        hit = relative[0]
-        return hit.value(today), hit.positions
+        return relative[0].value(today), relative[0].positions
     weekday = _weekdays().scan(text_words, fuzzy=False)
     if weekday:
         hit = weekday[0]
@@ -74,6 +102,30 @@ def find(text: str, text_words: Sequence[str], today: date) -> tuple[Span | None
         day = today + timedelta(days=ahead)
         return Span(day, day + timedelta(days=1), "day"), hit.positions
     return None, set()
+
+
+def _misspelt_months(text_words: Sequence[str]) -> list[words.Found[int]]:
+    """Month names with one typo ("decmber", "gruodzo"), in words of six letters or more."""
+    forms = _month_forms()
+    found = []
+    for index, word in enumerate(text_words):
+        folded = words.fold(word)
+        if len(folded) >= TYPO_MONTH_LENGTH and folded not in _NOT_MONTHS:
+            near = words.one_typo(folded, forms[0])
+            if near is not None:
+                found.append(words.Found(forms[1][near], index, 1))
+    return found
+
+
+@cache
+def _month_forms() -> tuple[list[str], dict[str, int]]:
+    by_form: dict[str, int] = {}
+    for code in LANGUAGES:
+        for context in ("format", "stand-alone"):
+            for number, name in Locale(code).months[context]["wide"].items():
+                if len(name) >= TYPO_MONTH_LENGTH:
+                    by_form[words.fold(name)] = number
+    return sorted(by_form), by_form
 
 
 def _year_words(text_words: Sequence[str], index: int) -> set[int]:
@@ -123,6 +175,8 @@ def _written_date(text: str, today: date) -> Span | None:
 
 def _plausible_month(text_words: Sequence[str], hit: words.Found[int]) -> bool:
     word = words.fold(text_words[hit.start])
+    if word in _NOT_MONTHS:
+        return False
     if word not in _AMBIGUOUS:
         return True
     neighbours = text_words[max(0, hit.start - 1) : hit.start + 2]
@@ -141,21 +195,33 @@ def _number_positions(text_words: Sequence[str], hit: words.Found[int]) -> set[i
         for i in side:
             if not 0 <= i < len(text_words):
                 break
-            if text_words[i].isdigit():
+            if text_words[i].isdigit() or words.fold(text_words[i]) in _YEAR_WORDS:
                 found.add(i)
             elif words.fold(text_words[i]) not in _RANGE_WORDS:
                 break
     return found
 
 
-def _month_span(text_words: Sequence[str], hit: words.Found[int], today: date) -> Span:
+def _month_span(
+    text_words: Sequence[str], hit: words.Found[int], today: date, tense: str = ""
+) -> Span:
     month = hit.value
-    numbers = [int(text_words[i]) for i in sorted(_number_positions(text_words, hit))]
+    numbers = [
+        int(text_words[i])
+        for i in sorted(_number_positions(text_words, hit))
+        if text_words[i].isdigit()
+    ]
     year = next((n for n in numbers if 2000 <= n <= 2100), None)
     days = [n for n in numbers if 1 <= n <= 31]
     day = days[0] if days else None
     if year is None:
-        year = today.year if month >= today.month else today.year + 1
+        back = (today.month - month) % 12
+        if tense == "past" and month != today.month:
+            year = today.year if month < today.month else today.year - 1
+        elif tense != "future" and 0 < back <= RECENT_MONTHS and month < today.month:
+            year = today.year
+        else:
+            year = today.year if month >= today.month else today.year + 1
         if day is not None and date(year, month, min(day, 28)) < today and month == today.month:
             year += 1
     last = calendar.monthrange(year, month)[1]
@@ -223,7 +289,8 @@ def _days(first: int, count: int) -> Callable[[date], Span]:
 def _week(offset: int) -> Callable[[date], Span]:
     def span(today: date) -> Span:
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
-        return Span(max(monday, today), monday + timedelta(days=7), "week")
+        start = monday if offset < 0 else max(monday, today)
+        return Span(start, monday + timedelta(days=7), "week")
 
     return span
 
@@ -243,7 +310,8 @@ def _month(offset: int) -> Callable[[date], Span]:
         year, month = divmod(today.month - 1 + offset, 12)
         first = date(today.year + year, month + 1, 1)
         days = calendar.monthrange(first.year, first.month)[1]
-        return Span(max(first, today), first + timedelta(days=days), "month")
+        start = first if offset < 0 else max(first, today)
+        return Span(start, first + timedelta(days=days), "month")
 
     return span
 
@@ -251,12 +319,52 @@ def _month(offset: int) -> Callable[[date], Span]:
 def _year(offset: int) -> Callable[[date], Span]:
     def span(today: date) -> Span:
         first = date(today.year + offset, 1, 1)
-        return Span(max(first, today), date(first.year + 1, 1, 1), "year")
+        start = first if offset < 0 else max(first, today)
+        return Span(start, date(first.year + 1, 1, 1), "year")
 
     return span
 
 
 _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
+    (_days(-1, 1), ("vakar", "yesterday", "vakar dienā", "vakardien")),
+    (
+        _week(-1),
+        (
+            "pagājušajā nedēļā",
+            "pagājušonedēļ",
+            "pagājušā nedēļā",
+            "pagājušās nedēļas",
+            "iepriekšējā nedēļā",
+            "last week",
+            "past week",
+            "previous week",
+            "praėjusią savaitę",
+            "praeitą savaitę",
+            "praėjusios savaitės",
+            "praeitos savaitės",
+        ),
+    ),
+    (
+        _month(-1),
+        (
+            "pagājušajā mēnesī",
+            "pagājušā mēnesī",
+            "pagājušomēnes",
+            "pagājušā mēneša",
+            "iepriekšējā mēnesī",
+            "last month",
+            "past month",
+            "previous month",
+            "praėjusį mėnesį",
+            "praeitą mėnesį",
+            "praėjusio mėnesio",
+            "praeito mėnesio",
+        ),
+    ),
+    (
+        _year(-1),
+        ("pagājušajā gadā", "pērn", "last year", "praėjusiais metais", "pernai"),
+    ),
     (_days(0, 1), ("šodien", "šovakar", "today", "tonight", "šiandien", "šįvakar")),
     (_days(1, 1), ("rīt", "rītdien", "tomorrow", "rytoj")),
     (_days(2, 1), ("parīt", "day after tomorrow", "poryt")),
@@ -317,7 +425,23 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
             "kito mėnesio",
         ),
     ),
-    (_year(0), ("šogad", "šajā gadā", "this year", "šiemet", "šiais metais")),
+    (
+        _year(0),
+        (
+            "šogad",
+            "šajā gadā",
+            "līdz gada beigām",
+            "gada beigām",
+            "this year",
+            "rest of the year",
+            "end of the year",
+            "šiemet",
+            "šiais metais",
+            "iki metų pabaigos",
+            "metų pabaigos",
+            "likusią metų dalį",
+        ),
+    ),
     (_year(1), ("nākamgad", "nākamajā gadā", "next year", "kitais metais", "kitų metų")),
 )
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from storage import Event, Gettext, safe_link
-from vestnesis import kinds
-from vestnesis.answers import Answer
-from vestnesis.dates_text import day_text, event_when, period_text
+from vestnesis.answering import kinds
+from vestnesis.answering.dates_text import day_text, event_when, period_text
+from vestnesis.answering.engine import Answer
+from vestnesis.answering.tables import Tables
 
 MAX_SECTION_CHARS = 1800
 
@@ -25,6 +26,7 @@ class Wording:
     # Plan text in the asker's language; a text missing here is quoted as written.
     translations: Mapping[str, str] | None = None
     plan_language: str = "lv"
+    tables: Tables | None = None  # the word tables (kind names); None: the built-in ones
 
 
 def answer_text(answer: Answer, wording: Wording) -> str:
@@ -40,7 +42,7 @@ def answer_text(answer: Answer, wording: Wording) -> str:
 
 def _next(answer: Answer, w: Wording) -> str:
     _ = w.catalog.gettext
-    kind = kinds.name(answer.kind, answer.language)
+    kind = kinds.name(answer.kind, answer.language, tables=w.tables)
     if not answer.events:
         if kind:
             return _("There is no upcoming event of this kind (%(kind)s) in the calendar.") % {
@@ -56,14 +58,23 @@ def _period(answer: Answer, w: Wording) -> str:
     today = w.now.astimezone(w.zone).date()
     assert answer.period is not None
     period = period_text(answer.period, answer.language, today)
-    kind = kinds.name(answer.kind, answer.language, plural=True)
+    kind = kinds.name(answer.kind, answer.language, plural=True, tables=w.tables)
     lines = []
+    over = answer.period.bounds(w.zone)[1] <= w.now  # asked of the past: worded in the past
     if answer.events:
-        heading = (
-            _("%(kinds)s %(period)s:") % {"kinds": kind.capitalize(), "period": period}
-            if kind
-            else _("Events %(period)s:") % {"period": period}
-        )
+        if over:
+            heading = (
+                _("%(kinds)s that took place %(period)s:")
+                % {"kinds": kind.capitalize(), "period": period}
+                if kind
+                else _("What took place %(period)s:") % {"period": period}
+            )
+        else:
+            heading = (
+                _("%(kinds)s %(period)s:") % {"kinds": kind.capitalize(), "period": period}
+                if kind
+                else _("Events %(period)s:") % {"period": period}
+            )
         lines.append(heading)
         lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.events]
         if answer.more:
@@ -71,6 +82,8 @@ def _period(answer: Answer, w: Wording) -> str:
                 w.catalog.ngettext("…and %(n)d more.", "…and %(n)d more.", answer.more)
                 % {"n": answer.more}
             )
+    elif over:
+        lines.append(_("No events took place %(period)s, by the calendar.") % {"period": period})
     else:
         lines.append(_("No events %(period)s in the calendar.") % {"period": period})
     for event in answer.cancelled:
@@ -109,10 +122,20 @@ def _plan(answer: Answer, w: Wording) -> str:
     else:
         for section in answer.sections:
             text, translated = _translated(section.text, w)
-            text = text[:MAX_SECTION_CHARS]
             quoted |= not translated
             parts.append(_("From the plan, “%(heading)s”:") % {"heading": section.heading})
-            parts.append(text)
+            whole, text = _within(text, MAX_SECTION_CHARS)
+            if text:
+                parts.append(text)
+            if not whole:
+                # Never stop mid-list in silence: say where the rest is.
+                parts.append(
+                    _("…the rest is in the plan, section “%(heading)s”.")
+                    % {"heading": section.heading}
+                )
+        if answer.subsections:
+            headings = "\n".join(f"• {s.heading}" for s in answer.subsections)
+            parts.append(_("It has these parts (ask about any of them):") + "\n" + headings)
     if quoted and answer.language != w.plan_language:
         parts.append(_("(Quoted as written in the plan; it has not been translated.)"))
     return "\n".join(parts)
@@ -125,6 +148,18 @@ def _unknown(answer: Answer, w: Wording) -> str:
         "events (for example “When is the next seminar?”, “What events are there in "
         "December?”) and about its plan (“What is the association's goal?”)."
     )
+
+
+def _within(text: str, limit: int) -> tuple[bool, str]:
+    """The text whole (True) or cut at the last paragraph or word end before `limit`, with
+    "…" (False)."""
+    if len(text) <= limit:
+        return True, text
+    cut = text[:limit]
+    end = cut.rfind("\n")
+    if end < limit // 2:
+        end = cut.rfind(" ")
+    return False, cut[: max(end, 0)].rstrip() + " …"
 
 
 def _translated(text: str, w: Wording) -> tuple[str, bool]:

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from vestnesis import glossary, words
+from vestnesis.answering import glossary, words
+from vestnesis.answering.tables import Tables, builtin
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MAX_LIST_ITEMS = 15  # items of a list given with the paragraph that introduces it
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 
 
@@ -52,7 +54,9 @@ def parse_plan(markdown: str) -> Plan:
     """Split a Markdown document into sections by its ATX headings (# … ######)."""
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
-    heading, level, paragraphs, current = "", 0, [], []
+    heading, level = "", 0
+    paragraphs: list[str] = []
+    current: list[str] = []
 
     def close() -> None:
         if current:
@@ -102,14 +106,15 @@ class Passage:
 class PlanIndex:
     """BM25 over the plan's paragraphs (and headings), built once per plan."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, tables: Tables | None = None) -> None:
         self.plan = plan
+        self.tables = tables = tables or builtin()
         self._passages: list[tuple[Section, str]] = []
         corpus: list[list[str]] = []
         for section in plan.sections:
             for paragraph in section.paragraphs or (section.heading,):
                 self._passages.append((section, paragraph))
-                corpus.append(_terms(f"{section.heading} {paragraph}"))
+                corpus.append(_terms(f"{section.heading} {paragraph}", tables))
         self._document_frequency: dict[str, int] = {}
         for document in corpus:
             for term in set(document):
@@ -135,16 +140,29 @@ class PlanIndex:
         scores = self._bm25.get_scores(present)
         order = np.argsort(-scores, kind="stable")[:limit]
         return [
-            Passage(self._passages[i][0], self._passages[i][1], float(scores[i]))
+            Passage(self._passages[i][0], self._whole(int(i)), float(scores[i]))
             for i in order
             if scores[i] > 0
         ]
 
+    def _whole(self, index: int) -> str:
+        """The paragraph, and when it introduces a list ("Pagrindiniai iššūkiai:") the list's
+        items after it, so that an answer never stops before the list it announces."""
+        section, text = self._passages[index]
+        if not text.rstrip().endswith(":"):
+            return text
+        items = [text]
+        for other, paragraph in self._passages[index + 1 : index + 1 + MAX_LIST_ITEMS]:
+            if other is not section or paragraph.rstrip().endswith(":"):
+                break
+            items.append(f"• {paragraph}")
+        return "\n".join(items)
 
-def _terms(text: str) -> list[str]:
-    return [term for token in words.tokens(text) for term in sorted(glossary.terms(token))]
+
+def _terms(text: str, tables: Tables) -> list[str]:
+    return [term for token in words.tokens(text) for term in sorted(glossary.terms(token, tables))]
 
 
-def question_terms(question_words: list[str]) -> list[str]:
+def question_terms(question_words: list[str], tables: Tables | None = None) -> list[str]:
     """A question's words as BM25 query terms."""
-    return [term for token in question_words for term in sorted(glossary.terms(token))]
+    return [term for token in question_words for term in sorted(glossary.terms(token, tables))]

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from babel.dates import format_date, format_time
 
 from storage import Event
-from vestnesis.when import Span
+from vestnesis.answering.when import Span
 
 
 def latvian_locative(nominative: str) -> str:
@@ -102,8 +102,8 @@ def period_text(span: Span, language: str, today: date) -> str:
             year = f" {month.year}" if month.year != today.year else ""
             return f"in {format_date(month, 'MMMM', locale='en')}{year}"
     if span.unit == "year":
-        year = span.start.year
-        return {"lv": f"{year}. gadā", "lt": f"{year} metais"}.get(language, f"in {year}")
+        number = span.start.year
+        return {"lv": f"{number}. gadā", "lt": f"{number} metais"}.get(language, f"in {number}")
     if span.start == last:
         text = day_text(span.start, language, today)
         return f"on {text}" if language == "en" else text

@@ -1,0 +1,544 @@
+"""Question answering, pure: a question, the asker's language and the time give an Answer
+resting on calendar events or plan sections. Nothing here does I/O."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, tzinfo
+
+from feeds.language import LanguageDetector
+from storage import Event
+from vestnesis.answering import glossary, kinds, vocabulary, when, words
+from vestnesis.answering.plan import Passage, Plan, PlanIndex, Section, question_terms
+from vestnesis.answering.tables import Kind, Tables, builtin
+from vestnesis.answering.titles import Series, TitleIndex, TitleMatch
+
+LANGUAGES = ("lv", "en", "lt")
+MAX_LISTED = 12
+UPCOMING_DAYS = 31
+PLACE_DAYS = 366
+# A question whose naming words a title covers this much is about that event.
+NAME_SHARE = 0.6
+# A question of a kind whose other words a title of that kind covers this much names it.
+SURE_NAME = 0.75
+SHORT_QUESTION = 3
+TOPIC_FALLBACK = {"mission": "goal", "goal": "mission"}
+LISTING = frozenset(
+    {"event", "upcoming", "next"}
+)  # concepts that ask for events  # words; fewer than this, the language detector is not asked
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The calendar and the plan, indexed once for many questions."""
+
+    events: tuple[Event, ...]
+    titles: TitleIndex
+    plan: PlanIndex | None
+    zone: tzinfo
+    detector: LanguageDetector | None = None
+    tables: Tables = field(default_factory=builtin)
+    _starts: tuple[datetime, ...] = field(default=(), repr=False)
+    _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
+    _all_places: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls,
+        events: Sequence[Event],
+        plan: Plan | None,
+        zone: tzinfo,
+        detector: LanguageDetector | None = None,
+        tables: Tables | None = None,
+        translations: Mapping[str, Sequence[str]] | None = None,
+    ) -> Knowledge:
+        """Index events (any order) and the plan; `tables` are the word tables (the built-in
+        ones when None); `translations` maps an event title to the same title in other
+        languages (the translation backend's, done at the edge), searched as other names."""
+        tables = tables or builtin()
+        ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
+        own = calendar_kinds(ordered, tables)
+        if own:
+            # The calendar's own categories ("Book presentation", "Skaitovų konkursas") are
+            # kinds too: questions can ask for them by the calendar's word.
+            tables = tables.with_kinds(own)
+            keys = {k.terms[0]: k.key for k in own}
+            ordered = tuple(
+                replace(e, kind=keys[e.categories[0].strip()])
+                if not e.kind and e.categories and e.categories[0].strip() in keys
+                else e
+                for e in ordered
+            )
+        places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
+        return cls(
+            events=ordered,
+            titles=TitleIndex(ordered, tables, translations),
+            plan=PlanIndex(plan, tables) if plan is not None else None,
+            zone=zone,
+            detector=detector,
+            tables=tables,
+            _starts=tuple(e.start for e in ordered),
+            _places=places,
+            _all_places=frozenset(s for stems in places.values() for s in stems),
+        )
+
+    def names_a_place(self, word: str) -> bool:
+        """Whether the word is (a form of) a word of some event's place."""
+        return bool(_place_stems(word, self.tables) & self._all_places)
+
+    def at(self, event: Event, word: str) -> bool:
+        """Whether the event's place has the word."""
+        return bool(_place_stems(word, self.tables) & self._places.get(event, frozenset()))
+
+    def from_time(self, moment: datetime) -> Sequence[Event]:
+        """Events starting at or after `moment` (by start), cheaply."""
+        return self.events[bisect.bisect_left(self._starts, moment) :]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the answer rests on; wording it is vestnesis.answering.text's job."""
+
+    intent: str
+    language: str
+    events: tuple[Event, ...] = ()
+    sections: tuple[Section, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    kind: str = ""
+    period: when.Span | None = None
+    topic: str = ""
+    cancelled: tuple[Event, ...] = ()  # mentioned as called off, never offered
+    more: int = 0  # events in the period beyond those listed
+    subsections: tuple[Section, ...] = ()  # the headings under a plan section given whole
+    asked_where: bool = False
+
+
+def answer(
+    question: str, knowledge: Knowledge, now: datetime, language: str | None = None
+) -> Answer:
+    """Answer a member's question from the calendar and the plan."""
+    text = question.strip()
+    question_words = words.tokens(text)
+    tables = knowledge.tables
+    asker = detect_language(text, question_words, knowledge.detector, language, tables)
+    zone = knowledge.zone
+    today = now.astimezone(zone).date()
+    tense = _tense(question_words, tables)
+    span, taken = when.find(text, question_words, today, tense)
+    if span is None and any(w.isdigit() for w in question_words):
+        span = when.parse_fallback(text, asker, today)
+        taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
+    kind, kind_words = kinds.find(
+        [w if i not in taken else "" for i, w in enumerate(question_words)], tables=tables
+    )
+    taken |= kind_words
+    friends = {
+        i for i, w in enumerate(question_words) if w.startswith(vocabulary.FALSE_FRIEND_PREFIX)
+    }
+    found = [
+        hit
+        for hit in vocabulary.concepts(tables).scan(question_words, taken=taken | friends)
+        if not _stop_word_lookalike(hit, question_words, tables)
+        and not _title_word_lookalike(hit, question_words, knowledge)
+    ]
+    concepts = {hit.value for hit in found}
+    concept_words = {i for hit in found for i in hit.positions}
+    taken |= concept_words
+    asked_where = "where" in concepts
+
+    plan = knowledge.plan
+    topics = [c for c in tables.topics if c in concepts]
+    if plan is not None and "plan" in concepts and not topics:
+        searched = _plan_search(asker, plan, question_words, concept_words, concepts)
+        if searched is not None:
+            return searched
+    cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
+    if topics and plan is not None and not cue:
+        return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
+    # "the next event in Vilnius": a town asked with a listing word filters by place, even
+    # when some title names that town too.
+    # ("the study trip to Tartu" names the trip whose title and place say Tartu.)
+    listing_cue = bool(concepts & {"event", "upcoming", "next"})
+    towns = {
+        i
+        for i, w in enumerate(question_words)
+        if listing_cue and i not in taken and knowledge.names_a_place(w)
+    }
+    named = knowledge.titles.best(question_words, taken | towns, kind, now)
+    asked_towns = {
+        i for i, w in enumerate(question_words) if i not in taken and knowledge.names_a_place(w)
+    } - towns
+    if (
+        named is not None
+        and asked_towns
+        and not _held_in(knowledge, named, question_words, asked_towns)
+    ):
+        # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
+        # town, does the question still name it?
+        named = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
+    if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
+        named = None  # "children's events in December": the period decides, not a January title
+    if named is not None and _names_event(named, kind, cue, concepts):
+        return _by_name(asker, named.series, now, asked_where, span, zone)
+    if topics and plan is not None:
+        return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
+    leftover = _unexplained(question_words, taken, tables)
+    place = _place_filter(knowledge, leftover) if leftover else ""
+    # Words naming something the calendar does not have ("the Baltic conference", "Kauno
+    # knygų mugė"): better an honest "I don't know" than another event offered in its place.
+    unknown_name = [w for w in leftover if not knowledge.names_a_place(w)]
+    # Words the calendar has never used ("weather", "euro"): the question is about something
+    # else (the plan, or nothing we know), whatever day, town or kind-like word it also holds.
+    strange = [w for w in unknown_name if not _known(knowledge, w)]
+    if strange and not concepts & LISTING:
+        if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
+            return Answer("unknown", asker)  # when or where of something not in the calendar
+        return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+    listing = bool(kind or place or concepts & {"event", "upcoming"})
+    if span is not None and (listing or not leftover) and not (unknown_name and not listing):
+        return _in_period(asker, knowledge, now, span, kind, place)
+    if "upcoming" in concepts and "next" not in concepts:
+        # "upcoming seminars", "gaidāmie semināri": a list, not the one next.
+        days = PLACE_DAYS if kind or place else UPCOMING_DAYS
+        period = when.Span(today, today + timedelta(days=days), "range")
+        return _in_period(asker, knowledge, now, period, kind, place)
+    if "next" in concepts or (kind and not unknown_name):
+        return _next(asker, knowledge, now, kind, asked_where, place)
+    if (place or concepts & {"event", "upcoming"}) and not unknown_name:
+        # A town's events are few: look further ahead for them than for everything.
+        days = PLACE_DAYS if place else UPCOMING_DAYS
+        period = when.Span(today, today + timedelta(days=days), "range")
+        return _in_period(asker, knowledge, now, period, kind, place)
+    if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
+        return Answer("unknown", asker)  # a time or place asked of something not in the calendar
+    return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+
+
+def _plan_or_unknown(
+    language: str,
+    plan: PlanIndex | None,
+    question_words: list[str],
+    taken: set[int],
+    concepts: set[str],
+) -> Answer:
+    """What the plan says about the question's words, else the honest "I don't know"."""
+    if plan is not None:
+        searched = _plan_search(language, plan, question_words, taken, concepts)
+        if searched is not None:
+            return searched
+    return Answer("unknown", language)
+
+
+def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
+    """Kinds for the categories of events whose kind no table names: the category's words
+    as written, in every language (a calendar keeps one language per category)."""
+    found: dict[str, Kind] = {}
+    for event in events:
+        if event.kind or not event.categories:
+            continue
+        category = event.categories[0].strip()
+        key = "category:" + words.fold(category)
+        if category and key not in found and words.tokens(category):
+            pair = (category.lower(), category.lower())
+            found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, (category,))
+    return [found[key] for key in sorted(found)]
+
+
+def detect_language(
+    text: str,
+    question_words: Sequence[str],
+    detector: LanguageDetector | None,
+    hint: str | None,
+    tables: Tables | None = None,
+) -> str:
+    """The question's language: its known words, else the detector on longer texts, else the
+    asker's own language."""
+    votes = vocabulary.language_votes(question_words, tables)
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] > 0 and ranked[0][1] - ranked[1][1] >= 1.0:
+        return ranked[0][0]
+    if detector is not None and len(question_words) >= SHORT_QUESTION:
+        detected = detector.detect(text)
+        if detected in LANGUAGES:
+            return detected
+    if ranked[0][1] > ranked[1][1] and (hint is None or votes.get(hint, 0) < ranked[0][1]):
+        return ranked[0][0]
+    return hint if hint in LANGUAGES else "lv"
+
+
+def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list[Event]:
+    start, end = span.bounds(zone)
+    return [e for e in events if e.start < end and e.end > start]
+
+
+def _names_event(named: TitleMatch, kind: str, cue: bool, concepts: set[str]) -> bool:
+    if named.question_share < NAME_SHARE or named.score <= 0:
+        return False
+    if not cue and named.title_share < 0.6:
+        # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
+        return False
+    same_kind = any(e.kind == kind for e in named.series.occurrences)
+    if kind and not same_kind:
+        # "the next seminar in Riga" should not be taken for a festival in Riga; but
+        # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
+        return named.title_share >= 0.99 or (
+            named.question_share >= SURE_NAME and named.title_share >= 0.6
+        )
+    if kind and not concepts & {"next", "upcoming"} and named.question_share >= SURE_NAME:
+        # "the annual meeting", "the autumn conference": every other word of the question is
+        # in this one event's title.
+        return True
+    return named.title_share >= 0.3 or named.question_share >= 0.99
+
+
+def _by_name(
+    language: str,
+    series: Series,
+    now: datetime,
+    asked_where: bool,
+    span: when.Span | None,
+    zone: tzinfo,
+) -> Answer:
+    ahead = [e for e in series.occurrences if e.end > now]
+    # "the IFLA webinar in February": that month's occurrence, even if it is cancelled.
+    within = _overlapping(ahead, span, zone) if span else []
+    if within:
+        chosen = next((e for e in within if not e.cancelled), within[0])
+        return Answer("event_by_name", language, events=(chosen,), asked_where=asked_where)
+    live = next((e for e in ahead if not e.cancelled), None)
+    chosen = live or (ahead[0] if ahead else series.occurrences[-1])
+    return Answer(
+        "event_by_name",
+        language,
+        events=(chosen,),
+        cancelled=tuple(e for e in ahead[:1] if e.cancelled and e != chosen),
+        asked_where=asked_where,
+    )
+
+
+def _held_in(
+    knowledge: Knowledge, named: TitleMatch, question_words: list[str], towns: set[int]
+) -> bool:
+    """Whether the named event takes place in one of the question's towns."""
+    return any(
+        knowledge.at(event, question_words[i])
+        for event in named.series.occurrences[:1]
+        for i in towns
+    )
+
+
+def _stop_word_lookalike(hit: words.Found[str], question_words: list[str], tables: Tables) -> bool:
+    """A function word that only shares a stem with a concept's word ("notiks", will take
+    place, is not "notikums", an event)."""
+    if hit.length != 1 or hit.value not in LISTING:
+        return False
+    word = question_words[hit.start]
+    exact = words.fold(word) in tables.concept_words.get(hit.value, frozenset())
+    return not exact and vocabulary.is_stop(word, tables)
+
+
+def _title_word_lookalike(
+    hit: words.Found[str], question_words: list[str], knowledge: Knowledge
+) -> bool:
+    """A word of some event's title that only resembles a concept's word ("valdes", of the
+    board, is not "values")."""
+    if hit.length != 1:
+        return False
+    word = question_words[hit.start]
+    stems = words.stems(word)
+    if stems & knowledge.tables.concept_stems.get(hit.value, frozenset()):
+        return False
+    return bool(glossary.terms(word, knowledge.tables) & knowledge.titles.terms)
+
+
+def _tense(question_words: Sequence[str], tables: Tables) -> str:
+    """ "past" or "future" when the question's words say so, else ""."""
+    folded = {words.fold(w) for w in question_words}
+    for tense in ("past", "future"):
+        if folded & tables.tense_words.get(tense, frozenset()):
+            return tense
+    return ""
+
+
+def _known(knowledge: Knowledge, word: str) -> bool:
+    """Whether the calendar (titles, places) uses the word in any form."""
+    return knowledge.titles.knows(word) or knowledge.names_a_place(word)
+
+
+def _unexplained(question_words: list[str], taken: set[int], tables: Tables) -> list[str]:
+    """Naming words the question has beyond periods, kinds and question words."""
+    return [
+        w
+        for i, w in enumerate(question_words)
+        if i not in taken and len(w) > 1 and not w.isdigit() and not vocabulary.is_stop(w, tables)
+    ]
+
+
+def _place_filter(knowledge: Knowledge, leftover: list[str]) -> str:
+    """The leftover word that names a place of some event ("Rīgā", "Vilniuje"), if any."""
+    return next((w for w in leftover if knowledge.names_a_place(w)), "")
+
+
+def _place_stems(text: str, tables: Tables) -> frozenset[str]:
+    """A place's stems and the towns (data/towns.toml) its words are forms of: "Šauļos" is
+    Šiauliai."""
+    found: set[str] = set()
+    for token in words.tokens(text):
+        for stem in words.stems(token):
+            if len(stem) >= 4:
+                found.add(stem)
+            found |= tables.synonym_table.get(stem, frozenset()) & tables.town_terms
+    return frozenset(found)
+
+
+def _town_stems(place: str, tables: Tables) -> frozenset[str]:
+    """The stems of a place's one-word parts ("…, Mūkusalas iela 3, Rīga" → Rīga): towns and
+    countries, not the "national" and "library" of an institution's name."""
+    towns = [part for part in place.split(",") if len(words.tokens(part)) == 1]
+    return _place_stems(" ".join(towns), tables)
+
+
+def _next(
+    language: str,
+    knowledge: Knowledge,
+    now: datetime,
+    kind: str,
+    asked_where: bool,
+    place: str = "",
+) -> Answer:
+    # An event already under way (a three-day congress on its second day) is not "next".
+    for event in knowledge.from_time(now):
+        if (
+            event.cancelled
+            or (kind and event.kind != kind)
+            or (place and not knowledge.at(event, place))
+        ):
+            continue
+        return Answer("next_event", language, events=(event,), kind=kind, asked_where=asked_where)
+    return Answer("next_event", language, kind=kind, asked_where=asked_where)
+
+
+def _in_period(
+    language: str,
+    knowledge: Knowledge,
+    now: datetime,
+    span: when.Span,
+    kind: str,
+    place: str = "",
+) -> Answer:
+    start, end = span.bounds(knowledge.zone)
+    # Multi-day events that began before the period still count, so look back a while.
+    earlier = knowledge.from_time(start - timedelta(days=62))
+    chosen: list[Event] = []
+    cancelled: list[Event] = []
+    # A period already over ("last week", "What was on in September?") lists what was on.
+    floor = start if end <= now else max(start, now)
+    for event in earlier:
+        if event.start >= end:
+            break
+        if event.end <= floor or (kind and event.kind != kind):
+            continue
+        if place and not knowledge.at(event, place):
+            continue
+        (cancelled if event.cancelled else chosen).append(event)
+    return Answer(
+        "events_in_period",
+        language,
+        events=tuple(chosen[:MAX_LISTED]),
+        kind=kind,
+        period=span,
+        cancelled=tuple(cancelled[:MAX_LISTED]),
+        more=max(0, len(chosen) - MAX_LISTED),
+    )
+
+
+def _plan_topic(
+    language: str,
+    plan: PlanIndex,
+    topic: str,
+    question_words: list[str],
+    taken: set[int],
+    concepts: set[str],
+) -> Answer:
+    """The section whose heading names the topic; of several ("Strateginiai tikslai" and its
+    "3 tikslas. Skaitanti mokykla"), the one whose heading shares most words with the question,
+    then the higher one. A plan without a "mission" heading answers "mission" with its goal,
+    and the other way round."""
+    lexicon = vocabulary.concepts(plan.tables)
+    for wanted in (topic, TOPIC_FALLBACK.get(topic, "")):
+        headed = [
+            (number, section)
+            for number, section in enumerate(plan.plan.sections)
+            if wanted
+            and any(hit.value == wanted for hit in lexicon.scan(words.tokens(section.heading)))
+        ]
+        if headed:
+            chosen = max(headed, key=lambda entry: _heading_rank(entry, question_words, plan))[1]
+            under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
+            return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
+    # No heading names it: what the plan says about the question's other words, if anything.
+    # Its own words count: "nario mokestis" is found in the funding section; but only when
+    # the plan has every word of the question ("Kiek kainuoja nario mokestis?" it does not say).
+    return _plan_or_unknown(language, plan, question_words, set(), concepts)
+
+
+def _heading_rank(
+    entry: tuple[int, Section], question_words: list[str], plan: PlanIndex
+) -> tuple[int, int, int]:
+    """Most words shared with the question, then the higher heading, then the first."""
+    number, section = entry
+    tables = plan.tables
+    # "the association's goals": every heading of its plan is the association's.
+    general = tables.concept_stems.get("association", frozenset()) | tables.concept_stems.get(
+        "plan", frozenset()
+    )
+    asked = _content_terms([w for w in question_words if not words.stems(w) & general], tables)
+    shared = asked & _content_terms(words.tokens(section.heading), plan.tables)
+    return len(shared), -section.level, -number
+
+
+def _content_terms(text_words: Sequence[str], tables: Tables) -> set[str]:
+    """The terms (stems and shared ~terms) of the words that are not function words."""
+    return {
+        t
+        for w in text_words
+        if not vocabulary.is_stop(w, tables)
+        for t in glossary.terms(w, tables)
+    }
+
+
+def _plan_search(
+    language: str,
+    plan: PlanIndex,
+    question_words: list[str],
+    taken: set[int],
+    concepts: set[str],
+) -> Answer | None:
+    content = [
+        w
+        for i, w in enumerate(question_words)
+        if i not in taken and not vocabulary.is_stop(w, plan.tables)
+    ]
+    about_plan = bool(concepts & {"plan", "association", "about"})
+    if not content:
+        if concepts & {"plan"}:
+            return Answer("plan", language, sections=plan.plan.main_sections, topic="overview")
+        return None
+    terms = question_terms(content, plan.tables)
+    known = [w for w in content if any(plan.known(t) for t in question_terms([w], plan.tables))]
+    share = len(known) / len(content)
+    rare = any(plan.rarity(t) >= 0.75 for t in terms if plan.known(t))
+    if not (about_plan and known) and not (share >= 0.99 and rare):
+        return None
+    passages = plan.search(terms)
+    if not passages:
+        return None
+    best = passages[0].score
+    kept = [p for p in passages if p.score >= 0.6 * best]
+    sections: list[Section] = []
+    for passage in kept:
+        if passage.section not in sections:
+            sections.append(passage.section)
+    return Answer("plan", language, sections=tuple(sections), passages=tuple(kept), topic="search")

@@ -1,0 +1,52 @@
+"""Kinds of events, named in every language and recognised from titles, categories and
+questions. The kinds themselves are data (tables.Tables: data/kinds.toml and the association's
+own words file)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vestnesis.answering import words
+from vestnesis.answering.tables import Kind, Tables, builtin
+
+__all__ = ["KINDS", "Kind", "classify", "find", "name"]
+
+# The built-in kinds (read-only), e.g. for a board form's choice of kinds.
+KINDS: tuple[Kind, ...] = builtin().kinds
+
+
+def name(key: str, language: str, *, plural: bool = False, tables: Tables | None = None) -> str:
+    """The kind's name in `language` ('' for an unknown kind)."""
+    found = (tables or builtin()).kind(key)
+    if found is None or not found.names:
+        return ""
+    names = found.names.get(language) or found.names.get("en") or next(iter(found.names.values()))
+    return names[1] if plural else names[0]
+
+
+def find(
+    text_words: Sequence[str], *, fuzzy: bool = True, tables: Tables | None = None
+) -> tuple[str, set[int]]:
+    """The first kind named in the words, and the positions of the words that named it."""
+    lexicon = (tables or builtin()).kind_lexicon
+    for index in range(len(text_words)):
+        hit = lexicon.at(text_words, index, fuzzy=fuzzy)
+        if hit is not None:
+            return hit.value, hit.positions
+    return "", set()
+
+
+def classify(title: str, categories: Sequence[str] = (), tables: Tables | None = None) -> str:
+    """An event's kind from its categories, else its title ('' when none is named); of
+    several ("Reading Promotion Seminar"), the one first in the tables."""
+    table = tables or builtin()
+    for text in (*categories, title):
+        found = {hit.value for hit in table.kind_lexicon.scan(words.tokens(text), fuzzy=False)}
+        if found:
+            return next(k.key for k in table.kinds if k.key in found)
+    return ""
+
+
+def generic_stems(tables: Tables | None = None) -> frozenset[str]:
+    """Every stem of every kind word: they say what an event is, not which one."""
+    return (tables or builtin()).kind_stems

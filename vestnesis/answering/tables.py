@@ -1,0 +1,332 @@
+"""The answerer's word tables: the built-in data files beside this module (data/*.toml) and,
+merged over them, an association's own words file (kinds, synonyms, towns, plan topics, question
+words). Read-only once loaded; the lexicons built from them are computed once per Tables."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+
+from vestnesis.answering import words
+
+LANGUAGES = ("lv", "en", "lt")
+_FILES = ("kinds", "concepts", "languages", "synonyms", "towns")
+
+
+class WordsError(ValueError):
+    """A words file that cannot be read or has the wrong shape; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of event: its key, its name (singular, plural) per language, and the words
+    (any language, any case; several words make a phrase) that signal it."""
+
+    key: str
+    names: Mapping[str, tuple[str, str]]
+    terms: tuple[str, ...]
+
+    @property
+    def all_terms(self) -> tuple[str, ...]:
+        """Its terms and its names in every language."""
+        return (*self.terms, *(n for pair in self.names.values() for n in pair))
+
+
+@dataclass(frozen=True, eq=False)
+class Tables:
+    """Every word table the answerer reads.
+
+    kinds: most specific first; concepts: concept → phrases (plan topics included);
+    topics: the concepts that are plan topics, in order of preference; stop: language →
+    function words; markers: language → more words that tell the language; synonyms:
+    groups of words meaning the same across languages; towns: groups of one town's names
+    and case forms; tense: "past"/"future" → words that set a question's tense."""
+
+    kinds: tuple[Kind, ...]
+    concepts: Mapping[str, tuple[str, ...]]
+    topics: tuple[str, ...]
+    stop: Mapping[str, tuple[str, ...]]
+    markers: Mapping[str, tuple[str, ...]]
+    synonyms: tuple[tuple[str, ...], ...]
+    towns: tuple[tuple[str, ...], ...] = ()
+    tense: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str = field(default="built-in", compare=False)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Tables:
+        """The built-in tables, with the words file at `path` merged over them.
+
+        Raises WordsError (one line) for an unreadable file or a wrong shape."""
+        if path is None:
+            return builtin()
+        try:
+            extra = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise WordsError(f"words file {path}: cannot read ({error})") from error
+        except tomllib.TOMLDecodeError as error:
+            raise WordsError(f"words file {path}: not TOML ({error})") from error
+        return _merge(builtin(), extra, str(path))
+
+    def with_kinds(self, extra: Sequence[Kind]) -> Tables:
+        """These tables with more kinds, tried after the known ones (a calendar's own
+        categories)."""
+        if not extra:
+            return self
+        return replace(self, kinds=(*self.kinds, *extra))
+
+    def kind(self, key: str) -> Kind | None:
+        """The kind with that key."""
+        return self._kinds_by_key.get(key)
+
+    @cached_property
+    def _kinds_by_key(self) -> dict[str, Kind]:
+        return {k.key: k for k in self.kinds}
+
+    @cached_property
+    def kind_lexicon(self) -> words.Lexicon[str]:
+        """Every kind's terms and names → its key."""
+        return words.Lexicon(
+            ((term, k.key) for k in self.kinds for term in k.all_terms), self.typo_stems
+        )
+
+    @cached_property
+    def kind_stems(self) -> frozenset[str]:
+        """Every stem of every kind word: they say what an event is, not which one."""
+        return words.union(term for k in self.kinds for term in k.all_terms)
+
+    @cached_property
+    def concept_lexicon(self) -> words.Lexicon[str]:
+        """Every concept's phrases → the concept."""
+        return words.Lexicon(
+            ((phrase, concept) for concept, phrases in self.concepts.items() for phrase in phrases),
+            self.typo_stems,
+        )
+
+    @cached_property
+    def concept_words(self) -> dict[str, frozenset[str]]:
+        """Concept → the folded words of its phrases, as written."""
+        return {
+            concept: frozenset(words.fold(t) for p in phrases for t in words.tokens(p))
+            for concept, phrases in self.concepts.items()
+        }
+
+    @cached_property
+    def concept_stems(self) -> dict[str, frozenset[str]]:
+        """Concept → the stems of its phrases' words."""
+        return {concept: words.union(phrases) for concept, phrases in self.concepts.items()}
+
+    @cached_property
+    def typo_stems(self) -> frozenset[str]:
+        """Stems of English question and kind words, known despite one typo ("nexr", "whn",
+        "evnts"): a Latvian or Lithuanian word one letter off is usually another form."""
+        english = [
+            *self.stop.get("en", ()),
+            *self.markers.get("en", ()),
+            *(n for k in self.kinds for n in k.names.get("en", ())),
+        ]
+        return words.union(w for w in english if len(w) >= 3)
+
+    @cached_property
+    def stop_stems(self) -> frozenset[str]:
+        """Stems of every stop word."""
+        return frozenset(
+            s for wordlist in self.stop.values() for w in wordlist for s in words.stems(w)
+        )
+
+    @cached_property
+    def synonym_table(self) -> dict[str, frozenset[str]]:
+        """Stem → the shared terms ("~library") of the groups it belongs to (kinds and towns
+        are groups too)."""
+        table: dict[str, set[str]] = {}
+        kind_groups = [
+            (
+                k.key,
+                *(n for pair in k.names.values() for n in pair),
+                *(t for t in k.terms if " " not in t),
+            )
+            for k in self.kinds
+        ]
+        for group in (*self.synonyms, *self.towns, *kind_groups):
+            term = "~" + words.fold(group[0])
+            for word in group:
+                for stem in words.union([word]):
+                    if len(stem) >= 3:
+                        table.setdefault(stem, set()).add(term)
+        return {stem: frozenset(terms) for stem, terms in table.items()}
+
+    @cached_property
+    def language_words(self) -> dict[str, frozenset[str]]:
+        """Folded word → the languages it belongs to (stop words, markers, kind names, and
+        month and weekday names)."""
+        votes: dict[str, set[str]] = {w: set(ls) for w, ls in _calendar_words().items()}
+
+        def add(text: str, language: str) -> None:
+            for token in words.tokens(text):
+                votes.setdefault(words.fold(token), set()).add(language)
+
+        for table in (self.stop, self.markers):
+            for language, wordlist in table.items():
+                for word in wordlist:
+                    add(word, language)
+        for kind in self.kinds:
+            for language, pair in kind.names.items():
+                for name in pair:
+                    add(name, language)
+        return {word: frozenset(languages) for word, languages in votes.items()}
+
+    @cached_property
+    def tense_words(self) -> dict[str, frozenset[str]]:
+        """ "past"/"future" → the folded words that say so."""
+        return {t: frozenset(words.fold(w) for w in ws) for t, ws in self.tense.items()}
+
+    @cached_property
+    def town_terms(self) -> frozenset[str]:
+        """The shared terms of the configured towns."""
+        return frozenset("~" + words.fold(group[0]) for group in self.towns)
+
+
+@cache
+def _calendar_words() -> dict[str, frozenset[str]]:
+    """Month and weekday names (Babel's CLDR data): folded word → its languages."""
+    votes: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        locale = Locale(language)
+        names = [
+            *(n for c in ("format", "stand-alone") for n in locale.months[c]["wide"].values()),
+            *locale.days["format"]["wide"].values(),
+        ]
+        for name in names:
+            for token in words.tokens(name):
+                votes.setdefault(words.fold(token), set()).add(language)
+    return {word: frozenset(languages) for word, languages in votes.items()}
+
+
+@cache
+def builtin() -> Tables:
+    """The tables shipped in data/*.toml."""
+    data = {name: _read_builtin(name) for name in _FILES}
+    kinds = tuple(_kind(entry, "built-in kinds") for entry in data["kinds"]["kind"])
+    topics = data["concepts"]["topic"]
+    return Tables(
+        kinds=kinds,
+        concepts={**_phrases(data["concepts"]["concept"]), **_phrases(topics)},
+        topics=tuple(topics),
+        stop=_phrases(data["languages"]["stop"]),
+        markers=_by_language(data["languages"]["marker"]),
+        synonyms=tuple(tuple(g) for g in data["synonyms"]["groups"]),
+        towns=tuple(tuple(g) for g in data["towns"]["groups"]),
+        tense=_phrases(data["concepts"]["tense"]),
+    )
+
+
+def _read_builtin(name: str) -> dict[str, Any]:
+    text = resources.files("vestnesis.answering").joinpath(f"data/{name}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _phrases(table: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(value) for key, value in table.items()}
+
+
+def _by_language(table: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Lists keyed "lv", "lv_topics"… joined per language (the part before "_")."""
+    joined: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        language = key.split("_")[0]
+        joined[language] = (*joined.get(language, ()), *value)
+    return joined
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise WordsError(f"{where}: expected a list of words")
+    return tuple(value)
+
+
+def _kind(entry: Any, where: str) -> Kind:
+    if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+        raise WordsError(f"{where}: each [[kind]] needs a key")
+    key = entry["key"]
+    names: dict[str, tuple[str, str]] = {}
+    for language in LANGUAGES:
+        if language in entry:
+            found = _strings(entry[language], f"{where}, kind {key}, {language}")
+            names[language] = (found[0], found[1] if len(found) > 1 else found[0])
+    unknown = set(entry) - {"key", "terms", *LANGUAGES}
+    if unknown:
+        raise WordsError(f"{where}, kind {key}: unknown field {sorted(unknown)[0]}")
+    terms = (
+        _strings(entry.get("terms", []), f"{where}, kind {key}, terms") if "terms" in entry else ()
+    )
+    return Kind(key, names, terms)
+
+
+def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
+    """`extra` (a words file) over `base`: a kind with a known key adds terms and replaces
+    the names it gives; a new kind is tried before the built-in ones (it is the association's
+    own, and usually more specific)."""
+    known = {"kind", "synonyms", "towns", "topics", "concepts", "stop"}
+    unknown = set(extra) - known
+    if unknown:
+        raise WordsError(f"words file {source}: unknown section [{sorted(unknown)[0]}]")
+    entries = extra.get("kind", [])
+    if not isinstance(entries, list):
+        raise WordsError(f"words file {source}: [[kind]] must be a list of tables")
+    merged = {k.key: k for k in base.kinds}
+    new: list[Kind] = []
+    for entry in entries:
+        kind = _kind(entry, f"words file {source}")
+        old = merged.get(kind.key)
+        if old is None:
+            new.append(kind)
+            merged[kind.key] = kind
+        else:
+            merged[kind.key] = Kind(
+                kind.key, {**old.names, **kind.names}, (*old.terms, *kind.terms)
+            )
+    kinds = (*new, *(merged[k.key] for k in base.kinds))
+    concepts = dict(base.concepts)
+    topics = list(base.topics)
+    for section, is_topic in (("concepts", False), ("topics", True)):
+        table = extra.get(section, {})
+        if not isinstance(table, dict):
+            raise WordsError(f"words file {source}: [{section}] must be a table")
+        for key, value in table.items():
+            concepts[key] = (*concepts.get(key, ()), *_strings(value, f"[{section}] {key}"))
+            if is_topic and key not in topics:
+                topics.append(key)
+    stop = dict(base.stop)
+    for language, value in dict(extra.get("stop", {})).items():
+        stop[language] = (*stop.get(language, ()), *_strings(value, f"[stop] {language}"))
+    groups = [_strings(g, "synonyms") for g in _groups(extra, "synonyms", source)]
+    towns = [_strings(g, "towns") for g in _groups(extra, "towns", source)]
+    return Tables(
+        kinds=kinds,
+        concepts=concepts,
+        topics=tuple(topics),
+        stop=stop,
+        markers=base.markers,
+        synonyms=(*base.synonyms, *groups),
+        towns=(*base.towns, *towns),
+        tense=base.tense,
+        source=source,
+    )
+
+
+def _groups(extra: Mapping[str, Any], name: str, source: str) -> list[Any]:
+    table = extra.get(name, {})
+    if not isinstance(table, dict):
+        raise WordsError(f"words file {source}: [{name}] must be a table with groups = [...]")
+    groups = table.get("groups", [])
+    if not isinstance(groups, list):
+        raise WordsError(f"words file {source}: [{name}] groups must be a list of lists")
+    return groups

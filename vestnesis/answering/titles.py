@@ -1,0 +1,209 @@
+"""Finding an event by the words of its name, whatever the question's language, inflection or
+typos: an inverted index of title terms weighted by how rare they are."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import KeysView, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+
+from storage import Event
+from vestnesis.answering import glossary, vocabulary, words
+from vestnesis.answering.tables import Tables, builtin
+
+CROSS_LANGUAGE = 0.8  # a title word found only through its translation counts this much
+OTHER_KIND_SHARE = 0.5
+PREFIX = 4  # letters a word and a title word must share to be one word's forms
+
+
+@dataclass(frozen=True)
+class Series:
+    """Every occurrence of one event (one UID in one calendar), by start."""
+
+    uid: str
+    calendar: str
+    occurrences: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """A series a question names, and how much of the question its title accounts for."""
+
+    series: Series
+    score: float
+    question_share: float
+    title_share: float
+
+
+class TitleIndex:
+    """Term → series, with each term's rarity, over every event title."""
+
+    def __init__(
+        self,
+        events: Sequence[Event],
+        tables: Tables | None = None,
+        translations: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """`translations`: title → the same title in other languages (from the configured
+        translation backend), indexed as alternative names."""
+        self._tables = tables = tables or builtin()
+        translations = translations or {}
+        grouped: dict[tuple[str, str], list[Event]] = {}
+        for event in events:
+            grouped.setdefault((event.calendar, event.uid), []).append(event)
+        self.series = [Series(uid, cal, tuple(occ)) for (cal, uid), occ in grouped.items()]
+        # Each series' names: its title, then its title in other languages.
+        self._title_tokens: list[list[list[frozenset[str]]]] = []
+        self._index: dict[str, set[int]] = {}
+        for number, series in enumerate(self.series):
+            titles = sorted({e.title for e in series.occurrences})
+            names = [" ".join(titles)]
+            names += [t for title in titles for t in translations.get(title, ()) if t.strip()]
+            self._title_tokens.append([_name_tokens(name, tables) for name in names])
+            # Kind words are indexed too ("Reading Promotion Seminar" is found by "lasīšanas"),
+            # but only the naming words count towards how much of the title was asked for.
+            for name, tokens in zip(names, self._title_tokens[-1], strict=True):
+                for terms in (*tokens, *_kind_tokens(name, tables)):
+                    for term in terms:
+                        self._index.setdefault(term, set()).add(number)
+        self._vocabulary = sorted(t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH)
+        self._sorted = sorted(t for t in self._index if not t.startswith("~"))
+        self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
+        self._count = max(1, len(self.series))
+
+    def best(
+        self,
+        question_words: Sequence[str],
+        skip: set[int],
+        kind: str = "",
+        now: datetime | None = None,
+    ) -> TitleMatch | None:
+        """The series whose title best covers the question's naming words (None if none)."""
+        tokens = [
+            glossary.terms(w, self._tables)
+            for i, w in enumerate(question_words)
+            if i not in skip and _names_something(w, self._tables)
+        ]
+        if not tokens:
+            return None
+        weights: list[float] = []
+        scores: dict[int, float] = {}
+        found: dict[int, set[str]] = {}
+        for terms in tokens:
+            known = terms & self._index.keys() or self._fuzzy(terms)
+            frequency = min((len(self._index[t]) for t in known), default=0)
+            weight = (
+                math.log(1 + self._count / frequency) if frequency else math.log(2 + self._count)
+            )
+            weights.append(weight)
+            named: set[int] = set()  # a question word counts once per title
+            # The word itself before its translation: "valdes" names "valdes sēde" more
+            # surely than "Council Meeting", which it only means.
+            for term in sorted(known, key=lambda t: (t.startswith("~"), t)):
+                share = CROSS_LANGUAGE if term.startswith("~") else 1.0
+                for number in self._index[term]:
+                    found.setdefault(number, set()).add(term)
+                    if number not in named:
+                        named.add(number)
+                        scores[number] = scores.get(number, 0.0) + weight * share
+        if not scores:
+            return None
+        total = sum(weights)
+
+        # Rank cheaply by (kind, score) first; only the leaders are looked at closely.
+        pool: list[int] | dict[int, float] = scores
+        if kind:
+            pool = [number for number in scores if kind in self._kinds[number]] or scores
+            # Of the kind asked for first, unless another title answers far more of the
+            # question ("viršūnių susitikimas" is a summit, whatever kind "susitikimas" is).
+            if max(scores[n] for n in pool) < OTHER_KIND_SHARE * max(scores.values()):
+                pool = scores
+        top = round(max(scores[number] for number in pool), 6)
+        best: TitleMatch | None = None
+        for number in pool:
+            if scores[number] < top - 1e-6 or round(scores[number], 6) != top:
+                continue
+            share = max(
+                sum(1 for terms in name if terms & found[number]) / len(name)
+                for name in self._title_tokens[number]
+            )
+            match = TitleMatch(self.series[number], top, top / total, share)
+            if best is None or _rank(match, kind, now) > _rank(best, kind, now):
+                best = match
+        return best
+
+    @property
+    def terms(self) -> KeysView[str]:
+        """Every term of every title (stems and shared ~terms)."""
+        return self._index.keys()
+
+    def knows(self, word: str) -> bool:
+        """Whether some title has the word (any form, another language's, or one typo off)."""
+        terms = glossary.terms(word, self._tables)
+        return bool(terms & self._index.keys() or self._fuzzy(terms))
+
+    def _prefixed(self, term: str) -> str | None:
+        """A title term that begins with `term` or that `term` begins with, both at least
+        PREFIX letters long: Lithuanian "mugė" and "mugėje" stem apart."""
+        if len(term) < PREFIX or term.startswith("~"):
+            return None
+        at = bisect.bisect_left(self._sorted, term)
+        if at < len(self._sorted) and self._sorted[at].startswith(term):
+            return self._sorted[at]
+        for end in range(len(term) - 1, PREFIX - 1, -1):
+            if term[:end] in self._index:
+                return term[:end]
+        return None
+
+    def _fuzzy(self, terms: frozenset[str]) -> set[str]:
+        for term in sorted(terms, key=_longest_first):
+            prefixed = self._prefixed(term)
+            if prefixed is not None:
+                return {prefixed}
+        for term in sorted(terms, key=_longest_first):
+            if len(term) < words.FUZZY_MIN_LENGTH or term.startswith("~"):
+                continue
+            hit = process.extractOne(
+                term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=words.FUZZY_SCORE
+            )
+            if hit is not None:
+                return {hit[0]}
+        return set()
+
+
+def _longest_first(term: str) -> tuple[int, str]:
+    # Sets iterate in an order that changes between runs: sort fully, so that answers do not.
+    return -len(term), term
+
+
+def _rank(match: TitleMatch, kind: str, now: datetime | None) -> tuple[bool, float, bool, float]:
+    """Of the kind asked for first, then the most of the question covered; between equals,
+    one still to come (a cancelled event's rescheduled twin wins over it)."""
+    occurrences = match.series.occurrences
+    same_kind = bool(kind) and any(e.kind == kind for e in occurrences)
+    live = now is not None and any(e.end > now and not e.cancelled for e in occurrences)
+    return same_kind, round(match.score, 6), live, match.title_share
+
+
+def _names_something(word: str, tables: Tables) -> bool:
+    if word.isdigit():
+        return len(word) == 4  # a year can tell two editions apart; other numbers cannot
+    stems = words.stems(word)
+    return not (vocabulary.is_stop(word, tables) or stems & tables.kind_stems)
+
+
+def _kind_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
+    return [
+        glossary.terms(w, tables)
+        for w in words.tokens(title)
+        if not vocabulary.is_stop(w, tables) and words.stems(w) & tables.kind_stems
+    ]
+
+
+def _name_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
+    tokens = [glossary.terms(w, tables) for w in words.tokens(title) if _names_something(w, tables)]
+    return tokens or [glossary.terms(w, tables) for w in words.tokens(title)] or [frozenset({"—"})]

@@ -1,0 +1,47 @@
+"""The words of members' questions in lv, en and lt: what they ask about (concepts), words
+that carry no name (stop words), and which language a question's words belong to. The words
+are data (tables.Tables); this module reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vestnesis.answering import words
+from vestnesis.answering.tables import Tables, builtin
+
+# Latvian "kāds, kāda, kādi…" (which) fold and stem into Lithuanian "kada" (when).
+FALSE_FRIEND_PREFIX = "kād"
+
+
+def concepts(tables: Tables | None = None) -> words.Lexicon[str]:
+    """The concept lexicon."""
+    return (tables or builtin()).concept_lexicon
+
+
+def plan_topics(tables: Tables | None = None) -> tuple[str, ...]:
+    """The concepts that are plan topics."""
+    return (tables or builtin()).topics
+
+
+def is_stop(word: str, tables: Tables | None = None) -> bool:
+    """A word that names nothing (its two-letter stems do not count: "oras" is not "or")."""
+    folded = words.fold(word)
+    stops = (tables or builtin()).stop_stems
+    return bool({s for s in words.stems(word) if len(s) >= 3 or s == folded} & stops)
+
+
+_LETTERS = {"lv": set("āēīūķļņģ"), "lt": set("ąęėįųū")}
+
+
+def language_votes(question_words: Sequence[str], tables: Tables | None = None) -> dict[str, float]:
+    """How strongly the words point at each language (known words, then letters)."""
+    table = (tables or builtin()).language_words
+    votes = {"lv": 0.0, "en": 0.0, "lt": 0.0}
+    for token in question_words:
+        languages = table.get(words.fold(token), frozenset())
+        for language in languages:
+            votes[language] += 1.0 / len(languages)
+        for language, letters in _LETTERS.items():
+            if letters & set(token):
+                votes[language] += 0.5
+    return votes
