@@ -87,7 +87,7 @@ class Fetcher:
         self, location: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> Fetched:
         """Fetch a URL (conditionally, when validators are given) or read a local file."""
-        if not location.startswith(("http://", "https://")):
+        if not is_http(location):
             return await self._read_file(Path(location))
         try:
             async with asyncio.timeout(self._limits.total_timeout):
@@ -179,7 +179,24 @@ def url_problem(url: str) -> str | None:
         return "not an http(s) URL (local files go in the config as path = …)"
     if not parts.hostname:
         return "an http(s) URL without a host"
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        return "the port is not a number from 1 to 65535"
+    if any(ch.isspace() or ord(ch) < 32 for ch in url.strip()):
+        return "a URL cannot hold spaces or control characters"
     return None
+
+
+def normal_url(url: str) -> str:
+    """`url` trimmed, with its scheme in lower case (HTTP://x → http://x), as it is stored."""
+    scheme, sep, rest = url.strip().partition(":")
+    return f"{scheme.lower()}{sep}{rest}" if sep else url.strip()
+
+
+def is_http(location: str) -> bool:
+    """Whether `location` is fetched over HTTP (its scheme in any case: HTTP://, Https://)."""
+    return location.split(":", 1)[0].lower() in ("http", "https") and "://" in location
 
 
 def _failed(reason: str, retry_after: timedelta | None = None) -> Fetched:

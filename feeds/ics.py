@@ -101,10 +101,15 @@ def _drop_heavy_series(calendar: Any, start: datetime, end: datetime) -> list[st
     for component in list(calendar.subcomponents):
         if component.name != "VEVENT" or not component.get("RRULE"):
             continue
-        steps, in_window, per_day = _rule_cost(component, start, end)
+        title = one_line(str(component.get("SUMMARY", ""))) or str(component.get("UID", ""))
+        try:
+            steps, in_window, per_day = _rule_cost(component, start, end)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            calendar.subcomponents.remove(component)
+            warnings.append(f"{title!r}: its repeat rule cannot be read ({_short(error)}); skipped")
+            continue
         if per_day > MAX_PER_DAY or steps > MAX_STEPS_PER_SERIES or in_window > MAX_PER_SERIES:
             calendar.subcomponents.remove(component)
-            title = one_line(str(component.get("SUMMARY", ""))) or str(component.get("UID", ""))
             warnings.append(f"{title!r}: repeats too often to expand ({per_day:g} a day); skipped")
             continue
         total += in_window
@@ -124,7 +129,10 @@ def _rule_cost(component: Any, start: datetime, end: datetime) -> tuple[float, f
     first = _moment(component["DTSTART"].dt, UTC)[0]
     for rule in rules if isinstance(rules, list) else [rules]:
         frequency = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
-        interval = max(int((rule.get("INTERVAL") or [1])[0] or 1), 1)
+        # RFC 5545 3.3.10: INTERVAL is a positive integer; 0 makes dateutil loop for ever.
+        interval = int((rule.get("INTERVAL") or [1])[0])
+        if interval < 1:
+            raise ValueError(f"INTERVAL={interval} is not a positive number")
         rate = _PER_DAY.get(frequency, 1.0) / interval
         for part in ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY"):
             rate *= max(len(rule.get(part) or []), 1)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 
+from feeds.clean import one_line
+
 
 class OpmlError(ValueError):
     """The file is not an OPML subscription list."""
@@ -35,7 +37,8 @@ def read_opml(content: bytes) -> list[Outline]:
         url = (node.get("xmlUrl") or node.get("xmlurl") or "").strip()
         if not url:
             continue
-        name = (node.get("title") or node.get("text") or "").strip() or url
+        # A name is shown on one line (feeds list, logs, the board's reports).
+        name = one_line(node.get("title") or node.get("text") or "")[:200] or one_line(url)
         outlines.append(Outline(name=name, url=url, language=node.get("language") or None))
     return outlines
 

@@ -678,3 +678,191 @@ async def test_a_device_file_as_a_source_fails_without_reading_it() -> None:
             fetched = await fetcher.fetch(device)
             assert fetched.status == "failed" and "not a regular file" in (fetched.error or "")
         assert (await fetcher.fetch(str(Path(__file__)))).status == "ok"
+
+
+# --- found by a cold attack on the first version -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=YEARLY;INTERVAL=0",
+        "FREQ=DAILY;INTERVAL=00",
+        "FREQ=DAILY;INTERVAL=-1",
+        "FREQ=DAILY;INTERVAL=0;UNTIL=20301231T000000Z",
+    ],
+)
+def test_a_rule_with_no_positive_interval_is_skipped(rule: str) -> None:
+    """dateutil loops for ever on INTERVAL=0; RFC 5545 requires a positive integer."""
+    from zoneinfo import ZoneInfo
+
+    from feeds.ics import parse_calendar
+
+    data = _calendar(
+        f"DTSTART:20261201T100000Z\r\nRRULE:{rule}\r\nSUMMARY:Zero",
+        "DTSTART:20261210T100000Z\r\nSUMMARY:Seminārs",
+    )
+    try:
+        parsed = parse_calendar(
+            data, zone=ZoneInfo("Europe/Riga"), start=NOW, end=NOW + timedelta(days=366)
+        )
+    except Exception as error:  # icalendar may refuse the value itself: also fine
+        from feeds.ics import CalendarError
+
+        assert isinstance(error, CalendarError)
+        return
+    assert [event.title for event in parsed.events] == ["Seminārs"]
+    assert "Zero" in parsed.warnings[0]
+
+
+def test_a_capitalised_scheme_is_http_not_a_local_path(tmp_path) -> None:
+    import json as json_
+
+    from click.testing import CliRunner
+
+    from vestnesis.cli import cli
+
+    path = sample_config(tmp_path)
+    runner = CliRunner(env=SECRET)
+    # A folder named like the URL would have been read as a local feed.
+    local = tmp_path / "HTTP:" / "127.0.0.1:9"
+    local.mkdir(parents=True)
+    (local / "feed").write_text("<rss/>", "utf-8")
+    added = runner.invoke(
+        cli, ["--config", str(path), "feeds", "add", "HTTP://127.0.0.1:9/feed", "--no-check"]
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(cli, ["--config", str(path), "feeds", "list", "--json"]).stdout
+    urls = [
+        json_.loads(line).get("url") or json_.loads(line).get("location")
+        for line in listed.splitlines()
+    ]
+    assert "http://127.0.0.1:9/feed" in urls
+
+
+async def test_only_the_config_may_name_a_local_file_as_a_source(config) -> None:
+    from storage import SourceSpec
+
+    async with running(config, NOW) as app:
+        feed = str(__import__("pathlib").Path(__file__).parent / "fixtures" / "lbd.ics")
+        await app.database.sources.add(SourceSpec("Sneaky", feed, None, "opml"), NOW)
+        [source] = [s for s in await app.database.sources.active() if s.name == "Sneaky"]
+        report = await app.poller.poll_one(source)
+    assert report.status == "failed" and "not an http(s) URL" in (report.error or "")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/x", "http://exa mple.org/x"])
+def test_a_url_with_a_bad_port_or_a_space_is_refused_in_one_line(tmp_path, url: str) -> None:
+    from click.testing import CliRunner
+
+    from vestnesis.cli import cli
+
+    result = CliRunner(env=SECRET).invoke(
+        cli, ["--config", str(sample_config(tmp_path)), "feeds", "add", url]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "port" in result.output or "spaces" in result.output
+
+
+def test_opml_names_are_kept_on_one_line() -> None:
+    from feeds.opml import read_opml
+
+    [outline] = read_opml(
+        b'<opml version="2.0"><body><outline text="News&#10;Bcc: x&#x2028;y" '
+        b'xmlUrl="https://a.lv/f"/></body></opml>'
+    )
+    assert outline.name == "News Bcc: x y"
+
+
+async def test_requests_that_used_to_end_in_a_500_get_a_clear_answer(config) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        assert (await web.get("/archive/99999999999999999999999")).status_code == 404
+        forged = await web.post(
+            "/subscribe",
+            content="csrf=ēēē&email=a%40b.lv".encode(),
+            headers={
+                "content-type": "application/x-www-form-urlencoded",
+                "cookie": "vestnesis_csrf=éééé".encode(),
+            },
+        )
+        assert forged.status_code == 403
+
+
+async def test_a_webhook_update_of_the_wrong_shape_gets_400(config) -> None:
+    received: list[dict] = []
+
+    async def feed(update: dict) -> None:
+        if "message" in update and not isinstance(update["message"], dict):
+            raise TypeError("bad shape")
+        received.append(update)
+
+    async with running(config, NOW) as app:
+        web = create_web_app(app, None, (feed, "s" * 32))
+        headers = {"x-telegram-bot-api-secret-token": "s" * 32}
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=web), base_url=BASE
+        ) as client:
+            deep = "[" * 100_000 + "]" * 100_000
+            for body in (deep, "[1, 2]", '{"update_id": "x"}', '{"update_id": 1, "message": 5}'):
+                answer = await client.post("/telegram/webhook", content=body, headers=headers)
+                assert answer.status_code == 400, body[:30]
+            ok = await client.post("/telegram/webhook", json={"update_id": 2}, headers=headers)
+            assert ok.status_code == 200
+    assert received == [{"update_id": 2}]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("from", "LBB\u2028Bcc: evil@example.org <info@bibliotekari.lv>"),
+        ("from", "=?utf-8?q?LBB=0D=0ABcc:_x@evil.example?= <info@bibliotekari.lv>"),
+        ("from", "LBB <info@bibliotekari.lv>, other@evil.example"),
+        ("reply_to", "a@b.lv\u2029c@d.lv"),
+    ],
+)
+def test_header_values_in_the_config_must_be_one_address_on_one_line(tmp_path, key, value) -> None:
+    from vestnesis.config import ConfigError
+
+    path = sample_config(tmp_path, email={"from": "LBB <info@bibliotekari.lv>", key: value})
+    with pytest.raises(ConfigError, match=key):
+        load_config(path, SECRET)
+
+
+def test_a_public_url_with_a_line_break_is_refused(tmp_path) -> None:
+    from vestnesis.config import ConfigError
+
+    path = sample_config(
+        tmp_path, web={"public_url": "http://127.0.0.1:8397/\r\nBcc: x@evil.example"}
+    )
+    with pytest.raises(ConfigError, match="public_url"):
+        load_config(path, SECRET)
+
+
+async def test_a_body_sent_a_byte_at_a_time_is_cut_off(tmp_path, mail) -> None:
+    import asyncio
+
+    config = make_config(tmp_path, mail, body_timeout="1s")
+    async with running(config, NOW) as app:
+        web = create_web_app(app)
+        sent: list[dict] = []
+        chunks = [{"type": "http.request", "body": b"e", "more_body": True}]
+
+        async def receive():
+            if chunks:
+                return chunks.pop()
+            await asyncio.sleep(3600)  # the rest never comes
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/subscribe",
+            "headers": [],
+            "query_string": b"",
+            "client": ("127.0.0.1", 1),
+        }
+        await asyncio.wait_for(web(scope, receive, send), timeout=30)
+    assert sent[0]["status"] == 408

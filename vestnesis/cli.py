@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from feeds.fetch import url_problem
+from feeds.clean import one_line
+from feeds.fetch import is_http, normal_url, url_problem
 from feeds.opml import OpmlError, Outline, read_opml, write_opml
 from feeds.parse import parse_feed
 from storage import Item, Source, SourceSpec
@@ -279,7 +280,7 @@ async def feeds_add(
             if verdict:
                 raise click.ClickException(f"{location}: {verdict} (use --no-check to add anyway)")
         # The feed's own title names it best; its host when it has none (or was not read).
-        name = name or _title_name(title) or _default_name(location)
+        name = one_line(name or "") or _title_name(title) or _default_name(location)
         try:
             spec = SourceSpec(name, location, language.lower() if language else None, "cli")
             await app.database.sources.add(spec, app.clock.now())
@@ -366,7 +367,7 @@ async def feeds_import_opml(settings: Settings, file: Path) -> None:
                 click.echo(f"skipped {outline.name}: {outline.url!r}: {problem}", err=True)
                 skipped += 1
                 continue
-            spec = SourceSpec(outline.name, outline.url, outline.language, "opml")
+            spec = SourceSpec(outline.name, normal_url(outline.url), outline.language, "opml")
             try:
                 await app.database.sources.add(spec, app.clock.now())
                 added += 1
@@ -440,11 +441,11 @@ def _location(value: str) -> str:
     problem = url_problem(value)
     if problem:
         raise click.BadParameter(f"{value!r}: {problem}", param_hint="URL")
-    return value.strip()
+    return normal_url(value)
 
 
 def _default_name(location: str) -> str:
-    if location.startswith(("http://", "https://")):
+    if is_http(location):
         host = urlsplit(location).hostname or location
         return host.removeprefix("www.")
     return Path(location).stem

@@ -7,6 +7,7 @@ import ipaddress
 import tomllib
 from collections.abc import Mapping
 from datetime import time, timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -71,6 +72,8 @@ def _readable_file(value: str | None, info: ValidationInfo) -> str | None:
 
 
 def _is_http_url(value: str) -> bool:
+    if any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        return False  # a link with a line break or space in it is not one link
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
@@ -434,15 +437,20 @@ class Email(_Section):
     @field_validator("sender", "reply_to", "list_id", "unsubscribe_mailto")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in value):
             raise ValueError("must be one line without control characters (it goes in a header)")
+        if "=?" in value:
+            raise ValueError("write the name as it reads, not as an RFC 2047 encoded word")
         return value
 
     @field_validator("sender", "reply_to")
     @classmethod
     def _address(cls, value: str) -> str:
-        if value and "@" not in value:
-            raise ValueError(f"{value!r} is not an email address like 'LBB <info@example.lv>'")
+        if not value:
+            return value
+        found = getaddresses([value])
+        if len(found) != 1 or found[0][1].count("@") != 1 or value.count("@") != 1:
+            raise ValueError(f"{value!r} is not one email address like 'LBB <info@example.lv>'")
         return value
 
     @field_validator("dkim_key")
@@ -462,6 +470,8 @@ class Web(_Section):
     subscribe_per_client_per_hour: int = Field(default=10, ge=1)
     max_form_body: Size = 64 * 1024
     max_webhook_body: Size = 1024 * 1024
+    body_timeout: Duration = timedelta(seconds=30)  # a body sent slower than this gets 408
+    max_connections: int = Field(default=500, ge=10)  # more at once get 503
 
     @field_validator("trusted_proxies")
     @classmethod

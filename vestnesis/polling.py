@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from feeds.fetch import Fetched, Fetcher
+from feeds.fetch import Fetched, Fetcher, is_http
 from feeds.health import RetryPolicy
 from feeds.normalise import Context, Detector, normalise
 from feeds.parse import ParsedFeed, parse_feed
@@ -104,6 +104,10 @@ class Poller:
             return await self._failed(source, f"internal error: {type(error).__name__}: {error}")
 
     async def _poll(self, source: Source) -> SourceReport:
+        if source.origin != "config" and not is_http(source.location):
+            # Only the administrator's config may name a local file (an OPML row or an old
+            # `feeds add` must not read the disk).
+            return await self._failed(source, "not an http(s) URL")
         fetched = await self._fetcher.fetch(
             source.location, etag=source.etag, last_modified=source.last_modified
         )

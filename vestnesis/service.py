@@ -368,7 +368,11 @@ def _start_web(
             host=host.strip("[]"),
             port=int(port),
             log_level="warning",
+            # uvicorn's own logging setup would print tracebacks unmasked and not as JSON:
+            # its loggers go to ours instead (secrets masked, --log-json honoured).
+            log_config=None,
             access_log=False,
+            limit_concurrency=app.config.web.max_connections,
             lifespan="off",
             proxy_headers=False,  # the web app reads X-Forwarded-For itself (web_guard)
         )

@@ -587,7 +587,8 @@ class TelegramRuntime:
                         await stop.wait()
                 delay = min(delay * 2, 300.0)
         if not stop.is_set():
-            log.info("Telegram bot running", **fields(mode="long polling"))
+            mode = "webhook" if self.app.config.telegram.mode == "webhook" else "long polling"
+            log.info("Telegram bot running", **fields(mode=mode))
             await self.run(stop)
 
     async def run(self, stop: asyncio.Event) -> None:

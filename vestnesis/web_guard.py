@@ -7,6 +7,7 @@ are limited per client and per hour so the form cannot be used to mail strangers
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections import deque
 from collections.abc import Callable, MutableMapping
@@ -27,9 +28,12 @@ class BodyLimit:
     runs. A declared Content-Length over the cap is refused unread; a chunked body is read only
     until it passes the cap. The route then reads the (bounded) body as usual."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+    def __init__(
+        self, app: ASGIApp, limit_for: Callable[[str], int], deadline: float = 30.0
+    ) -> None:
         self.app = app
         self.limit_for = limit_for
+        self.deadline = deadline
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -40,21 +44,18 @@ class BodyLimit:
         if declared is not None and declared > limit:
             await _too_large(send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await _too_large(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        try:
+            async with asyncio.timeout(self.deadline):
+                body = await _read_body(receive, limit)
+        except TimeoutError:
+            # A body dribbled in a byte at a time would hold a connection for ever.
+            await _refuse(send, 408, b"request body too slow\n")
+            return
+        if body is None:
+            return  # the client went away
+        if len(body) > limit:
+            await _too_large(send)
+            return
         sent = False
 
         async def replay() -> Message:
@@ -67,13 +68,36 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-def guarded(app: ASGIApp, *, form_limit: int, webhook_limit: int, proxies: list[str]) -> ASGIApp:
-    """`app` behind the body caps and, when proxies are trusted, their X-Forwarded-For."""
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The body, or as much as passes `limit` by one chunk; None when the client left."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        chunks.append(chunk)
+        if size > limit or not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def guarded(
+    app: ASGIApp,
+    *,
+    form_limit: int,
+    webhook_limit: int,
+    proxies: list[str],
+    deadline: float = 30.0,
+) -> ASGIApp:
+    """`app` behind the body caps and deadline and, when proxies are trusted, their
+    X-Forwarded-For."""
 
     def limit_for(path: str) -> int:
         return webhook_limit if path.startswith("/telegram/") else form_limit
 
-    inner: ASGIApp = BodyLimit(app, limit_for)
+    inner: ASGIApp = BodyLimit(app, limit_for, deadline)
     if not proxies:
         return inner
     # uvicorn's middleware takes the right-most address that is not a trusted proxy.
@@ -130,11 +154,14 @@ def _content_length(scope: Scope) -> int | None:
 
 
 async def _too_large(send: Send) -> None:
-    body = b"request body too large\n"
+    await _refuse(send, 413, b"request body too large\n")
+
+
+async def _refuse(send: Send, status: int, body: bytes) -> None:
     headers: list[Any] = [
         (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),
     ]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
