@@ -852,6 +852,7 @@ async def test_a_body_sent_a_byte_at_a_time_is_cut_off(tmp_path, mail) -> None:
             if chunks:
                 return chunks.pop()
             await asyncio.sleep(3600)  # the rest never comes
+            return {"type": "http.disconnect"}
 
         async def send(message):
             sent.append(message)
