@@ -218,5 +218,14 @@ MIGRATIONS: tuple[str, ...] = (
 
     ALTER TABLE telegram_members ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE subscribers ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+    """,  # 6: the messages that show an announcement's buttons to board members (approval
+    # requests), so each copy can be updated when the announcement moves on.
+    """
+    CREATE TABLE announcement_prompts (
+        announcement_id INTEGER NOT NULL REFERENCES announcements(id) ON DELETE CASCADE,
+        chat_id         INTEGER NOT NULL,
+        message_id      INTEGER NOT NULL,
+        PRIMARY KEY (announcement_id, chat_id, message_id)
+    ) WITHOUT ROWID;
     """,
 )

@@ -42,6 +42,9 @@ class BotApi:
     updates: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[int, list[tuple[int, str, dict[str, Any]]]] = field(default_factory=dict)
     always: dict[int, tuple[int, str, dict[str, Any]]] = field(default_factory=dict)
+    # Methods this server does not implement or fails on, like some third-party emulators:
+    # method name -> HTTP status (404: unknown method, 500: a server error).
+    refusing: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -186,6 +189,9 @@ class BotApi:
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self.lock:
             self.calls.append(Call(method, params, time.monotonic()))
+        if method in self.refusing:
+            status = self.refusing[method]
+            return status, {"ok": False, "error_code": status, "description": "Not Implemented"}
         if method == "getUpdates":
             offset = int(params.get("offset", 0) or 0)
             deadline = time.monotonic() + min(float(params.get("timeout", 0) or 0), 0.2)
@@ -199,6 +205,7 @@ class BotApi:
             return 200, {"ok": True, "result": BOT}
         if method in (
             "setMyCommands",
+            "setMyDescription",
             "deleteWebhook",
             "answerCallbackQuery",
             "setWebhook",
