@@ -18,7 +18,7 @@ BOARD, SECOND, MEMBER = 1001, 1002, 42
 GROUP, CHANNEL = -100500, -100600
 
 
-def bot_config(tmp_path, api: BotApi, **telegram):
+def bot_config(tmp_path, api: BotApi, *, email: dict | None = None, **telegram):
     settings = {
         "base_url": api.base_url.removesuffix("/bot"),
         "board_user_ids": [BOARD, SECOND],
@@ -27,7 +27,7 @@ def bot_config(tmp_path, api: BotApi, **telegram):
         "private_interval": "0s",
         **telegram,
     }
-    path = sample_config(tmp_path, telegram=settings)
+    path = sample_config(tmp_path, telegram=settings, **({"email": email} if email else {}))
     text = path.read_text("utf-8")
     text += f'[[telegram.chats]]\nid = {GROUP}\nlanguage = "lv"\ntopic = 7\n'
     text += f'[[telegram.chats]]\nid = {CHANNEL}\nlanguage = "en"\n'
