@@ -16,6 +16,17 @@ STATE = flows.EVENT
 LIST = flows.EVENT_LIST
 FIELDS = ("title", "start", "end", "place", "url", "kind", "remove")
 MAX_LISTED = 20
+# The kinds offered first in /addevent; More… shows them all.
+COMMON_KINDS = (
+    "seminar",
+    "conference",
+    "webinar",
+    "course",
+    "meeting",
+    "lecture",
+    "exhibition",
+    "workshop",
+)
 
 
 class BoardEventHandlers:
@@ -96,6 +107,8 @@ class BoardEventHandlers:
             await self._event_pick(update, context, int(value), language)
         elif action == "field" and state is not None:
             await self._event_field(update, context, value, language)
+        elif action == "more" and state is not None:
+            await query.edit_message_reply_markup(self._event_kind_buttons(language, every=True))
         elif action == "kind" and state is not None:
             state["draft"]["kind"] = value
             if state["step"] == "edit":
@@ -169,14 +182,24 @@ class BoardEventHandlers:
         else:
             await self._reply(update, questions[step])
 
-    def _event_kind_buttons(self, language: str) -> InlineKeyboardMarkup:
+    def _event_kind_buttons(self, language: str, *, every: bool = False) -> InlineKeyboardMarkup:
+        """The kinds the board uses most, two to a row (every kind, alphabetically, after
+        More…), capitalised in the reader's language, and Other."""
         _ = self.s.catalog(language).gettext
+        names = dict(self.s.kinds(language))
+        if every:
+            keys = sorted(names, key=lambda k: names[k].casefold())
+        else:
+            keys = [k for k in COMMON_KINDS if k in names]
         buttons = [
-            InlineKeyboardButton(name, callback_data=f"ev:kind:{key}")
-            for key, name in self.s.kinds(language)
+            InlineKeyboardButton(names[k][:1].upper() + names[k][1:], callback_data=f"ev:kind:{k}")
+            for k in keys
         ]
-        rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-        rows.append([InlineKeyboardButton(_("Other"), callback_data="ev:kind:")])
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        last = [InlineKeyboardButton(_("Other"), callback_data="ev:kind:")]
+        if not every:
+            last.insert(0, InlineKeyboardButton(_("More…"), callback_data="ev:more:"))
+        rows.append(last)
         return InlineKeyboardMarkup(rows)
 
     async def _event_preview(self, update: Update, draft: dict[str, Any], language: str) -> None:

@@ -178,3 +178,48 @@ async def test_email_reply_does_not_tell_who_is_subscribed(tmp_path, api: BotApi
         assert not await outbox.counts_for("confirm", f"{known.id}-2")
         api.send_text("/email nav-adrese", user=api.user(MEMBER))
         await until(lambda: any("neizskatās pēc e-pasta" in t for t in api.texts(MEMBER)))
+
+
+async def test_short_kind_picker_and_an_all_day_event_stays_all_day(tmp_path, api: BotApi) -> None:
+    async with bot(bot_config(tmp_path, api)) as (app, _runtime):
+        board = api.user(BOARD)
+        api.send_text("/addevent", user=board)
+        for answer in ("Bibliotēku diena", "2026-12-15", "-", "-", "-"):
+            api.send_text(answer, user=board)
+        [picker] = await until(
+            lambda: [c for c in api.sent(BOARD) if "Kāds ir pasākuma veids?" in c.params["text"]]
+        )
+        rows = picker.params["reply_markup"]["inline_keyboard"]
+        assert all(len(row) <= 2 for row in rows) and len(rows) <= 5
+        labels = [b["text"] for row in rows for b in row]
+        assert labels[:2] == ["Seminārs", "Konference"] and labels[-2:] == ["Vairāk…", "Cits"]
+        api.press("ev:more:", user=board)
+        [every] = await until(lambda: api.sent(BOARD, "editMessageReplyMarkup"))
+        all_labels = [
+            b["text"] for row in every.params["reply_markup"]["inline_keyboard"] for b in row
+        ]
+        assert "Pieredzes apmaiņas brauciens" in all_labels and len(all_labels) == 18
+        assert all_labels[:-1] == sorted(all_labels[:-1], key=str.casefold)
+        api.press("ev:kind:festival", user=board)
+        await until(
+            lambda: any("Bibliotēku diena" in t and "festivāls" in t for t in api.texts(BOARD))
+        )
+        api.press("ev:save:", user=board)
+        await until(lambda: any(t.startswith("Saglabāts.") for t in api.texts(BOARD)))
+        [event] = await app.database.events.between(calendar="board")
+        assert event.all_day
+
+        api.send_text("/editevent", user=board)
+        await until(lambda: any("Kurš pasākums?" in t for t in api.texts(BOARD)))
+        api.press("ev:pick:0", user=board)
+        await until(lambda: any("Ko vēlaties mainīt?" in t for t in api.texts(BOARD)))
+        api.press("ev:field:start", user=board)
+        await until(lambda: "Kad tas sākas?" in api.texts(BOARD)[-1])
+        count = len(api.texts(BOARD))
+        api.send_text("2026-12-16", user=board)
+        await until(lambda: len(api.texts(BOARD)) > count)
+        [edited] = await app.database.events.between(calendar="board")
+        assert edited.all_day, "the edited event lost its whole-day form"
+        zone = app.config.association.zone
+        assert edited.start.astimezone(zone).date().isoformat() == "2026-12-16"
+        assert (edited.end - edited.start).days == 1
