@@ -94,7 +94,16 @@ def answer(
     """Answer a member's question from the calendar and the plan."""
     text = question.strip()
     question_words = words.tokens(text)
-    asker = detect_language(text, question_words, knowledge.detector, language)
+    # The asker's language comes from their own words, not from an event title they name
+    # ("Kada vyks Bibliotēku nedēļa?" is Lithuanian whatever the title's language).
+    own = [
+        w
+        for w in question_words
+        if vocabulary.is_function_word(w) or not knowledge.titles.names_word(w)
+    ]
+    asker = detect_language(
+        " ".join(own) if own != question_words else text, own, knowledge.detector, language
+    )
     zone = knowledge.zone
     today = now.astimezone(zone).date()
     span, taken = when.find(text, question_words, today)

@@ -464,6 +464,22 @@ def _language_words() -> dict[str, frozenset[str]]:
 _LETTERS = {"lv": set("āēīūķļņģ"), "lt": set("ąęėįųū")}
 
 
+def is_function_word(token: str) -> bool:
+    """Whether the word is a question or function word of one of our languages (kad, kada,
+    when, ir…), as opposed to a word that names something."""
+    return words.fold(token) in _function_words()
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    return frozenset(
+        words.fold(token)
+        for wordlist in STOP_WORDS.values()
+        for word in wordlist
+        for token in words.tokens(word)
+    )
+
+
 def language_votes(question_words: Sequence[str]) -> dict[str, float]:
     """How strongly the words point at each language (known words, then letters)."""
     table = _language_words()
