@@ -425,7 +425,8 @@ def test_english_titles_answer_latvian_and_lithuanian_questions() -> None:
     ("question", "setting", "expected"),
     [
         ("Kada vyks Bibliotēku nedēļa?", "lt", "lt"),
-        ("Kada bus Latvijas Bibliotēku festivāls?", "lv", "lt"),
+        ("Kada vyks Latvijas Bibliotēku festivāls?", "lv", "lt"),
+        ("Kada bus Latvijas Bibliotēku festivāls?", "lt", "lt"),  # kada, bus: lv or lt
         ("Kur vyks Pieredzes apmaiņas brauciens uz Igaunijas bibliotēkām?", "lt", "lt"),
         ("Kada vyks Darbnīca Lasīšanas veicināšana bērniem?", "en", "lt"),
         ("When is Bibliotēku nedēļa?", "lv", "en"),
