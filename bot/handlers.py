@@ -7,12 +7,14 @@ import html
 import logging
 import traceback
 from collections.abc import Callable
+from typing import Any
 
 from babel import Locale
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     Update,
@@ -32,7 +34,7 @@ from telegram.ext import (
 from bot import flows
 from bot.announcements import AnnouncementHandlers
 from bot.board_events import BoardEventHandlers
-from bot.services import BotServices
+from bot.services import BotAnswer, BotServices
 from bot.startup import Courtesies
 
 log = logging.getLogger("vestnesis.bot")
@@ -66,6 +68,8 @@ PRIVATE_ONLY = (
     "cancel",
     *BOARD_COMMANDS,
 )
+MAX_EVENT_BUTTONS = 5  # an answer listing more events offers the first five's calendar files
+SHORT_TITLE = 40  # characters of an event title on a button
 # Commands that answer in a group too (each as a reply to the one who asked).
 GROUP_COMMANDS = ("help", "digest", "next", "events", "goals")
 
@@ -452,7 +456,64 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             await self._ask(update, text, language)
 
     async def _ask(self, update: Update, question: str, language: str) -> None:
-        await self._reply(update, await self.s.answer(question.strip(), language))
+        found = await self.s.answer(question.strip(), language)
+        await self._reply(update, found.text, self._event_buttons(update, found))
+
+    def _event_buttons(self, update: Update, found: BotAnswer) -> InlineKeyboardMarkup | None:
+        """Under an answer about events: add to my calendar (a single-event .ics), remind
+        me (in a private chat), and the event's own page."""
+        if not found.events:
+            return None
+        _ = self.s.catalog(found.language).gettext
+        private = (
+            update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+        )
+        if len(found.events) > 1:
+            rows = [
+                [
+                    InlineKeyboardButton(
+                        "📅 " + _short_title(event.title), callback_data=f"evc:ics:{key}"
+                    )
+                ]
+                for key, event in found.events[:MAX_EVENT_BUTTONS]
+            ]
+            return InlineKeyboardMarkup(rows)
+        key, event = found.events[0]
+        row = [
+            InlineKeyboardButton("📅 " + _("Add to my calendar"), callback_data=f"evc:ics:{key}")
+        ]
+        if private:
+            row.append(
+                InlineKeyboardButton("🔔 " + _("Remind me"), callback_data=f"evc:remind:{key}")
+            )
+        rows = [row]
+        if safe_link(event.url):
+            rows.append([InlineKeyboardButton("🔗 " + _("The event's page"), url=event.url)])
+        return InlineKeyboardMarkup(rows)
+
+    async def _event_action(self, update: Update, member: Any, data: str) -> str | None:
+        """A press under an event answer: the .ics file, or reminders on."""
+        _member, _language, _ = await self._member(update)
+        parts = data.split(":")
+        if len(parts) != 3:
+            return None
+        event = await self.s.upcoming_event(parts[2])
+        if event is None:
+            return _("That event has passed or is no longer in the calendar.")
+        if parts[1] == "ics":
+            await update.get_bot().send_document(
+                update.effective_chat.id,
+                InputFile(self.s.event_file(event), filename="event.ics"),
+                caption=event.title[:1000],
+            )
+            return None
+        if parts[1] == "remind" and member is not None:
+            await self.s.set_reminders(member.user_id, True)
+            return _(
+                "Reminders on: I will remind you of %(title)s and the other events a few "
+                "days before and on the morning of the day."
+            ) % {"title": _short_title(event.title)}
+        return None
 
     # --- the board ---------------------------------------------------------------------
 
@@ -520,6 +581,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
                     else _("Held: the digest will not go out until approved.")
                 )
                 await query.edit_message_text(label)
+        elif data.startswith("evc:"):
+            return await self._event_action(update, member, data)
         elif data.startswith("ev:"):
             return await self.event_button(update, context, data)
         elif data.startswith("ann:"):
@@ -648,6 +711,15 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
 def _name(code: str) -> str:
     """A language's name in that language (Latviešu, English, Lietuvių)."""
     return Locale(code).languages.get(code, code).capitalize()
+
+
+def _short_title(title: str) -> str:
+    return title if len(title) <= SHORT_TITLE else title[: SHORT_TITLE - 1].rstrip() + "…"
+
+
+def safe_link(url: str) -> bool:
+    """Only web pages become link buttons."""
+    return url.lower().startswith(("https://", "http://"))
 
 
 def _flip(on: bool) -> str:

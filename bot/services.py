@@ -24,6 +24,16 @@ class Step:
     announcement: Announcement | None
 
 
+@dataclass(frozen=True)
+class BotAnswer:
+    """An answer to a member's question: its text, and the events it is about (each with
+    its key for the buttons under the answer)."""
+
+    text: str
+    language: str
+    events: tuple[tuple[str, Event], ...] = ()
+
+
 class BotServices(Protocol):
     """The bot's view of the application."""
 
@@ -53,7 +63,11 @@ class BotServices(Protocol):
 
     async def forget(self, user_id: int) -> bool: ...
 
-    async def answer(self, question: str, language: str) -> str: ...
+    async def answer(self, question: str, language: str) -> BotAnswer: ...
+
+    async def upcoming_event(self, key: str) -> Event | None: ...
+
+    def event_file(self, event: Event) -> bytes: ...
 
     async def set_reminders(self, user_id: int, on: bool) -> None: ...
 

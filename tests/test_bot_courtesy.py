@@ -223,3 +223,44 @@ async def test_short_kind_picker_and_an_all_day_event_stays_all_day(tmp_path, ap
         zone = app.config.association.zone
         assert edited.start.astimezone(zone).date().isoformat() == "2026-12-16"
         assert (edited.end - edited.start).days == 1
+
+
+async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
+    from vestnesis.events import poll_calendars
+
+    async with bot(bot_config(tmp_path, api)) as (app, _runtime):
+        await poll_calendars(app)
+        member = api.user(MEMBER, language_code="lt")
+        api.send_text("Kada kitas seminaras?", user=member)
+        [reply] = await until(lambda: api.sent(MEMBER))
+        assert reply.params["text"].startswith("Artimiausias renginys")
+        keys = _buttons(reply)
+        assert keys[0].startswith("evc:ics:") and keys[1].startswith("evc:remind:")
+        labels = [b["text"] for row in reply.params["reply_markup"]["inline_keyboard"] for b in row]
+        assert labels[:2] == ["📅 Įtraukti į mano kalendorių", "🔔 Priminti man"]
+        api.press(keys[0], user=member)
+        [document] = await until(lambda: api.sent(MEMBER, "sendDocument"))
+        ics = document.params["document"]["content"].decode()
+        assert ics.count("BEGIN:VEVENT") == 1
+        assert "Bibliotēkas un ilgtspējīga attīstība" in ics.replace("\r\n ", "")
+        assert document.params["document"]["filename"] == "event.ics"
+        api.press(keys[1], user=member)
+        alert = await until(
+            lambda: [
+                c.params["text"]
+                for c in api.calls
+                if c.method == "answerCallbackQuery" and c.params.get("text")
+            ]
+        )
+        assert alert[0].startswith("Priminimai įjungti")
+        assert (await app.database.telegram.member(MEMBER)).reminders
+        # A forged key names no event: the member is told, nothing is sent.
+        api.press("evc:ics:0000000000000000", user=member)
+        await until(
+            lambda: any(
+                "nebėra kalendoriuje" in (c.params.get("text") or "")
+                for c in api.calls
+                if c.method == "answerCallbackQuery"
+            )
+        )
+        assert len(api.sent(MEMBER, "sendDocument")) == 1

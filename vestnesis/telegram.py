@@ -21,7 +21,7 @@ from bot.delivery import CHANNEL, TelegramDelivery, TelegramReport, telegram_bod
 from bot.flood import FloodControl
 from bot.handlers import register, set_commands
 from bot.render import TelegramMessage, render_digest, render_news
-from bot.services import Step
+from bot.services import BotAnswer, Step
 from bot.startup import Courtesies, TolerantBot, network_failure
 from feeds.clean import html_to_text
 from feeds.identity import fold
@@ -44,7 +44,13 @@ from vestnesis.app import App
 from vestnesis.asking import Answerer
 from vestnesis.digest import DigestRules, ItemFilter, Period, compose
 from vestnesis.digests import Prepared, digest_of, prepare, view_for
-from vestnesis.events import BOARD_CALENDAR, save_board_event
+from vestnesis.events import (
+    BOARD_CALENDAR,
+    event_key,
+    save_board_event,
+    single_event_file,
+    upcoming_by_key,
+)
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
 from vestnesis.mailing import MailingError, identity, normalise_address, subscribe, tokens
@@ -141,7 +147,7 @@ class Services:
         log.info("member asked to be forgotten", **fields(user=user_id))
         return await self.app.database.telegram.forget(user_id)
 
-    async def answer(self, question: str, language: str) -> str:
+    async def answer(self, question: str, language: str) -> BotAnswer:
         if self._answerer is None:
             self._answerer = Answerer(self.app)
         reply = await self._answerer.ask(question, language)
@@ -149,7 +155,14 @@ class Services:
             "question answered",
             **fields(intent=reply.answer.intent, language=reply.answer.language),
         )
-        return reply.text
+        events = tuple((event_key(e), e) for e in reply.answer.events if not e.cancelled)
+        return BotAnswer(reply.text, reply.answer.language, events)
+
+    async def upcoming_event(self, key: str) -> Event | None:
+        return await upcoming_by_key(self.app, key)
+
+    def event_file(self, event: Event) -> bytes:
+        return single_event_file(self.app, event)
 
     async def set_reminders(self, user_id: int, on: bool) -> None:
         await self.app.database.telegram.set_reminders(user_id, on, self.app.clock.now())
