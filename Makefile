@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean emulator-deps emulator-test
 
 $(BIN)/vestnesis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ demo: $(BIN)/vestnesis
 test: $(BIN)/vestnesis
 	$(BIN)/pytest
 
+# telegram-test-api (npm), a third-party Bot API emulator: a member's journey and an
+# announcement through it (tests/test_emulator.py; skipped by `make test` until installed).
+EMULATOR := tools/telegram-emulator
+emulator-deps: $(EMULATOR)/node_modules/.installed
+
+$(EMULATOR)/node_modules/.installed: $(EMULATOR)/package.json $(EMULATOR)/package-lock.json
+	cd $(EMULATOR) && npm ci --no-audit --no-fund
+	touch $@
+
+emulator-test: $(BIN)/vestnesis emulator-deps
+	$(BIN)/pytest -q tests/test_emulator.py
+
 lint: $(BIN)/vestnesis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -32,4 +44,4 @@ bench: $(BIN)/vestnesis
 	$(BIN)/python bench/answers.py
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data $(EMULATOR)/node_modules

@@ -629,8 +629,11 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         error = context.error
         where = ""
         if error is not None and error.__traceback__ is not None:
-            frame = traceback.extract_tb(error.__traceback__)[-1]
-            where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+            frames = traceback.extract_tb(error.__traceback__)
+            # The innermost frame of our own code says most; else the library's last.
+            ours = [f for f in frames if "site-packages" not in f.filename] or frames
+            places = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in (ours[-1], frames[-1])]
+            where = ", ".join(dict.fromkeys(places))
         log.error(
             "update failed",
             extra={"fields": {"reason": f"{type(error).__name__}: {error}", "at": where}},
