@@ -140,3 +140,78 @@ async def test_after_approval_cancel_says_so(tmp_path, api: BotApi) -> None:
         assert "jau ir izsūtīts biedriem; to vairs nevar atcelt" in alert[-1]
         assert "nekas netika nosūtīts" not in alert[-1]
         assert (await app.database.telegram.announcement(1)).status == "sent"
+
+
+async def test_scheduled_lists_and_lets_the_author_cancel(tmp_path, api: BotApi) -> None:
+    from tests.conftest import SteppingClock
+
+    clock = SteppingClock(NOW)
+    async with bot(bot_config(tmp_path, api), clock) as (app, runtime):
+        board = api.user(BOARD)
+        api.send_text("/scheduled", user=board)
+        await until(lambda: any("Neviens paziņojums negaida" in t for t in api.texts(BOARD)))
+        api.send_text("/announce", user=board)
+        api.send_text("Pusdienu sapulce", user=board)
+        await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
+        api.press("ann:1:schedule", user=board)
+        await until(lambda: any("Kad to izsūtīt" in t for t in api.texts(BOARD)))
+        api.send_text("2026-11-24 12:00", user=board)
+        await until(lambda: any("kad nospiedīsiet" in t for t in api.texts(BOARD)))
+        api.press("ann:1:send", user=board)
+        await until(lambda: any("Ieplānots" in t for t in api.texts(BOARD)))
+        assert (await app.database.telegram.announcement(1)).status == "approved"
+
+        # Another board member sees it listed, without a Cancel button of their own.
+        api.send_text("/scheduled", user=api.user(SECOND))
+        [listing] = await until(lambda: api.sent(SECOND))
+        assert (
+            "„Pusdienu sapulce”" in listing.params["text"]
+            and "apstiprināts" in listing.params["text"]
+        )
+        assert not (listing.params.get("reply_markup") or {}).get("inline_keyboard")
+        api.press("ann:1:cancel", user=api.user(SECOND))  # forged: not the author's to cancel
+        await until(lambda: [c for c in api.calls if c.method == "answerCallbackQuery"])
+        await asyncio.sleep(0.2)
+        assert (await app.database.telegram.announcement(1)).status == "approved"
+
+        api.send_text("/scheduled", user=board)
+        listing = await until(
+            lambda: [c for c in api.sent(BOARD) if "Paziņojumi, kas gaida" in c.params["text"]]
+        )
+        [[button]] = listing[0].params["reply_markup"]["inline_keyboard"]
+        assert button["callback_data"] == "ann:1:cancel"
+        api.press("ann:1:cancel", user=board)
+        await until(lambda: any("Atcelts" in t for t in api.texts(BOARD)))
+        assert (await app.database.telegram.announcement(1)).status == "cancelled"
+        clock.moment = NOW + timedelta(days=2)
+        assert await runtime.services.release_due() == 0  # its time came: nothing goes out
+
+
+async def test_a_conversation_left_alone_ends_by_itself(tmp_path, api: BotApi) -> None:
+    from tests.conftest import SteppingClock
+
+    clock = SteppingClock(NOW)
+    async with bot(bot_config(tmp_path, api), clock) as (app, _runtime):
+        api.send_text("/announce", user=api.user(BOARD))
+        await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
+        clock.moment = NOW + timedelta(minutes=31)
+        api.send_text("Kas ir biedrības mērķis?", user=api.user(BOARD))
+        await until(lambda: any("pārstāju gaidīt atbildi" in t for t in api.texts(BOARD)))
+        assert await app.database.telegram.announcement(1) is None
+
+
+async def test_the_delivery_report_is_in_the_authors_language(tmp_path, api: BotApi) -> None:
+    async with bot(bot_config(tmp_path, api)) as (app, runtime):
+        author = api.user(BOARD, language_code="lt")
+        api.send_text("/announce", user=author)
+        await until(lambda: any("Atsiųskite pranešimą" in t for t in api.texts(BOARD)))
+        api.send_text("Susirinkimas sausio 10 d.", user=author)
+        await until(lambda: any("Kam siųsti" in t for t in api.texts(BOARD)))
+        api.press("ann:1:send", user=author)
+        for _ in range(100):
+            if (await app.database.telegram.announcement(1)).status == "sent":
+                break
+            await asyncio.sleep(0.02)
+        await runtime.drain()
+        report = await until(lambda: [t for t in api.texts(BOARD) if "išsiųstas" in t])
+        assert report[0].startswith("Jūsų pranešimas „Susirinkimas sausio 10 d.“ išsiųstas:")
