@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -45,6 +45,22 @@ def audience_labels(audience: Sequence[str], _: Callable[[str], str]) -> list[st
         "email": _("The whole mailing list"),
     }
     return [labels[a] for a in AUDIENCES if a in audience]
+
+
+def _user(update: Update) -> int:
+    """The presser's or writer's id (every update these handlers get has one)."""
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+def _chat(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+def _message(update: Update) -> Message:
+    assert update.effective_message is not None
+    return update.effective_message
 
 
 class AnnouncementHandlers:
@@ -98,7 +114,7 @@ class AnnouncementHandlers:
                 f"• {self.s.local_time(item.send_at, language)} — {announcement_name(item, _)} "
                 f"({self._state_word(item, _)})"
             )
-            if item.author_id == update.effective_user.id:
+            if item.author_id == _user(update):
                 rows.append(
                     [
                         InlineKeyboardButton(
@@ -111,7 +127,7 @@ class AnnouncementHandlers:
 
     async def announcement_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The board member's announcement: stored as a draft and previewed."""
-        message = update.effective_message
+        message = _message(update)
         flows.end(context.user_data)
         media = None
         if message.photo:
@@ -120,14 +136,14 @@ class AnnouncementHandlers:
             media = ("document", message.document.file_id)
         text_html = message.caption_html if media else message.text_html
         draft = await self.s.draft_announcement(
-            update.effective_user.id, message.chat_id, text_html or "", media
+            _user(update), message.chat_id, text_html or "", media
         )
         await self._preview(update, draft)
 
     async def schedule_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _member, language, _ = await self._member(update)
-        announcement_id = context.user_data.get(flows.SCHEDULE)
-        when = await self.s.schedule(announcement_id, update.effective_message.text or "")
+        announcement_id = flows.value(context.user_data, flows.SCHEDULE)
+        when = await self.s.schedule(announcement_id, _message(update).text or "")
         if when is None:
             draft = await self.s.announcement(announcement_id)
             if draft is None or draft.status != "draft":
@@ -151,7 +167,7 @@ class AnnouncementHandlers:
 
     async def _preview(self, update: Update, draft: Announcement) -> None:
         _member, _language, _ = await self._member(update)
-        chat = update.effective_chat.id
+        chat = _chat(update)
         media = {"kind": draft.media_kind, "id": draft.media_id or ""} if draft.media_kind else None
         await send_part(update.get_bot(), chat, draft.text_html, media=media, disable_preview=False)
         await update.get_bot().send_message(
@@ -197,7 +213,7 @@ class AnnouncementHandlers:
         number, action, rest = int(parts[1]), parts[2], parts[3:]
         if not self._board(update):
             return await self._refuse(update, "announce")
-        user = update.effective_user.id
+        user = _user(update)
         draft = await self.s.announcement(number)
         if draft is None:
             return self._state_text(None, language)
@@ -207,6 +223,7 @@ class AnnouncementHandlers:
             step = await self.s.set_audience(draft.id, sorted(set(draft.audience) ^ {rest[0]}))
             if step.outcome == "refused":
                 return self._state_text(step.announcement, language)
+            assert query is not None and step.announcement is not None
             await query.edit_message_reply_markup(self._audience_buttons(step.announcement, _))
             return None
         if action == "schedule":
@@ -214,7 +231,7 @@ class AnnouncementHandlers:
                 return self._state_text(draft, language)
             flows.begin(context.user_data, flows.SCHEDULE, draft.id, self.s.now())
             await update.get_bot().send_message(
-                update.effective_chat.id,
+                _chat(update),
                 _(
                     "When should it go out? Write the date and time, e.g. 2026-12-01 09:00. "
                     "/cancel stops."
@@ -243,7 +260,7 @@ class AnnouncementHandlers:
         if step.outcome == "refused" or current is None:
             await self._edit(query, self._state_text(current, language))
             return self._state_text(current, language)
-        if step.outcome == "awaiting" and update.effective_user.id == current.author_id:
+        if step.outcome == "awaiting" and _user(update) == current.author_id:
             await self._edit(query, _("Waiting for another board member to approve."))
             await self._ask_approval(update, current)
             return None
@@ -269,7 +286,7 @@ class AnnouncementHandlers:
         buttons to approve or cancel it, in their own language."""
         author = await self.s.member(draft.author_id)
         author_name = (author.first_name if author else None) or str(draft.author_id)
-        for user_id in sorted(self.s.board_ids - {update.effective_user.id}):
+        for user_id in sorted(self.s.board_ids - {_user(update)}):
             member = await self.s.member(user_id)
             language = self.s.language_for(member, None)
             _ = self.s.catalog(language).gettext
@@ -312,7 +329,7 @@ class AnnouncementHandlers:
     async def _update_prompts(self, update: Update, current: Announcement) -> None:
         """Every board member's copy of the approval request says what became of it."""
         for chat_id, message_id in await self.s.prompts(current.id):
-            if chat_id == update.effective_chat.id:
+            if chat_id == _chat(update):
                 continue
             member = await self.s.member(chat_id)
             text = self._state_text(current, self.s.language_for(member, None))

@@ -640,6 +640,10 @@ class TelegramRuntime:
             await self.application.stop()
         with contextlib.suppress(Exception):
             await self.application.shutdown()
+        # A start that failed half-way (getMe refused) leaves the bot's connection pools
+        # open without the application knowing it was initialised: close them too.
+        with contextlib.suppress(Exception):
+            await self.application.bot.shutdown()
 
     async def drain(self) -> TelegramReport:
         """Send what is due, then tell authors how their announcements went."""
@@ -657,7 +661,12 @@ class TelegramRuntime:
                     await self.start()
                 break
             except Exception as error:
-                reason = f"{type(error).__name__}: {error}"
+                # InvalidToken's text quotes the token: only its name is logged.
+                reason = (
+                    type(error).__name__
+                    if isinstance(error, InvalidToken)
+                    else f"{type(error).__name__}: {error}"
+                )
                 if network_failure(error) or isinstance(error, TimeoutError):
                     message = "Telegram unreachable; retrying"
                 elif isinstance(error, InvalidToken):
