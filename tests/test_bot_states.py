@@ -53,6 +53,11 @@ async def test_every_button_in_every_state(tmp_path, api: BotApi) -> None:
             presser = SECOND if button == "approve" else BOARD
             api.press(f"ann:{announcement.id}:{button}", user=api.user(presser))
             presses += 1
+        # Another board member's forged presses on the author's draft change nothing.
+        stranger = await _in_state(app, "draft")
+        for button in ("toggle:email", "schedule", "send", "cancel"):
+            api.press(f"ann:{stranger.id}:{button}", user=api.user(SECOND))
+            presses += 1
         await until(
             lambda: len([c for c in api.calls if c.method == "answerCallbackQuery"]) >= presses
         )
@@ -74,6 +79,12 @@ async def test_every_button_in_every_state(tmp_path, api: BotApi) -> None:
             elif button == "toggle:email":
                 assert now.audience == ("subscribers",)
         assert api.texts(70).count("Paziņojums awaiting") == 1  # only the approved one went out
+        untouched = await app.database.telegram.announcement(stranger.id)
+        assert (untouched.status, untouched.audience, untouched.send_at) == (
+            "draft",
+            ("subscribers",),
+            None,
+        )
 
 
 async def test_cancelled_announcement_stays_cancelled(tmp_path, api: BotApi) -> None:

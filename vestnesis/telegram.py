@@ -336,13 +336,16 @@ class Services:
         return len(due)
 
     async def cancel(self, announcement_id: int, user_id: int) -> Step:
-        """Cancel a draft or an announcement awaiting approval (any board member), or an
-        approved one still waiting for its time (its author only)."""
+        """Cancel an announcement awaiting approval (any board member: the request shows
+        Cancel to each), or its author's draft or approved one still waiting for its time."""
         store = self.app.database.telegram
         draft = await self.announcement(announcement_id)
         if draft is None:
             return Step("refused", None)
-        if await store.move(draft.id, "cancelled", expect={"draft", "awaiting"}):
+        own = draft.author_id == user_id
+        if await store.move(
+            draft.id, "cancelled", expect={"draft", "awaiting"} if own else {"awaiting"}
+        ):
             return Step("cancelled", await self._current(draft.id))
         if draft.author_id == user_id and await store.move(
             draft.id, "cancelled", expect={"approved"}, waiting_after=self.app.clock.now()
