@@ -237,7 +237,14 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
         keys = _buttons(reply)
         assert keys[0].startswith("evc:ics:") and keys[1].startswith("evc:remind:")
         labels = [b["text"] for row in reply.params["reply_markup"]["inline_keyboard"] for b in row]
-        assert labels[:2] == ["📅 Įtraukti į mano kalendorių", "🔔 Priminti man"]
+        assert labels == [
+            "📅 Įtraukti į mano kalendorių",
+            "🔔 Priminti man",
+            "🔗 Renginio puslapis",
+        ]
+        assert keys[2] == "https://bibliotekari.lv/seminars-ilgtspeja"
+        # The links are buttons, not bare links in the text.
+        assert "https://" not in reply.params["text"]
         api.press(keys[0], user=member)
         [document] = await until(lambda: api.sent(MEMBER, "sendDocument"))
         ics = document.params["document"]["content"].decode()

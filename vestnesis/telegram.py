@@ -150,7 +150,7 @@ class Services:
     async def answer(self, question: str, language: str) -> BotAnswer:
         if self._answerer is None:
             self._answerer = Answerer(self.app)
-        reply = await self._answerer.ask(question, language)
+        reply = await self._answerer.ask(question, language, links=False)
         log.info(
             "question answered",
             **fields(intent=reply.answer.intent, language=reply.answer.language),
