@@ -508,10 +508,10 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             )
             return None
         if parts[1] == "remind" and member is not None:
-            await self.s.set_reminders(member.user_id, True)
+            await self.s.remind_of(member.user_id, event)
             return _(
-                "Reminders on: I will remind you of %(title)s and the other events a few "
-                "days before and on the morning of the day."
+                "I will remind you of %(title)s a few days before and on the morning of the "
+                "day. /remind turns on reminders of every event."
             ) % {"title": _short_title(event.title)}
         return None
 

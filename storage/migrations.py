@@ -227,5 +227,14 @@ MIGRATIONS: tuple[str, ...] = (
         message_id      INTEGER NOT NULL,
         PRIMARY KEY (announcement_id, chat_id, message_id)
     ) WITHOUT ROWID;
+    """,  # 7: "remind me" of one event, from the buttons under the bot's answers.
+    """
+    CREATE TABLE event_reminders (
+        user_id    INTEGER NOT NULL REFERENCES telegram_members(user_id) ON DELETE CASCADE,
+        event      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, event)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_reminders_event ON event_reminders(event);
     """,
 )

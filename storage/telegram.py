@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -102,6 +103,31 @@ class TelegramStore:
             f"{_MEMBER} WHERE status = 'active' AND reminders = 1 ORDER BY user_id"
         )
         return [_member(row) for row in rows]
+
+    async def remind_of(self, user_id: int, event_key: str, now: datetime) -> None:
+        """The member asked to be reminded of one event occurrence (Event.key)."""
+        await self._tx.execute(
+            "INSERT OR IGNORE INTO event_reminders (user_id, event, created_at) VALUES (?, ?, ?)",
+            (user_id, event_key, to_db(now)),
+        )
+
+    async def reminded_of(self, event_keys: Iterable[str]) -> dict[str, list[TelegramMember]]:
+        """Active members who asked to be reminded of each of these occurrences."""
+        keys = sorted(set(event_keys))
+        if not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        sql = (
+            "SELECT r.event, m.user_id, m.chat_id, m.first_name, m.language, m.weekly, "  # noqa: S608 - placeholders only
+            "m.instant, m.status, m.reminders FROM event_reminders r JOIN telegram_members m "
+            "ON m.user_id = r.user_id WHERE m.status = 'active' "
+            f"AND r.event IN ({marks}) ORDER BY m.user_id"
+        )
+        rows = await self._db.execute_fetchall(sql, tuple(keys))
+        found: dict[str, list[TelegramMember]] = {}
+        for row in rows:
+            found.setdefault(row[0], []).append(_member(tuple(row)[1:]))
+        return found
 
     async def member_counts(self) -> dict[tuple[str, str], int]:
         """Members by (state, language)."""
@@ -321,7 +347,7 @@ _ANNOUNCEMENT = (
 )
 
 
-def _member(row: sqlite3.Row) -> TelegramMember:
+def _member(row: sqlite3.Row | tuple[Any, ...]) -> TelegramMember:
     return TelegramMember(
         row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6], bool(row[7])
     )

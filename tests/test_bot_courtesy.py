@@ -9,7 +9,7 @@ import asyncio
 import logging
 
 from tests.botapi import BotApi
-from tests.test_bot import BOARD, GROUP, MEMBER, bot, bot_config, until
+from tests.test_bot import BOARD, GROUP, MEMBER, NOW, bot, bot_config, until
 
 MAIL = {"from": "LBB <info@bibliotekari.lv>"}
 
@@ -226,9 +226,14 @@ async def test_short_kind_picker_and_an_all_day_event_stays_all_day(tmp_path, ap
 
 
 async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
-    from vestnesis.events import poll_calendars
+    from datetime import datetime
 
-    async with bot(bot_config(tmp_path, api)) as (app, _runtime):
+    from tests.conftest import SteppingClock
+    from vestnesis.events import poll_calendars
+    from vestnesis.reminders import send_reminders
+
+    clock = SteppingClock(NOW)
+    async with bot(bot_config(tmp_path, api), clock) as (app, _runtime):
         await poll_calendars(app)
         member = api.user(MEMBER, language_code="lt")
         api.send_text("Kada kitas seminaras?", user=member)
@@ -259,8 +264,9 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
                 if c.method == "answerCallbackQuery" and c.params.get("text")
             ]
         )
-        assert alert[0].startswith("Priminimai įjungti")
-        assert (await app.database.telegram.member(MEMBER)).reminders
+        assert alert[0].startswith("Priminsiu apie „Seminārs")
+        # This event only: the member did not turn on reminders of every event.
+        assert not (await app.database.telegram.member(MEMBER)).reminders
         # A forged key names no event: the member is told, nothing is sent.
         api.press("evc:ics:0000000000000000", user=member)
         await until(
@@ -271,3 +277,15 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
             )
         )
         assert len(api.sent(MEMBER, "sendDocument")) == 1
+
+        # Two days before, at the reminder hour, the reminder goes to this member.
+        clock.moment = datetime(2026, 12, 1, 8, 30, tzinfo=app.config.association.zone)
+        assert await send_reminders(app) >= 1
+        counts = await app.database.outbox.counts_for("reminder", f"{event_key_of(app)}/before")
+        assert counts == {("telegram", "pending"): 1}
+
+
+def event_key_of(app) -> str:
+    """The seminar's occurrence key in the sample calendar."""
+    calendar = app.config.calendars[0].name
+    return f"{calendar}/seminars-ilgtspeja-2026@bibliotekari.lv/"

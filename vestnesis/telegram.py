@@ -161,6 +161,9 @@ class Services:
     async def upcoming_event(self, key: str) -> Event | None:
         return await upcoming_by_key(self.app, key)
 
+    async def remind_of(self, user_id: int, event: Event) -> None:
+        await self.app.database.telegram.remind_of(user_id, event.key, self.app.clock.now())
+
     def event_file(self, event: Event) -> bytes:
         return single_event_file(self.app, event)
 
