@@ -35,7 +35,7 @@ from bot import flows
 from bot.announcements import AnnouncementHandlers
 from bot.board_events import BoardEventHandlers
 from bot.services import BotAnswer, BotServices
-from bot.startup import Courtesies
+from bot.startup import Courtesies, network_failure
 
 log = logging.getLogger("vestnesis.bot")
 MEMBER_COMMANDS = (
@@ -84,7 +84,7 @@ def register(application: Application, services: BotServices) -> None:
     application.add_handler(CallbackQueryHandler(bot.button))
     application.add_handler(ChatMemberHandler(bot.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, bot.migrated))
-    application.add_handler(MessageHandler(private & filters.COMMAND, bot.unknown_command))
+    application.add_handler(MessageHandler(filters.COMMAND, bot.unknown_command))
     content = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
     application.add_handler(MessageHandler(private & content, bot.private_message))
     application.add_error_handler(bot.on_error)
@@ -403,6 +403,15 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         }.get(name, _("Stopped."))
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command the bot does not have: in a private chat, or in a group when it was
+        addressed to this bot by name (/foo@bot; a bare /foo may be for another bot)."""
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            text = update.effective_message.text if update.effective_message else ""
+            command = (text or "").split()[0] if text else ""
+            username = update.get_bot().username or ""
+            if not username or not command.lower().endswith("@" + username.lower()):
+                return
         _member, _language, _ = await self._member(update)
         await self._reply(update, _("I do not know that command. /help shows what I can do."))
 
@@ -627,6 +636,13 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         """Log a failure (type, message and where, never the update's text or a secret) and
         tell the person plainly, so no command meets silence."""
         error = context.error
+        if update is None and error is not None and network_failure(error):
+            # Polling lost its connection: python-telegram-bot retries by itself.
+            log.warning(
+                "Telegram polling interrupted; retrying",
+                extra={"fields": {"reason": type(error).__name__}},
+            )
+            return
         where = ""
         if error is not None and error.__traceback__ is not None:
             frames = traceback.extract_tb(error.__traceback__)

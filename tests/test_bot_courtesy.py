@@ -115,11 +115,15 @@ async def test_groups_get_pointers_not_private_matters(tmp_path, api: BotApi) ->
         stats = api.sent(GROUP)[1].params["text"]
         assert "Telegram" not in stats and "privātā sarakstē" in stats
 
+        api.send_text("/foo", user=api.user(MEMBER), chat=chat)  # maybe another bot's
         api.send_text("/help", user=api.user(MEMBER), chat=chat)
         await until(lambda: len(api.sent(GROUP)) >= 3)
         help_text = api.sent(GROUP)[2].params["text"]
         assert "/digest" in help_text and "/subscribe" not in help_text
         assert _buttons(api.sent(GROUP)[2]) == ["https://t.me/vestnesis_bot"]
+        api.send_text("/foo@vestnesis_bot", user=api.user(MEMBER), chat=chat)  # ours: answered
+        await until(lambda: len(api.sent(GROUP)) >= 4)
+        assert "Šādu komandu es nezinu" in api.sent(GROUP)[3].params["text"]
 
 
 async def test_settings_change_one_by_one(tmp_path, api: BotApi) -> None:
