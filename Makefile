@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: demo test lint bench clean pot catalogs
+.PHONY: demo test lint bench clean pot catalogs emulator-deps emulator-test
 
 $(BIN)/vestnesis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ demo: $(BIN)/vestnesis
 test: $(BIN)/vestnesis
 	$(BIN)/pytest
 
+# telegram-test-api (npm), a third-party Bot API emulator: a member's journey and an
+# announcement through it (tests/test_emulator.py; skipped by `make test` until installed).
+EMULATOR := tools/telegram-emulator
+emulator-deps: $(EMULATOR)/node_modules/.installed
+
+$(EMULATOR)/node_modules/.installed: $(EMULATOR)/package.json $(EMULATOR)/package-lock.json
+	cd $(EMULATOR) && npm ci --no-audit --no-fund
+	touch $@
+
+emulator-test: $(BIN)/vestnesis emulator-deps
+	$(BIN)/pytest -q tests/test_emulator.py
+
 lint: $(BIN)/vestnesis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,4 +67,4 @@ catalogs: pot
 	$(BIN)/pytest -q tests/test_catalogs.py tests/test_dates.py
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data $(EMULATOR)/node_modules

@@ -9,12 +9,24 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot import flows
 from storage import Event
 
-STATE = "event"
-LIST = "event_list"
+STATE = flows.EVENT
+LIST = flows.EVENT_LIST
 FIELDS = ("title", "start", "end", "place", "url", "kind", "remove")
 MAX_LISTED = 20
+# The kinds offered first in /addevent; More… shows them all.
+COMMON_KINDS = (
+    "seminar",
+    "conference",
+    "webinar",
+    "course",
+    "meeting",
+    "lecture",
+    "exhibition",
+    "workshop",
+)
 
 
 class BoardEventHandlers:
@@ -34,7 +46,7 @@ class BoardEventHandlers:
     def _board(self, update: Update) -> bool:
         raise NotImplementedError
 
-    async def _refuse(self, update: Update, what: str) -> None:
+    async def _refuse(self, update: Update, what: str) -> str:
         raise NotImplementedError
 
     async def cmd_addevent(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,8 +54,8 @@ class BoardEventHandlers:
         if not self._board(update):
             await self._refuse(update, "addevent")
             return
-        context.user_data[STATE] = {"step": "title", "draft": {}}
-        await self._reply(update, _("A new event. What is its title? (/start cancels)"))
+        flows.begin(context.user_data, STATE, {"step": "title", "draft": {}}, self.s.now())
+        await self._reply(update, _("A new event. What is its title? (/cancel stops)"))
 
     async def cmd_editevent(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _member, language, _ = await self._member(update)
@@ -54,7 +66,7 @@ class BoardEventHandlers:
         if not events:
             await self._reply(update, _("There are no upcoming events added in the bot."))
             return
-        context.user_data[LIST] = [e.uid for e in events]
+        flows.begin(context.user_data, LIST, [e.uid for e in events], self.s.now())
         rows = [
             [InlineKeyboardButton(_short(e, language, self.s), callback_data=f"ev:pick:{n}")]
             for n, e in enumerate(events)
@@ -77,23 +89,26 @@ class BoardEventHandlers:
             return
         follow = {"title": "start", "start": "end", "end": "place", "place": "url", "url": "kind"}
         state["step"] = follow[field]
+        flows.touch(context.user_data, STATE, state, self.s.now())
         await self._event_ask_for(update, state["step"], language)
 
     async def event_button(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, data: str
-    ) -> None:
-        """The board's buttons: kind, save, cancel, and the edit choices."""
+    ) -> str | None:
+        """The board's buttons: kind, save, cancel, and the edit choices; returns the alert
+        to show, if any. A button of a conversation that has ended changes nothing."""
         _member, language, _ = await self._member(update)
         query = update.callback_query
         if not self._board(update):
-            await self._refuse(update, "event")
-            return
+            return await self._refuse(update, "event")
         _prefix, action, value = data.split(":", 2)
         state = context.user_data.get(STATE)
         if action == "pick":
             await self._event_pick(update, context, int(value), language)
         elif action == "field" and state is not None:
             await self._event_field(update, context, value, language)
+        elif action == "more" and state is not None:
+            await query.edit_message_reply_markup(self._event_kind_buttons(language, every=True))
         elif action == "kind" and state is not None:
             state["draft"]["kind"] = value
             if state["step"] == "edit":
@@ -104,11 +119,14 @@ class BoardEventHandlers:
             await self._event_save(update, context, language)
         elif action == "remove" and state is not None and value == "yes":
             removed = await self.s.remove_event(state["uid"], update.effective_user.id)
-            context.user_data.pop(STATE, None)
+            flows.end(context.user_data)
             await query.edit_message_text(_("Removed.") if removed else _("Already gone."))
-        else:
-            context.user_data.pop(STATE, None)
+        elif action in ("cancel", "remove") or state is not None:
+            flows.end(context.user_data)
             await query.edit_message_text(_("Nothing was changed."))
+        else:
+            await query.edit_message_text(_("That conversation has ended; nothing was changed."))
+        return None
 
     # --- steps -----------------------------------------------------------------------
 
@@ -164,14 +182,24 @@ class BoardEventHandlers:
         else:
             await self._reply(update, questions[step])
 
-    def _event_kind_buttons(self, language: str) -> InlineKeyboardMarkup:
+    def _event_kind_buttons(self, language: str, *, every: bool = False) -> InlineKeyboardMarkup:
+        """The kinds the board uses most, two to a row (every kind, alphabetically, after
+        More…), capitalised in the reader's language, and Other."""
         _ = self.s.catalog(language).gettext
+        names = dict(self.s.kinds(language))
+        if every:
+            keys = sorted(names, key=lambda k: names[k].casefold())
+        else:
+            keys = [k for k in COMMON_KINDS if k in names]
         buttons = [
-            InlineKeyboardButton(name, callback_data=f"ev:kind:{key}")
-            for key, name in self.s.kinds(language)
+            InlineKeyboardButton(names[k][:1].upper() + names[k][1:], callback_data=f"ev:kind:{k}")
+            for k in keys
         ]
-        rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-        rows.append([InlineKeyboardButton(_("Other"), callback_data="ev:kind:")])
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        last = [InlineKeyboardButton(_("Other"), callback_data="ev:kind:")]
+        if not every:
+            last.insert(0, InlineKeyboardButton(_("More…"), callback_data="ev:more:"))
+        rows.append(last)
         return InlineKeyboardMarkup(rows)
 
     async def _event_preview(self, update: Update, draft: dict[str, Any], language: str) -> None:
@@ -191,7 +219,8 @@ class BoardEventHandlers:
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, language: str
     ) -> None:
         _ = self.s.catalog(language).gettext
-        state = context.user_data.pop(STATE)
+        state = context.user_data[STATE]
+        flows.end(context.user_data)
         saved = await self.s.save_event(_event(state["draft"]), update.effective_user.id)
         await self._reply(
             update,
@@ -209,7 +238,12 @@ class BoardEventHandlers:
         if event is None:
             await update.callback_query.edit_message_text(_("Already gone."))
             return
-        context.user_data[STATE] = {"step": "edit", "uid": event.uid, "draft": _draft(event)}
+        flows.touch(
+            context.user_data,
+            STATE,
+            {"step": "edit", "uid": event.uid, "draft": _draft(event)},
+            self.s.now(),
+        )
         labels = {
             "title": _("Title"),
             "start": _("Start"),

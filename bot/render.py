@@ -1,4 +1,5 @@
-"""Digests as Telegram HTML messages, each within Telegram's length limit."""
+"""Digests as Telegram HTML messages, each within Telegram's limits: 4,096 characters and
+100 formatting entities (past the 100th, Telegram silently drops the formatting)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from dataclasses import dataclass
 from storage import DigestView, EntryView, safe_link
 
 MESSAGE_LIMIT = 4096  # characters after entity parsing, counted in UTF-16 code units
+ENTITY_LIMIT = 100  # formatting entities (bold, italic, links…) that take effect in a message
 _SEPARATOR = "\n\n"
 _TAG = re.compile(r"<[^>]+>")
+_OPENING_TAG = re.compile(r"<[a-zA-Z]")  # each opening tag is one entity
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class TelegramMessage:
 class _Block:
     html: str
     visible: int  # the length Telegram counts for the text it shows
+    entities: int  # formatting entities in it
 
 
 def telegram_length(text: str) -> int:
@@ -37,8 +41,16 @@ def visible_text(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
-def render_digest(view: DigestView, *, limit: int = MESSAGE_LIMIT) -> list[TelegramMessage]:
-    """The digest as one or more messages, split between items, never inside one.
+def entity_count(markup: str) -> int:
+    """How many formatting entities Telegram makes of a piece of its HTML."""
+    return len(_OPENING_TAG.findall(markup))
+
+
+def render_digest(
+    view: DigestView, *, limit: int = MESSAGE_LIMIT, entity_limit: int = ENTITY_LIMIT
+) -> list[TelegramMessage]:
+    """The digest as one or more messages, split between items, never inside one, so that
+    each stays within `limit` characters and `entity_limit` formatting entities.
 
     Previews are off: a digest links many pages and Telegram would preview the first.
     """
@@ -49,13 +61,13 @@ def render_digest(view: DigestView, *, limit: int = MESSAGE_LIMIT) -> list[Teleg
         for index, entry in enumerate(section.entries):
             item = _block(_entry(entry), limit)
             lead = [heading, item] if index == 0 else [item]
-            if _size(messages[-1] + lead) > limit:
+            if _over(messages[-1] + lead, limit, entity_limit):
                 messages.append([heading, item])  # a section's heading opens each message
             else:
                 messages[-1].extend(lead)
     if view.website:
         footer = _block(f'<a href="{_e(view.website)}">{_e(view.website_label)}</a>', limit)
-        if _size([*messages[-1], footer]) > limit:
+        if _over([*messages[-1], footer], limit, entity_limit):
             messages.append([])
         messages[-1].append(footer)
     return [TelegramMessage(_SEPARATOR.join(b.html for b in blocks)) for blocks in messages]
@@ -88,7 +100,11 @@ def _block(markup: str, limit: int) -> _Block:
         # Items are short (titles and 400-character summaries); shorten a freak one as text.
         text = visible_text(markup)[: limit // 4].rstrip() + "…"
         markup, visible = _e(text), telegram_length(text)
-    return _Block(markup, visible)
+    return _Block(markup, visible, entity_count(markup))
+
+
+def _over(blocks: list[_Block], limit: int, entity_limit: int) -> bool:
+    return _size(blocks) > limit or sum(b.entities for b in blocks) > entity_limit
 
 
 def _size(blocks: list[_Block]) -> int:

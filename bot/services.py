@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from bot.render import TelegramMessage
 from storage import Announcement, Event, Gettext, TelegramMember
+
+
+@dataclass(frozen=True)
+class Step:
+    """What pressing a button on an announcement did, and the announcement as it is now.
+
+    outcome: draft (audience changed) | awaiting (needs more approvals) | scheduled (approved,
+    waits for its time) | queued (in the outbox) | cancelled | own (an author or a repeated
+    approval, which does not count) | no-audience | refused (it was not in the state the
+    button was shown for; nothing changed)."""
+
+    outcome: str
+    announcement: Announcement | None
+
+
+@dataclass(frozen=True)
+class BotAnswer:
+    """An answer to a member's question: its text, and the events it is about (each with
+    its key for the buttons under the answer)."""
+
+    text: str
+    language: str
+    events: tuple[tuple[str, Event], ...] = ()
 
 
 class BotServices(Protocol):
@@ -31,11 +55,21 @@ class BotServices(Protocol):
 
     async def latest_digest(self, language: str) -> list[TelegramMessage]: ...
 
-    async def subscribe_email(self, address: str, language: str) -> str: ...
+    def check_email(self, address: str) -> str: ...
+
+    async def subscribe_email(self, address: str, language: str) -> None: ...
+
+    def now(self) -> datetime: ...
 
     async def forget(self, user_id: int) -> bool: ...
 
-    async def answer(self, question: str, language: str) -> str: ...
+    async def answer(self, question: str, language: str) -> BotAnswer: ...
+
+    async def upcoming_event(self, key: str) -> Event | None: ...
+
+    def event_file(self, event: Event) -> bytes: ...
+
+    async def remind_of(self, user_id: int, event: Event) -> None: ...
 
     async def set_reminders(self, user_id: int, on: bool) -> None: ...
 
@@ -65,13 +99,23 @@ class BotServices(Protocol):
 
     async def announcement(self, announcement_id: int) -> Announcement | None: ...
 
-    async def set_audience(self, announcement_id: int, audience: Sequence[str]) -> Announcement: ...
+    async def set_audience(self, announcement_id: int, audience: Sequence[str]) -> Step: ...
 
-    async def approve(self, announcement_id: int, user_id: int) -> tuple[Announcement, bool]: ...
+    async def send(self, announcement_id: int, user_id: int) -> Step: ...
 
-    async def cancel(self, announcement_id: int) -> bool: ...
+    async def approve(self, announcement_id: int, user_id: int) -> Step: ...
+
+    async def cancel(self, announcement_id: int, user_id: int) -> Step: ...
 
     async def schedule(self, announcement_id: int, text: str) -> datetime | None: ...
+
+    async def scheduled(self) -> list[Announcement]: ...
+
+    async def member(self, user_id: int) -> TelegramMember | None: ...
+
+    async def add_prompt(self, announcement_id: int, chat_id: int, message_id: int) -> None: ...
+
+    async def prompts(self, announcement_id: int) -> list[tuple[int, int]]: ...
 
     def local_time(self, moment: datetime, language: str) -> str: ...
 

@@ -218,8 +218,26 @@ MIGRATIONS: tuple[str, ...] = (
 
     ALTER TABLE telegram_members ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE subscribers ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+    """,  # 6: the messages that show an announcement's buttons to board members (approval
+    # requests), so each copy can be updated when the announcement moves on.
+    """
+    CREATE TABLE announcement_prompts (
+        announcement_id INTEGER NOT NULL REFERENCES announcements(id) ON DELETE CASCADE,
+        chat_id         INTEGER NOT NULL,
+        message_id      INTEGER NOT NULL,
+        PRIMARY KEY (announcement_id, chat_id, message_id)
+    ) WITHOUT ROWID;
+    """,  # 7: "remind me" of one event, from the buttons under the bot's answers.
+    """
+    CREATE TABLE event_reminders (
+        user_id    INTEGER NOT NULL REFERENCES telegram_members(user_id) ON DELETE CASCADE,
+        event      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, event)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_reminders_event ON event_reminders(event);
     """,
-    # 6: weekly periods decided to have nothing new, so that no later restart sends them.
+    # 8: weekly periods decided to have nothing new, so that no later restart sends them.
     """
     CREATE TABLE empty_periods (
         period_end TEXT PRIMARY KEY,

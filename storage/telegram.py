@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -102,6 +104,31 @@ class TelegramStore:
         )
         return [_member(row) for row in rows]
 
+    async def remind_of(self, user_id: int, event_key: str, now: datetime) -> None:
+        """The member asked to be reminded of one event occurrence (Event.key)."""
+        await self._tx.execute(
+            "INSERT OR IGNORE INTO event_reminders (user_id, event, created_at) VALUES (?, ?, ?)",
+            (user_id, event_key, to_db(now)),
+        )
+
+    async def reminded_of(self, event_keys: Iterable[str]) -> dict[str, list[TelegramMember]]:
+        """Active members who asked to be reminded of each of these occurrences."""
+        keys = sorted(set(event_keys))
+        if not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        sql = (
+            "SELECT r.event, m.user_id, m.chat_id, m.first_name, m.language, m.weekly, "  # noqa: S608 - placeholders only
+            "m.instant, m.status, m.reminders FROM event_reminders r JOIN telegram_members m "
+            "ON m.user_id = r.user_id WHERE m.status = 'active' "
+            f"AND r.event IN ({marks}) ORDER BY m.user_id"
+        )
+        rows = await self._db.execute_fetchall(sql, tuple(keys))
+        found: dict[str, list[TelegramMember]] = {}
+        for row in rows:
+            found.setdefault(row[0], []).append(_member(tuple(row)[1:]))
+        return found
+
     async def member_counts(self) -> dict[tuple[str, str], int]:
         """Members by (state, language)."""
         rows = await self._db.execute_fetchall(
@@ -192,12 +219,13 @@ class TelegramStore:
         rows = await self._db.execute_fetchall(f"{_ANNOUNCEMENT} WHERE id = ?", (announcement_id,))
         return _announcement(rows[0]) if rows else None
 
-    async def schedule(self, announcement_id: int, send_at: datetime | None) -> None:
-        """When an announcement goes out once approved (None: at once)."""
-        await self._tx.execute(
-            "UPDATE announcements SET send_at = ? WHERE id = ? AND status IN ('draft', 'awaiting')",
+    async def schedule(self, announcement_id: int, send_at: datetime | None) -> bool:
+        """When a draft goes out once approved (None: at once); False if no longer a draft."""
+        changed = await self._tx.execute(
+            "UPDATE announcements SET send_at = ? WHERE id = ? AND status = 'draft'",
             (to_db(send_at) if send_at else None, announcement_id),
         )
+        return changed > 0
 
     async def due(self, now: datetime) -> list[Announcement]:
         """Approved announcements whose time has come."""
@@ -221,39 +249,91 @@ class TelegramStore:
             "UPDATE announcements SET reported_at = ? WHERE id = ?", (to_db(now), announcement_id)
         )
 
-    async def update_announcement(
+    async def set_audience(self, announcement_id: int, audience: Iterable[str]) -> bool:
+        """Who gets a draft; False (nothing changed) once it is no longer a draft."""
+        changed = await self._tx.execute(
+            "UPDATE announcements SET audience = ? WHERE id = ? AND status = 'draft'",
+            (json.dumps(sorted(set(audience))), announcement_id),
+        )
+        return changed > 0
+
+    async def move(
         self,
         announcement_id: int,
+        to: str,
         *,
-        audience: Iterable[str] | None = None,
-        status: str | None = None,
+        expect: Collection[str],
         approvals: Iterable[int] | None = None,
         sent_at: datetime | None = None,
-        expect: str | None = None,
+        waiting_after: datetime | None = None,
     ) -> bool:
-        """Change an announcement; with `expect`, only if it is in that status (no double sends)."""
-        sets, params = [], []
-        if audience is not None:
-            sets.append("audience = ?")
-            params.append(json.dumps(sorted(set(audience))))
-        if status is not None:
-            sets.append("status = ?")
-            params.append(status)
+        """Move an announcement to status `to` only if it is in one of the `expect` statuses
+        (and, with `waiting_after`, only if its send time is later than that): the one guard
+        that makes every button act on the state it was shown for. True if it moved."""
+        sets, params = ["status = ?"], [to]
         if approvals is not None:
             sets.append("approvals = ?")
             params.append(json.dumps(sorted(set(approvals))))
         if sent_at is not None:
             sets.append("sent_at = ?")
             params.append(to_db(sent_at))
-        where = "id = ?" + (" AND status = ?" if expect else "")
-        params.append(announcement_id)
-        if expect:
-            params.append(expect)
+        states = sorted(expect)
+        where = f"id = ? AND status IN ({', '.join('?' * len(states))})"
+        params += [announcement_id, *states]
+        if waiting_after is not None:
+            where += " AND send_at IS NOT NULL AND send_at > ?"
+            params.append(to_db(waiting_after))
         changed = await self._tx.execute(
-            f"UPDATE announcements SET {', '.join(sets)} WHERE {where}",  # noqa: S608 - fixed column names
+            f"UPDATE announcements SET {', '.join(sets)} WHERE {where}",  # noqa: S608 - fixed columns
             tuple(params),
         )
         return changed > 0
+
+    async def approve(self, announcement_id: int, user_id: int, needed: int) -> Announcement | None:
+        """Add a board member's approval to an announcement awaiting approvals; it becomes
+        'approved' with the `needed`-th. None when it was not awaiting approval (then
+        nothing changed). Read and write happen in one transaction, so two approvers
+        pressing at once are counted once each."""
+        async with self._tx.begin():
+            rows = await self._db.execute_fetchall(
+                f"{_ANNOUNCEMENT} WHERE id = ? AND status = 'awaiting'", (announcement_id,)
+            )
+            if not rows:
+                return None
+            current = _announcement(rows[0])
+            approvals = sorted({*current.approvals, user_id})
+            status = "approved" if len(approvals) >= needed else "awaiting"
+            await self._db.execute(
+                "UPDATE announcements SET approvals = ?, status = ? WHERE id = ?",
+                (json.dumps(approvals), status, announcement_id),
+            )
+        return replace(current, approvals=tuple(approvals), status=status)
+
+    async def scheduled(self, now: datetime) -> list[Announcement]:
+        """Announcements with a send time still to come, not sent or cancelled, oldest first."""
+        rows = await self._db.execute_fetchall(
+            f"{_ANNOUNCEMENT} WHERE status IN ('draft', 'awaiting', 'approved') "
+            "AND send_at IS NOT NULL AND send_at > ? ORDER BY send_at, id",
+            (to_db(now),),
+        )
+        return [_announcement(row) for row in rows]
+
+    async def add_prompt(self, announcement_id: int, chat_id: int, message_id: int) -> None:
+        """Remember a message that shows buttons for an announcement (an approval request)."""
+        await self._tx.execute(
+            "INSERT OR IGNORE INTO announcement_prompts (announcement_id, chat_id, message_id) "
+            "VALUES (?, ?, ?)",
+            (announcement_id, chat_id, message_id),
+        )
+
+    async def prompts(self, announcement_id: int) -> list[tuple[int, int]]:
+        """The (chat, message) pairs showing buttons for an announcement."""
+        rows = await self._db.execute_fetchall(
+            "SELECT chat_id, message_id FROM announcement_prompts WHERE announcement_id = ? "
+            "ORDER BY chat_id, message_id",
+            (announcement_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
 
 
 _MEMBER = (
@@ -267,7 +347,7 @@ _ANNOUNCEMENT = (
 )
 
 
-def _member(row: sqlite3.Row) -> TelegramMember:
+def _member(row: sqlite3.Row | tuple[Any, ...]) -> TelegramMember:
     return TelegramMember(
         row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6], bool(row[7])
     )

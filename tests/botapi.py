@@ -11,6 +11,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -42,6 +44,9 @@ class BotApi:
     updates: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[int, list[tuple[int, str, dict[str, Any]]]] = field(default_factory=dict)
     always: dict[int, tuple[int, str, dict[str, Any]]] = field(default_factory=dict)
+    # Methods this server does not implement or fails on, like some third-party emulators:
+    # method name -> HTTP status (404: unknown method, 500: a server error).
+    refusing: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -60,8 +65,12 @@ class BotApi:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
-                params = api._params(raw, self.headers.get("Content-Type", ""))
+                body = self.rfile.read(length) if length else b""
+                content_type = self.headers.get("Content-Type", "")
+                if content_type.startswith("multipart/form-data"):
+                    params = api._multipart(body, content_type)
+                else:
+                    params = api._params(body.decode(), content_type)
                 method = self.path.rsplit("/", 1)[-1]
                 if not self.path.startswith(f"/bot{TOKEN}/"):
                     self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -172,6 +181,27 @@ class BotApi:
             return self.next_message
 
     @staticmethod
+    def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
+        """A file upload: fields as text, files as {"filename": …, "content": bytes}."""
+        message = BytesParser(policy=default_policy).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode() + body
+        )
+        params: dict[str, Any] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            content = part.get_payload(decode=True) or b""
+            filename = part.get_filename()
+            if filename:
+                params[name] = {"filename": filename, "content": content}
+            else:
+                text = content.decode()
+                try:
+                    params[name] = json.loads(text) if text[:1] in "[{" else text
+                except ValueError:
+                    params[name] = text
+        return params
+
+    @staticmethod
     def _params(raw: str, content_type: str) -> dict[str, Any]:
         if "json" in content_type:
             return json.loads(raw or "{}")
@@ -186,6 +216,9 @@ class BotApi:
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self.lock:
             self.calls.append(Call(method, params, time.monotonic()))
+        if method in self.refusing:
+            status = self.refusing[method]
+            return status, {"ok": False, "error_code": status, "description": "Not Implemented"}
         if method == "getUpdates":
             offset = int(params.get("offset", 0) or 0)
             deadline = time.monotonic() + min(float(params.get("timeout", 0) or 0), 0.2)
@@ -199,6 +232,7 @@ class BotApi:
             return 200, {"ok": True, "result": BOT}
         if method in (
             "setMyCommands",
+            "setMyDescription",
             "deleteWebhook",
             "answerCallbackQuery",
             "setWebhook",

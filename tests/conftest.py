@@ -129,3 +129,13 @@ async def running(config: Config, now: datetime = NOW, clock=None) -> AsyncItera
     """The app opened on a fixed clock (or the clock given)."""
     async with open_app(config, clock or FixedClock(now)) as app:
         yield app
+
+
+@pytest.fixture
+def api():
+    """The fake Telegram Bot API server on 127.0.0.1."""
+    from tests.botapi import BotApi
+
+    server = BotApi()
+    yield server
+    server.stop()

@@ -423,3 +423,25 @@ def test_english_titles_answer_latvian_and_lithuanian_questions() -> None:
     for question, (intent, uids) in expected.items():
         found = answer(question, indexed, NOW)
         assert (found.intent, [e.uid for e in found.events]) == (intent, uids), question
+
+
+@pytest.mark.parametrize(
+    ("question", "setting", "expected"),
+    [
+        ("Kada vyks Bibliotēku nedēļa?", "lt", "lt"),
+        ("Kada vyks Latvijas Bibliotēku festivāls?", "lv", "lt"),
+        ("Kada bus Latvijas Bibliotēku festivāls?", "lt", "lt"),  # kada, bus: lv or lt
+        ("Kur vyks Pieredzes apmaiņas brauciens uz Igaunijas bibliotēkām?", "lt", "lt"),
+        ("Kada vyks Darbnīca Lasīšanas veicināšana bērniem?", "en", "lt"),
+        ("When is Bibliotēku nedēļa?", "lv", "en"),
+        ("Bibliotēku nedēļa 2027?", "lt", "lt"),  # only a title: the member's own language
+        ("Bibliotēku nedēļa 2027?", "en", "en"),
+        ("Kad notiks Bibliotēku nedēļa?", "lt", "lv"),  # asked in Latvian: answered in it
+    ],
+)
+def test_the_language_comes_from_the_question_not_the_title_it_names(
+    indexed, question: str, setting: str, expected: str
+) -> None:
+    found = answer(question, indexed, NOW, setting)
+    assert found.intent == "event_by_name" and found.events
+    assert found.language == expected

@@ -6,8 +6,6 @@ import asyncio
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-import pytest
-
 from storage import SourceSpec
 from tests.botapi import TOKEN, BotApi
 from tests.conftest import running, sample_config
@@ -20,14 +18,7 @@ BOARD, SECOND, MEMBER = 1001, 1002, 42
 GROUP, CHANNEL = -100500, -100600
 
 
-@pytest.fixture
-def api():
-    server = BotApi()
-    yield server
-    server.stop()
-
-
-def bot_config(tmp_path, api: BotApi, **telegram):
+def bot_config(tmp_path, api: BotApi, *, email: dict | None = None, **telegram):
     settings = {
         "base_url": api.base_url.removesuffix("/bot"),
         "board_user_ids": [BOARD, SECOND],
@@ -36,7 +27,7 @@ def bot_config(tmp_path, api: BotApi, **telegram):
         "private_interval": "0s",
         **telegram,
     }
-    path = sample_config(tmp_path, telegram=settings)
+    path = sample_config(tmp_path, telegram=settings, **({"email": email} if email else {}))
     text = path.read_text("utf-8")
     text += f'[[telegram.chats]]\nid = {GROUP}\nlanguage = "lv"\ntopic = 7\n'
     text += f'[[telegram.chats]]\nid = {CHANNEL}\nlanguage = "en"\n'
@@ -87,9 +78,18 @@ async def test_start_language_choice_and_subscribe(tmp_path, api) -> None:
             for row in welcome.params["reply_markup"]["inline_keyboard"]
             for b in row
         ]
-        assert buttons == ["lang:lv", "lang:en", "lang:lt"]
+        # Telegram's language is one we speak: no question, Subscribe first, a way to change.
+        assert buttons == ["set:weekly:on", "set:lang", "set:show"]
+        assert "Kalba: Lietuvių" in welcome.params["text"]
+        api.press("set:lang", user=api.user(MEMBER))
+        choice = await until(lambda: api.sent(MEMBER, "editMessageText"))
+        assert [
+            b["callback_data"]
+            for row in choice[0].params["reply_markup"]["inline_keyboard"]
+            for b in row
+        ] == ["lang:lv", "lang:en", "lang:lt"]
         api.press("lang:en", user=api.user(MEMBER))
-        edited = await until(lambda: api.sent(MEMBER, "editMessageText"))
+        edited = await until(lambda: api.sent(MEMBER, "editMessageText")[1:])
         assert edited[0].params["text"] == "Language set. /help shows what I can do."
         assert (await app.database.telegram.member(MEMBER)).language == "en"
 
@@ -157,7 +157,10 @@ async def test_board_announcement_reaches_everyone_once(tmp_path, api) -> None:
         for chat in (50, 51, 52, GROUP, CHANNEL):
             assert api.texts(chat).count(expected) == 1
         assert [c.params.get("message_thread_id") for c in api.sent(GROUP)] == ["7"]
-        assert any("Jūsu paziņojums ir izsūtīts" in t for t in api.texts(BOARD))
+        assert any(
+            t.startswith("Jūsu paziņojums „Svarīgi: seminārs") and "ir izsūtīts" in t
+            for t in api.texts(BOARD)
+        )
         api.press("ann:1:send", user=api.user(BOARD))  # a second press sends nothing more
         await asyncio.sleep(0.3)
         assert (await runtime.drain()).sent == 0

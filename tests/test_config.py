@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,68 @@ def test_example_config_loads_with_sample_feeds() -> None:
     assert str(config.schedule.weekly_digest) == "mon 09:00"
     assert config.association.data_dir == ROOT / "data"
     assert config.email.sender == "LBB <info@bibliotekari.lv>"
+
+
+# A commented example line: `# key = value`, `# "key" = value` or `# [table]`.
+_EXAMPLE = re.compile(r'^# ?((?:\[\[?[a-z_.\-]+\]\]?)|(?:"[^"]+"|[a-z_]+) = .+)$')
+
+
+def test_every_example_in_the_example_config_is_accepted(tmp_path: Path) -> None:
+    """Each commented example, switched on, is a value the validator accepts (a user who
+    uncomments one gets a working config, not an error)."""
+    text = (ROOT / "config.example.toml").read_text("utf-8")
+    lines: list[str] = []
+    switched = []
+    where: dict[tuple[str, str], int] = {}  # (table, key) -> its line, so an example of
+    table = ""  # another value for a key already set replaces that value
+    for line in text.splitlines():
+        match = _EXAMPLE.match(line)
+        if match:
+            switched.append(match.group(1))
+            line = match.group(1)
+        if line.startswith("["):
+            table = f"{line.split(']')[0]}#{len(lines)}"  # each [[array]] entry is its own
+        key = line.split("=")[0].strip() if "=" in line and not line.startswith("#") else None
+        if key and (table, key) in where:
+            lines[where[table, key]] = ""
+        if key:
+            where[table, key] = len(lines)
+        lines.append(line)
+    text = "\n".join(lines)
+    # The chats example is written in the comment next to `chats = []`.
+    chats = re.search(r"^chats = \[\]\s+# (\[.*\])$", text, re.MULTILINE)
+    assert chats is not None
+    text = text.replace(chats.group(0), f"chats = {chats.group(1)}")
+    assert len(switched) >= 20  # the test really switched the examples on
+    for name in ("examples", "dkim-private.pem", "relay-ca.pem"):
+        source = ROOT / name
+        target = tmp_path / name
+        if source.exists():
+            target.symlink_to(source)
+        else:
+            target.write_text("not a real key or certificate", "utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(text, "utf-8")
+    config = load_config(path, {})
+    assert config.telegram.board_chat == -100123
+    assert config.telegram.base_url == "http://127.0.0.1:8081"
+    assert config.telegram.chats[0].id == -100123
+    assert config.telegram.routes[0].sources == ["IFLA", "EBLIDA"]
+    assert config.email.per_hour == 2000
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "http://127.0.0.1:8081",
+        "http://127.0.0.1:8081/",
+        "http://127.0.0.1:8081/bot",
+        "http://127.0.0.1:8081/bot/",
+    ],
+)
+def test_telegram_base_url_with_or_without_bot(write_config, written: str) -> None:
+    config = load_config(write_config(telegram={"base_url": written}), {})
+    assert config.telegram.base_url == "http://127.0.0.1:8081"
 
 
 def test_config_file_is_chosen_by_option_then_environment_then_default() -> None:

@@ -8,7 +8,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.render import MESSAGE_LIMIT, render_digest, telegram_length, visible_text
+from bot.render import (
+    ENTITY_LIMIT,
+    MESSAGE_LIMIT,
+    entity_count,
+    render_digest,
+    telegram_length,
+    visible_text,
+)
 from mailer.render import EmailRenderer, Links
 from storage import Digest, DigestEntry, DigestSection, NoticeView, Presentation
 from vestnesis.i18n import Catalogs
@@ -75,6 +82,38 @@ def test_telegram_splits_between_items_within_the_limit() -> None:
         assert message.html.startswith("<b>")  # the header, or the section heading again
         seen += [int(n) for n in re.findall(r"Ziņa (\d+) 🎉", message.html)]
     assert seen == list(range(40))  # every item once, in order, none cut in two
+
+
+def _entities(message_html: str) -> int:
+    """Formatting entities as Telegram counts them: each bold, italic and link."""
+
+    class Count(HTMLParser):
+        n = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.n += 1
+
+    counter = Count()
+    counter.feed(message_html)
+    return counter.n
+
+
+def test_telegram_splits_by_entity_count_too() -> None:
+    # Many short items: far under 4,096 characters, far over 100 entities in one message
+    # (each item is a link and an italic date; Telegram would drop formatting past 100).
+    entries = [entry(n, f"Ziņa {n}", "") for n in range(70)]
+    view = digest_view(digest(*entries), reader("lv"))
+    assert (
+        sum(telegram_length(visible_text(m.html)) for m in render_digest(view, entity_limit=10**6))
+        < MESSAGE_LIMIT
+    )
+    messages = render_digest(view)
+    assert len(messages) == 2  # 144 entities: two messages, each within the limit
+    seen = []
+    for message in messages:
+        assert _entities(message.html) == entity_count(message.html) <= ENTITY_LIMIT
+        seen += [int(n) for n in re.findall(r"Ziņa (\d+)<", message.html)]
+    assert seen == list(range(70))  # every item once, in order
 
 
 def test_telegram_small_limit_repeats_section_heading() -> None:

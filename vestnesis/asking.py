@@ -155,9 +155,15 @@ class Answerer:
         return {title: tuple(texts) for title, texts in found.items()}
 
     async def ask(
-        self, question: str, language: str | None = None, now: datetime | None = None
+        self,
+        question: str,
+        language: str | None = None,
+        now: datetime | None = None,
+        *,
+        links: bool = True,
     ) -> Reply:
-        """Answer a member's question in the language they asked in."""
+        """Answer a member's question in the language they asked in. With links=False a
+        single event's answer leaves out its bare links (the bot shows them as buttons)."""
         moment = now or self._app.clock.now()
         found = answer(question, await self.knowledge(), moment, language)
         app = self._app
@@ -170,6 +176,7 @@ class Answerer:
             translations=await self._translate(found, plan_language),
             plan_language=plan_language,
             tables=self._tables,
+            links=links,
         )
         return Reply(found, answer_text(found, wording))
 

@@ -378,9 +378,15 @@ class Telegram(_Section):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
+        # The server's root, e.g. http://127.0.0.1:8081; written with the Bot API's /bot
+        # path (as python-telegram-bot spells it), or a trailing slash, it means the same.
         if value and not _is_http_url(value):
-            raise ValueError("not an http(s) URL")
-        return value
+            raise ValueError(
+                "not an http(s) URL; write the Bot API server's address, e.g. "
+                "http://127.0.0.1:8081 (with or without /bot at the end)"
+            )
+        value = value.rstrip("/")
+        return value.removesuffix("/bot").rstrip("/") if value.endswith("/bot") else value
 
 
 class Email(_Section):

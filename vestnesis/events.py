@@ -128,6 +128,28 @@ async def public_feed(app: App) -> bytes:
     )
 
 
+def event_key(event: Event) -> str:
+    """A short, stable name for one occurrence (fits a Telegram button's 64-byte data)."""
+    seed = f"{event.calendar}\0{event.uid}\0{event.recurrence}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+async def upcoming_by_key(app: App, key: str) -> Event | None:
+    """The upcoming occurrence with that key (None once it has ended or is gone)."""
+    return next((e for e in await upcoming(app) if event_key(e) == key), None)
+
+
+def single_event_file(app: App, event: Event) -> bytes:
+    """One occurrence as an .ics file a calendar app imports."""
+    return write_calendar(
+        [event],
+        name=event.title,
+        domain=_domain(app),
+        now=app.clock.now(),
+        zone=app.config.association.zone,
+    )
+
+
 def _domain(app: App) -> str:
     address = app.config.association.website or app.config.web.public_url
     host = address.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]

@@ -69,13 +69,18 @@ async def send_reminders(app: App) -> int:
     if not due:
         return 0
     members = await app.database.telegram.reminded()
+    # Members who pressed "remind me" under an answer about one of these events.
+    asked = await app.database.telegram.reminded_of(n.event.key for n in due)
     subscribers = await app.database.subscribers.reminded()
     default = app.config.association.default_language
     queued = 0
     for notice in due:
+        readers = {m.chat_id: m for m in [*members, *asked.get(notice.event.key, [])]}
         for language in app.config.association.languages:
             chats = [
-                Recipient(str(m.chat_id)) for m in members if (m.language or default) == language
+                Recipient(str(chat))
+                for chat, m in readers.items()
+                if (m.language or default) == language
             ]
             mails = [Recipient(s.email, s.id) for s in subscribers if s.language == language]
             if chats:

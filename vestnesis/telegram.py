@@ -11,13 +11,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.error import InvalidToken
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
+from bot.announcements import announcement_name
 from bot.delivery import CHANNEL, TelegramDelivery, TelegramReport, telegram_body
 from bot.flood import FloodControl
 from bot.handlers import register, set_commands
 from bot.render import TelegramMessage, render_digest, render_news
+from bot.services import BotAnswer, Step
+from bot.startup import Courtesies, TolerantBot, network_failure
 from feeds.clean import html_to_text
 from feeds.identity import fold
 from mailer.build import UNSUBSCRIBE, build_template
@@ -40,10 +44,16 @@ from vestnesis.app import App
 from vestnesis.asking import Answerer
 from vestnesis.digest import DigestRules, ItemFilter, Period, compose
 from vestnesis.digests import Prepared, digest_of, prepare, view_for
-from vestnesis.events import BOARD_CALENDAR, save_board_event
+from vestnesis.events import (
+    BOARD_CALENDAR,
+    event_key,
+    save_board_event,
+    single_event_file,
+    upcoming_by_key,
+)
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
-from vestnesis.mailing import MailingError, identity, subscribe
+from vestnesis.mailing import MailingError, identity, normalise_address, subscribe, tokens
 
 log = logging.getLogger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
@@ -105,28 +115,57 @@ class Services:
             return []
         return render_digest(await view_for(self.app, digest, language))
 
-    async def subscribe_email(self, address: str, language: str) -> str:
+    def check_email(self, address: str) -> str:
+        """Whether `/email ADDRESS` can go ahead: 'accepted', 'invalid' (not an address) or
+        'off' (no mailing list). It never looks the address up, so the answer is the same
+        for an address on the list and one that is not."""
         try:
-            result = await subscribe(self.app, address, language=language, source="bot")
+            normalise_address(address)
+            identity(self.app.config)
+            tokens(self.app)
+        except ValueError:
+            return "invalid"
         except MailingError:
             return "off"
+        return "accepted"
+
+    async def subscribe_email(self, address: str, language: str) -> None:
+        """The mail work of `/email`, done after the reply: a confirmation for a new (or
+        returning) address, nothing for one already confirmed or asked a moment ago."""
+        try:
+            result = await subscribe(self.app, address, language=language, source="bot")
+        except MailingError as error:
+            log.warning("email subscription from the bot failed", **fields(reason=str(error)))
+            return
         if result.status == "sent":
             self._wake_mail()
-        return result.status
+
+    def now(self) -> datetime:
+        return self.app.clock.now()
 
     async def forget(self, user_id: int) -> bool:
         log.info("member asked to be forgotten", **fields(user=user_id))
         return await self.app.database.telegram.forget(user_id)
 
-    async def answer(self, question: str, language: str) -> str:
+    async def answer(self, question: str, language: str) -> BotAnswer:
         if self._answerer is None:
             self._answerer = Answerer(self.app)
-        reply = await self._answerer.ask(question, language)
+        reply = await self._answerer.ask(question, language, links=False)
         log.info(
             "question answered",
             **fields(intent=reply.answer.intent, language=reply.answer.language),
         )
-        return reply.text
+        events = tuple((event_key(e), e) for e in reply.answer.events if not e.cancelled)
+        return BotAnswer(reply.text, reply.answer.language, events)
+
+    async def upcoming_event(self, key: str) -> Event | None:
+        return await upcoming_by_key(self.app, key)
+
+    async def remind_of(self, user_id: int, event: Event) -> None:
+        await self.app.database.telegram.remind_of(user_id, event.key, self.app.clock.now())
+
+    def event_file(self, event: Event) -> bytes:
+        return single_event_file(self.app, event)
 
     async def set_reminders(self, user_id: int, on: bool) -> None:
         await self.app.database.telegram.set_reminders(user_id, on, self.app.clock.now())
@@ -219,48 +258,78 @@ class Services:
     async def draft_announcement(
         self, author_id: int, author_chat: int, text_html: str, media: tuple[str, str] | None
     ) -> Announcement:
-        draft = await self.app.database.telegram.new_announcement(
+        store = self.app.database.telegram
+        draft = await store.new_announcement(
             author_id, author_chat, text_html, media, self.app.clock.now()
         )
-        return await self.set_audience(draft.id, ["chats", "subscribers"])
+        await store.set_audience(draft.id, ["chats", "subscribers"])
+        return await self._current(draft.id)
 
     async def announcement(self, announcement_id: int) -> Announcement | None:
         return await self.app.database.telegram.announcement(announcement_id)
 
-    async def set_audience(self, announcement_id: int, audience: Sequence[str]) -> Announcement:
-        await self.app.database.telegram.update_announcement(announcement_id, audience=audience)
+    async def _current(self, announcement_id: int) -> Announcement:
         found = await self.announcement(announcement_id)
         assert found is not None
         return found
 
-    async def approve(self, announcement_id: int, user_id: int) -> tuple[Announcement, bool]:
+    async def set_audience(self, announcement_id: int, audience: Sequence[str]) -> Step:
+        """Who gets a draft (only while it is a draft)."""
+        changed = await self.app.database.telegram.set_audience(announcement_id, audience)
+        return Step("draft" if changed else "refused", await self._current(announcement_id))
+
+    async def send(self, announcement_id: int, user_id: int) -> Step:
+        """The author presses Send on the draft: it goes out (or waits for its time) when one
+        approval is enough, else it waits for other board members."""
         store = self.app.database.telegram
         draft = await self.announcement(announcement_id)
-        assert draft is not None
-        approvals = {*draft.approvals, user_id}
-        await store.update_announcement(draft.id, approvals=approvals)
-        if len(approvals) < self.approvals_needed:
-            await store.update_announcement(draft.id, status="awaiting", expect=draft.status)
-            return await self.set_audience(draft.id, draft.audience), False
-        # Only one approval can win the step to 'approved': an announcement goes out once.
-        if not await store.update_announcement(draft.id, status="approved", expect=draft.status):
-            return draft, True
-        if draft.send_at is not None and draft.send_at > self.app.clock.now():
-            return await self.set_audience(draft.id, draft.audience), True  # released later
-        await self.release(draft)
-        return await self.set_audience(draft.id, draft.audience), True
+        if draft is None or draft.status != "draft" or draft.author_id != user_id:
+            return Step("refused", draft) if draft else Step("refused", None)
+        if not draft.audience:
+            return Step("no-audience", draft)
+        if self.approvals_needed > 1:
+            moved = await store.move(draft.id, "awaiting", expect={"draft"}, approvals=[user_id])
+            return Step("awaiting" if moved else "refused", await self._current(draft.id))
+        if not await store.move(draft.id, "approved", expect={"draft"}, approvals=[user_id]):
+            return Step("refused", await self._current(draft.id))
+        return await self._go(draft.id)
+
+    async def approve(self, announcement_id: int, user_id: int) -> Step:
+        """Another board member approves an announcement awaiting approval."""
+        draft = await self.announcement(announcement_id)
+        if draft is None:
+            return Step("refused", None)
+        if draft.author_id == user_id or user_id in draft.approvals:
+            return Step("own", draft)
+        approved = await self.app.database.telegram.approve(
+            draft.id, user_id, self.approvals_needed
+        )
+        if approved is None:
+            return Step("refused", await self._current(draft.id))
+        if approved.status == "awaiting":
+            return Step("awaiting", approved)
+        return await self._go(draft.id)
+
+    async def _go(self, announcement_id: int) -> Step:
+        """An approved announcement: released now, or left for its send time."""
+        approved = await self._current(announcement_id)
+        if approved.send_at is not None and approved.send_at > self.app.clock.now():
+            return Step("scheduled", approved)
+        await self.release(approved)
+        return Step("queued", await self._current(announcement_id))
 
     async def release(self, draft: Announcement) -> None:
-        """Put an approved announcement in the outbox and wake the senders (once)."""
+        """Put an approved announcement in the outbox and wake the senders. Enqueueing is
+        idempotent, and only the first release moves it to 'sent'."""
         store = self.app.database.telegram
         await enqueue_announcement(self.app, draft)
-        await store.update_announcement(draft.id, status="sent", sent_at=self.app.clock.now())
+        await store.move(draft.id, "sent", expect={"approved"}, sent_at=self.app.clock.now())
         self._wake_telegram()
         self._wake_mail()
 
     async def schedule(self, announcement_id: int, text: str) -> datetime | None:
-        """Parse 'YYYY-MM-DD HH:MM' (the association's time zone) and set it; None if not a
-        time in the future."""
+        """Parse 'YYYY-MM-DD HH:MM' (the association's time zone) and set it on the draft;
+        None if not a time in the future (or no longer a draft)."""
         try:
             moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
         except ValueError:
@@ -269,7 +338,8 @@ class Services:
             moment = moment.replace(tzinfo=self.app.config.association.zone)
         if moment <= self.app.clock.now():
             return None
-        await self.app.database.telegram.schedule(announcement_id, moment)
+        if not await self.app.database.telegram.schedule(announcement_id, moment):
+            return None
         return moment
 
     def local_time(self, moment: datetime, language: str) -> str:
@@ -286,14 +356,35 @@ class Services:
             await self.release(announcement)
         return len(due)
 
-    async def cancel(self, announcement_id: int) -> bool:
+    async def cancel(self, announcement_id: int, user_id: int) -> Step:
+        """Cancel an announcement awaiting approval (any board member: the request shows
+        Cancel to each), or its author's draft or approved one still waiting for its time."""
         store = self.app.database.telegram
-        return any(
-            [
-                await store.update_announcement(announcement_id, status="cancelled", expect=state)
-                for state in ("draft", "awaiting")
-            ]
-        )
+        draft = await self.announcement(announcement_id)
+        if draft is None:
+            return Step("refused", None)
+        own = draft.author_id == user_id
+        if await store.move(
+            draft.id, "cancelled", expect={"draft", "awaiting"} if own else {"awaiting"}
+        ):
+            return Step("cancelled", await self._current(draft.id))
+        if draft.author_id == user_id and await store.move(
+            draft.id, "cancelled", expect={"approved"}, waiting_after=self.app.clock.now()
+        ):
+            return Step("cancelled", await self._current(draft.id))
+        return Step("refused", await self._current(draft.id))
+
+    async def scheduled(self) -> list[Announcement]:
+        return await self.app.database.telegram.scheduled(self.app.clock.now())
+
+    async def member(self, user_id: int) -> TelegramMember | None:
+        return await self.app.database.telegram.member(user_id)
+
+    async def add_prompt(self, announcement_id: int, chat_id: int, message_id: int) -> None:
+        await self.app.database.telegram.add_prompt(announcement_id, chat_id, message_id)
+
+    async def prompts(self, announcement_id: int) -> list[tuple[int, int]]:
+        return await self.app.database.telegram.prompts(announcement_id)
 
     async def decide_digest(self, digest_id: int, status: str, user_id: int) -> bool:
         """A board member approves or holds the coming digest's draft."""
@@ -514,9 +605,15 @@ class TelegramRuntime:
     """The running bot: polling for updates and draining the Telegram outbox."""
 
     def __init__(
-        self, app: App, application: Application, services: Services, flood: FloodControl
+        self,
+        app: App,
+        application: Application,
+        services: Services,
+        flood: FloodControl,
+        courtesies: Courtesies | None = None,
     ) -> None:
         self.app = app
+        self._courtesies = courtesies or Courtesies()
         self.application = application
         self.services = services
         self._wake = asyncio.Event()
@@ -528,8 +625,8 @@ class TelegramRuntime:
 
     async def start(self) -> None:
         """Connect, register commands, and start long polling (or register the webhook)."""
-        await self.application.initialize()
-        await set_commands(self.application, self.services)
+        await self.application.initialize()  # getMe: the one call that must succeed
+        await set_commands(self.application, self.services, self._courtesies)
         await self.application.start()
         if self.app.config.telegram.mode == "webhook":
             await self.application.bot.set_webhook(
@@ -560,6 +657,10 @@ class TelegramRuntime:
             await self.application.stop()
         with contextlib.suppress(Exception):
             await self.application.shutdown()
+        # A start that failed half-way (getMe refused) leaves the bot's connection pools
+        # open without the application knowing it was initialised: close them too.
+        with contextlib.suppress(Exception):
+            await self.application.bot.shutdown()
 
     async def drain(self) -> TelegramReport:
         """Send what is due, then tell authors how their announcements went."""
@@ -568,27 +669,39 @@ class TelegramRuntime:
         return report
 
     async def keep_running(self, stop: asyncio.Event) -> None:
-        """Start the bot (retrying while Telegram is unreachable), then serve until stopped."""
+        """Start the bot (retrying while Telegram is unreachable or refuses the token), then
+        serve until stopped. A server that refuses only non-essential calls is served."""
         delay = 5.0
         while not stop.is_set():
             try:
                 async with asyncio.timeout(60):
                     await self.start()
                 break
-            except Exception as error:  # network, a revoked token, Telegram down
-                log.warning(
-                    "Telegram unreachable; retrying",
-                    **fields(reason=f"{type(error).__name__}: {error}", retry_in=f"{delay:.0f}s"),
+            except Exception as error:
+                # InvalidToken's text quotes the token: only its name is logged.
+                reason = (
+                    type(error).__name__
+                    if isinstance(error, InvalidToken)
+                    else f"{type(error).__name__}: {error}"
                 )
+                if network_failure(error) or isinstance(error, TimeoutError):
+                    message = "Telegram unreachable; retrying"
+                elif isinstance(error, InvalidToken):
+                    message = (
+                        "Telegram refused the bot's token (or telegram.base_url is not a Bot "
+                        "API server); retrying"
+                    )
+                else:
+                    message = "Telegram bot could not start; retrying"
+                log.warning(message, **fields(reason=reason, retry_in=f"{delay:.0f}s"))
                 with contextlib.suppress(Exception):
-                    await self.application.shutdown()
+                    await self.stop()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(delay):
                         await stop.wait()
                 delay = min(delay * 2, 300.0)
         if not stop.is_set():
-            mode = "webhook" if self.app.config.telegram.mode == "webhook" else "long polling"
-            log.info("Telegram bot running", **fields(mode=mode))
+            log.info("Telegram bot running", **fields(mode=self.app.config.telegram.mode))
             await self.run(stop)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -673,9 +786,13 @@ class TelegramRuntime:
             counts = await self.app.database.outbox.counts_for("announcement", str(announcement.id))
             if any(state in ("pending", "sending") for (_channel, state) in counts):
                 continue
-            language = self.app.config.association.default_language
+            author = await store.member(announcement.author_id)
+            language = self.services.language_for(author, None)
             _ = self.services.catalog(language).gettext
-            lines = [_("Your announcement has gone out:")]
+            lines = [
+                _("Your announcement %(name)s has gone out:")
+                % {"name": announcement_name(announcement, _)}
+            ]
             lines += [
                 f"  {channel} {state}: {count}"
                 for (channel, state), count in sorted(counts.items())
@@ -694,14 +811,17 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
     # Opt in to python-telegram-bot's coming behaviour (durations as timedelta, its v23
     # default) instead of the deprecation warning it gives on every rate-limit reply.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    builder = Application.builder().token(settings.token.get_secret_value())
-    builder = builder.request(HTTPXRequest(connection_pool_size=16)).get_updates_request(
-        HTTPXRequest()
+    courtesies = Courtesies()
+    base = settings.base_url or "https://api.telegram.org"
+    bot = TolerantBot(
+        settings.token.get_secret_value(),
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=HTTPXRequest(connection_pool_size=16),
+        get_updates_request=HTTPXRequest(),
+        courtesies=courtesies,
     )
-    if settings.base_url:
-        builder = builder.base_url(f"{settings.base_url}/bot").base_file_url(
-            f"{settings.base_url}/file/bot"
-        )
+    builder = Application.builder().bot(bot)
     application = builder.build()
     flood = FloodControl(
         overall_per_second=settings.overall_per_second,
@@ -711,7 +831,7 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
     holder: list[TelegramRuntime] = []
     services = Services(app, wake_mail, lambda: holder[0].wake() if holder else None)
     register(application, services)
-    runtime = TelegramRuntime(app, application, services, flood)
+    runtime = TelegramRuntime(app, application, services, flood, courtesies)
     holder.append(runtime)
     return runtime
 

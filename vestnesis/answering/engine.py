@@ -115,6 +115,12 @@ class Answer:
     asked_where: bool = False
 
 
+def _decisive(votes: Mapping[str, float]) -> bool:
+    """Whether one language leads the votes."""
+    ranked = sorted(votes.values(), reverse=True)
+    return ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1])
+
+
 def answer(
     question: str, knowledge: Knowledge, now: datetime, language: str | None = None
 ) -> Answer:
@@ -122,7 +128,26 @@ def answer(
     text = question.strip()
     question_words = words.tokens(text)
     tables = knowledge.tables
-    asker = detect_language(text, question_words, knowledge.detector, language, tables)
+    # The asker's language comes from their own words, not from an event title they name
+    # ("Kada vyks Bibliotēku nedēļa?" is Lithuanian whatever the title's language).
+    own = [
+        w
+        for w in question_words
+        if vocabulary.is_function_word(w, tables) or not knowledge.titles.names_word(w)
+    ]
+    votes = vocabulary.language_votes(own, tables)
+    if own != question_words and own and _decisive(votes):
+        asker = detect_language(" ".join(own), own, knowledge.detector, language, tables)
+    elif (
+        own != question_words
+        and language in LANGUAGES
+        and (not own or votes.get(language, 0) == max(votes.values()))
+    ):
+        # Only a title, or question words several languages share ("kada bus"): the member's
+        # own language, when it is one of them.
+        asker = language
+    else:
+        asker = detect_language(text, question_words, knowledge.detector, language, tables)
     zone = knowledge.zone
     today = now.astimezone(zone).date()
     tense = _tense(question_words, tables)

@@ -141,6 +141,16 @@ class Tables:
         )
 
     @cached_property
+    def function_words(self) -> frozenset[str]:
+        """Folded question and function words of every language (kad, kada, when, ir…)."""
+        return frozenset(
+            words.fold(token)
+            for wordlist in self.stop.values()
+            for word in wordlist
+            for token in words.tokens(word)
+        )
+
+    @cached_property
     def synonym_table(self) -> dict[str, frozenset[str]]:
         """Stem → the shared terms ("~library") of the groups it belongs to (kinds and towns
         are groups too)."""

@@ -27,6 +27,9 @@ class Wording:
     translations: Mapping[str, str] | None = None
     plan_language: str = "lv"
     tables: Tables | None = None  # the word tables (kind names); None: the built-in ones
+    # False where the event's page and calendar file are buttons under the answer (the bot):
+    # a single event's answer then carries no bare links.
+    links: bool = True
 
 
 def answer_text(answer: Answer, wording: Wording) -> str:
@@ -50,7 +53,8 @@ def _next(answer: Answer, w: Wording) -> str:
             } + _calendar_link(w)
         return _("There are no upcoming events in the calendar.")
     heading = _("The next event (%(kind)s):") % {"kind": kind} if kind else _("The next event:")
-    return f"{heading}\n{event_block(answer.events[0], answer.language, w)}{_calendar_link(w)}"
+    link = _calendar_link(w) if w.links else ""  # the bot's buttons carry it
+    return f"{heading}\n{event_block(answer.events[0], answer.language, w)}{link}"
 
 
 def _period(answer: Answer, w: Wording) -> str:
@@ -178,7 +182,7 @@ def event_block(event: Event, language: str, w: Wording) -> str:
     ]
     if event.place:
         lines.append(_("Where: %(place)s") % {"place": event.place})
-    if safe_link(event.url):
+    if safe_link(event.url) and w.links:
         lines.append(_("Link: %(url)s") % {"url": event.url})
     return "\n".join(lines)
 

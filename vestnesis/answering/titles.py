@@ -75,6 +75,11 @@ class TitleIndex:
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
         self._count = max(1, len(self.series))
 
+    def names_word(self, word: str) -> bool:
+        """Whether `word` is one of the titles' own words (not a translation of one)."""
+        terms = glossary.terms(word, self._tables)
+        return any(not t.startswith("~") and t in self._index for t in terms)
+
     def best(
         self,
         question_words: Sequence[str],

@@ -30,6 +30,12 @@ def is_stop(word: str, tables: Tables | None = None) -> bool:
     return bool({s for s in words.stems(word) if len(s) >= 3 or s == folded} & stops)
 
 
+def is_function_word(token: str, tables: Tables | None = None) -> bool:
+    """Whether the word is a question or function word of one of our languages (kad, kada,
+    when, ir…), as opposed to a word that names something."""
+    return words.fold(token) in (tables or builtin()).function_words
+
+
 _LETTERS = {"lv": set("āēīūķļņģ"), "lt": set("ąęėįųū")}
 
 
