@@ -10,15 +10,7 @@ from babel.dates import format_date, format_time
 
 from storage import Event
 from vestnesis.answering.when import Span
-
-
-def latvian_locative(nominative: str) -> str:
-    """'decembris' → 'decembrī', 'marts' → 'martā', 'maijs' → 'maijā'."""
-    if nominative.endswith("is"):
-        return nominative[:-2] + "ī"
-    if nominative.endswith("s"):
-        return nominative[:-1] + "ā"
-    return nominative
+from vestnesis.dates import latvian_locative
 
 
 def _month(day: date, language: str) -> str:
