@@ -410,7 +410,7 @@ async def test_a_scheduled_announcement_waits_for_its_time(tmp_path, api) -> Non
         api.send_text("/start subscribe", user=api.user(85))
         await draft(api, "Pusdienu sapulce")
         api.press("ann:1:schedule", user=api.user(BOARD))
-        await until(lambda: any("Kad to izsūtīt" in t for t in api.texts(BOARD)))
+        await until(lambda: any("Kad izsūtīt paziņojumu" in t for t in api.texts(BOARD)))
         api.send_text("vakar", user=api.user(BOARD))
         await until(lambda: any("Nevarēju to saprast" in t for t in api.texts(BOARD)))
         api.send_text("2026-11-23 12:00", user=api.user(BOARD))

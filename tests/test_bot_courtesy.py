@@ -31,7 +31,7 @@ async def test_cancel_ends_every_flow(tmp_path, api: BotApi) -> None:
 
         # /announce, /cancel: the next words are a question, not an announcement draft.
         api.send_text("/announce", user=board)
-        await until(lambda: any("/cancel pārtrauc" in t for t in api.texts(BOARD)))
+        await until(lambda: any("Lai pārtrauktu, nosūtiet /cancel" in t for t in api.texts(BOARD)))
         api.send_text("/cancel", user=board)
         await until(lambda: any("paziņojums netika izveidots" in t for t in api.texts(BOARD)))
         api.send_text("Kad ir nākamais seminārs?", user=board)
@@ -54,7 +54,7 @@ async def test_cancel_ends_every_flow(tmp_path, api: BotApi) -> None:
         api.send_text("Sapulce", user=board)
         await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
         api.press("ann:1:schedule", user=board)
-        await until(lambda: any("Kad to izsūtīt" in t for t in api.texts(BOARD)))
+        await until(lambda: any("Kad izsūtīt paziņojumu" in t for t in api.texts(BOARD)))
         api.send_text("/cancel", user=board)
         await until(lambda: any("laiks netika iestatīts" in t for t in api.texts(BOARD)))
         assert (await app.database.telegram.announcement(1)).send_at is None
@@ -67,7 +67,7 @@ async def test_cancel_ends_every_flow(tmp_path, api: BotApi) -> None:
         await until(lambda: any("nekas netika dzēsts" in t for t in api.texts(MEMBER)))
         assert api.sent(MEMBER, "editMessageReplyMarkup")
         api.press("forget:yes", user=member)
-        await until(lambda: any("jautājums jau ir slēgts" in t for t in api.texts(MEMBER)))
+        await until(lambda: any("jautājums vairs nav spēkā" in t for t in api.texts(MEMBER)))
         assert await app.database.telegram.member(MEMBER) is not None
 
 
@@ -76,7 +76,7 @@ async def test_unknown_commands_and_failures_never_meet_silence(
 ) -> None:
     async with bot(bot_config(tmp_path, api)) as (_app, runtime):
         api.send_text("/abonet", user=api.user(MEMBER))
-        await until(lambda: any("Šādu komandu es nezinu. /help" in t for t in api.texts(MEMBER)))
+        await until(lambda: any("Šādu komandu nezinu. Ko es protu, uzzināsiet ar /help" in t for t in api.texts(MEMBER)))
 
         async def broken(question: str, language: str) -> str:
             raise RuntimeError("the index is gone")
@@ -84,7 +84,7 @@ async def test_unknown_commands_and_failures_never_meet_silence(
         runtime.services.answer = broken  # a fault inside the bot
         with caplog.at_level(logging.ERROR, logger="vestnesis.bot"):
             api.send_text("Kad ir seminārs?", user=api.user(MEMBER))
-            await until(lambda: any("kaut kas nogāja greizi" in t for t in api.texts(MEMBER)))
+            await until(lambda: any("radās kļūda" in t for t in api.texts(MEMBER)))
         assert any("update failed" in r.getMessage() for r in caplog.records)
 
         async def broken_member(user_id: int):
@@ -98,7 +98,7 @@ async def test_unknown_commands_and_failures_never_meet_silence(
         )
         await asyncio.sleep(0.3)
         answers = [c for c in api.calls if c.method == "answerCallbackQuery"][presses:]
-        assert len(answers) == 1 and "greizi" in answers[0].params["text"]
+        assert len(answers) == 1 and "radās kļūda" in answers[0].params["text"]
 
 
 async def test_groups_get_pointers_not_private_matters(tmp_path, api: BotApi) -> None:
@@ -123,7 +123,7 @@ async def test_groups_get_pointers_not_private_matters(tmp_path, api: BotApi) ->
         assert _buttons(api.sent(GROUP)[2]) == ["https://t.me/vestnesis_bot"]
         api.send_text("/foo@vestnesis_bot", user=api.user(MEMBER), chat=chat)  # ours: answered
         await until(lambda: len(api.sent(GROUP)) >= 4)
-        assert "Šādu komandu es nezinu" in api.sent(GROUP)[3].params["text"]
+        assert "Šādu komandu nezinu" in api.sent(GROUP)[3].params["text"]
 
 
 async def test_settings_change_one_by_one(tmp_path, api: BotApi) -> None:
@@ -143,7 +143,7 @@ async def test_settings_change_one_by_one(tmp_path, api: BotApi) -> None:
         edited = await until(lambda: api.sent(MEMBER, "editMessageText"))
         stored = await app.database.telegram.member(MEMBER)
         assert (stored.weekly, stored.instant, stored.reminders) == (False, True, False)
-        assert "✅ Naujienos, vos tik pasirodo" in str(edited[-1].params["reply_markup"])
+        assert "✅ Naujienos, vos joms pasirodžius" in str(edited[-1].params["reply_markup"])
         api.press("set:reminders:on", user=member)
         await until(lambda: len(api.sent(MEMBER, "editMessageText")) >= 2)
         stored = await app.database.telegram.member(MEMBER)
@@ -251,7 +251,7 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
         assert keys[0].startswith("evc:ics:") and keys[1].startswith("evc:remind:")
         labels = [b["text"] for row in reply.params["reply_markup"]["inline_keyboard"] for b in row]
         assert labels == [
-            "📅 Įtraukti į mano kalendorių",
+            "📅 Įtraukti į kalendorių",
             "🔔 Priminti man",
             "🔗 Renginio puslapis",
         ]
@@ -272,7 +272,7 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
                 if c.method == "answerCallbackQuery" and c.params.get("text")
             ]
         )
-        assert alert[0].startswith("Priminsiu apie „Seminārs")
+        assert alert[0].startswith("Apie „Seminārs") and "priminsiu" in alert[0]
         # This event only: the member did not turn on reminders of every event.
         assert not (await app.database.telegram.member(MEMBER)).reminders
         # A forged key names no event: the member is told, nothing is sent.

@@ -110,7 +110,7 @@ async def test_cancelled_announcement_stays_cancelled(tmp_path, api: BotApi) -> 
         # The second member's copy of the request now says it was cancelled.
         await until(
             lambda: any(
-                "tika atcelts" in c.params.get("text", "")
+                "ir atcelts" in c.params.get("text", "")
                 for c in api.sent(SECOND, "editMessageText")
             )
         )
@@ -127,7 +127,7 @@ async def test_cancelled_announcement_stays_cancelled(tmp_path, api: BotApi) -> 
                 else None
             )
         )
-        assert all("tika atcelts: nekas netika nosūtīts" in a for a in alerts)
+        assert all("ir atcelts; nekas netika izsūtīts" in a for a in alerts)
         assert (await app.database.telegram.announcement(1)).status == "cancelled"
         assert (await runtime.drain()).sent == 0
         assert "Kopsapulce atcelta" not in api.texts(71)
@@ -152,7 +152,7 @@ async def test_after_approval_cancel_says_so(tmp_path, api: BotApi) -> None:
             ]
         )
         assert "jau ir izsūtīts biedriem; to vairs nevar atcelt" in alert[-1]
-        assert "nekas netika nosūtīts" not in alert[-1]
+        assert "nekas netika izsūtīts" not in alert[-1]
         assert (await app.database.telegram.announcement(1)).status == "sent"
 
 
@@ -163,12 +163,12 @@ async def test_scheduled_lists_and_lets_the_author_cancel(tmp_path, api: BotApi)
     async with bot(bot_config(tmp_path, api), clock) as (app, runtime):
         board = api.user(BOARD)
         api.send_text("/scheduled", user=board)
-        await until(lambda: any("Neviens paziņojums negaida" in t for t in api.texts(BOARD)))
+        await until(lambda: any("Nav neviena ieplānota paziņojuma" in t for t in api.texts(BOARD)))
         api.send_text("/announce", user=board)
         api.send_text("Pusdienu sapulce", user=board)
         await until(lambda: any("Kam sūtīt" in t for t in api.texts(BOARD)))
         api.press("ann:1:schedule", user=board)
-        await until(lambda: any("Kad to izsūtīt" in t for t in api.texts(BOARD)))
+        await until(lambda: any("Kad izsūtīt paziņojumu" in t for t in api.texts(BOARD)))
         api.send_text("2026-11-24 12:00", user=board)
         await until(lambda: any("kad nospiedīsiet" in t for t in api.texts(BOARD)))
         api.press("ann:1:send", user=board)
@@ -190,7 +190,7 @@ async def test_scheduled_lists_and_lets_the_author_cancel(tmp_path, api: BotApi)
 
         api.send_text("/scheduled", user=board)
         listing = await until(
-            lambda: [c for c in api.sent(BOARD) if "Paziņojumi, kas gaida" in c.params["text"]]
+            lambda: [c for c in api.sent(BOARD) if "Ieplānotie paziņojumi" in c.params["text"]]
         )
         [[button]] = listing[0].params["reply_markup"]["inline_keyboard"]
         assert button["callback_data"] == "ann:1:cancel"

@@ -68,7 +68,7 @@ async def test_member_journey_through_the_emulator(tmp_path, emu) -> None:
         ]
         assert buttons[0] == "set:weekly:on"
         emu.press("set:weekly:on", welcome, MEMBER)
-        await until(lambda: "Nedēļas apskats" in str(emu.sent(MEMBER)[0].get("reply_markup")))
+        await until(lambda: "Nedēļas apkopojums" in str(emu.sent(MEMBER)[0].get("reply_markup")))
         assert (await app.database.telegram.member(MEMBER)).weekly
 
         emu.write("Kad ir nākamais seminārs?", MEMBER)
@@ -78,7 +78,7 @@ async def test_member_journey_through_the_emulator(tmp_path, emu) -> None:
         emu.write("/cancel", MEMBER)
         await until(lambda: any("Nav nekā, ko pārtraukt" in t for t in emu.texts(MEMBER)))
         emu.write("/nezinama", MEMBER)
-        await until(lambda: any("Šādu komandu es nezinu" in t for t in emu.texts(MEMBER)))
+        await until(lambda: any("Šādu komandu nezinu" in t for t in emu.texts(MEMBER)))
 
 
 async def test_announcement_through_the_emulator(tmp_path, emu) -> None:
