@@ -219,4 +219,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE telegram_members ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE subscribers ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: times stored before years were zero-padded ("1-01-01T00:00:00Z") cannot be read
+    # back; an impossible publication date counts as missing, i.e. when the item was seen.
+    """
+    UPDATE items SET published = fetched_at
+    WHERE published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*';
+    """,
 )
