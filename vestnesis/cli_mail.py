@@ -30,6 +30,7 @@ from vestnesis.mailing import (
     normalise_address,
     subscribe,
 )
+from vestnesis.member_csv import MemberFileError, read_members
 from vestnesis.progress import progress
 
 CSV_COLUMNS = ("email", "name", "language")
@@ -67,6 +68,7 @@ async def add(
             if not created and subscriber.status != "confirmed":
                 await app.database.subscribers.confirm(subscriber.id, app.clock.now())
             click.echo(f"{address}: {'added' if created else 'already listed'}, confirmed.")
+            await _resume(app)
             return
         result = await _guard(subscribe(app, email, language=language, source="cli", name=name))
         messages = {
@@ -80,6 +82,8 @@ async def add(
             raise SystemExit(1)
         if result.status == "sent":
             await _drain(app, quiet=True)
+        else:
+            await _resume(app)
 
 
 @subscribers.command("list")
@@ -118,18 +122,17 @@ async def import_(
     config = settings.config()
     languages = config.association.languages
     fallback = _language(languages, default_language)
-    text = await asyncio.to_thread(file.read_text, "utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if rows and "email" not in (rows[0].keys() if rows else ()):
-        raise click.ClickException(
-            f"{file}: the first line must name the columns: email,name,language"
-        )
+    data = await asyncio.to_thread(file.read_bytes)
+    try:
+        table = read_members(data, languages)
+    except MemberFileError as error:
+        raise click.ClickException(f"{file}: {error}") from None
     added = existing = 0
-    problems: list[str] = []
+    problems: list[str] = list(table.problems)
     async with _app(settings) as app:
-        for line, row in enumerate(rows, start=2):
-            raw = (row.get("email") or "").strip()
-            language = (row.get("language") or "").strip().lower() or fallback
+        for row in table.rows:
+            line, raw = row.line, row.email
+            language = row.language or fallback
             if language not in languages:
                 problems.append(
                     f"line {line}: language {language!r} is not one of {', '.join(languages)}"
@@ -140,7 +143,7 @@ async def import_(
             except ValueError as error:
                 problems.append(f"line {line}: {raw or '(empty)'}: {error}")
                 continue
-            name = (row.get("name") or "").strip() or None
+            name = row.name or None
             if confirmed:
                 _, created = await app.database.subscribers.add(
                     address,
@@ -158,6 +161,9 @@ async def import_(
             existing += not created
         if added and not confirmed:
             await _drain(app, quiet=True)
+        else:
+            await _resume(app)
+    problems.sort(key=lambda problem: int(problem.split(":")[0].removeprefix("line ")))
     for problem in problems:
         click.echo(problem, err=True)
     state = "confirmed" if confirmed else "pending confirmation"
@@ -228,10 +234,12 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
             return
         report = await _guard(enqueue_digest(app, app.clock.now()))
         if report.decision == "wait":
-            click.echo("The board holds this digest (or has not approved it): nothing sent.")
+            click.echo("The board holds this digest (or has not approved it): nothing new sent.")
+            await _resume(app, quiet=False)
             return
         if report.empty:
             click.echo("Nothing new for this period: no digest.")
+            await _resume(app, quiet=False)
             return
         if report.already and not report.by_language:
             click.echo("This period's digest was sent before; finishing any deliveries left.")
@@ -282,6 +290,14 @@ def _app(settings: Settings):  # type: ignore[no-untyped-def]
     from vestnesis.clock import SystemClock
 
     return open_app(settings.config(), SystemClock())
+
+
+async def _resume(app: App, *, quiet: bool = True) -> None:
+    """Send deliveries left pending (by a crash, a pause or an outage), if there are any."""
+    if await app.database.outbox.pending_count("email"):
+        if not quiet:
+            click.echo("Finishing deliveries left from before.")
+        await _drain(app, quiet=quiet)
 
 
 async def _drain(app: App, *, quiet: bool) -> None:
