@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import fcntl
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -174,7 +175,9 @@ class EmailDelivery:
         """One delivery; whatever goes wrong with it is recorded on it, and the drain goes on."""
         try:
             await self._deliver(connection, delivery, report, halt)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, sqlite3.Error):
+            # The database, not this delivery, is in trouble: the drain stops and the row,
+            # left 'sending', is recovered by the next one.
             raise
         except Exception as error:
             reason = f"internal error: {type(error).__name__}: {error}"

@@ -22,6 +22,7 @@ from vestnesis.cli_events import ask, events
 from vestnesis.cli_mail import outbox, send, subscribers
 from vestnesis.cli_support import (
     Settings,
+    database_faults,
     emit_json,
     json_option,
     now_option,
@@ -90,9 +91,14 @@ async def init(settings: Settings, name: str, force: bool) -> None:
 @pass_settings
 def run(settings: Settings) -> None:
     """Run the service: poll feeds on schedule until stopped (Ctrl-C or SIGTERM)."""
-    from vestnesis.service import run_service
+    from vestnesis.service import AlreadyRunningError, run_service
 
-    run_service(settings.config(service=True), SystemClock())
+    config = settings.config(service=True)
+    with database_faults():
+        try:
+            run_service(config, SystemClock())
+        except AlreadyRunningError as error:
+            raise click.ClickException(str(error)) from None
 
 
 @cli.command()

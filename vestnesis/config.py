@@ -79,6 +79,8 @@ class Association(_Section):
     timezone: str = "Europe/Riga"
     languages: list[LanguageCode] = Field(default_factory=lambda: ["lv", "en", "lt"], min_length=1)
     data_dir: Path = Path("data")
+    # How long to wait for another process's write lock on the database before giving up.
+    busy_wait: Duration = timedelta(minutes=2)
 
     @field_validator("timezone")
     @classmethod

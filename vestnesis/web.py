@@ -26,6 +26,7 @@ from vestnesis.app import App
 from vestnesis.asking import CALENDAR_PATH
 from vestnesis.digests import digest_of, view_for
 from vestnesis.events import public_feed
+from vestnesis.health import Health
 from vestnesis.i18n import presentation
 from vestnesis.mailing import (
     confirm,
@@ -52,18 +53,26 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 WebhookFeed = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+def _health_response(health: Health | None) -> PlainTextResponse:
+    if health is None or health.healthy:
+        return PlainTextResponse("ok")
+    return PlainTextResponse(health.report(), status_code=503)
+
+
 def create_web_app(
     app: App,
     on_enqueued: Callable[[], None] | None = None,
     telegram: tuple[WebhookFeed, str] | None = None,
+    health: Health | None = None,
 ) -> Starlette:
     """The Starlette application over this Vēstnesis instance; `on_enqueued` is told when a
-    page queued mail (the service wakes its courier)."""
+    page queued mail (the service wakes its courier). /healthz answers 200 "ok", or 503
+    "unhealthy" and a line per failing part of the service when `health` says so."""
     tokens(app)  # fail at start, not at the first request, when the secret is missing
     pages = Pages(app, on_enqueued or (lambda: None))
     routes = [
         Route("/", lambda request: RedirectResponse("/subscribe", status_code=303)),
-        Route("/healthz", lambda request: PlainTextResponse("ok")),
+        Route("/healthz", lambda request: _health_response(health)),
         Route("/subscribe", pages.subscribe_form, methods=["GET"]),
         Route("/subscribe", pages.subscribe, methods=["POST"]),
         Route("/confirm/{token}", pages.confirm_form, methods=["GET"]),
