@@ -29,7 +29,9 @@ from vestnesis.events import public_feed
 from vestnesis.health import Health
 from vestnesis.i18n import presentation
 from vestnesis.mailing import (
+    MailingError,
     confirm,
+    identity,
     member_data,
     subscribe,
     subscriber_from,
@@ -127,6 +129,8 @@ class Pages:
     # --- subscribe ---------------------------------------------------------------------
 
     async def subscribe_form(self, request: Request) -> Response:
+        if not self.mailing_on():
+            return self.mailing_off(request, self.language_of(request, ""))
         return self.page(
             request,
             "subscribe.html",
@@ -140,6 +144,8 @@ class Pages:
         form = await request.form()
         language = self.language_of(request, str(form.get("language", "")))
         _ = self.t(request, language)
+        if not self.mailing_on():
+            return self.mailing_off(request, language)
         if not self.csrf_ok(request, form):
             return self.expired(request, language)
         email, name = str(form.get("email", "")).strip(), str(form.get("name", "")).strip()
@@ -150,6 +156,11 @@ class Pages:
             self.on_enqueued()
         if result.status == "invalid":
             error = _("Please check the address: it is not a valid email address.")
+            if "ASCII" in result.detail:
+                error = _(
+                    "Please use an address with only the letters a–z before the @: "
+                    "most mail servers cannot deliver to this one."
+                )
             return self.page(
                 request,
                 "subscribe.html",
@@ -476,6 +487,28 @@ class Pages:
             CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=secure, path="/"
         )
         return response
+
+    def mailing_on(self) -> bool:
+        """Whether the mailing list can send (email.from is set)."""
+        try:
+            identity(self.app.config)
+        except MailingError:
+            return False
+        return True
+
+    def mailing_off(self, request: Request, language: str) -> Response:
+        """The page saying the list cannot take members until sending mail is set up."""
+        _ = self.t(request, language)
+        return self.message(
+            request,
+            _("The mailing list is off"),
+            [
+                _("The mailing list is not available just now."),
+                _("The association has not set up sending mail yet. Please try again later."),
+            ],
+            language=language,
+            status_code=503,
+        )
 
     def message(
         self,
