@@ -20,6 +20,8 @@ _SETTINGS = {
     "TO_TIMEZONE": "UTC",
     "PREFER_DATES_FROM": "past",
     "REQUIRE_PARTS": ["day", "month", "year"],
+    # Only dates as written: "yesterday" or "1K" would be counted from this machine's clock.
+    "PARSERS": ["custom-formats", "absolute-time"],
 }
 _LONGEST = 100  # a date is short; longer text is not worth dateparser's time
 # Forms feedparser reads whole; anything else it may read in part ("2026. gada 5. februāris"
@@ -65,7 +67,7 @@ def parse_written_date(text: str, language: str | None = None) -> datetime | Non
     for languages in attempts:
         moment = _parse(text, languages)
         if moment is not None:
-            return moment.astimezone(UTC)
+            return moment.astimezone(UTC).replace(microsecond=0)
     return None
 
 
