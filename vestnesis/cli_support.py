@@ -67,12 +67,17 @@ def run_async(command: Callable[P, Awaitable[R]]) -> Callable[P, R]:
 @contextmanager
 def database_faults() -> Iterator[None]:
     """Turns a database or data-folder fault into one line and exit status 3: what happened,
-    to which file, and what to do (never a traceback)."""
+    to which file, and what to do (never a traceback); a file the command was given that
+    cannot be read or written is one line and exit status 1."""
     try:
         yield
     except (sqlite3.Error, OSError, SchemaTooNewError) as error:
         if isinstance(error, OSError) and not _in_data_folder(error):
-            raise
+            if not error.filename:
+                raise
+            # An input or output file the command was given: its name and the reason.
+            click.echo(f"Error: {error.filename}: {error.strerror or error}", err=True)
+            raise SystemExit(1) from None
         context = click.get_current_context(silent=True)
         settings = context.find_object(Settings) if context else None
         path = settings.database if settings and settings.database else Path("vestnesis.sqlite3")
