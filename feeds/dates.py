@@ -6,6 +6,7 @@ count as undated and make an old article look like this week's news.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import warnings
@@ -24,6 +25,7 @@ _SETTINGS = {
     "PARSERS": ["custom-formats", "absolute-time"],
 }
 _LONGEST = 100  # a date is short; longer text is not worth dateparser's time
+_NUMBER = re.compile(r"\d+")
 # Forms feedparser reads whole; anything else it may read in part ("2026. gada 5. februāris"
 # became 1 November 2026, the year with today's month), so those go to dateparser first.
 _RFC822 = re.compile(
@@ -50,6 +52,7 @@ def is_standard(text: str) -> bool:
     return bool(_RFC822.match(text) or _ISO.match(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_written_date(text: str, language: str | None = None) -> datetime | None:
     """A UTC datetime for a date written in any language dateparser knows, or None.
 
@@ -57,7 +60,9 @@ def parse_written_date(text: str, language: str | None = None) -> datetime | Non
     Times without a zone are taken as UTC.
     """
     text = " ".join(text.split())
-    if not text or len(text) > _LONGEST:
+    # A complete date has a day and a year: without two numbers there is none to find, and
+    # dateparser's search through every language costs ~100 ms.
+    if not text or len(text) > _LONGEST or len(_NUMBER.findall(text)) < 2:
         return None
     for pattern, replacement in _BALTIC:
         text = pattern.sub(replacement, text)
