@@ -331,3 +331,62 @@ def test_the_service_lock_is_free_again_after_the_holder_dies(tmp_path) -> None:
             holder.stdout.close()
     with only_service(data):
         pass
+
+
+async def until(condition) -> None:
+    """Wait (yielding to the event loop) until `condition()` holds; fail after a minute."""
+    async with asyncio.timeout(60):
+        while not condition():  # noqa: ASYNC110 (the condition is not an event)
+            await asyncio.sleep(0.05)
+
+
+async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> None:
+    """The service's sender meets a write lock held longer than it waits: the round fails,
+    the service says it is unhealthy, and once the lock is gone everything is sent."""
+    from tests.conftest import running
+    from vestnesis.config import load_config
+    from vestnesis.courier import Courier
+    from vestnesis.mailing import subscribe
+
+    server = MailServer().start()
+    try:
+        config = load_config(config_for(tmp_path, server), ENV)
+        config = config.model_copy(
+            update={
+                "association": config.association.model_copy(
+                    update={"busy_wait": timedelta(seconds=1)}
+                )
+            }
+        )
+        async with running(config) as app:
+            for n in range(3):
+                await subscribe(app, f"m{n}@example.lv", language="lv", source="cli")
+            holder = sqlite3.connect(database_of(tmp_path), isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            health = Health(app.clock.now)
+            courier = Courier(app, health)
+            stop = asyncio.Event()
+            task = asyncio.create_task(courier.run(stop))
+            try:
+                # The round waits SQLite's 5 s, then gives up.
+                await until(lambda: not health.healthy)
+                assert "email sender" in health.report()
+                assert server.received == []
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            courier.wake()
+            await until(lambda: health.healthy and len(server.received) == 3)
+            stop.set()
+            courier.wake()
+            await task
+        assert sorted(r.recipients[0] for r in server.received) == [
+            "m0@example.lv",
+            "m1@example.lv",
+            "m2@example.lv",
+        ]
+        with sqlite3.connect(database_of(tmp_path)) as raw:
+            states = dict(raw.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY 1"))
+        assert states == {"sent": 3}
+    finally:
+        server.stop()
