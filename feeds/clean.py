@@ -85,9 +85,15 @@ def html_to_text(fragment: str | None) -> str:
     return _tidy(text)
 
 
-def one_line(fragment: str | None) -> str:
-    """Plain text on a single line, for titles and names."""
-    return " ".join(html_to_text(fragment).split())
+def plain_text(text: str | None) -> str:
+    """Text that is text already (a feed typed it so): tidied, never read as markup, so
+    "the <aside> element" keeps its words."""
+    return _tidy(text or "")
+
+
+def one_line(fragment: str | None, *, html: bool = True) -> str:
+    """Plain text on a single line, for titles and names (`html=False`: `fragment` is text)."""
+    return " ".join((html_to_text(fragment) if html else plain_text(fragment)).split())
 
 
 def shorten(text: str, limit: int = 400) -> str:

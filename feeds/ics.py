@@ -46,7 +46,8 @@ class CalendarError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedCalendar:
-    """Occurrences within the window, and what had to be skipped."""
+    """Occurrences within the window, how many events had to be skipped, and a warning per
+    event that was skipped or read in part, naming it."""
 
     events: tuple[Event, ...]
     skipped: int
@@ -73,24 +74,92 @@ def parse_calendar(
     startless = [c for c in parsed.subcomponents if c.name == "VEVENT" and c.get("DTSTART") is None]
     for component in startless:
         parsed.subcomponents.remove(component)
-    warnings = _drop_heavy_series(parsed, start, end)
+    warnings = [f"skipped {_named(component)}: it has no DTSTART" for component in startless]
+    warnings += _drop_unreadable(parsed)
+    warnings += _drop_heavy_series(parsed, start, end)
+    skipped = sum(warning.startswith("skipped ") for warning in warnings)
     try:
         occurrences = recurring_ical_events.of(parsed, skip_bad_series=True).between(
             start.astimezone(zone), end.astimezone(zone)
         )
     except (ValueError, TypeError, KeyError) as error:
         raise CalendarError(f"the calendar's dates cannot be read ({_short(error)})") from None
-    events = [_event(component, zone, calendar, recurring) for component in occurrences]
+    events: list[Event] = []
+    failed: set[int] = set()
     # The window bounds the expansion of repeating events; a single event further ahead
     # (next year's congress) is kept all the same.
-    for component in parsed.walk("VEVENT"):
-        if str(component.get("UID", "")) in recurring:
-            continue
-        if _moment(component["DTSTART"].dt, zone)[0] >= end:
+    later = [
+        component
+        for component in parsed.walk("VEVENT")
+        if str(component.get("UID", "")) not in recurring
+        and _moment(component["DTSTART"].dt, zone)[0] >= end
+    ]
+    for component in [*occurrences, *later]:
+        try:
             events.append(_event(component, zone, calendar, recurring))
+        except Exception as error:  # one odd event must not cost the calendar
+            identity = (str(component.get("UID", "")), str(component.get("SUMMARY", "")))
+            if hash(identity) not in failed:
+                failed.add(hash(identity))
+                warnings.append(f"skipped {_named(component)}: {_short(error)}")
+                skipped += 1
     events.sort(key=lambda e: (e.start, e.title))
     name = one_line(str(parsed.get("X-WR-CALNAME", "")))
-    return ParsedCalendar(tuple(events), len(startless) + len(warnings), name, tuple(warnings))
+    return ParsedCalendar(tuple(events), skipped, name, tuple(warnings))
+
+
+# Properties an event cannot be placed in time without; a broken one costs the event.
+_ESSENTIAL = ("DTSTART", "RECURRENCE-ID", "RRULE", "RDATE", "EXDATE")
+# Properties an event can do without; a broken one is dropped and the event kept.
+_OPTIONAL = ("DTEND", "DURATION")
+
+
+def _drop_unreadable(parsed: Any) -> list[str]:
+    """Remove events whose time cannot be read and drop unreadable ends; a warning for each."""
+    warnings: list[str] = []
+    for component in list(parsed.subcomponents):
+        if component.name != "VEVENT":
+            continue
+        broken = _broken(component, _ESSENTIAL)
+        if broken:
+            parsed.subcomponents.remove(component)
+            warnings.append(f"skipped {_named(component)}: {broken}")
+            continue
+        broken = _broken(component, _OPTIONAL)
+        if broken:
+            for key in _OPTIONAL:
+                component.pop(key, None)
+            warnings.append(f"{_named(component)}: {broken}; its end was left out")
+    return warnings
+
+
+def _broken(component: Any, keys: Sequence[str]) -> str | None:
+    """Why one of `keys` cannot be read (icalendar keeps what it could not parse as vBroken,
+    and an unreadable date list fails when read), or None."""
+    for key in keys:
+        if key not in component:
+            continue
+        values = component[key] if isinstance(component[key], list) else [component[key]]
+        for value in values:
+            try:
+                if isinstance(value, icalendar.vBroken):
+                    raise ValueError(value)
+                if key in ("RDATE", "EXDATE"):
+                    _ = [period.dt for period in value.dts]
+                elif key != "RRULE":
+                    _ = value.dt
+            except Exception:
+                written = value.to_ical() if hasattr(value, "to_ical") else str(value)
+                if isinstance(written, bytes):
+                    written = written.decode("utf-8", "replace")
+                return f"its {key} {written[:60]!r} cannot be read"
+    return None
+
+
+def _named(component: Any) -> str:
+    title = one_line(str(component.get("SUMMARY", ""))) or "an untitled event"
+    uid = str(component.get("UID", "")).strip()
+    return f"event {title!r}" + (f" (UID {uid})" if uid else "")
 
 
 def _drop_heavy_series(calendar: Any, start: datetime, end: datetime) -> list[str]:
@@ -101,16 +170,19 @@ def _drop_heavy_series(calendar: Any, start: datetime, end: datetime) -> list[st
     for component in list(calendar.subcomponents):
         if component.name != "VEVENT" or not component.get("RRULE"):
             continue
-        title = one_line(str(component.get("SUMMARY", ""))) or str(component.get("UID", ""))
         try:
             steps, in_window, per_day = _rule_cost(component, start, end)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
             calendar.subcomponents.remove(component)
-            warnings.append(f"{title!r}: its repeat rule cannot be read ({_short(error)}); skipped")
+            warnings.append(
+                f"skipped {_named(component)}: its RRULE cannot be used ({_short(error)})"
+            )
             continue
         if per_day > MAX_PER_DAY or steps > MAX_STEPS_PER_SERIES or in_window > MAX_PER_SERIES:
             calendar.subcomponents.remove(component)
-            warnings.append(f"{title!r}: repeats too often to expand ({per_day:g} a day); skipped")
+            warnings.append(
+                f"skipped {_named(component)}: it repeats too often ({per_day:g} a day)"
+            )
             continue
         total += in_window
     if total > MAX_OCCURRENCES:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from feeds.clean import html_to_text, one_line, shorten
+from feeds.clean import html_to_text, one_line, plain_text, shorten
 from feeds.identity import canonical_url, content_key, entry_key
 from feeds.language import normalise_code
-from feeds.parse import FeedEntry
+from feeds.parse import Enclosure, FeedEntry
 from storage.links import safe_link
 from storage.records import NewItem
 
@@ -25,6 +25,23 @@ _TEASER_TAIL = re.compile(
 )
 # Clocks drift and feeds schedule posts; a date further ahead than this is not believed.
 FUTURE_TOLERANCE = timedelta(hours=1)
+# Nothing was published in a feed before feeds existed: earlier dates are generators'
+# zero values (0001-01-01, 1970-01-01) and count as missing.
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+# What kind of file an enclosure is, by media type (major type as the fallback).
+_FILE_KINDS = {
+    "application/pdf": "PDF",
+    "application/msword": "DOC",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/epub+zip": "EPUB",
+    "application/zip": "ZIP",
+    "audio/mpeg": "MP3",
+    "audio/mp4": "M4A",
+    "audio/ogg": "OGG",
+    "video/mp4": "MP4",
+}
+_FILE_ICONS = {"audio": "🎧", "video": "🎬", "image": "🖼"}
 
 
 class Detector(Protocol):
@@ -58,13 +75,18 @@ def normalise(entries: Iterable[FeedEntry], context: Context) -> tuple[list[NewI
 
 def normalise_entry(entry: FeedEntry, context: Context) -> NewItem | None:
     """One entry as an item, or None when it has neither a title nor any text."""
-    body = _TEASER_TAIL.sub("", html_to_text(entry.summary))
-    title = shorten(one_line(entry.title), TITLE_LIMIT)
+    text = html_to_text(entry.summary) if entry.summary_is_html else plain_text(entry.summary)
+    body = _TEASER_TAIL.sub("", text)
+    title = shorten(one_line(entry.title, html=entry.title_is_html), TITLE_LIMIT)
     if not title:
         title = shorten(" ".join(body.split()), 80)
     if not title:
         return None
     summary = shorten(body, SUMMARY_LIMIT)
+    if entry.enclosure is not None:
+        # The link is a file, not a page: say what it is, in words any language reads.
+        note = file_note(entry.enclosure)
+        summary = f"{summary}\n{note}" if summary else note
     url = safe_link(entry.link) or None
     url_key = canonical_url(url)
     content = content_key(title, summary)
@@ -84,9 +106,31 @@ def normalise_entry(entry: FeedEntry, context: Context) -> NewItem | None:
     )
 
 
+def file_note(enclosure: Enclosure) -> str:
+    """What an enclosure is, e.g. "📎 PDF, 1.2 MB" or "🎧 MP3, 34 MB"."""
+    media = enclosure.media_type or ""
+    path = enclosure.url.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+    extension = path.rsplit(".", 1)[-1].upper() if "." in path else ""
+    kind = _FILE_KINDS.get(media) or (extension if 1 < len(extension) <= 5 else "")
+    kind = kind or media.partition("/")[2].upper()[:10]
+    icon = _FILE_ICONS.get(media.partition("/")[0], "📎")
+    parts = [part for part in (kind, _size(enclosure.length)) if part]
+    return " ".join([icon, ", ".join(parts)]) if parts else icon
+
+
+def _size(length: int | None) -> str:
+    if not length or length < 1024:
+        return ""
+    if length < 1024 * 1024:
+        return f"{length / 1024:.0f} kB"
+    megabytes = length / (1024 * 1024)
+    return f"{megabytes:.1f} MB" if megabytes < 10 else f"{megabytes:.0f} MB"
+
+
 def _published(published: datetime | None, now: datetime) -> datetime:
-    # Undated entries and entries dated in the future count from when we first saw them.
-    if published is None or published > now + FUTURE_TOLERANCE:
+    # Undated entries, entries dated in the future and impossible dates count from when we
+    # first saw them.
+    if published is None or published > now + FUTURE_TOLERANCE or published < EARLIEST:
         return now
     return published
 

@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import calendar
+import re
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
 
+from feeds.dates import is_standard, parse_written_date
+from feeds.encoding import repair
+
+# Signs that untyped text is HTML after all: a closing tag, a void tag, or an entity.
+_MARKUP = re.compile(
+    r"</[a-zA-Z][a-zA-Z0-9]*\s*>|<(?:br|hr|img|p)\b[^>]*>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+)
 # feedparser's "bozo" reasons that do not mean anything is wrong with the entries.
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
 @dataclass(frozen=True)
+class Enclosure:
+    """A file an entry carries (a PDF bulletin, a podcast episode): its URL, media type and
+    size in bytes as the feed declares them."""
+
+    url: str
+    media_type: str | None = None
+    length: int | None = None
+
+
+@dataclass(frozen=True)
 class FeedEntry:
-    """One entry as the feed gave it: text fields may still hold HTML."""
+    """One entry as the feed gave it: the title and summary hold HTML when the feed typed
+    them as HTML (`title_is_html`, `summary_is_html`), plain text otherwise. `enclosure` is
+    set when the entry's only link is a file it carries."""
 
     guid: str | None
     link: str | None
@@ -27,6 +49,9 @@ class FeedEntry:
     author: str | None
     categories: tuple[str, ...]
     language: str | None
+    title_is_html: bool = True
+    summary_is_html: bool = True
+    enclosure: Enclosure | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +75,8 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse RSS 0.9x/1.0/2.0 or Atom; salvage what a damaged document still holds."""
     response_headers = {key.lower(): value for key, value in (headers or {}).items()}
+    repaired = repair(content, response_headers)
+    content, response_headers = repaired.content, repaired.headers
     fetched_over_http = base_url.startswith(("http://", "https://"))
     if fetched_over_http:
         response_headers.setdefault("content-location", base_url)
@@ -65,40 +92,84 @@ def parse_feed(
     feed = parsed.get("feed", {})
     # A feed read from a file resolves its relative links against its own address.
     base = base_url if fetched_over_http else _own_address(feed) or base_url
-    entries = tuple(_entry(raw, base) for raw in parsed.entries)
-    title = feed.get("title") or None
     language = feed.get("language") or None
+    atom = str(parsed.get("version", "")).startswith("atom")
+    entries = _unshared_guids(tuple(_entry(raw, base, language, atom) for raw in parsed.entries))
+    title = feed.get("title") or None
 
     if not parsed.get("version") and not entries:
         return ParsedFeed(
             title, language, (), error=_not_a_feed(content, response_headers, problem)
         )
-    warning = None
+    warnings = [repaired.warning] if repaired.warning else []
     if problem is not None:
         kept = f"kept {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-        warning = f"malformed XML ({_describe(problem)}); {kept}"
-    return ParsedFeed(title, language, entries, warning=warning)
+        warnings.append(f"malformed XML ({_describe(problem)}); {kept}")
+    return ParsedFeed(title, language, entries, warning="; ".join(warnings) or None)
 
 
-def _entry(raw: Mapping[str, Any], base_url: str) -> FeedEntry:
-    link = raw.get("link") or _alternate_link(raw)
+def _entry(
+    raw: Mapping[str, Any], base_url: str, feed_language: str | None, atom: bool
+) -> FeedEntry:
+    enclosure = _enclosure(raw, base_url)
+    link = raw.get("link") or _alternate_link(raw) or (enclosure.url if enclosure else None)
     content = raw.get("content") or []
     summary = raw.get("summary") or ""
+    summary_detail = raw.get("summary_detail") or {}
     body = content[0].get("value", "") if content else ""
     # A teaser shorter than the full text is worth less than the text itself.
     if len(summary) < 80 and len(body) > len(summary):
         summary = body
+        summary_detail = content[0]
     title_detail = raw.get("title_detail") or {}
+    language = title_detail.get("language") or raw.get("language") or None
+    link = urljoin(base_url, link) if link else None
     return FeedEntry(
         guid=raw.get("id") or raw.get("guid") or None,
-        link=urljoin(base_url, link) if link else None,
+        link=link,
         title=raw.get("title") or "",
         summary=summary,
-        published=_published(raw),
+        published=_published(raw, language or feed_language),
         author=raw.get("author") or None,
         categories=tuple(tag.get("term") for tag in raw.get("tags") or [] if tag.get("term")),
-        language=title_detail.get("language") or raw.get("language") or None,
+        language=language,
+        title_is_html=_is_html(title_detail, atom),
+        summary_is_html=_is_html(summary_detail, atom),
+        enclosure=enclosure if enclosure and link == enclosure.url else None,
     )
+
+
+def _is_html(detail: Mapping[str, Any], atom: bool) -> bool:
+    """Whether a text construct holds HTML: Atom says so (its default is text); RSS does not,
+    and its titles are text by the spec but often escaped HTML in practice, so an RSS text is
+    HTML only when it has a closing tag or an entity ("the <aside> element" has neither)."""
+    if detail.get("type") != "text/plain":
+        return True
+    return not atom and bool(_MARKUP.search(str(detail.get("value") or "")))
+
+
+def _enclosure(raw: Mapping[str, Any], base_url: str) -> Enclosure | None:
+    for link in raw.get("links") or []:
+        href = link.get("href")
+        if link.get("rel") != "enclosure" or not href:
+            continue
+        length = str(link.get("length") or "").strip()
+        return Enclosure(
+            url=urljoin(base_url, str(href)),
+            media_type=str(link.get("type") or "").strip().lower() or None,
+            length=int(length) if length.isdigit() and int(length) > 0 else None,
+        )
+    return None
+
+
+def _unshared_guids(entries: tuple[FeedEntry, ...]) -> tuple[FeedEntry, ...]:
+    """A guid that several different entries of one document carry identifies none of them:
+    those entries fall back to their link, then their content."""
+    counts = Counter(entry.guid for entry in entries if entry.guid)
+    shared = {guid for guid, count in counts.items() if count > 1}
+    if not shared:
+        return entries
+    return tuple(replace(e, guid=None) if e.guid in shared else e for e in entries)
 
 
 def _alternate_link(raw: Mapping[str, Any], rel: str = "alternate") -> str | None:
@@ -115,9 +186,16 @@ def _own_address(feed: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _published(raw: Mapping[str, Any]) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = raw.get(key)
+def _published(raw: Mapping[str, Any], language: str | None) -> datetime | None:
+    # `in` first: feedparser's get() maps a missing "published" to "updated", with a warning.
+    for key in ("published", "updated", "created"):
+        written = raw[key] if key in raw else None  # noqa: SIM401 (see above)
+        value = raw[f"{key}_parsed"] if f"{key}_parsed" in raw else None  # noqa: SIM401
+        # feedparser reads English and ISO dates only, and some others in part.
+        if written and not is_standard(str(written)):
+            moment = parse_written_date(str(written), language)
+            if moment is not None:
+                return moment
         if value:
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)

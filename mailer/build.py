@@ -185,9 +185,13 @@ def _qp(body: bytes) -> bytes:
 
 
 def _header_address(address: str, name: str | None) -> bytes:
+    # A non-ASCII address reaches here only for a relay that offers SMTPUTF8, where
+    # headers are UTF-8 (RFC 6532); every other address is ASCII (its domain in IDNA).
     address = checked_address(address)
     name = clean_name(name)
     if not name:
-        return address.encode("ascii", "strict")
-    # formataddr quotes specials and encodes a non-ASCII name (RFC 2047).
-    return formataddr((name, address), charset="utf-8").encode("ascii")
+        return address.encode("utf-8")
+    # formataddr quotes specials and encodes a non-ASCII name (RFC 2047); it refuses a
+    # non-ASCII address, so it formats the name beside a stand-in that is then swapped.
+    display = formataddr((name, "x@x"), charset="utf-8").removesuffix("<x@x>")
+    return f"{display}<{address}>".encode()

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import fcntl
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 
+from mailer.addresses import ascii_address
 from mailer.smtp import Result, SmtpConnection, SmtpSettings
 from storage import Database, Delivery, OutboxMessage
 
@@ -56,7 +58,8 @@ class DrainReport:
     disabled: list[str] = field(default_factory=list)
 
 
-Personalise = Callable[[OutboxMessage, Delivery], Awaitable[bytes | None]]
+# (message, delivery, the recipient's address as written on the wire) → bytes to send.
+Personalise = Callable[[OutboxMessage, Delivery, str], Awaitable[bytes | None]]
 
 
 class EmailDelivery:
@@ -166,13 +169,36 @@ class EmailDelivery:
                     if halt.is_set():
                         await self._db.outbox.retry(delivery.id, "sender paused", self._now())
                         continue
-                    await self._deliver(connection, delivery, report, halt)
+                    await self._deliver_isolated(connection, delivery, report, halt)
                     if on_progress is not None:
                         on_progress(report)
                 finally:
                     queue.task_done()
         finally:
             await connection.close()
+
+    async def _deliver_isolated(
+        self,
+        connection: SmtpConnection,
+        delivery: Delivery,
+        report: DrainReport,
+        halt: asyncio.Event,
+    ) -> None:
+        """One delivery; whatever goes wrong with it is recorded on it, and the drain goes on."""
+        try:
+            await self._deliver(connection, delivery, report, halt)
+        except (asyncio.CancelledError, sqlite3.Error):
+            # The database, not this delivery, is in trouble: the drain stops and the row,
+            # left 'sending', is recovered by the next one.
+            raise
+        except Exception as error:
+            reason = f"internal error: {type(error).__name__}: {error}"
+            log.exception(
+                "delivery failed unexpectedly",
+                extra={"fields": {"delivery": delivery.id, "reason": reason}},
+            )
+            await self._db.outbox.failed(delivery.id, reason[:500])
+            report.failed += 1
 
     async def _deliver(
         self,
@@ -182,8 +208,17 @@ class EmailDelivery:
         halt: asyncio.Event,
     ) -> None:
         message = await self._message(delivery.message_id)
+        address = await self._wire_address(connection, delivery.recipient)
+        if address is None:
+            reason = (
+                "the address has non-ASCII letters before the @ and the relay does not "
+                "offer SMTPUTF8"
+            )
+            await self._db.outbox.failed(delivery.id, reason)
+            report.failed += 1
+            return
         try:
-            payload = await self._personalise(message, delivery) if message else None
+            payload = await self._personalise(message, delivery, address) if message else None
         except ValueError as error:
             # One member's unusable row is that delivery's failure, never the sender's.
             await self._db.outbox.failed(delivery.id, f"message not built: {error}")
@@ -195,8 +230,17 @@ class EmailDelivery:
             return
         for limiter in self._limiters:
             await limiter.acquire()
-        result = await connection.send(self._sender, delivery.recipient, payload)
+        result = await connection.send(self._sender, address, payload)
         await self._settle(delivery, result, report, halt)
+
+    async def _wire_address(self, connection: SmtpConnection, address: str) -> str | None:
+        """The address as sent: as written when ASCII or when the relay offers SMTPUTF8, else
+        with its domain in IDNA; None when neither can carry it."""
+        if address.isascii():
+            return address
+        if await connection.offers_smtputf8():
+            return address
+        return ascii_address(address)
 
     async def _settle(
         self, delivery: Delivery, result: Result, report: DrainReport, halt: asyncio.Event

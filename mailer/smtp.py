@@ -40,11 +40,27 @@ class SmtpConnection:
         self._settings = settings
         self._client: aiosmtplib.SMTP | None = None
 
-    async def send(self, sender: str, recipient: str, message: bytes) -> Result:
-        """Send one prebuilt message; never raises for SMTP or network trouble."""
+    async def offers_smtputf8(self) -> bool:
+        """Whether the relay takes internationalised addresses (connecting if need be); False
+        when it cannot be reached, and the send that follows reports why."""
         try:
             client = await self._connected()
-            errors, reply = await client.sendmail(sender, [recipient], message)
+            if client.last_ehlo_response is None:
+                await client.ehlo()
+            return client.supports_extension("smtputf8")
+        except (aiosmtplib.SMTPException, OSError, TimeoutError):
+            await self.close()
+            return False
+
+    async def send(self, sender: str, recipient: str, message: bytes) -> Result:
+        """Send one prebuilt message; never raises for SMTP or network trouble. A recipient
+        that is not ASCII goes with SMTPUTF8 (see `offers_smtputf8`)."""
+        options = [] if recipient.isascii() and sender.isascii() else ["SMTPUTF8"]
+        try:
+            client = await self._connected()
+            errors, reply = await client.sendmail(
+                sender, [recipient], message, mail_options=options
+            )
         except aiosmtplib.SMTPAuthenticationError as error:
             await self.close()
             return Result(
@@ -62,6 +78,11 @@ class SmtpConnection:
             if 400 <= error.code < 500:
                 return Result("retry", f"{error.code} {error.message}", connection_problem=True)
             return Result("rejected", f"{error.code} {error.message}")
+        except (aiosmtplib.SMTPNotSupported, ValueError) as error:
+            # The relay lacks an extension this message needs, or the address cannot be
+            # written on the wire: this recipient cannot be sent to, the others can.
+            await self._reset()
+            return Result("rejected", f"the relay cannot send this: {error}")
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             await self.close()
             return Result("retry", f"{type(error).__name__}: {error}", connection_problem=True)

@@ -16,10 +16,12 @@ from storage.outbox import OutboxStore
 from storage.sources import SourceStore
 from storage.subscribers import SubscriberStore
 from storage.telegram import TelegramStore
-from storage.transaction import Transactions
+from storage.transaction import Transactions, patiently
 from storage.translations import TranslationStore
 
 DATABASE_FILE = "vestnesis.sqlite3"
+# How long SQLite itself waits for a lock per statement; Transactions waits out the rest.
+_BUSY_TIMEOUT_MS = 5000
 
 
 class SchemaTooNewError(RuntimeError):
@@ -29,9 +31,9 @@ class SchemaTooNewError(RuntimeError):
 class Database:
     """An open database; use `await Database.open(path)` or `async with Database.open(...)`."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, busy_wait: float = 120.0) -> None:
         self._db = connection
-        transactions = Transactions(connection)
+        transactions = Transactions(connection, busy_wait)
         self.sources = SourceStore(connection, transactions)
         self.items = ItemStore(connection, transactions)
         self.translations = TranslationStore(connection, transactions)
@@ -42,21 +44,26 @@ class Database:
         self.events = EventStore(connection, transactions)
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+    async def open(cls, path: Path, *, busy_wait: float = 120.0) -> Database:
+        """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+        A write lock another process holds is waited out for up to `busy_wait` seconds.
+        Raises sqlite3.Error or OSError (see storage.faults.describe for a line about it),
+        or SchemaTooNewError.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = sqlite3.Row
         try:
-            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            await patiently(lambda: connection.execute("PRAGMA journal_mode = WAL"), busy_wait)
             await connection.execute("PRAGMA foreign_keys = ON")
-            await connection.execute("PRAGMA busy_timeout = 5000")
             await connection.execute("PRAGMA synchronous = NORMAL")
-            await _migrate(connection)
+            await _migrate(connection, busy_wait)
         except BaseException:
             await connection.close()
             raise
-        return cls(connection)
+        return cls(connection, busy_wait)
 
     async def schema_version(self) -> int:
         """The applied migration number."""
@@ -89,15 +96,46 @@ async def _user_version(connection: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def _migrate(connection: aiosqlite.Connection) -> None:
+async def _migrate(connection: aiosqlite.Connection, busy_wait: float) -> None:
     current = await _user_version(connection)
+    _check_not_newer(current)
+    if current == len(MIGRATIONS):
+        return
+    # Two processes may open a new data folder at once: each migrates only under the write
+    # lock, and reads the version again once it holds it, so a step is never applied twice.
+    await patiently(lambda: connection.execute("BEGIN IMMEDIATE"), busy_wait)
+    try:
+        current = await _user_version(connection)
+        _check_not_newer(current)
+        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            for statement in _statements(script):
+                await connection.execute(statement)
+            await connection.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        await connection.execute("ROLLBACK")
+        raise
+    await connection.execute("COMMIT")
+
+
+def _check_not_newer(current: int) -> None:
     if current > len(MIGRATIONS):
         raise SchemaTooNewError(
             f"database schema version {current} is newer than this program knows "
             f"({len(MIGRATIONS)}); upgrade Vēstnesis"
         )
-    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-        # executescript commits first, so the version bump rides in the same script.
-        await connection.executescript(
-            f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-        )
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script cut into statements (executescript would commit the lock away)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not pending.strip():
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements

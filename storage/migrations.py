@@ -244,4 +244,10 @@ MIGRATIONS: tuple[str, ...] = (
         decided_at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 9: times stored before years were zero-padded ("1-01-01T00:00:00Z") cannot be read
+    # back; an impossible publication date counts as missing, i.e. when the item was seen.
+    """
+    UPDATE items SET published = fetched_at
+    WHERE published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*';
+    """,
 )

@@ -117,11 +117,12 @@ class MailServer:
         *,
         tls: tuple[Path, Path] | None = None,
         credentials: tuple[str, str] | None = None,
+        smtputf8: bool = False,
     ) -> None:
         self.behaviour = behaviour or Behaviour()
         self.handler = Handler(self.behaviour)
         self.port = free_port()
-        options: dict = {}
+        options: dict = {"enable_SMTPUTF8": smtputf8}
         if tls is not None:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(str(tls[0]), str(tls[1]))

@@ -76,7 +76,12 @@ async def test_unknown_commands_and_failures_never_meet_silence(
 ) -> None:
     async with bot(bot_config(tmp_path, api)) as (_app, runtime):
         api.send_text("/abonet", user=api.user(MEMBER))
-        await until(lambda: any("Šādu komandu nezinu. Ko es protu, uzzināsiet ar /help" in t for t in api.texts(MEMBER)))
+        await until(
+            lambda: any(
+                "Šādu komandu nezinu. Ko es protu, uzzināsiet ar /help" in t
+                for t in api.texts(MEMBER)
+            )
+        )
 
         async def broken(question: str, language: str) -> str:
             raise RuntimeError("the index is gone")

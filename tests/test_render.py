@@ -291,7 +291,9 @@ def test_digest_preheader_shows_the_first_headlines_first() -> None:
 def test_notice_preheader_is_its_purpose() -> None:
     views = notices()
     html = EmailRenderer().render_notice(views["confirmation"]).html
-    assert re.search(r'class="preheader"[^>]*>Apstipriniet pieteikšanos LBB nedēļas jaunumiem\.', html)
+    assert re.search(
+        r'class="preheader"[^>]*>Apstipriniet pieteikšanos LBB nedēļas jaunumiem\.', html
+    )
     html = EmailRenderer().render_notice(views["reminder"]).html
     assert re.search(r'class="preheader"[^>]*>Otrdien, 1\. decembrī', html)
 

@@ -168,12 +168,17 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
 
 async def test_the_tagline_comes_from_the_config(tmp_path) -> None:
     tagline = {"lv": "Reizi nedēļā — LBB, IFLA un EBLIDA jaunumi.", "en": "IFLA and EBLIDA news."}
-    path = sample_config(tmp_path, association={"tagline": tagline}, web={"public_url": BASE})
+    sender = {"from": "LBB <info@bibliotekari.lv>"}
+    path = sample_config(
+        tmp_path, association={"tagline": tagline}, email=sender, web={"public_url": BASE}
+    )
     async with running(load_config(path, SECRET), NOW) as app, client_for(app) as web:
         assert tagline["lv"] in (await web.get("/subscribe?lang=lv")).text
         assert tagline["en"] in (await web.get("/subscribe?lang=en")).text
         assert tagline["lv"] in (await web.get("/subscribe?lang=lt")).text  # the first language
-    plain = sample_config(tmp_path / "plain" if (tmp_path / "plain").mkdir() is None else tmp_path)
+    plain = sample_config(
+        tmp_path / "plain" if (tmp_path / "plain").mkdir() is None else tmp_path, email=sender
+    )
     async with running(load_config(plain, SECRET), NOW) as app, client_for(app) as web:
         page = (await web.get("/subscribe?lang=en")).text
         assert "Once a week: the news of LBB, in your language." in page and "IFLA" not in page
@@ -309,3 +314,26 @@ async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mai
         body = message.get_body(("plain",)).get_content()
         assert "Kad: ceturtdien, 26. novembrī, plkst. 11.00–12.00" in body
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+async def test_subscribing_while_email_from_is_unset_says_the_list_is_off(tmp_path) -> None:
+    config = load_config(sample_config(tmp_path, web={"public_url": BASE}), SECRET)
+    async with running(config, NOW) as app, client_for(app) as web:
+        form = await web.get("/subscribe?lang=lv")
+        assert form.status_code == 503 and "Vēstkopa ir izslēgta" in form.text
+        posted = await web.post("/subscribe", data={"email": "a@example.lv", "language": "lt"})
+        assert posted.status_code == 503
+        assert "Naujienlaiškis išjungtas" in posted.text
+        assert "Draugija dar nenustatė el. laiškų siuntimo." in posted.text
+        assert await app.database.subscribers.list() == []
+
+
+async def test_a_non_ascii_mailbox_name_is_refused_in_words(config) -> None:
+    async with running(config, NOW) as app, client_for(app) as web:
+        form = await web.get("/subscribe?lang=lv")
+        answer = await web.post(
+            "/subscribe",
+            data={"email": "jānis@example.lv", "language": "lv", "csrf": csrf_of(form.text)},
+        )
+        assert answer.status_code == 422
+        assert "pirms @ ir tikai burti a–z" in answer.text

@@ -59,7 +59,9 @@ def configured_sources(config: Config) -> list[SourceSpec]:
 @asynccontextmanager
 async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
     """Open the database (migrating it), sync the configured feeds, and build the poller."""
-    database = await Database.open(config.database_path)
+    database = await Database.open(
+        config.database_path, busy_wait=config.association.busy_wait.total_seconds()
+    )
     try:
         sync = await database.sources.sync_configured(configured_sources(config), clock.now())
         for name in sync.disabled:

@@ -24,6 +24,7 @@ from vestnesis.cli_events import ask, events
 from vestnesis.cli_mail import outbox, send, subscribers
 from vestnesis.cli_support import (
     Settings,
+    database_faults,
     emit_json,
     json_option,
     now_option,
@@ -113,9 +114,14 @@ def run(settings: Settings) -> None:
     event reminders, runs the Telegram bot and serves the web pages (subscribe, confirm,
     preferences, the archive, events.ics). Parts without their settings stay off and say so
     in the log; `vestnesis check` shows which."""
-    from vestnesis.service import run_service
+    from vestnesis.service import AlreadyRunningError, run_service
 
-    run_service(settings.config(service=True), SystemClock())
+    config = settings.config(service=True)
+    with database_faults():
+        try:
+            run_service(config, SystemClock())
+        except AlreadyRunningError as error:
+            raise click.ClickException(str(error)) from None
 
 
 @cli.command()

@@ -56,6 +56,8 @@ async def events_import(
         except CalendarImportError as error:
             click.echo(f"{location}: {error}; nothing changed.", err=True)
             raise SystemExit(1) from None
+    for warning in report.warnings:
+        click.echo(f"{location}: warning: {warning}", err=True)
     click.echo(
         f"{calendar}: {report.stored} events stored ({report.cancelled} cancelled), "
         f"{report.removed} removed, {report.skipped} skipped."

@@ -36,6 +36,7 @@ from vestnesis.mailing import (
     normalise_address,
     subscribe,
 )
+from vestnesis.member_csv import MemberFileError, read_members
 from vestnesis.progress import progress
 from vestnesis.spreadsheet import cell, uncell
 
@@ -75,6 +76,7 @@ async def add(
             if not created and subscriber.status != "confirmed":
                 await app.database.subscribers.confirm(subscriber.id, app.clock.now())
             click.echo(f"{address}: {'added' if created else 'already listed'}, confirmed.")
+            await _resume(app)
             return
         result = await _guard(subscribe(app, email, language=language, source="cli", name=name))
         messages = {
@@ -88,6 +90,8 @@ async def add(
             raise SystemExit(1)
         if result.status == "sent":
             await _drain(app, quiet=True)
+        else:
+            await _resume(app)
 
 
 @subscribers.command("list")
@@ -133,18 +137,17 @@ async def import_(
     config = settings.config()
     languages = config.association.languages
     fallback = _language(languages, default_language)
-    text = await asyncio.to_thread(file.read_text, "utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if rows and "email" not in (rows[0].keys() if rows else ()):
-        raise click.ClickException(
-            f"{file}: the first line must name the columns: email,name,language"
-        )
+    data = await asyncio.to_thread(file.read_bytes)
+    try:
+        table = read_members(data, languages)
+    except MemberFileError as error:
+        raise click.ClickException(f"{file}: {error}") from None
     added = existing = 0
-    problems: list[str] = []
+    problems: list[str] = list(table.problems)
     async with _app(settings) as app:
-        for line, row in enumerate(rows, start=2):
-            raw = uncell((row.get("email") or "").strip())
-            language = (row.get("language") or "").strip().lower() or fallback
+        for row in table.rows:
+            line, raw = row.line, uncell(row.email)
+            language = row.language or fallback
             if language not in languages:
                 problems.append(
                     f"line {line}: language {language!r} is not one of {', '.join(languages)}"
@@ -155,7 +158,7 @@ async def import_(
             except ValueError as error:
                 problems.append(f"line {line}: {raw or '(empty)'}: {error}")
                 continue
-            name = clean_name(uncell(row.get("name") or ""))
+            name = clean_name(uncell(row.name or ""))
             if confirmed:
                 _, created = await app.database.subscribers.add(
                     address,
@@ -173,6 +176,9 @@ async def import_(
             existing += not created
         if added and not confirmed:
             await _drain(app, quiet=True)
+        else:
+            await _resume(app)
+    problems.sort(key=lambda problem: int(problem.split(":")[0].removeprefix("line ")))
     for problem in problems:
         click.echo(problem, err=True)
     state = "confirmed" if confirmed else "pending confirmation"
@@ -276,7 +282,10 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
                 )
         else:
             click.echo(await decision_line(app, decision))
-        await _drain(app, quiet=decision.action not in ("send", "done"))
+        if decision.action in ("send", "done"):
+            await _drain(app, quiet=False)
+        else:  # nothing new, but deliveries a crash left pending still go out
+            await _resume(app, quiet=False)
 
 
 async def dry_run_line(app: App, decision: Decision) -> str:
@@ -427,6 +436,14 @@ def _app(settings: Settings):  # type: ignore[no-untyped-def]
     from vestnesis.clock import SystemClock
 
     return open_app(settings.config(), SystemClock())
+
+
+async def _resume(app: App, *, quiet: bool = True) -> None:
+    """Send deliveries left pending (by a crash, a pause or an outage), if there are any."""
+    if await app.database.outbox.pending_count("email"):
+        if not quiet:
+            click.echo("Finishing deliveries left from before.")
+        await _drain(app, quiet=quiet)
 
 
 async def _drain(app: App, *, quiet: bool) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Awaitable, Callable
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -14,6 +16,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
+from storage import SchemaTooNewError
+from storage.faults import describe
 from vestnesis.clock import Clock, FixedClock, SystemClock
 from vestnesis.config import Config, ConfigError, config_path, load_config
 from vestnesis.logs import setup_logging
@@ -29,6 +33,7 @@ class Settings:
     config_file: str | None
     log_level: str | None
     log_json: bool
+    database: Path | None = None  # known once the config is loaded, for fault messages
 
     def path(self) -> Path:
         """The config file these options point at."""
@@ -43,17 +48,56 @@ class Settings:
             raise SystemExit(2) from None
         level = self.log_level or ("INFO" if service else "ERROR")
         setup_logging(level=level, json_lines=self.log_json, secrets=config.secrets())
+        self.database = config.database_path
         return config
 
 
 def run_async(command: Callable[P, Awaitable[R]]) -> Callable[P, R]:
-    """Run an async command function on a fresh event loop."""
+    """Run an async command function on a fresh event loop; a database fault ends it with
+    one line (see `database_faults`)."""
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return asyncio.run(command(*args, **kwargs))  # type: ignore[arg-type]
+        with database_faults():
+            return asyncio.run(command(*args, **kwargs))  # type: ignore[arg-type]
 
     return wrapper
+
+
+@contextmanager
+def database_faults() -> Iterator[None]:
+    """Turns a database or data-folder fault into one line and exit status 3: what happened,
+    to which file, and what to do (never a traceback); a file the command was given that
+    cannot be read or written is one line and exit status 1."""
+    try:
+        yield
+    except (sqlite3.Error, OSError, SchemaTooNewError) as error:
+        if isinstance(error, OSError) and not _in_data_folder(error):
+            if not error.filename:
+                raise
+            # An input or output file the command was given: its name and the reason.
+            click.echo(f"Error: {error.filename}: {error.strerror or error}", err=True)
+            raise SystemExit(1) from None
+        context = click.get_current_context(silent=True)
+        settings = context.find_object(Settings) if context else None
+        path = settings.database if settings and settings.database else Path("vestnesis.sqlite3")
+        click.echo(f"Error: {describe(error, path)}", err=True)
+        raise SystemExit(DATABASE_FAULT) from None
+
+
+# The exit status of a database fault (1 is a usage or input problem, 2 a bad config).
+DATABASE_FAULT = 3
+
+
+def _in_data_folder(error: OSError) -> bool:
+    """True when an OSError concerns the data folder (not, say, an input file)."""
+    context = click.get_current_context(silent=True)
+    settings = context.find_object(Settings) if context else None
+    if settings is None or settings.database is None or not error.filename:
+        return False
+    folder = settings.database.parent.resolve()
+    target = Path(str(error.filename)).resolve()
+    return target == folder or folder in target.parents
 
 
 def parse_now(value: str | None, config: Config) -> Clock:

@@ -90,6 +90,8 @@ class Association(_Section):
     # The association's own words under the subscribe title: one text, or one per language
     # ({ lv = "…", en = "…" }); empty: a plain sentence from the catalogs.
     tagline: str | dict[LanguageCode, str] = ""
+    # How long to wait for another process's write lock on the database before giving up.
+    busy_wait: Duration = timedelta(minutes=2)
 
     @field_validator("timezone")
     @classmethod

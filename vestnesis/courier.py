@@ -8,8 +8,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from mailer.delivery import EmailDelivery
 from vestnesis.app import App
 from vestnesis.digests import Decision, decide, due_send_time, record_empty
+from vestnesis.health import Health
 from vestnesis.logs import fields
 from vestnesis.mailing import digest_record, email_delivery, enqueue_email_digest
 
@@ -20,8 +22,9 @@ IDLE_CHECK = timedelta(seconds=30)
 class Courier:
     """Drains the email outbox; `wake()` makes it look now instead of at the next tick."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, health: Health | None = None) -> None:
         self._app = app
+        self._health = health or Health(app.clock.now)
         self._wake = asyncio.Event()
         self.notify: Callable[[str], Awaitable[None]] | None = None  # the board chat, if any
 
@@ -33,25 +36,16 @@ class Courier:
         """Drain until `stop` is set; the drain in progress finishes first."""
         delivery = email_delivery(self._app)
         while not stop.is_set():
-            if await self._app.database.outbox.pending_count("email"):
-                report = await delivery.drain(stop=stop)
-                if report.paused and report.paused != "paused" and self.notify is not None:
-                    _ = self._app.catalogs.get(
-                        self._app.config.association.default_language
-                    ).gettext
-                    await self.notify(
-                        _("Email sending paused: %(reason)s") % {"reason": report.paused}
-                    )
-                if report.sent or report.failed or report.paused:
-                    log.info(
-                        "email sent",
-                        **fields(
-                            sent=report.sent,
-                            retry=report.retried,
-                            failed=report.failed,
-                            paused=report.paused or "",
-                        ),
-                    )
+            try:
+                await self._send(delivery, stop)
+                self._health.ok("email sender")
+            except Exception as error:
+                # The database locked past all patience, the disk full…: this round is lost,
+                # the rows stay queued ('sending' ones are recovered), and the next round comes.
+                reason = f"{type(error).__name__}: {error}"
+                details = {"reason": reason}
+                log.exception("email sending failed; trying again", extra={"fields": details})
+                self._health.failing("email sender", reason)
             self._wake.clear()
             waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
             await asyncio.wait(
@@ -59,6 +53,24 @@ class Courier:
             )
             for task in waits:
                 task.cancel()
+
+    async def _send(self, delivery: EmailDelivery, stop: asyncio.Event) -> None:
+        if not await self._app.database.outbox.pending_count("email"):
+            return
+        report = await delivery.drain(stop=stop)
+        if report.paused and report.paused != "paused" and self.notify is not None:
+            _ = self._app.catalogs.get(self._app.config.association.default_language).gettext
+            await self.notify(_("Email sending paused: %(reason)s") % {"reason": report.paused})
+        if report.sent or report.failed or report.paused:
+            log.info(
+                "email sent",
+                **fields(
+                    sent=report.sent,
+                    retry=report.retried,
+                    failed=report.failed,
+                    paused=report.paused or "",
+                ),
+            )
 
 
 def previous_send_time(app: App, now: datetime) -> datetime:

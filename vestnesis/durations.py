@@ -13,14 +13,27 @@ _SIZE_FACTOR = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def parse_duration(text: str | int | float) -> timedelta:
-    """'15m', '2h', '1d', '30s' (or a number of seconds) as a timedelta."""
-    if isinstance(text, int | float):
-        return timedelta(seconds=text)
-    match = _DURATION.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a duration like '30s', '15m', '2h' or '1d'")
-    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2].lower()])
+def parse_duration(text: object) -> timedelta:
+    """'15m', '2h', '1d', '30s' (or a number of seconds) as a timedelta; anything else (a
+    list, a negative or impossibly long span) raises ValueError, which the config reports."""
+    problem = f"{text!r} is not a duration like '30s', '15m', '2h' or '1d'"
+    if isinstance(text, timedelta):
+        return text
+    if isinstance(text, bool) or not isinstance(text, int | float | str):
+        raise ValueError(problem)
+    try:
+        if isinstance(text, int | float):
+            seconds = float(text)
+        else:
+            match = _DURATION.match(text)
+            if not match:
+                raise ValueError(problem)
+            seconds = float(match[1]) * _UNIT_SECONDS[match[2].lower()]
+        if seconds < 0:
+            raise ValueError(problem)
+        return timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        raise ValueError(problem) from None
 
 
 def format_duration(span: timedelta) -> str:
@@ -32,13 +45,14 @@ def format_duration(span: timedelta) -> str:
     return f"{seconds}s"
 
 
-def parse_size(text: str | int) -> int:
-    """'10MB', '512kb' or a number of bytes as bytes."""
-    if isinstance(text, int):
+def parse_size(text: object) -> int:
+    """'10MB', '512kb' or a number of bytes as bytes; anything else raises ValueError."""
+    problem = f"{text!r} is not a size like '10MB' or '512KB'"
+    if isinstance(text, int) and not isinstance(text, bool) and text >= 0:
         return text
-    match = _SIZE.match(text)
+    match = _SIZE.match(text) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f"{text!r} is not a size like '10MB' or '512KB'")
+        raise ValueError(problem)
     return int(float(match[1]) * _SIZE_FACTOR[(match[2] or "b").lower()])
 
 
@@ -53,8 +67,12 @@ class WeeklyTime:
         return f"{WEEKDAYS[self.weekday]} {self.at:%H:%M}"
 
 
-def parse_weekly(text: str) -> WeeklyTime:
-    """'mon 09:00' as a WeeklyTime."""
+def parse_weekly(text: object) -> WeeklyTime:
+    """'mon 09:00' as a WeeklyTime; anything else raises ValueError."""
+    if isinstance(text, WeeklyTime):
+        return text
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a weekly time like 'mon 09:00'")
     parts = text.strip().lower().split()
     if len(parts) != 2 or parts[0][:3] not in WEEKDAYS:
         raise ValueError(f"{text!r} is not a weekly time like 'mon 09:00'")

@@ -32,6 +32,7 @@ class ImportReport:
     skipped: int
     cancelled: int
     unchanged: bool = False
+    warnings: tuple[str, ...] = ()  # one per event skipped or read in part, naming it
 
 
 class CalendarImportError(Exception):
@@ -69,11 +70,13 @@ async def import_calendar(
     events = [replace(e, kind=kinds.classify(e.title, e.categories, tables)) for e in parsed.events]
     stored, removed = await app.database.events.replace_calendar(name, events, now, digest)
     cancelled = sum(1 for e in events if e.cancelled)
+    for warning in parsed.warnings:
+        log.warning("calendar event not read", **fields(calendar=name, problem=warning))
     log.info(
         "calendar imported",
         **fields(calendar=name, events=stored, removed=removed, cancelled=cancelled),
     )
-    return ImportReport(name, stored, removed, parsed.skipped, cancelled)
+    return ImportReport(name, stored, removed, parsed.skipped, cancelled, False, parsed.warnings)
 
 
 def default_name(location: str) -> str:

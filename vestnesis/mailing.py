@@ -14,6 +14,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from mailer.addresses import needs_smtputf8
 from mailer.build import (
     CONFIRM,
     PREFERENCES,
@@ -81,12 +82,23 @@ class EnqueueReport:
 
 
 def normalise_address(raw: str) -> str:
-    """A syntactically valid address, lower-cased; raises ValueError with the reason."""
+    """A syntactically valid address, lower-cased; raises ValueError with the reason.
+
+    A domain in any script is fine (it is sent as written to an SMTPUTF8 relay, else in
+    IDNA); letters outside ASCII before the @ are refused, since only some relays and
+    mailboxes can take them and a member on such an address would silently get nothing.
+    """
     try:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as error:
         raise ValueError(str(error)) from None
-    return result.normalized.lower()
+    address = result.normalized.lower()
+    if needs_smtputf8(address):
+        raise ValueError(
+            "letters outside ASCII before the @ cannot be delivered by most mail servers; "
+            "ask the member for another address"
+        )
+    return address
 
 
 def tokens(app: App) -> Tokens:
@@ -349,7 +361,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
     uses: dict[int, set[str]] = {}
     templates: dict[int, Template] = {}
 
-    async def fill(message: OutboxMessage, delivery: Delivery) -> bytes | None:
+    async def fill(message: OutboxMessage, delivery: Delivery, address: str) -> bytes | None:
         wanted = "pending" if message.kind == "confirm" else "confirmed"
         if delivery.subscriber_id is None or delivery.subscriber_status != wanted:
             return None
@@ -366,7 +378,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
 
         leave = token("unsubscribe", UNSUBSCRIBE)
         links = Links(
-            to=delivery.recipient,
+            to=address,
             to_name=delivery.subscriber_name,
             unsubscribe=f"{public}/unsubscribe/{leave}" if leave else "",
             unsubscribe_mail=f"mailto:{mailto}?subject=unsubscribe%20{leave}" if leave else "",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import uvicorn
@@ -19,6 +22,7 @@ from vestnesis.config import Config
 from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly_digest
 from vestnesis.durations import WeeklyTime, format_duration
 from vestnesis.events import poll_calendars
+from vestnesis.health import Health, supervise
 from vestnesis.logs import fields
 from vestnesis.mailing import MailingError, email_delivery, mail_folder
 from vestnesis.reminders import send_reminders
@@ -34,10 +38,12 @@ REMINDER_CHECK = timedelta(minutes=5)
 
 
 class Jobs:
-    """Runs scheduled coroutines and remembers those in flight, so a stop can let them finish."""
+    """Runs scheduled coroutines and remembers those in flight, so a stop can let them finish;
+    a job that fails marks the service unhealthy until it runs through again."""
 
-    def __init__(self) -> None:
+    def __init__(self, health: Health | None = None) -> None:
         self._running: set[asyncio.Task[None]] = set()
+        self._health = health
 
     def job(self, name: str, work: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
         """A scheduler-ready coroutine function that logs failures and registers itself."""
@@ -48,11 +54,15 @@ class Jobs:
             self._running.add(task)  # type: ignore[arg-type]
             try:
                 await work()
+                if self._health is not None:
+                    self._health.ok(name)
             except asyncio.CancelledError:
                 log.warning("job cancelled", **fields(job=name))
                 raise
-            except Exception:
+            except Exception as error:
                 log.exception("job failed", **fields(job=name))
+                if self._health is not None:
+                    self._health.failing(name, f"{type(error).__name__}: {error}")
             finally:
                 self._running.discard(task)  # type: ignore[arg-type]
 
@@ -156,7 +166,8 @@ def next_weekly(now: datetime, weekly: WeeklyTime, zone: ZoneInfo) -> datetime:
 async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
     """Run the service until `stop` is set, then finish current work and return."""
     async with open_app(config, clock) as app:
-        jobs = Jobs()
+        health = Health(clock.now)
+        jobs = Jobs(health)
         telegram_holder: list[TelegramRuntime | None] = [None]  # set once the bot is built
         scheduler = AsyncIOScheduler(timezone=config.association.zone)
         polling = asyncio.Lock()  # one poll pass at a time: the timer's, or catch-up's
@@ -186,12 +197,12 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 grace=config.digest.review_lead,
             )
         background: list[asyncio.Task[None]] = []
-        courier = _start_mail(app, stop, background)
-        telegram = await _start_telegram(app, courier, stop, background)
+        courier = _start_mail(app, stop, background, health)
+        telegram = await _start_telegram(app, courier, stop, background, health)
         telegram_holder[0] = telegram
         _schedule_events(app, scheduler, jobs, courier, telegram)
         _schedule_weekly(app, scheduler, jobs, courier, telegram)
-        web = _start_web(app, background, courier.wake if courier else None, telegram)
+        web = _start_web(app, background, courier.wake if courier else None, telegram, health)
         scheduler.start()
         log.info(
             "service started",
@@ -261,20 +272,26 @@ def _tell_the_administrator(app: App, web: bool, mail: bool) -> None:
 
 
 def _start_mail(
-    app: App, stop: asyncio.Event, background: list[asyncio.Task[None]]
+    app: App, stop: asyncio.Event, background: list[asyncio.Task[None]], health: Health
 ) -> Courier | None:
     try:
-        courier = Courier(app)
+        courier = Courier(app, health)
         email_delivery(app)  # checks sender and secret now
     except MailingError as error:
         log.warning("mailing list off", **fields(reason=str(error)))
         return None
-    background.append(asyncio.create_task(courier.run(stop)))
+    background.append(
+        asyncio.create_task(supervise("email sender", lambda: courier.run(stop), stop, health))
+    )
     return courier
 
 
 async def _start_telegram(
-    app: App, courier: Courier | None, stop: asyncio.Event, background: list[asyncio.Task[None]]
+    app: App,
+    courier: Courier | None,
+    stop: asyncio.Event,
+    background: list[asyncio.Task[None]],
+    health: Health,
 ) -> TelegramRuntime | None:
     runtime = build_runtime(app, courier.wake if courier else lambda: None)
     if runtime is None:
@@ -283,7 +300,9 @@ async def _start_telegram(
     app.poller.notify_failure = runtime.notify_board
     if courier is not None:
         courier.notify = runtime.notify_board
-    background.append(asyncio.create_task(runtime.keep_running(stop)))
+    background.append(
+        asyncio.create_task(supervise("telegram", lambda: runtime.keep_running(stop), stop, health))
+    )
     return runtime
 
 
@@ -352,12 +371,13 @@ def _start_web(
     background: list[asyncio.Task[None]],
     wake: Callable[[], None] | None,
     telegram: TelegramRuntime | None = None,
+    health: Health | None = None,
 ) -> uvicorn.Server | None:
     hook = None
     if telegram is not None and app.config.telegram.mode == "webhook":
         hook = (telegram.feed, telegram.webhook_secret)
     try:
-        web_app = create_web_app(app, wake, hook)
+        web_app = create_web_app(app, wake, hook, health)
     except MailingError as error:
         log.warning("web pages off", **fields(reason=str(error)))
         return None
@@ -389,8 +409,47 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
+class AlreadyRunningError(RuntimeError):
+    """Another `vestnesis run` serves this data folder."""
+
+
+SERVICE_LOCK = "service.lock"
+
+
+@contextlib.contextmanager
+def only_service(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's service lock for the block; raise AlreadyRunningError when
+    another process holds it. One service per data folder whatever the config says: two
+    would send every broadcast and digest twice. The kernel drops the lock when the process
+    dies, however it dies."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SERVICE_LOCK
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise AlreadyRunningError(
+                f"another `vestnesis run`{who} is already serving {data_dir}; "
+                "stop it first (one service per data folder)"
+            ) from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def run_service(config: Config, clock: Clock) -> None:
-    """Run until SIGINT or SIGTERM; a second signal stops at once."""
+    """Run until SIGINT or SIGTERM; a second signal stops at once. Raises AlreadyRunningError
+    when another service holds the data folder."""
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -410,5 +469,5 @@ def run_service(config: Config, clock: Clock) -> None:
             loop.add_signal_handler(signum, on_signal, signum)
         await serve(config, clock, stop)
 
-    with contextlib.suppress(asyncio.CancelledError):
+    with only_service(config.association.data_dir), contextlib.suppress(asyncio.CancelledError):
         asyncio.run(main())

@@ -29,11 +29,14 @@ from vestnesis.app import App
 from vestnesis.asking import CALENDAR_PATH
 from vestnesis.digests import digest_of, view_for
 from vestnesis.events import public_feed
+from vestnesis.health import Health
 from vestnesis.i18n import presentation
 from vestnesis.logs import fields
 from vestnesis.mailing import (
+    MailingError,
     confirm,
     confirmations_exhausted,
+    identity,
     member_data,
     normalise_address,
     subscribe,
@@ -58,19 +61,27 @@ GONE = ("unsubscribed", "bounced")  # members who get nothing until they subscri
 WebhookFeed = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+def _health_response(health: Health | None) -> PlainTextResponse:
+    if health is None or health.healthy:
+        return PlainTextResponse("ok")
+    return PlainTextResponse(health.report(), status_code=503)
+
+
 def create_web_app(
     app: App,
     on_enqueued: Callable[[], None] | None = None,
     telegram: tuple[WebhookFeed, str] | None = None,
+    health: Health | None = None,
 ) -> ASGIApp:
     """The web application over this Vēstnesis instance, behind the body caps of
     `vestnesis.web_guard`; `on_enqueued` is told when a page queued mail (the service wakes its
-    courier)."""
+    courier). /healthz answers 200 "ok", or 503 "unhealthy" and a line per failing part of the
+    service when `health` says so."""
     tokens(app)  # fail at start, not at the first request, when the secret is missing
     pages = Pages(app, on_enqueued or (lambda: None))
     routes = [
         Route("/", lambda request: RedirectResponse("/subscribe", status_code=303)),
-        Route("/healthz", lambda request: PlainTextResponse("ok")),
+        Route("/healthz", lambda request: _health_response(health)),
         Route("/subscribe", pages.subscribe_form, methods=["GET"]),
         Route("/subscribe", pages.subscribe, methods=["POST"]),
         Route("/confirm/{token}", pages.confirm_form, methods=["GET"]),
@@ -141,6 +152,8 @@ class Pages:
     # --- subscribe ---------------------------------------------------------------------
 
     async def subscribe_form(self, request: Request) -> Response:
+        if not self.mailing_on():
+            return self.mailing_off(request, self.language_of(request, ""))
         return self.page(
             request,
             "subscribe.html",
@@ -158,13 +171,20 @@ class Pages:
         shown = self.language_of(request, chosen)
         language = chosen if chosen in self.app.config.association.languages else shown
         _ = self.t(request, shown)
+        if not self.mailing_on():
+            return self.mailing_off(request, shown)
         if not self.csrf_ok(request, form):
             return self.expired(request, shown)
         raw, name = str(form.get("email", "")).strip(), str(form.get("name", "")).strip()
         try:
             email = normalise_address(raw)
-        except ValueError:
+        except ValueError as problem:
             error = _("Please check the address: it is not a valid email address.")
+            if "ASCII" in str(problem):
+                error = _(
+                    "Please use an address with only the letters a–z before the @: "
+                    "most mail servers cannot deliver to this one."
+                )
             return self.page(
                 request,
                 "subscribe.html",
@@ -678,6 +698,28 @@ class Pages:
             CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=secure, path="/"
         )
         return response
+
+    def mailing_on(self) -> bool:
+        """Whether the mailing list can send (email.from is set)."""
+        try:
+            identity(self.app.config)
+        except MailingError:
+            return False
+        return True
+
+    def mailing_off(self, request: Request, language: str) -> Response:
+        """The page saying the list cannot take members until sending mail is set up."""
+        _ = self.t(request, language)
+        return self.message(
+            request,
+            _("The mailing list is off"),
+            [
+                _("The mailing list is not available just now."),
+                _("The association has not set up sending mail yet. Please try again later."),
+            ],
+            language=language,
+            status_code=503,
+        )
 
     def message(
         self,
