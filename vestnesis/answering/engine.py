@@ -170,11 +170,21 @@ def answer(
     ]
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
+    # A topic word before a naming word modifies it ("membership fee", "biedru nauda": the
+    # head noun comes last in lv, en and lt): the question is about the fee, wherever the
+    # plan says it, not about the membership section; its words are searched with the noun.
+    modifiers = {
+        hit.value
+        for hit in found
+        if hit.value in tables.topics
+        and _modifies(hit, question_words, taken | concept_words, tables)
+    }
+    concept_words -= {i for hit in found if hit.value in modifiers for i in hit.positions}
     taken |= concept_words
     asked_where = "where" in concepts
 
     plan = knowledge.plan
-    topics = [c for c in tables.topics if c in concepts]
+    topics = [c for c in tables.topics if c in concepts and c not in modifiers]
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
@@ -239,6 +249,18 @@ def answer(
     if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
         return Answer("unknown", asker)  # a time or place asked of something not in the calendar
     return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+
+
+def _modifies(
+    hit: words.Found[str], question_words: list[str], taken: set[int], tables: Tables
+) -> bool:
+    """Whether the phrase is followed by a naming word it modifies (one that is not a period,
+    a kind, a concept or a function word)."""
+    after = hit.start + hit.length
+    if after >= len(question_words) or after in taken:
+        return False
+    word = question_words[after]
+    return word.isalpha() and len(word) > 2 and not vocabulary.is_stop(word, tables)
 
 
 def _plan_or_unknown(
@@ -357,9 +379,15 @@ def _held_in(
 def _stop_word_lookalike(hit: words.Found[str], question_words: list[str], tables: Tables) -> bool:
     """A function word that only shares a stem with a concept's word ("notiks", will take
     place, is not "notikums", an event)."""
-    if hit.length != 1 or hit.value not in LISTING:
+    if hit.length != 1:
         return False
     word = question_words[hit.start]
+    if vocabulary.is_stop(word, tables) and not words.stems(word) & tables.concept_stems.get(
+        hit.value, frozenset()
+    ):
+        return True  # a function word one typo from a concept's word: "gali" (can), not "goal"
+    if hit.value not in LISTING:
+        return False
     exact = words.fold(word) in tables.concept_words.get(hit.value, frozenset())
     return not exact and vocabulary.is_stop(word, tables)
 
@@ -557,7 +585,7 @@ def _plan_search(
     rare = any(plan.rarity(t) >= 0.75 for t in terms if plan.known(t))
     if not (about_plan and known) and not (share >= 0.99 and rare):
         return None
-    passages = plan.search(terms)
+    passages = plan.search([question_terms([w], plan.tables) for w in content])
     if not passages:
         return None
     best = passages[0].score

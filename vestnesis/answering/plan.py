@@ -132,12 +132,22 @@ class PlanIndex:
         count = self._document_frequency.get(term, 0)
         return 1.0 - count / max(1, len(self._passages))
 
-    def search(self, query_terms: list[str], limit: int = 3) -> list[Passage]:
-        """The best paragraphs for the terms, best first; nothing when no term occurs."""
-        present = [t for t in query_terms if t in self._document_frequency]
+    def search(self, query_terms: list[str] | list[list[str]], limit: int = 3) -> list[Passage]:
+        """The best paragraphs for the terms, best first; nothing when no term occurs.
+
+        Given one list of terms per question word, a word counts once per paragraph, by its
+        best term: "bibliotekas" is not three words because a Latvian paragraph shares its
+        stems as well as its meaning."""
+        groups = [q if isinstance(q, list) else [q] for q in query_terms]
+        present = [[t for t in g if t in self._document_frequency] for g in groups]
+        # A word's meaning (its shared ~term) before its spelling: the spelling would rate a
+        # paragraph in another language above one saying the same in the plan's own.
+        present = [[t for t in g if t.startswith("~")] or g for g in present if g]
         if not present or not self._passages:
             return []
-        scores = self._bm25.get_scores(present)
+        scores = np.zeros(len(self._passages))
+        for group in present:
+            scores += np.max([self._bm25.get_scores([t]) for t in group], axis=0)
         order = np.argsort(-scores, kind="stable")[:limit]
         return [
             Passage(self._passages[i][0], self._whole(int(i)), float(scores[i]))

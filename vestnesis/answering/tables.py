@@ -98,8 +98,12 @@ class Tables:
 
     @cached_property
     def kind_stems(self) -> frozenset[str]:
-        """Every stem of every kind word: they say what an event is, not which one."""
-        return words.union(term for k in self.kinds for term in k.all_terms)
+        """Every stem of every kind word: they say what an event is, not which one. Of a
+        phrase ("gada balva", "book launch", "pieredzes apmaiņas brauciens") only its last
+        word, the head noun in lv, en and lt: "gada" (year's) and "book" still name things."""
+        return words.union(
+            words.tokens(term)[-1] for k in self.kinds for term in k.all_terms if words.tokens(term)
+        )
 
     @cached_property
     def concept_lexicon(self) -> words.Lexicon[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,10 @@ from vestnesis.answering.tables import Tables, builtin
 CROSS_LANGUAGE = 0.8  # a title word found only through its translation counts this much
 OTHER_KIND_SHARE = 0.5
 PREFIX = 4  # letters a word and a title word must share to be one word's forms
+# An acronym ("AGM" for "Annual General Meeting 2027") has this many letters at least and at
+# most; its term is marked so that it never meets an ordinary word's stem.
+ACRONYM = (3, 8)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -70,14 +75,20 @@ class TitleIndex:
                 for terms in (*tokens, *_kind_tokens(name, tables)):
                     for term in terms:
                         self._index.setdefault(term, set()).add(number)
-        self._vocabulary = sorted(t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH)
-        self._sorted = sorted(t for t in self._index if not t.startswith("~"))
+            # Its acronyms name it whole: "the AGM" is the "Annual General Meeting 2027".
+            for acronym in sorted({a for title in titles for a in acronyms(title, tables)}):
+                self._title_tokens[-1].append([frozenset({acronym})])
+                self._index.setdefault(acronym, set()).add(number)
+        self._vocabulary = sorted(
+            t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH and t[0] not in "~^"
+        )
+        self._sorted = sorted(t for t in self._index if t[0] not in "~^")
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
         self._count = max(1, len(self.series))
 
     def names_word(self, word: str) -> bool:
         """Whether `word` is one of the titles' own words (not a translation of one)."""
-        terms = glossary.terms(word, self._tables)
+        terms = _terms(word, self._tables)
         return any(not t.startswith("~") and t in self._index for t in terms)
 
     def best(
@@ -89,7 +100,7 @@ class TitleIndex:
     ) -> TitleMatch | None:
         """The series whose title best covers the question's naming words (None if none)."""
         tokens = [
-            glossary.terms(w, self._tables)
+            _terms(w, self._tables)
             for i, w in enumerate(question_words)
             if i not in skip and _names_something(w, self._tables)
         ]
@@ -148,13 +159,13 @@ class TitleIndex:
 
     def knows(self, word: str) -> bool:
         """Whether some title has the word (any form, another language's, or one typo off)."""
-        terms = glossary.terms(word, self._tables)
+        terms = _terms(word, self._tables)
         return bool(terms & self._index.keys() or self._fuzzy(terms))
 
     def _prefixed(self, term: str) -> str | None:
         """A title term that begins with `term` or that `term` begins with, both at least
         PREFIX letters long: Lithuanian "mugė" and "mugėje" stem apart."""
-        if len(term) < PREFIX or term.startswith("~"):
+        if len(term) < PREFIX or term[0] in "~^":
             return None
         at = bisect.bisect_left(self._sorted, term)
         if at < len(self._sorted) and self._sorted[at].startswith(term):
@@ -170,7 +181,7 @@ class TitleIndex:
             if prefixed is not None:
                 return {prefixed}
         for term in sorted(terms, key=_longest_first):
-            if len(term) < words.FUZZY_MIN_LENGTH or term.startswith("~"):
+            if len(term) < words.FUZZY_MIN_LENGTH or term[0] in "~^":
                 continue
             hit = process.extractOne(
                 term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=words.FUZZY_SCORE
@@ -178,6 +189,29 @@ class TitleIndex:
             if hit is not None:
                 return {hit[0]}
         return set()
+
+
+def acronyms(title: str, tables: Tables) -> set[str]:
+    """A title's acronyms as marked terms ("^agm"): the initials of its capitalised words
+    ("Annual General Meeting 2027" → AGM), and of all its words but function words and
+    numbers ("Latvijas Bibliotekāru biedrība" → LBB)."""
+    found = set()
+    named = [w for w in _WORD.findall(title) if not w.isdigit()]
+    capitalised = [w for w in named if w[0].isupper()]
+    content = [w for w in named if not vocabulary.is_stop(w.casefold(), tables)]
+    for chosen in (capitalised, content):
+        initials = words.fold("".join(w[0] for w in chosen))
+        if ACRONYM[0] <= len(initials) <= ACRONYM[1] and initials.isalpha():
+            found.add("^" + initials)
+    return found
+
+
+def _terms(word: str, tables: Tables) -> frozenset[str]:
+    """A question word's terms, and the acronym it may be ("agm" → "^agm")."""
+    terms = glossary.terms(word, tables)
+    if ACRONYM[0] <= len(word) <= ACRONYM[1] and word.isalpha():
+        return terms | {"^" + words.fold(word)}
+    return terms
 
 
 def _longest_first(term: str) -> tuple[int, str]:
