@@ -24,6 +24,7 @@ NAME_SHARE = 0.6
 # A question of a kind whose other words a title of that kind covers this much names it.
 SURE_NAME = 0.75
 SHORT_QUESTION = 3
+MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
 TOPIC_FALLBACK = {"mission": "goal", "goal": "mission"}
 LISTING = frozenset(
     {"event", "upcoming", "next"}
@@ -585,7 +586,25 @@ def _plan_search(
     rare = any(plan.rarity(t) >= 0.75 for t in terms if plan.known(t))
     if not (about_plan and known) and not (share >= 0.99 and rare):
         return None
-    passages = plan.search([question_terms([w], plan.tables) for w in content])
+    # The head noun weighs more than the word that modifies it: "nario mokestis" (a member's
+    # fee) is asked of the fee, wherever the plan says it, more than of the members.
+    positions = [
+        i
+        for i, w in enumerate(question_words)
+        if i not in taken and not vocabulary.is_stop(w, plan.tables)
+    ]
+    weights = [
+        MODIFIER_WEIGHT
+        if positions[-1] == i + 1 and len(positions) > 1 and question_words[i].isalpha()
+        else 1.0
+        for i in positions
+    ]
+    adjacent = [
+        (k, k + 1) for k in range(len(positions) - 1) if positions[k + 1] == positions[k] + 1
+    ]
+    passages = plan.search(
+        [question_terms([w], plan.tables) for w in content], weights=weights, adjacent=adjacent
+    )
     if not passages:
         return None
     best = passages[0].score

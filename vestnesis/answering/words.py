@@ -28,9 +28,8 @@ FUZZY_SCORE = 84.0
 SHORT_TYPO_LENGTH = 3
 
 
-# Lithuanian definite (pronominal) adjective endings and the plain ending each stands for
-# ("žaliąsias" → "žalias", "jaunieji" → "jauni"): the stemmer knows only the plain forms.
-# Latvian definite endings ("jaunajiem", "zaļās") the Latvian stemmer already cuts.
+# Lithuanian and Latvian definite (pronominal) adjective endings and the plain ending each
+# stands for ("žaliąsias" → "žalias", "zaļajām" → "zaļām"): the stemmers know the plain forms.
 _PRONOMINAL = tuple(
     sorted(
         {
@@ -53,6 +52,10 @@ _PRONOMINAL = tuple(
             "ąją": "ą",
             "uoju": "u",
             "ieji": "i",
+            "ajiem": "iem",
+            "ajām": "ām",
+            "ajās": "ās",
+            "ajos": "os",
         }.items(),
         key=lambda pair: -len(pair[0]),
     )
@@ -60,7 +63,7 @@ _PRONOMINAL = tuple(
 
 
 def _plain_adjective(word: str) -> str:
-    """A Lithuanian definite adjective in its plain form, else the word itself."""
+    """A Lithuanian or Latvian definite adjective in its plain form, else the word itself."""
     for ending, plain in _PRONOMINAL:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)] + plain
@@ -89,6 +92,7 @@ def stems(word: str) -> frozenset[str]:
         if plain != word:
             found.add(fold(plain))
             found.add(fold(_LITHUANIAN.stemWord(plain)))
+            found.add(fold(latvian_stem(plain)))
     folded = fold(word)
     # A stemmer that cuts a longer word to three letters ("kursi" → "kur") loses its meaning.
     return frozenset(s for s in found if s and (len(s) >= 4 or len(word) <= 4 or s == folded))
