@@ -702,3 +702,73 @@ def test_plan_topics_in_every_language_and_form(network, question, section) -> N
 def test_a_fee_is_found_where_the_plan_says_it_not_under_membership(network, question) -> None:
     found = ask(network, question)
     assert (found.intent, found.sections[0].heading) == ("plan", "Funding")
+
+
+AUDIO_PLAN = """# Strategy
+
+## Goal 1: Skills
+
+Run ten training events a year.
+
+## Goal 2: Reading without borders
+
+Promote audiobooks for readers with dyslexia.
+
+## Funding
+
+Membership fees and project grants.
+"""
+AUDIO_EN = "Promote audiobooks for readers with dyslexia."
+AUDIO_LT = "Skatinti garsines knygas skaitytojams su disleksija."
+
+
+@pytest.mark.parametrize(
+    ("question", "translations", "intent"),
+    [
+        ("ką planas sako apie garsines knygas?", {}, "unknown"),
+        ("ką planas sako apie garsines knygas?", {AUDIO_EN: (AUDIO_LT,)}, "plan"),
+        ("what does the plan say about audiobooks", {}, "plan"),
+    ],
+)
+def test_the_plan_is_searched_in_its_translations_too(question, translations, intent) -> None:
+    knowledge = Knowledge.build(
+        [], parse_plan(AUDIO_PLAN), SCHOOL.zone, plan_translations=translations
+    )
+    found = ask(knowledge, question)
+    assert found.intent == intent
+    if intent == "plan":
+        assert found.sections[0].heading == "Goal 2: Reading without borders"
+
+
+async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None:
+    from tests.conftest import running, sample_config
+    from tests.translation_servers import ApiServer, LibreTranslateBehaviour
+    from vestnesis.asking import Answerer
+    from vestnesis.config import load_config
+
+    plan = tmp_path / "plan.md"
+    plan.write_text(AUDIO_PLAN, "utf-8")
+    behaviour = LibreTranslateBehaviour()
+    behaviour.known[(AUDIO_EN, "lt")] = AUDIO_LT
+    behaviour.known[(AUDIO_EN, "lv")] = "Popularizēt audiogrāmatas lasītājiem ar disleksiju."
+    server = ApiServer(behaviour)
+    try:
+        path = sample_config(
+            tmp_path,
+            translation={"backend": "libretranslate", "url": server.url, "retries": 0},
+            plan={"path": str(plan), "language": "en"},
+        )
+        async with running(load_config(path, {}), NOW) as app:
+            answerer = Answerer(app)
+            for question in (
+                "ką planas sako apie garsines knygas?",
+                "ko plāns saka par audiogrāmatām?",
+            ):
+                found = (await answerer.ask(question)).answer
+                assert found.intent == "plan", question
+                assert found.sections[0].heading == "Goal 2: Reading without borders"
+            asked = len(server.calls("/translate"))
+            await answerer.ask("ką planas sako apie garsines knygas?")
+            assert len(server.calls("/translate")) == asked  # indexed once, not per question
+    finally:
+        server.stop()

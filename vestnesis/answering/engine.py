@@ -54,10 +54,13 @@ class Knowledge:
         detector: LanguageDetector | None = None,
         tables: Tables | None = None,
         translations: Mapping[str, Sequence[str]] | None = None,
+        plan_translations: Mapping[str, Sequence[str]] | None = None,
     ) -> Knowledge:
         """Index events (any order) and the plan; `tables` are the word tables (the built-in
         ones when None); `translations` maps an event title to the same title in other
-        languages (the translation backend's, done at the edge), searched as other names."""
+        languages (the translation backend's, done at the edge), searched as other names;
+        `plan_translations` maps a plan paragraph or heading to the same text in other
+        languages, searched as its own words."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
         own = calendar_kinds(ordered, tables)
@@ -76,7 +79,7 @@ class Knowledge:
         return cls(
             events=ordered,
             titles=TitleIndex(ordered, tables, translations),
-            plan=PlanIndex(plan, tables) if plan is not None else None,
+            plan=PlanIndex(plan, tables, plan_translations) if plan is not None else None,
             zone=zone,
             detector=detector,
             tables=tables,

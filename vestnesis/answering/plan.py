@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -109,20 +110,42 @@ class Passage:
 class PlanIndex:
     """BM25 over the plan's paragraphs (and headings), built once per plan."""
 
-    def __init__(self, plan: Plan, tables: Tables | None = None) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        tables: Tables | None = None,
+        translations: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """`translations`: a paragraph or heading → the same text in other languages (from
+        the configured translation backend), searched as the paragraph's own words, so that
+        a question in one language finds a plan written in another beyond the word groups."""
         self.plan = plan
         self.tables = tables = tables or builtin()
+        translations = translations or {}
         self._passages: list[tuple[Section, str]] = []
         corpus: list[list[str]] = []
+        self._heading_terms: list[frozenset[str]] = []
+        self._tokens: list[list[frozenset[str]]] = []
         for section in plan.sections:
+            headings = [section.heading, *translations.get(section.heading, ())]
+            heading_terms = frozenset(t for h in headings for t in _terms(h, tables))
             for paragraph in section.paragraphs or (section.heading,):
                 self._passages.append((section, paragraph))
-                corpus.append(_terms(f"{section.heading} {paragraph}", tables))
-        self._heading_terms = [frozenset(_terms(s.heading, tables)) for s, _ in self._passages]
-        self._tokens = [
-            [glossary.terms(t, tables) for t in words.tokens(f"{s.heading} {text}")]
-            for s, text in self._passages
-        ]
+                texts = [
+                    f"{section.heading} {paragraph}",
+                    *translations.get(section.heading, ()),
+                    *translations.get(paragraph, ()),
+                ]
+                corpus.append([t for text in texts for t in _terms(text, tables)])
+                self._heading_terms.append(heading_terms)
+                # One text after another; a pair side by side only within one of them.
+                self._tokens.append(
+                    [
+                        glossary.terms(token, tables)
+                        for text in texts
+                        for token in (*words.tokens(text), "")
+                    ]
+                )
         self._document_frequency: dict[str, int] = {}
         for document in corpus:
             for term in set(document):
