@@ -637,6 +637,13 @@ def network() -> Knowledge:
         _event("way@x", "Exhibition: Posters of the Baltic Way", date(2026, 10, 19), "Šiauliai"),
         _event("visit@x", "Study visit to Kaunas County Library", date(2027, 5, 12), "Kaunas"),
         _event("board@x", "Network Board Meeting", date(2027, 1, 19), "Online", "meeting"),
+        _event(
+            "summit@x",
+            "Nordic-Baltic Library Leaders Summit 2027",
+            date(2027, 3, 10),
+            "Tallinn",
+            "conference",
+        ),
     ]
     events = [e if e.kind else replace(e, kind=kinds.classify(e.title)) for e in events]
     return Knowledge.build(events, parse_plan(NETWORK_PLAN), SCHOOL.zone)
@@ -656,6 +663,24 @@ def network() -> Knowledge:
 def test_acronyms_and_other_names_of_a_meeting_name_it(network, question, expected) -> None:
     found = ask(network, question)
     assert (found.intent, uids(found)) == ("event_by_name", [expected])
+
+
+@pytest.mark.parametrize(
+    "question", ["when is the summit", "kad notiks samits", "kada vyks samitas"]
+)
+def test_one_word_of_a_title_in_another_language_names_it(network, question) -> None:
+    found = ask(network, question)
+    assert (found.intent, uids(found)) == ("event_by_name", ["summit@x"])
+
+
+@pytest.mark.parametrize(
+    "question", ["whens the AGM", "Kad notiks gada kopsapulce?", "kada vyks metinis susirinkimas"]
+)
+def test_an_abbreviation_names_a_general_meeting_titled_in_another_language(
+    school, question
+) -> None:
+    found = ask(school, question)
+    assert (found.intent, uids(found)) == ("event_by_name", ["2027-metinis-susirinkimas@lmba.lt"])
 
 
 @pytest.mark.parametrize(

@@ -341,7 +341,9 @@ def _names_event(named: TitleMatch, kind: str, cue: bool, concepts: set[str]) ->
         # "the annual meeting", "the autumn conference": every other word of the question is
         # in this one event's title.
         return True
-    return named.title_share >= 0.3 or named.question_share >= 0.99
+    # Every naming word asked is in the title, some in another language ("samits" for the
+    # "… Summit 2027"): as sure as when they are all in its own words.
+    return named.title_share >= 0.3 or named.question_share >= 0.99 or named.complete
 
 
 def _by_name(

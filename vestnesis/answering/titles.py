@@ -42,6 +42,7 @@ class TitleMatch:
     score: float
     question_share: float
     title_share: float
+    complete: bool = False  # every naming word of the question is in it, some by translation
 
 
 class TitleIndex:
@@ -109,6 +110,7 @@ class TitleIndex:
         weights: list[float] = []
         scores: dict[int, float] = {}
         found: dict[int, set[str]] = {}
+        hits: dict[int, int] = {}
         for terms in tokens:
             known = terms & self._index.keys() or self._fuzzy(terms)
             frequency = min((len(self._index[t]) for t in known), default=0)
@@ -125,6 +127,7 @@ class TitleIndex:
                     found.setdefault(number, set()).add(term)
                     if number not in named:
                         named.add(number)
+                        hits[number] = hits.get(number, 0) + 1
                         scores[number] = scores.get(number, 0.0) + weight * share
         if not scores:
             return None
@@ -147,7 +150,8 @@ class TitleIndex:
                 sum(1 for terms in name if terms & found[number]) / len(name)
                 for name in self._title_tokens[number]
             )
-            match = TitleMatch(self.series[number], top, top / total, share)
+            complete = hits[number] == len(tokens)
+            match = TitleMatch(self.series[number], top, top / total, share, complete)
             if best is None or _rank(match, kind, now) > _rank(best, kind, now):
                 best = match
         return best
