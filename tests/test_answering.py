@@ -797,3 +797,19 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
             assert len(server.calls("/translate")) == asked  # indexed once, not per question
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("who funds the network", "Funding"),
+        ("kas finansē tīklu?", "Funding"),
+        ("kas finansuoja tinklą?", "Funding"),
+        ("who runs the network", "Governance"),
+        ("kas vada tīklu?", "Governance"),
+        ("kas vadovauja tinklui?", "Governance"),
+    ],
+)
+def test_a_topic_asked_with_its_verb_is_that_section(network, question, section) -> None:
+    found = ask(network, question)
+    assert (found.intent, found.sections[0].heading) == ("plan", section)

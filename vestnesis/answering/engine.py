@@ -174,14 +174,17 @@ def answer(
     ]
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
-    # A topic word before a naming word modifies it ("membership fee", "biedru nauda": the
-    # head noun comes last in lv, en and lt): the question is about the fee, wherever the
-    # plan says it, not about the membership section; its words are searched with the noun.
+    # A topic word before a naming word modifies it when the plan has the two side by side
+    # ("membership fee", "biedru nauda": the head noun comes last in lv, en and lt): the
+    # question is about the fee, wherever the plan says it, not about the membership
+    # section; its words are searched with the noun. ("vada tīklu", runs the network, is a
+    # verb and its object: the plan does not say "runs network".)
     modifiers = {
         hit.value
         for hit in found
         if hit.value in tables.topics
-        and _modifies(hit, question_words, taken | concept_words, tables)
+        and knowledge.plan is not None
+        and _modifies(hit, question_words, taken | concept_words, knowledge.plan)
     }
     concept_words -= {i for hit in found if hit.value in modifiers for i in hit.positions}
     taken |= concept_words
@@ -256,15 +259,21 @@ def answer(
 
 
 def _modifies(
-    hit: words.Found[str], question_words: list[str], taken: set[int], tables: Tables
+    hit: words.Found[str], question_words: list[str], taken: set[int], plan: PlanIndex
 ) -> bool:
-    """Whether the phrase is followed by a naming word it modifies (one that is not a period,
-    a kind, a concept or a function word)."""
+    """Whether the phrase is followed by a naming word it modifies: one that is not a period,
+    a kind, a concept or a function word, and that the plan has right after the phrase's
+    last word."""
     after = hit.start + hit.length
     if after >= len(question_words) or after in taken:
         return False
     word = question_words[after]
-    return word.isalpha() and len(word) > 2 and not vocabulary.is_stop(word, tables)
+    if not word.isalpha() or len(word) <= 2 or vocabulary.is_stop(word, plan.tables):
+        return False
+    last = question_words[after - 1]
+    return plan.side_by_side(
+        sorted(glossary.terms(last, plan.tables)), sorted(glossary.terms(word, plan.tables))
+    )
 
 
 def _plan_or_unknown(

@@ -154,6 +154,11 @@ class PlanIndex:
         if corpus:
             self._bm25.index(corpus, show_progress=False)
 
+    def side_by_side(self, first: Sequence[str], second: Sequence[str]) -> bool:
+        """Whether some paragraph has a word of `first`'s terms next to one of `second`'s."""
+        pair = (set(first), set(second))
+        return any(_side_by_side(tokens, *pair) for tokens in self._tokens)
+
     def known(self, term: str) -> bool:
         """Whether any paragraph has the term."""
         return term in self._document_frequency
