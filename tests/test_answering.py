@@ -813,3 +813,24 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
 def test_a_topic_asked_with_its_verb_is_that_section(network, question, section) -> None:
     found = ask(network, question)
     assert (found.intent, found.sections[0].heading) == ("plan", section)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A loanword in another language's spelling: "comics" is "komiksų".
+        ("when is the comics workshop", "2027-dirbtuves-komiksai@lmba.lt"),
+        ("kad būs komiksu darbnīca", "2027-dirbtuves-komiksai@lmba.lt"),
+        ("kada vyks komiksų dirbtuvės", "2027-dirbtuves-komiksai@lmba.lt"),
+        # A title word that stems like a function word ("pasakos", tales; "pasaki", tell).
+        ("when is the exhibition of winter tales", "2026-paroda-ziemos-pasakos@lmba.lt"),
+        ("kad būs izstāde „Ziemas pasakas“", "2026-paroda-ziemos-pasakos@lmba.lt"),
+        ("kada paroda „Žiemos pasakos“", "2026-paroda-ziemos-pasakos@lmba.lt"),
+        ("when is the world book day", "2027-knygos-diena-maratonas@lmba.lt"),
+    ],
+)
+def test_loanwords_and_title_words_that_look_like_function_words(
+    school, question, expected
+) -> None:
+    found = ask(school, question)
+    assert (found.intent, uids(found)) == ("event_by_name", [expected])

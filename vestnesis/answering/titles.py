@@ -84,6 +84,10 @@ class TitleIndex:
             t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH and t[0] not in "~^"
         )
         self._sorted = sorted(t for t in self._index if t[0] not in "~^")
+        self._cognates: dict[str, str] = {}
+        for term in self._sorted:
+            if len(term) >= PREFIX + 1:
+                self._cognates.setdefault(cognate(term), term)
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
         self._count = max(1, len(self.series))
 
@@ -185,6 +189,11 @@ class TitleIndex:
             if prefixed is not None:
                 return {prefixed}
         for term in sorted(terms, key=_longest_first):
+            # A loanword spelled the other language's way: "comics" is "komiksų".
+            spelled = self._cognates.get(cognate(term)) if len(term) >= PREFIX + 1 else None
+            if spelled is not None:
+                return {spelled}
+        for term in sorted(terms, key=_longest_first):
             if len(term) < words.FUZZY_MIN_LENGTH or term[0] in "~^":
                 continue
             hit = process.extractOne(
@@ -208,6 +217,30 @@ def acronyms(title: str, tables: Tables) -> set[str]:
         if ACRONYM[0] <= len(initials) <= ACRONYM[1] and initials.isalpha():
             found.add("^" + initials)
     return found
+
+
+# English spellings of sounds that Latvian and Lithuanian write otherwise, in loanwords
+# ("comics"/"komiksai", "technology"/"tehnoloģija", "podcast"/"podkāsts", "quiz"/"kvizs").
+_SPELLINGS = (
+    ("ph", "f"),
+    ("th", "t"),
+    ("ch", "h"),
+    ("ck", "k"),
+    ("qu", "kv"),
+    ("x", "ks"),
+    ("c", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("j", "i"),
+)
+
+
+def cognate(term: str) -> str:
+    """A folded term spelled plainly, so that a loanword meets its other spelling; cut to its
+    first six letters (endings differ across the languages)."""
+    for written, said in _SPELLINGS:
+        term = term.replace(written, said)
+    return term[:6]
 
 
 def _terms(word: str, tables: Tables) -> frozenset[str]:
