@@ -834,3 +834,22 @@ def test_loanwords_and_title_words_that_look_like_function_words(
 ) -> None:
     found = ask(school, question)
     assert (found.intent, uids(found)) == ("event_by_name", [expected])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when is the bookbinding workshop",
+        "kad būs grāmatu iesiešanas darbnīca",
+        "kada vyks knygų įrišimo dirbtuvės",
+    ],
+)
+def test_a_compound_in_a_title_is_named_by_its_parts(question) -> None:
+    start = datetime(2026, 11, 28, 10, tzinfo=SCHOOL.zone)
+    events = [
+        Event("binding@x", "Bookbinding Workshop", start, start + timedelta(hours=3)),
+        Event("other@x", "Workshop: Podcasting", start, start + timedelta(hours=2)),
+    ]
+    events = [replace(e, kind=kinds.classify(e.title)) for e in events]
+    found = ask(Knowledge.build(events, None, SCHOOL.zone), question)
+    assert (found.intent, uids(found)) == ("event_by_name", ["binding@x"])

@@ -281,5 +281,28 @@ def _kind_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
 
 
 def _name_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
-    tokens = [glossary.terms(w, tables) for w in words.tokens(title) if _names_something(w, tables)]
+    tokens = [
+        glossary.terms(w, tables) | _compound_terms(w, tables)
+        for w in words.tokens(title)
+        if _names_something(w, tables)
+    ]
     return tokens or [glossary.terms(w, tables) for w in words.tokens(title)] or [frozenset({"—"})]
+
+
+COMPOUND_PART = 4  # letters each part of a compound has at least
+
+
+def _compound_terms(word: str, tables: Tables) -> frozenset[str]:
+    """The shared terms of a compound's two parts, when both belong to word groups:
+    "bookbinding" is book and binding, so "grāmatu iesiešana" names it."""
+    folded = words.fold(word)
+    if len(folded) < 2 * COMPOUND_PART or not folded.isalpha():
+        return frozenset()
+    for cut in range(COMPOUND_PART, len(folded) - COMPOUND_PART + 1):
+        left, right = folded[:cut], folded[cut:]
+        shared = [
+            {t for t in glossary.terms(part, tables) if t.startswith("~")} for part in (left, right)
+        ]
+        if all(shared):
+            return frozenset(shared[0] | shared[1])
+    return frozenset()
