@@ -853,3 +853,17 @@ def test_a_compound_in_a_title_is_named_by_its_parts(question) -> None:
     events = [replace(e, kind=kinds.classify(e.title)) for e in events]
     found = ask(Knowledge.build(events, None, SCHOOL.zone), question)
     assert (found.intent, uids(found)) == ("event_by_name", ["binding@x"])
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("what does the plan say about Canva", "unknown"),
+        ("ko plāns saka par Canva?", "unknown"),
+        ("ką planas sako apie Canva?", "unknown"),
+        ("when is the Canva training", "event_by_name"),
+    ],
+)
+def test_a_plan_question_the_plan_does_not_answer_is_not_an_event(school, question, intent) -> None:
+    found = ask(school, question)
+    assert found.intent == intent

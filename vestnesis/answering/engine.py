@@ -192,11 +192,15 @@ def answer(
 
     plan = knowledge.plan
     topics = [c for c in tables.topics if c in concepts and c not in modifiers]
+    cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
             return searched
-    cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
+        if not cue and span is None:
+            # "What does the plan say about digital skills?" of a plan that does not say: the
+            # honest "I don't know", not a seminar that happens to be about them.
+            return Answer("unknown", asker)
     if topics and plan is not None and not cue:
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
     # "the next event in Vilnius": a town asked with a listing word filters by place, even
