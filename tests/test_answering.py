@@ -867,3 +867,16 @@ def test_a_compound_in_a_title_is_named_by_its_parts(question) -> None:
 def test_a_plan_question_the_plan_does_not_answer_is_not_an_event(school, question, intent) -> None:
     found = ask(school, question)
     assert found.intent == intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how does the association communicate",
+        "kā asociācija komunicē?",
+        "kaip asociacija bendrauja su nariais?",
+    ],
+)
+def test_the_section_headed_by_the_word_asked_comes_first(school, question) -> None:
+    found = ask(school, question)
+    assert (found.intent, found.sections[0].heading) == ("plan", "Komunikacija")

@@ -17,7 +17,7 @@ from vestnesis.answering.tables import Tables, builtin
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-HEADING_BONUS = 0.5  # of the best score, for a paragraph whose heading names every word asked
+HEADING_BONUS = 1.0  # of the best score, for a paragraph whose heading names every word asked
 PHRASE_BONUS = 0.5  # of the best score, for a paragraph with two adjacent words asked side by side
 MAX_LIST_ITEMS = 15  # items of a list given with the paragraph that introduces it
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
