@@ -24,6 +24,8 @@ CALENDAR_PATH = "/events.ics"
 LANGUAGES = ("lv", "en", "lt")
 # Titles sent to the translation backend per index build (cached, so paid for once each).
 MAX_TRANSLATED_TITLES = 400
+# Plan headings and paragraphs sent per plan version (cached, so paid for once each).
+MAX_TRANSLATED_PARAGRAPHS = 400
 
 
 @dataclass(frozen=True)
@@ -110,14 +112,16 @@ class Answerer:
             if self._knowledge is None or version != self._version:
                 events = await self._app.database.events.between()
                 translations = await self._title_translations(events)
+                plan = load_plan(self._app)
                 self._knowledge = await asyncio.to_thread(
                     Knowledge.build,
                     events,
-                    load_plan(self._app),
+                    plan,
                     self._app.config.association.zone,
                     self._detector,
                     self._tables,
                     translations,
+                    await self._plan_translations(plan),
                 )
                 self._version = version
             return self._knowledge
@@ -153,6 +157,36 @@ class Answerer:
                     if text and text != title:
                         found.setdefault(title, []).append(text)
         return {title: tuple(texts) for title, texts in found.items()}
+
+    async def _plan_translations(self, plan: Plan | None) -> dict[str, tuple[str, ...]]:
+        """The plan's headings and paragraphs in the other languages, through the configured
+        (cached) translation backend, so that a question asked in another language than the
+        plan's finds what the word groups do not ("garsinės knygos" in an English plan's
+        "audiobooks"); at most MAX_TRANSLATED_PARAGRAPHS texts. Nothing when there is no
+        backend or it fails."""
+        translator = self._app.translator
+        if translator is None or plan is None:
+            return {}
+        source = self._app.config.plan.language or self._app.config.association.default_language
+        texts: list[str] = []
+        for section in plan.sections:
+            for text in (section.heading, *section.paragraphs):
+                if text.strip() and text not in texts:
+                    texts.append(text)
+        texts = texts[:MAX_TRANSLATED_PARAGRAPHS]
+        found: dict[str, list[str]] = {}
+        for target in LANGUAGES:
+            if target == source or not texts:
+                continue
+            try:
+                done = await translator.translate(texts, source, target)
+            except TranslationError as error:
+                log.warning("plan not translated for search", **fields(reason=str(error)))
+                break
+            for text, translated in zip(texts, done, strict=True):
+                if translated and translated != text:
+                    found.setdefault(text, []).append(translated)
+        return {text: tuple(done) for text, done in found.items()}
 
     async def ask(
         self,

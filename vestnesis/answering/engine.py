@@ -24,6 +24,7 @@ NAME_SHARE = 0.6
 # A question of a kind whose other words a title of that kind covers this much names it.
 SURE_NAME = 0.75
 SHORT_QUESTION = 3
+MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
 TOPIC_FALLBACK = {"mission": "goal", "goal": "mission"}
 LISTING = frozenset(
     {"event", "upcoming", "next"}
@@ -53,10 +54,13 @@ class Knowledge:
         detector: LanguageDetector | None = None,
         tables: Tables | None = None,
         translations: Mapping[str, Sequence[str]] | None = None,
+        plan_translations: Mapping[str, Sequence[str]] | None = None,
     ) -> Knowledge:
         """Index events (any order) and the plan; `tables` are the word tables (the built-in
         ones when None); `translations` maps an event title to the same title in other
-        languages (the translation backend's, done at the edge), searched as other names."""
+        languages (the translation backend's, done at the edge), searched as other names;
+        `plan_translations` maps a plan paragraph or heading to the same text in other
+        languages, searched as its own words."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
         own = calendar_kinds(ordered, tables)
@@ -75,7 +79,7 @@ class Knowledge:
         return cls(
             events=ordered,
             titles=TitleIndex(ordered, tables, translations),
-            plan=PlanIndex(plan, tables) if plan is not None else None,
+            plan=PlanIndex(plan, tables, plan_translations) if plan is not None else None,
             zone=zone,
             detector=detector,
             tables=tables,
@@ -170,16 +174,33 @@ def answer(
     ]
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
+    # A topic word before a naming word modifies it when the plan has the two side by side
+    # ("membership fee", "biedru nauda": the head noun comes last in lv, en and lt): the
+    # question is about the fee, wherever the plan says it, not about the membership
+    # section; its words are searched with the noun. ("vada tīklu", runs the network, is a
+    # verb and its object: the plan does not say "runs network".)
+    modifiers = {
+        hit.value
+        for hit in found
+        if hit.value in tables.topics
+        and knowledge.plan is not None
+        and _modifies(hit, question_words, taken | concept_words, knowledge.plan)
+    }
+    concept_words -= {i for hit in found if hit.value in modifiers for i in hit.positions}
     taken |= concept_words
     asked_where = "where" in concepts
 
     plan = knowledge.plan
-    topics = [c for c in tables.topics if c in concepts]
+    topics = [c for c in tables.topics if c in concepts and c not in modifiers]
+    cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
             return searched
-    cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
+        if not cue and span is None:
+            # "What does the plan say about digital skills?" of a plan that does not say: the
+            # honest "I don't know", not a seminar that happens to be about them.
+            return Answer("unknown", asker)
     if topics and plan is not None and not cue:
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
     # "the next event in Vilnius": a town asked with a listing word filters by place, even
@@ -239,6 +260,24 @@ def answer(
     if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
         return Answer("unknown", asker)  # a time or place asked of something not in the calendar
     return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+
+
+def _modifies(
+    hit: words.Found[str], question_words: list[str], taken: set[int], plan: PlanIndex
+) -> bool:
+    """Whether the phrase is followed by a naming word it modifies: one that is not a period,
+    a kind, a concept or a function word, and that the plan has right after the phrase's
+    last word."""
+    after = hit.start + hit.length
+    if after >= len(question_words) or after in taken:
+        return False
+    word = question_words[after]
+    if not word.isalpha() or len(word) <= 2 or vocabulary.is_stop(word, plan.tables):
+        return False
+    last = question_words[after - 1]
+    return plan.side_by_side(
+        sorted(glossary.terms(last, plan.tables)), sorted(glossary.terms(word, plan.tables))
+    )
 
 
 def _plan_or_unknown(
@@ -315,7 +354,9 @@ def _names_event(named: TitleMatch, kind: str, cue: bool, concepts: set[str]) ->
         # "the annual meeting", "the autumn conference": every other word of the question is
         # in this one event's title.
         return True
-    return named.title_share >= 0.3 or named.question_share >= 0.99
+    # Every naming word asked is in the title, some in another language ("samits" for the
+    # "… Summit 2027"): as sure as when they are all in its own words.
+    return named.title_share >= 0.3 or named.question_share >= 0.99 or named.complete
 
 
 def _by_name(
@@ -357,9 +398,15 @@ def _held_in(
 def _stop_word_lookalike(hit: words.Found[str], question_words: list[str], tables: Tables) -> bool:
     """A function word that only shares a stem with a concept's word ("notiks", will take
     place, is not "notikums", an event)."""
-    if hit.length != 1 or hit.value not in LISTING:
+    if hit.length != 1:
         return False
     word = question_words[hit.start]
+    if vocabulary.is_stop(word, tables) and not words.stems(word) & tables.concept_stems.get(
+        hit.value, frozenset()
+    ):
+        return True  # a function word one typo from a concept's word: "gali" (can), not "goal"
+    if hit.value not in LISTING:
+        return False
     exact = words.fold(word) in tables.concept_words.get(hit.value, frozenset())
     return not exact and vocabulary.is_stop(word, tables)
 
@@ -557,7 +604,25 @@ def _plan_search(
     rare = any(plan.rarity(t) >= 0.75 for t in terms if plan.known(t))
     if not (about_plan and known) and not (share >= 0.99 and rare):
         return None
-    passages = plan.search(terms)
+    # The head noun weighs more than the word that modifies it: "nario mokestis" (a member's
+    # fee) is asked of the fee, wherever the plan says it, more than of the members.
+    positions = [
+        i
+        for i, w in enumerate(question_words)
+        if i not in taken and not vocabulary.is_stop(w, plan.tables)
+    ]
+    weights = [
+        MODIFIER_WEIGHT
+        if positions[-1] == i + 1 and len(positions) > 1 and question_words[i].isalpha()
+        else 1.0
+        for i in positions
+    ]
+    adjacent = [
+        (k, k + 1) for k in range(len(positions) - 1) if positions[k + 1] == positions[k] + 1
+    ]
+    passages = plan.search(
+        [question_terms([w], plan.tables) for w in content], weights=weights, adjacent=adjacent
+    )
     if not passages:
         return None
     best = passages[0].score

@@ -3,7 +3,9 @@ searched with BM25 over stems and cross-language terms."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -15,6 +17,8 @@ from vestnesis.answering.tables import Tables, builtin
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+HEADING_BONUS = 1.0  # of the best score, for a paragraph whose heading names every word asked
+PHRASE_BONUS = 0.5  # of the best score, for a paragraph with two adjacent words asked side by side
 MAX_LIST_ITEMS = 15  # items of a list given with the paragraph that introduces it
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 
@@ -106,15 +110,42 @@ class Passage:
 class PlanIndex:
     """BM25 over the plan's paragraphs (and headings), built once per plan."""
 
-    def __init__(self, plan: Plan, tables: Tables | None = None) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        tables: Tables | None = None,
+        translations: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """`translations`: a paragraph or heading → the same text in other languages (from
+        the configured translation backend), searched as the paragraph's own words, so that
+        a question in one language finds a plan written in another beyond the word groups."""
         self.plan = plan
         self.tables = tables = tables or builtin()
+        translations = translations or {}
         self._passages: list[tuple[Section, str]] = []
         corpus: list[list[str]] = []
+        self._heading_terms: list[frozenset[str]] = []
+        self._tokens: list[list[frozenset[str]]] = []
         for section in plan.sections:
+            headings = [section.heading, *translations.get(section.heading, ())]
+            heading_terms = frozenset(t for h in headings for t in _terms(h, tables))
             for paragraph in section.paragraphs or (section.heading,):
                 self._passages.append((section, paragraph))
-                corpus.append(_terms(f"{section.heading} {paragraph}", tables))
+                texts = [
+                    f"{section.heading} {paragraph}",
+                    *translations.get(section.heading, ()),
+                    *translations.get(paragraph, ()),
+                ]
+                corpus.append([t for text in texts for t in _terms(text, tables)])
+                self._heading_terms.append(heading_terms)
+                # One text after another; a pair side by side only within one of them.
+                self._tokens.append(
+                    [
+                        glossary.terms(token, tables)
+                        for text in texts
+                        for token in (*words.tokens(text), "")
+                    ]
+                )
         self._document_frequency: dict[str, int] = {}
         for document in corpus:
             for term in set(document):
@@ -122,6 +153,11 @@ class PlanIndex:
         self._bm25 = bm25s.BM25()
         if corpus:
             self._bm25.index(corpus, show_progress=False)
+
+    def side_by_side(self, first: Sequence[str], second: Sequence[str]) -> bool:
+        """Whether some paragraph has a word of `first`'s terms next to one of `second`'s."""
+        pair = (set(first), set(second))
+        return any(_side_by_side(tokens, *pair) for tokens in self._tokens)
 
     def known(self, term: str) -> bool:
         """Whether any paragraph has the term."""
@@ -132,12 +168,45 @@ class PlanIndex:
         count = self._document_frequency.get(term, 0)
         return 1.0 - count / max(1, len(self._passages))
 
-    def search(self, query_terms: list[str], limit: int = 3) -> list[Passage]:
-        """The best paragraphs for the terms, best first; nothing when no term occurs."""
-        present = [t for t in query_terms if t in self._document_frequency]
+    def search(
+        self,
+        query_terms: list[str] | list[list[str]],
+        limit: int = 3,
+        weights: list[float] | None = None,
+        adjacent: list[tuple[int, int]] | None = None,
+    ) -> list[Passage]:
+        """The best paragraphs for the terms, best first; nothing when no term occurs.
+
+        Given one list of terms per question word, a word counts once per paragraph, by its
+        best term: "bibliotekas" is not three words because a Latvian paragraph shares its
+        stems as well as its meaning. `weights`: one per word (1.0 when None). A word found
+        A section headed by every word asked comes first. `adjacent`: pairs of words (their
+        indexes) that stand side by side in the question: a paragraph that has them side by
+        side too ("membership fees" for "nario mokestis") is about that phrase."""
+        groups = [q if isinstance(q, list) else [q] for q in query_terms]
+        weighed = weights or [1.0] * len(groups)
+        present = [
+            ([t for t in g if t in self._document_frequency], weight)
+            for g, weight in zip(groups, weighed, strict=True)
+        ]
+        # A word's meaning (its shared ~term) before its spelling: the spelling would rate a
+        # paragraph in another language above one saying the same in the plan's own.
+        present = [([t for t in g if t.startswith("~")] or g, w) for g, w in present if g]
         if not present or not self._passages:
             return []
-        scores = self._bm25.get_scores(present)
+        scores = np.zeros(len(self._passages))
+        for group, weight in present:
+            scores += weight * np.max([self._bm25.get_scores([t]) for t in group], axis=0)
+        # A section whose heading names every word asked is about them: "Green libraries"
+        # before a summary that mentions libraries three times.
+        headed = np.array(
+            [all(self._heading_terms[i] & set(g) for g, _ in present) for i in range(len(scores))]
+        )
+        scores += HEADING_BONUS * scores.max() * headed * (scores > 0)
+        for first, second in adjacent or ():
+            pair = (set(groups[first]), set(groups[second]))
+            phrased = np.array([_side_by_side(tokens, *pair) for tokens in self._tokens])
+            scores += PHRASE_BONUS * scores.max() * phrased
         order = np.argsort(-scores, kind="stable")[:limit]
         return [
             Passage(self._passages[i][0], self._whole(int(i)), float(scores[i]))
@@ -157,6 +226,14 @@ class PlanIndex:
                 break
             items.append(f"• {paragraph}")
         return "\n".join(items)
+
+
+def _side_by_side(tokens: list[frozenset[str]], first: set[str], second: set[str]) -> bool:
+    """Whether a token with one of `first`'s terms is next to one with `second`'s."""
+    return any(
+        (a & first and b & second) or (a & second and b & first)
+        for a, b in itertools.pairwise(tokens)
+    )
 
 
 def _terms(text: str, tables: Tables) -> list[str]:

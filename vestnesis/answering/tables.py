@@ -98,8 +98,12 @@ class Tables:
 
     @cached_property
     def kind_stems(self) -> frozenset[str]:
-        """Every stem of every kind word: they say what an event is, not which one."""
-        return words.union(term for k in self.kinds for term in k.all_terms)
+        """Every stem of every kind word: they say what an event is, not which one. Of a
+        phrase ("gada balva", "book launch", "pieredzes apmaiņas brauciens") only its last
+        word, the head noun in lv, en and lt: "gada" (year's) and "book" still name things."""
+        return words.union(
+            words.tokens(term)[-1] for k in self.kinds for term in k.all_terms if words.tokens(term)
+        )
 
     @cached_property
     def concept_lexicon(self) -> words.Lexicon[str]:
@@ -166,10 +170,19 @@ class Tables:
         for group in (*self.synonyms, *self.towns, *kind_groups):
             term = "~" + words.fold(group[0])
             for word in group:
-                for stem in words.union([word]):
+                # Of a phrase ("socialiniai tinklai", social media), its head noun, the last
+                # word but function words ("meet the"): "tinklą" alone is a network, not a
+                # way to communicate.
+                for stem in words.union(self._head(word)):
                     if len(stem) >= 3:
                         table.setdefault(stem, set()).add(term)
         return {stem: frozenset(terms) for stem, terms in table.items()}
+
+    def _head(self, phrase: str) -> list[str]:
+        """A phrase's last word that is not a function word (all of a one-word phrase)."""
+        tokens = words.tokens(phrase)
+        named = [t for t in tokens if words.fold(t) not in self.function_words]
+        return (named or tokens)[-1:]
 
     @cached_property
     def language_words(self) -> dict[str, frozenset[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,10 @@ from vestnesis.answering.tables import Tables, builtin
 CROSS_LANGUAGE = 0.8  # a title word found only through its translation counts this much
 OTHER_KIND_SHARE = 0.5
 PREFIX = 4  # letters a word and a title word must share to be one word's forms
+# An acronym ("AGM" for "Annual General Meeting 2027") has this many letters at least and at
+# most; its term is marked so that it never meets an ordinary word's stem.
+ACRONYM = (3, 8)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class TitleMatch:
     score: float
     question_share: float
     title_share: float
+    complete: bool = False  # every naming word of the question is in it, some by translation
 
 
 class TitleIndex:
@@ -70,14 +76,24 @@ class TitleIndex:
                 for terms in (*tokens, *_kind_tokens(name, tables)):
                     for term in terms:
                         self._index.setdefault(term, set()).add(number)
-        self._vocabulary = sorted(t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH)
-        self._sorted = sorted(t for t in self._index if not t.startswith("~"))
+            # Its acronyms name it whole: "the AGM" is the "Annual General Meeting 2027".
+            for acronym in sorted({a for title in titles for a in acronyms(title, tables)}):
+                self._title_tokens[-1].append([frozenset({acronym})])
+                self._index.setdefault(acronym, set()).add(number)
+        self._vocabulary = sorted(
+            t for t in self._index if len(t) >= words.FUZZY_MIN_LENGTH and t[0] not in "~^"
+        )
+        self._sorted = sorted(t for t in self._index if t[0] not in "~^")
+        self._cognates: dict[str, str] = {}
+        for term in self._sorted:
+            if len(term) >= PREFIX + 1:
+                self._cognates.setdefault(cognate(term), term)
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
         self._count = max(1, len(self.series))
 
     def names_word(self, word: str) -> bool:
         """Whether `word` is one of the titles' own words (not a translation of one)."""
-        terms = glossary.terms(word, self._tables)
+        terms = _terms(word, self._tables)
         return any(not t.startswith("~") and t in self._index for t in terms)
 
     def best(
@@ -89,7 +105,7 @@ class TitleIndex:
     ) -> TitleMatch | None:
         """The series whose title best covers the question's naming words (None if none)."""
         tokens = [
-            glossary.terms(w, self._tables)
+            _terms(w, self._tables)
             for i, w in enumerate(question_words)
             if i not in skip and _names_something(w, self._tables)
         ]
@@ -98,6 +114,7 @@ class TitleIndex:
         weights: list[float] = []
         scores: dict[int, float] = {}
         found: dict[int, set[str]] = {}
+        hits: dict[int, int] = {}
         for terms in tokens:
             known = terms & self._index.keys() or self._fuzzy(terms)
             frequency = min((len(self._index[t]) for t in known), default=0)
@@ -114,6 +131,7 @@ class TitleIndex:
                     found.setdefault(number, set()).add(term)
                     if number not in named:
                         named.add(number)
+                        hits[number] = hits.get(number, 0) + 1
                         scores[number] = scores.get(number, 0.0) + weight * share
         if not scores:
             return None
@@ -136,7 +154,8 @@ class TitleIndex:
                 sum(1 for terms in name if terms & found[number]) / len(name)
                 for name in self._title_tokens[number]
             )
-            match = TitleMatch(self.series[number], top, top / total, share)
+            complete = hits[number] == len(tokens)
+            match = TitleMatch(self.series[number], top, top / total, share, complete)
             if best is None or _rank(match, kind, now) > _rank(best, kind, now):
                 best = match
         return best
@@ -148,13 +167,13 @@ class TitleIndex:
 
     def knows(self, word: str) -> bool:
         """Whether some title has the word (any form, another language's, or one typo off)."""
-        terms = glossary.terms(word, self._tables)
+        terms = _terms(word, self._tables)
         return bool(terms & self._index.keys() or self._fuzzy(terms))
 
     def _prefixed(self, term: str) -> str | None:
         """A title term that begins with `term` or that `term` begins with, both at least
         PREFIX letters long: Lithuanian "mugė" and "mugėje" stem apart."""
-        if len(term) < PREFIX or term.startswith("~"):
+        if len(term) < PREFIX or term[0] in "~^":
             return None
         at = bisect.bisect_left(self._sorted, term)
         if at < len(self._sorted) and self._sorted[at].startswith(term):
@@ -170,7 +189,12 @@ class TitleIndex:
             if prefixed is not None:
                 return {prefixed}
         for term in sorted(terms, key=_longest_first):
-            if len(term) < words.FUZZY_MIN_LENGTH or term.startswith("~"):
+            # A loanword spelled the other language's way: "comics" is "komiksų".
+            spelled = self._cognates.get(cognate(term)) if len(term) >= PREFIX + 1 else None
+            if spelled is not None:
+                return {spelled}
+        for term in sorted(terms, key=_longest_first):
+            if len(term) < words.FUZZY_MIN_LENGTH or term[0] in "~^":
                 continue
             hit = process.extractOne(
                 term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=words.FUZZY_SCORE
@@ -178,6 +202,53 @@ class TitleIndex:
             if hit is not None:
                 return {hit[0]}
         return set()
+
+
+def acronyms(title: str, tables: Tables) -> set[str]:
+    """A title's acronyms as marked terms ("^agm"): the initials of its capitalised words
+    ("Annual General Meeting 2027" → AGM), and of all its words but function words and
+    numbers ("Latvijas Bibliotekāru biedrība" → LBB)."""
+    found = set()
+    named = [w for w in _WORD.findall(title) if not w.isdigit()]
+    capitalised = [w for w in named if w[0].isupper()]
+    content = [w for w in named if not vocabulary.is_stop(w.casefold(), tables)]
+    for chosen in (capitalised, content):
+        initials = words.fold("".join(w[0] for w in chosen))
+        if ACRONYM[0] <= len(initials) <= ACRONYM[1] and initials.isalpha():
+            found.add("^" + initials)
+    return found
+
+
+# English spellings of sounds that Latvian and Lithuanian write otherwise, in loanwords
+# ("comics"/"komiksai", "technology"/"tehnoloģija", "podcast"/"podkāsts", "quiz"/"kvizs").
+_SPELLINGS = (
+    ("ph", "f"),
+    ("th", "t"),
+    ("ch", "h"),
+    ("ck", "k"),
+    ("qu", "kv"),
+    ("x", "ks"),
+    ("c", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("j", "i"),
+)
+
+
+def cognate(term: str) -> str:
+    """A folded term spelled plainly, so that a loanword meets its other spelling; cut to its
+    first six letters (endings differ across the languages)."""
+    for written, said in _SPELLINGS:
+        term = term.replace(written, said)
+    return term[:6]
+
+
+def _terms(word: str, tables: Tables) -> frozenset[str]:
+    """A question word's terms, and the acronym it may be ("agm" → "^agm")."""
+    terms = glossary.terms(word, tables)
+    if ACRONYM[0] <= len(word) <= ACRONYM[1] and word.isalpha():
+        return terms | {"^" + words.fold(word)}
+    return terms
 
 
 def _longest_first(term: str) -> tuple[int, str]:
@@ -210,5 +281,28 @@ def _kind_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
 
 
 def _name_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
-    tokens = [glossary.terms(w, tables) for w in words.tokens(title) if _names_something(w, tables)]
+    tokens = [
+        glossary.terms(w, tables) | _compound_terms(w, tables)
+        for w in words.tokens(title)
+        if _names_something(w, tables)
+    ]
     return tokens or [glossary.terms(w, tables) for w in words.tokens(title)] or [frozenset({"—"})]
+
+
+COMPOUND_PART = 4  # letters each part of a compound has at least
+
+
+def _compound_terms(word: str, tables: Tables) -> frozenset[str]:
+    """The shared terms of a compound's two parts, when both belong to word groups:
+    "bookbinding" is book and binding, so "grāmatu iesiešana" names it."""
+    folded = words.fold(word)
+    if len(folded) < 2 * COMPOUND_PART or not folded.isalpha():
+        return frozenset()
+    for cut in range(COMPOUND_PART, len(folded) - COMPOUND_PART + 1):
+        left, right = folded[:cut], folded[cut:]
+        shared = [
+            {t for t in glossary.terms(part, tables) if t.startswith("~")} for part in (left, right)
+        ]
+        if all(shared):
+            return frozenset(shared[0] | shared[1])
+    return frozenset()

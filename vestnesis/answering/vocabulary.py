@@ -26,8 +26,15 @@ def plan_topics(tables: Tables | None = None) -> tuple[str, ...]:
 def is_stop(word: str, tables: Tables | None = None) -> bool:
     """A word that names nothing (its two-letter stems do not count: "oras" is not "or")."""
     folded = words.fold(word)
-    stops = (tables or builtin()).stop_stems
-    return bool({s for s in words.stems(word) if len(s) >= 3 or s == folded} & stops)
+    table = tables or builtin()
+    if folded in table.function_words:
+        return True
+    stems = {s for s in words.stems(word) if len(s) >= 3 or s == folded}
+    if not stems & table.stop_stems:
+        return False
+    # A word of a shared group only stems like a function word: "pasakos" (tales) is not
+    # "pasaki" (tell me).
+    return not any(s in table.synonym_table for s in stems - table.stop_stems)
 
 
 def is_function_word(token: str, tables: Tables | None = None) -> bool:

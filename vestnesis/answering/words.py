@@ -28,6 +28,48 @@ FUZZY_SCORE = 84.0
 SHORT_TYPO_LENGTH = 3
 
 
+# Lithuanian and Latvian definite (pronominal) adjective endings and the plain ending each
+# stands for ("žaliąsias" → "žalias", "zaļajām" → "zaļām"): the stemmers know the plain forms.
+_PRONOMINAL = tuple(
+    sorted(
+        {
+            "uosiuose": "uose",
+            "osiomis": "omis",
+            "iesiems": "iems",
+            "aisiais": "ais",
+            "uosius": "us",
+            "osioms": "oms",
+            "osiose": "ose",
+            "ąsias": "as",
+            "ajame": "ame",
+            "ojoje": "oje",
+            "osios": "os",
+            "asis": "as",
+            "ajam": "am",
+            "ajai": "ai",
+            "ąjį": "ą",
+            "ųjų": "ų",
+            "ąją": "ą",
+            "uoju": "u",
+            "ieji": "i",
+            "ajiem": "iem",
+            "ajām": "ām",
+            "ajās": "ās",
+            "ajos": "os",
+        }.items(),
+        key=lambda pair: -len(pair[0]),
+    )
+)
+
+
+def _plain_adjective(word: str) -> str:
+    """A Lithuanian or Latvian definite adjective in its plain form, else the word itself."""
+    for ending, plain in _PRONOMINAL:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + plain
+    return word
+
+
 def fold(word: str) -> str:
     """Lower case without diacritics: 'Nākamais' → 'nakamais'."""
     return _COMBINING.sub("", unicodedata.normalize("NFKD", word.casefold()))
@@ -46,6 +88,11 @@ def stems(word: str) -> frozenset[str]:
         found.add(fold(latvian_stem(word)))
         found.add(fold(_LITHUANIAN.stemWord(word)))
         found.add(fold(_ENGLISH.stemWord(fold(word))))
+        plain = _plain_adjective(word)
+        if plain != word:
+            found.add(fold(plain))
+            found.add(fold(_LITHUANIAN.stemWord(plain)))
+            found.add(fold(latvian_stem(plain)))
     folded = fold(word)
     # A stemmer that cuts a longer word to three letters ("kursi" → "kur") loses its meaning.
     return frozenset(s for s in found if s and (len(s) >= 4 or len(word) <= 4 or s == folded))
