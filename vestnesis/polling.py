@@ -165,7 +165,7 @@ class Poller:
             etag=etag,
             last_modified=last_modified,
             content_hash=digest,
-            next_attempt=self._policy.after_success(now),
+            next_attempt=self._policy.after_success(now, source.next_attempt),
         )
         await self._db.sources.record(source.id, outcome)
 
