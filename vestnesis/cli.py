@@ -103,7 +103,7 @@ async def backup(settings: Settings, target: Path) -> None:
     """Write a consistent copy of the database to TARGET (safe while the service runs)."""
     if await asyncio.to_thread(target.exists):
         raise click.ClickException(f"{target} exists; choose a new file name")
-    async with open_app(settings.config(), SystemClock()) as app:
+    async with open_app(settings.config(), SystemClock(), writes=False) as app:
         await app.database.backup(target)
     click.echo(f"Backed up the database to {target}.")
 
@@ -155,7 +155,7 @@ async def feeds_poll(
 async def feeds_list(settings: Settings, as_json: bool) -> None:
     """Every source with its health."""
     config = settings.config()
-    async with open_app(config, SystemClock()) as app:
+    async with open_app(config, SystemClock(), writes=False) as app:
         sources = await app.database.sources.list()
     for source in sources:
         if as_json:
@@ -259,7 +259,7 @@ async def feeds_import_opml(settings: Settings, file: Path) -> None:
 async def feeds_export_opml(settings: Settings, out: Path | None) -> None:
     """Write the enabled sources as OPML (to standard output by default)."""
     config = settings.config()
-    async with open_app(config, SystemClock()) as app:
+    async with open_app(config, SystemClock(), writes=False) as app:
         sources = [s for s in await app.database.sources.list() if s.enabled]
         created = app.clock.now()
     outlines = [Outline(s.name, s.location, s.language) for s in sources]
@@ -293,7 +293,7 @@ async def items_list(
     """Stored items, newest first."""
     config = settings.config()
     since_time = parse_now(since, config).now() if since else None
-    async with open_app(config, SystemClock()) as app:
+    async with open_app(config, SystemClock(), writes=False) as app:
         if source and await app.database.sources.get(source) is None:
             raise click.ClickException(f"no source named {source!r}")
         found = await app.database.items.list(source=source, since=since_time, limit=limit)

@@ -64,7 +64,9 @@ async def preview(
         choices = ", ".join(config.association.languages)
         raise click.BadParameter(f"{language!r} is not one of {choices}", param_hint="--lang")
     item_filter = _destination_filter(config, destination)
-    async with open_app(config, parse_now(now, config)) as app:
+    # Only reads, unless a translation backend is on: what it translates is paid for once.
+    writes = config.translation.backend != "none"
+    async with open_app(config, parse_now(now, config), writes=writes) as app:
         send_time = app.clock.now()
         prepared = await prepare(app, send_time, item_filter)
         if prepared.digest is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import click
@@ -18,8 +20,16 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
+from vestnesis.clock import Clock
+from vestnesis.config import Config
 from vestnesis.dates_text import event_when
-from vestnesis.events import CalendarImportError, default_name, import_calendar, poll_calendars
+from vestnesis.events import (
+    CalendarImportError,
+    calendars_changed,
+    default_name,
+    import_calendar,
+    poll_calendars,
+)
 
 
 @click.group()
@@ -67,8 +77,7 @@ async def events_import(
 async def events_list(settings: Settings, everything: bool, as_json: bool, now: str | None) -> None:
     """Upcoming events (configured calendars are read first when they changed)."""
     config = settings.config()
-    async with open_app(config, parse_now(now, config)) as app:
-        await poll_calendars(app)
+    async with calendars_read(config, parse_now(now, config)) as app:
         start = None if everything else app.clock.now()
         found = await app.database.events.between(start)
         for event in found:
@@ -96,13 +105,25 @@ async def ask(
 ) -> None:
     """Answer a question as the bot would: events and the association's plan."""
     config = settings.config()
-    async with open_app(config, parse_now(now, config)) as app:
-        await poll_calendars(app)
+    async with calendars_read(config, parse_now(now, config)) as app:
         reply = await Answerer(app).ask(question, lang)
     if as_json:
         emit_json(reply.as_json())
     else:
         click.echo(reply.text)
+
+
+@asynccontextmanager
+async def calendars_read(config: Config, clock: Clock) -> AsyncIterator[App]:
+    """The app with the configured calendars current: opened read-only when none changed
+    since the last import (the usual case while the service runs), else opened to import."""
+    async with open_app(config, clock, writes=False) as app:
+        if not await calendars_changed(app):
+            yield app
+            return
+    async with open_app(config, clock) as app:
+        await poll_calendars(app)
+        yield app
 
 
 def _local(location: str) -> str:

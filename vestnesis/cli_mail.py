@@ -89,7 +89,7 @@ async def add(
 @run_async
 async def list_(settings: Settings, status: str | None, as_json: bool) -> None:
     """Members and their state."""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         members = await app.database.subscribers.list(status)
     for member in members:
         if as_json:
@@ -173,7 +173,7 @@ async def import_(
 @run_async
 async def export(settings: Settings, file: Path | None) -> None:
     """Write confirmed members as CSV (email, name, language) to FILE or standard output."""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         members = await app.database.subscribers.list("confirmed")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -204,7 +204,7 @@ async def remove(settings: Settings, email: str) -> None:
 @run_async
 async def show(settings: Settings, email: str) -> None:
     """Everything stored about one member, as JSON (a privacy export)."""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         member = await _member(app, email)
         click.echo(json.dumps(await member_data(app, member), ensure_ascii=False, indent=2))
 
@@ -252,7 +252,7 @@ def outbox() -> None:
 @run_async
 async def status(settings: Settings, as_json: bool) -> None:
     """Counts per channel, message and state; whether a sender is paused."""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         counts = await app.database.outbox.status()
         _, paused_until, reason = await app.database.outbox.errors("email")
     for (channel, message, state), count in counts.items():
@@ -282,6 +282,13 @@ def _app(settings: Settings):  # type: ignore[no-untyped-def]
     from vestnesis.clock import SystemClock
 
     return open_app(settings.config(), SystemClock())
+
+
+def _reader(settings: Settings):  # type: ignore[no-untyped-def]
+    """The app for a command that only reads: the database opened read-only."""
+    from vestnesis.clock import SystemClock
+
+    return open_app(settings.config(), SystemClock(), writes=False)
 
 
 async def _drain(app: App, *, quiet: bool) -> None:

@@ -43,19 +43,15 @@ async def import_calendar(
 ) -> ImportReport:
     """Read an iCalendar file or URL and make it the content of calendar `name`. With
     `skip_unchanged`, a body already imported today is not read again."""
-    fetched = await app.fetcher.fetch(location)
-    if fetched.status != "ok":
-        raise CalendarImportError(fetched.error or "nothing received")
+    content, digest = await _read(app, location)
     now = app.clock.now()
-    # The day is part of it: the window of kept occurrences moves with the date.
-    digest = hashlib.sha256(fetched.content + now.date().isoformat().encode()).hexdigest()
     if skip_unchanged and await app.database.events.digest(name) == digest:
         return ImportReport(name, 0, 0, 0, 0, unchanged=True)
     zone = app.config.association.zone
     try:
         parsed = await asyncio.to_thread(
             parse_calendar,
-            fetched.content,
+            content,
             zone=zone,
             start=now - KEEP_PAST,
             end=now + app.config.events.horizon,
@@ -71,6 +67,29 @@ async def import_calendar(
         **fields(calendar=name, events=stored, removed=removed, cancelled=cancelled),
     )
     return ImportReport(name, stored, removed, parsed.skipped, cancelled)
+
+
+async def _read(app: App, location: str) -> tuple[bytes, str]:
+    """A calendar's body and the digest that tells whether it changed since its import."""
+    fetched = await app.fetcher.fetch(location)
+    if fetched.status != "ok":
+        raise CalendarImportError(fetched.error or "nothing received")
+    # The day is part of it: the window of kept occurrences moves with the date.
+    day = app.clock.now().date().isoformat().encode()
+    return fetched.content, hashlib.sha256(fetched.content + day).hexdigest()
+
+
+async def calendars_changed(app: App) -> bool:
+    """Whether any configured calendar differs from what was imported (reads, never writes);
+    one that cannot be read counts as unchanged, as `poll_calendars` keeps its events."""
+    for calendar in app.config.calendars:
+        try:
+            _, digest = await _read(app, calendar.location)
+        except CalendarImportError:
+            continue
+        if await app.database.events.digest(calendar.name) != digest:
+            return True
+    return False
 
 
 def default_name(location: str) -> str:
