@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aiolimiter import AsyncLimiter
 
+from mailer.held import HeldMessages
 from mailer.smtp import Result, SmtpConnection, SmtpSettings
 from storage import Database, Delivery, OutboxMessage
 
@@ -70,7 +71,7 @@ class EmailDelivery:
         self._personalise = personalise
         self._now = now
         self._policy = policy
-        self._messages: dict[int, OutboxMessage] = {}
+        self.held = HeldMessages(database.outbox.message)  # only what claimed rows need
         self._errors = 0  # connection-level errors in a row, mirrored in storage
         limiters = []
         if policy.per_second:
@@ -130,7 +131,10 @@ class EmailDelivery:
                     if not batch:
                         break
                 for delivery in batch:
+                    self.held.claim(delivery.message_id)
+                for delivery in batch:
                     if halt.is_set() or (stop and stop.is_set()):
+                        self.held.settle(delivery.message_id)
                         await self._db.outbox.retry(delivery.id, "not attempted", self._now())
                         continue
                     await queue.put(delivery)
@@ -138,6 +142,7 @@ class EmailDelivery:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
+            self.held.clear()
         return report
 
     async def _worker(
@@ -158,6 +163,7 @@ class EmailDelivery:
                     if on_progress is not None:
                         on_progress(report)
                 finally:
+                    self.held.settle(delivery.message_id)
                     queue.task_done()
         finally:
             await connection.close()
@@ -169,7 +175,7 @@ class EmailDelivery:
         report: DrainReport,
         halt: asyncio.Event,
     ) -> None:
-        message = await self._message(delivery.message_id)
+        message = await self.held.get(delivery.message_id)
         payload = await self._personalise(message, delivery) if message else None
         if payload is None:
             await self._db.outbox.failed(delivery.id, "address disabled")
@@ -232,14 +238,6 @@ class EmailDelivery:
             details = {"errors": errors, "until": paused_until.isoformat(), "reason": reason}
             log.error("email sending paused", extra={"fields": details})
         await self._db.outbox.set_errors(CHANNEL, errors, paused_until, reason)
-
-    async def _message(self, message_id: int) -> OutboxMessage | None:
-        if message_id not in self._messages:
-            message = await self._db.outbox.message(message_id)
-            if message is None:
-                return None
-            self._messages[message_id] = message
-        return self._messages[message_id]
 
 
 @contextlib.contextmanager
