@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench soak clean
 
 $(BIN)/vestnesis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(BIN)/vestnesis
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/answers.py
+	$(BIN)/python bench/soak.py --short
+
+soak: $(BIN)/vestnesis
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) data
