@@ -422,3 +422,19 @@ async def test_sources_are_polled_on_their_schedule_tick_after_tick(server, make
     assert flaky[:20] == [interval] * 20
     assert flaky[20:23] == [interval, 2 * interval, 4 * interval]
     assert set(flaky[23:]) == {interval}
+
+
+async def test_a_recovered_source_starts_its_schedule_afresh(server, make_config):
+    server.routes["/f"] = Route(body=b"", status=503, content_type="text/plain")
+    config = make_config([{"name": "f", "url": server.url("/f")}], schedule={"poll_feeds": "15m"})
+    async with running(config, NOW) as app:
+        for _ in range(3):
+            await app.poller.poll(await app.database.sources.active())
+        failed = await app.database.sources.get("f")
+    assert failed.next_attempt - NOW == timedelta(minutes=60)  # backing off
+    server.routes["/f"] = Route(body=rss(numbered_items(2)))
+    later = NOW + timedelta(minutes=5)
+    async with running(config, later) as app:  # polled by hand before the back-off ends
+        await app.poller.poll(await app.database.sources.active())
+        source = await app.database.sources.get("f")
+    assert source.error_count == 0 and source.next_attempt == later + timedelta(minutes=15)
