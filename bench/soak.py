@@ -132,8 +132,9 @@ class Feeds:
             f"<title>Source {number}</title><link>https://source{number}.example/</link>",
             "<language>en</language>",
         ]
-        for n in range(version, version - 15, -1):
-            published = self.wall + timedelta(seconds=n * self.change_every) - timedelta(hours=1)
+        for n in range(version + 1000, version + 985, -1):  # numbers stay distinct as text
+            age = (n - 1000) * self.change_every
+            published = self.wall + timedelta(seconds=age) - timedelta(hours=1)
             parts.append(
                 f"<item><title>Source {number} news {n}: library week, seminar and study"
                 f" trip</title><link>https://source{number}.example/news/{n}</link>"
