@@ -6,7 +6,8 @@ members, and runs the service with `poll_feeds = "1m"` and the weekly digest due
 after the start. A monitoring loop calls `vestnesis outbox status` meanwhile. At the end it
 stops the service with SIGTERM and prints:
 
-- RSS and open file descriptors of the service: start, end, and the slope after warm-up;
+- RSS and open file descriptors of the service, and their slopes after warm-up and over the
+  last half (samples.csv in the data folder);
 - poll punctuality: the interval between fetches of each source (median and p95 per
   source, summarised over all sources) against the configured one;
 - web latency (p50, p95, max) and errors; 304s on the archive feed;
@@ -513,23 +514,38 @@ def report(
         f"machine: {platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
 
-    # Memory and descriptors.
-    after = [i for i, t in enumerate(samples.times) if t >= warm_up]
+    # Memory and descriptors: after warm-up, and over the last half (the digest's send, a
+    # one-off burst of work, is then behind: what is left is the steady state).
+    with (folder / "samples.csv").open("w", encoding="utf-8") as out:
+        out.write("seconds,rss_mb,fds\n")
+        for when, rss, fds in zip(samples.times, samples.rss_mb, samples.fds, strict=True):
+            out.write(f"{when:.1f},{rss:.2f},{fds}\n")
     if samples.rss_mb:
-        rss_slope = slope_per_hour(
-            [samples.times[i] for i in after], [samples.rss_mb[i] for i in after]
-        )
-        fd_slope = slope_per_hour(
-            [samples.times[i] for i in after], [float(samples.fds[i]) for i in after]
+        end = samples.times[-1]
+        windows = {"after warm-up": warm_up, "over the last half": end / 2}
+        slopes = {}
+        for label, since in windows.items():
+            chosen = [i for i, t in enumerate(samples.times) if t >= since]
+            slopes[label] = (
+                slope_per_hour(
+                    [samples.times[i] for i in chosen], [samples.rss_mb[i] for i in chosen]
+                ),
+                slope_per_hour(
+                    [samples.times[i] for i in chosen], [float(samples.fds[i]) for i in chosen]
+                ),
+            )
+        half = next(i for i, t in enumerate(samples.times) if t >= end / 2)
+        warmed = next((i for i, t in enumerate(samples.times) if t >= warm_up), half)
+        print(
+            f"RSS: {samples.rss_mb[warmed]:.0f} MB after {warm_up / 60:g} min warm-up, "
+            f"{samples.rss_mb[half]:.0f} MB at half time, {samples.rss_mb[-1]:.0f} MB at the end, "
+            f"peak {max(samples.rss_mb):.0f} MB ({len(samples.times)} samples, every 10 s); slope "
+            + ", ".join(f"{label} {rss:+.1f} MB/h" for label, (rss, _) in slopes.items())
         )
         print(
-            f"RSS: {samples.rss_mb[0]:.0f} MB at start, {samples.rss_mb[after[0]] if after else float('nan'):.0f} MB after "
-            f"{warm_up / 60:g} min warm-up, {samples.rss_mb[-1]:.0f} MB at the end, peak {max(samples.rss_mb):.0f} MB; "
-            f"slope after warm-up {rss_slope:+.1f} MB/h ({len(samples.times)} samples)"
-        )
-        print(
-            f"open descriptors: {samples.fds[0]} at start, {samples.fds[-1]} at the end, max {max(samples.fds)}; "
-            f"slope after warm-up {fd_slope:+.1f}/h"
+            f"open descriptors: {samples.fds[warmed]} after warm-up, {samples.fds[-1]} at the end, "
+            f"max {max(samples.fds)}; slope "
+            + ", ".join(f"{label} {fds:+.1f}/h" for label, (_, fds) in slopes.items())
         )
 
     # Poll punctuality.
