@@ -20,6 +20,7 @@ from vestnesis.cli_support import Settings, now_option, parse_now, pass_settings
 from vestnesis.config import Config
 from vestnesis.digest import ItemFilter
 from vestnesis.digests import make_draft, period_for, prepare, view_for
+from vestnesis.events import calendars_read
 
 
 @click.group()
@@ -64,9 +65,14 @@ async def preview(
         choices = ", ".join(config.association.languages)
         raise click.BadParameter(f"{language!r} is not one of {choices}", param_hint="--lang")
     item_filter = _destination_filter(config, destination)
-    # Only reads, unless a translation backend is on: what it translates is paid for once.
-    writes = config.translation.backend != "none"
-    async with open_app(config, parse_now(now, config), writes=writes) as app:
+    # Only reads, unless a translation backend is on (what it translates is paid for once)
+    # or a configured calendar changed (its events belong in the digest).
+    clock = parse_now(now, config)
+    if config.translation.backend != "none":
+        opened = open_app(config, clock)
+    else:
+        opened = calendars_read(config, clock)
+    async with opened as app:
         send_time = app.clock.now()
         prepared = await prepare(app, send_time, item_filter)
         if prepared.digest is None:

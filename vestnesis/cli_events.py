@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import click
@@ -20,15 +18,12 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.clock import Clock
-from vestnesis.config import Config
 from vestnesis.dates_text import event_when
 from vestnesis.events import (
     CalendarImportError,
-    calendars_changed,
+    calendars_read,
     default_name,
     import_calendar,
-    poll_calendars,
 )
 
 
@@ -111,19 +106,6 @@ async def ask(
         emit_json(reply.as_json())
     else:
         click.echo(reply.text)
-
-
-@asynccontextmanager
-async def calendars_read(config: Config, clock: Clock) -> AsyncIterator[App]:
-    """The app with the configured calendars current: opened read-only when none changed
-    since the last import (the usual case while the service runs), else opened to import."""
-    async with open_app(config, clock, writes=False) as app:
-        if not await calendars_changed(app):
-            yield app
-            return
-    async with open_app(config, clock) as app:
-        await poll_calendars(app)
-        yield app
 
 
 def _local(location: str) -> str:

@@ -6,6 +6,8 @@ import asyncio
 import hashlib
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,9 @@ from pathlib import Path
 from feeds.ics import CalendarError, parse_calendar, write_calendar
 from storage import Event
 from vestnesis import kinds
-from vestnesis.app import App
+from vestnesis.app import App, open_app
+from vestnesis.clock import Clock
+from vestnesis.config import Config
 from vestnesis.logs import fields
 
 log = logging.getLogger("vestnesis.events")
@@ -90,6 +94,20 @@ async def calendars_changed(app: App) -> bool:
         if await app.database.events.digest(calendar.name) != digest:
             return True
     return False
+
+
+@asynccontextmanager
+async def calendars_read(config: Config, clock: Clock) -> AsyncIterator[App]:
+    """The app for a command that reads, with the configured calendars current: opened
+    read-only when none changed since the last import (the usual case while the service
+    runs), else opened for writing to import them."""
+    async with open_app(config, clock, writes=False) as app:
+        if not await calendars_changed(app):
+            yield app
+            return
+    async with open_app(config, clock) as app:
+        await poll_calendars(app)
+        yield app
 
 
 def default_name(location: str) -> str:
