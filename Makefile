@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: demo test lint bench clean pot catalogs emulator-deps emulator-test
+.PHONY: demo test lint bench soak clean pot catalogs emulator-deps emulator-test
 
 $(BIN)/vestnesis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: $(BIN)/vestnesis
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/answers.py
+	$(BIN)/python bench/soak.py --short
+
+soak: $(BIN)/vestnesis
+	$(BIN)/python bench/soak.py
 
 # Translations: the template of every text in the code, then the check that the catalogs
 # cover it (translated, not fuzzy, plurals, quotation marks) and that dates stay golden.

@@ -16,6 +16,7 @@ from typing import Protocol
 from aiolimiter import AsyncLimiter
 
 from mailer.addresses import ascii_address
+from mailer.held import HeldMessages
 from mailer.smtp import Result, SmtpConnection, SmtpSettings
 from storage import Database, Delivery, OutboxMessage
 
@@ -85,7 +86,7 @@ class EmailDelivery:
         self._personalise = personalise
         self._now = now
         self._policy = policy
-        self._messages: dict[int, OutboxMessage] = {}
+        self.held = HeldMessages(database.outbox.message)  # only what claimed rows need
         self._errors = 0  # connection-level errors in a row, mirrored in storage
         limiters = []
         if policy.per_second:
@@ -145,7 +146,10 @@ class EmailDelivery:
                     if not batch:
                         break
                 for delivery in batch:
+                    self.held.claim(delivery.message_id)
+                for delivery in batch:
                     if halt.is_set() or (stop and stop.is_set()):
+                        self.held.settle(delivery.message_id)
                         await self._db.outbox.retry(delivery.id, "not attempted", self._now())
                         continue
                     await queue.put(delivery)
@@ -153,6 +157,7 @@ class EmailDelivery:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
+            self.held.clear()
         return report
 
     async def _worker(
@@ -173,6 +178,7 @@ class EmailDelivery:
                     if on_progress is not None:
                         on_progress(report)
                 finally:
+                    self.held.settle(delivery.message_id)
                     queue.task_done()
         finally:
             await connection.close()
@@ -207,7 +213,7 @@ class EmailDelivery:
         report: DrainReport,
         halt: asyncio.Event,
     ) -> None:
-        message = await self._message(delivery.message_id)
+        message = await self.held.get(delivery.message_id)
         address = await self._wire_address(connection, delivery.recipient)
         if address is None:
             reason = (
@@ -294,14 +300,6 @@ class EmailDelivery:
             details = {"errors": errors, "until": paused_until.isoformat(), "reason": reason}
             log.error("email sending paused", extra={"fields": details})
         await self._db.outbox.set_errors(CHANNEL, errors, paused_until, reason)
-
-    async def _message(self, message_id: int) -> OutboxMessage | None:
-        if message_id not in self._messages:
-            message = await self._db.outbox.message(message_id)
-            if message is None:
-                return None
-            self._messages[message_id] = message
-        return self._messages[message_id]
 
 
 @contextlib.contextmanager

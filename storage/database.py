@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from types import TracebackType
@@ -31,8 +32,11 @@ class SchemaTooNewError(RuntimeError):
 class Database:
     """An open database; use `await Database.open(path)` or `async with Database.open(...)`."""
 
-    def __init__(self, connection: aiosqlite.Connection, busy_wait: float = 120.0) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, busy_wait: float = 120.0, *, read_only: bool = False
+    ) -> None:
         self._db = connection
+        self.read_only = read_only
         transactions = Transactions(connection, busy_wait)
         self.sources = SourceStore(connection, transactions)
         self.items = ItemStore(connection, transactions)
@@ -65,6 +69,30 @@ class Database:
             raise
         return cls(connection, busy_wait)
 
+    @classmethod
+    async def open_read_only(cls, path: Path, *, busy_wait: float = 120.0) -> Database:
+        """Open the database at `path` for reading only: nothing is written to it, not even
+        on close (a read-only connection never checkpoints), so commands that only look can
+        run beside the service without competing for its lock. A database that does not
+        exist yet or needs migrating is opened as `open` does, since there is nothing
+        current to read without that one-time write. Any write raises sqlite3.OperationalError.
+        """
+        uri = await asyncio.to_thread(_read_only_uri, path)
+        if uri is None:
+            return await cls.open(path, busy_wait=busy_wait)
+        connection = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        try:
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            current = await _user_version(connection)
+        except BaseException:
+            await connection.close()
+            raise
+        if current != len(MIGRATIONS):
+            await connection.close()
+            return await cls.open(path, busy_wait=busy_wait)  # migrates, or says it is too new
+        return cls(connection, busy_wait, read_only=True)
+
     async def schema_version(self) -> int:
         """The applied migration number."""
         return await _user_version(self._db)
@@ -88,6 +116,11 @@ class Database:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def _read_only_uri(path: Path) -> str | None:
+    """The SQLite URI that opens `path` read-only; None when there is no such file."""
+    return f"{path.resolve().as_uri()}?mode=ro" if path.is_file() else None
 
 
 async def _user_version(connection: aiosqlite.Connection) -> int:

@@ -73,6 +73,16 @@ class DigestStore:
         )
         return [await self._record(row) for row in rows]
 
+    async def archive_stamp(self) -> tuple[str, datetime | None]:
+        """What identifies the archive's content (changes whenever a digest is sent, or a
+        sent one is removed) and when a digest was last sent; one indexed aggregate."""
+        async with self._db.execute(
+            "SELECT COUNT(*), MAX(id), MAX(sent_at) FROM digests WHERE status = 'sent'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        count, newest, last = row if row is not None else (0, None, None)
+        return f"{count}.{newest or 0}.{last or ''}", from_db(last)
+
     async def get(self, digest_id: int) -> DigestRecord | None:
         """The digest with that id."""
         rows = await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (digest_id,))

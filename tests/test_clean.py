@@ -77,3 +77,18 @@ def test_backoff_doubles_caps_and_pauses() -> None:
     later, _ = policy.after_failure(now, 1, retry_after=timedelta(hours=1))
     assert later - now == timedelta(hours=1)
     assert policy.after_success(now) - now == timedelta(minutes=15)
+
+
+def test_the_next_poll_keeps_the_schedule_not_the_finish_time() -> None:
+    due = datetime(2026, 11, 22, 10, tzinfo=UTC)
+    policy = RetryPolicy(interval=timedelta(minutes=15))
+    seconds = timedelta(seconds=1)
+    # However late the check ran and however long the fetch took, the next step is due + 15m.
+    for finished in (due, due + 40 * seconds, due + 14 * 60 * seconds):
+        assert policy.after_success(finished, due) == due + timedelta(minutes=15)
+    # A fetch that ran past the next step skips it rather than fetching twice in a row.
+    assert policy.after_success(due + 16 * 60 * seconds, due) == due + timedelta(minutes=30)
+    # Taken a little early by the due check: still the step after the scheduled one.
+    assert policy.after_success(due - 20 * seconds, due) == due + timedelta(minutes=15)
+    # Polled by hand well ahead of time: the scheduled poll stays.
+    assert policy.after_success(due - 10 * 60 * seconds, due) == due

@@ -7,6 +7,8 @@ import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler
 
+import pytest
+
 from tests.conftest import NOW, running
 from tests.feedgen import numbered_items, rss
 from tests.feedserver import Route
@@ -371,3 +373,68 @@ async def test_many_sources_poll_concurrently_on_one_connection(server, make_con
     assert sum(r.new for r in reports.values()) == 150
     assert len(stored) == 150
     await asyncio.sleep(0)
+
+
+class TickingClock:
+    """A clock that moves on a little every time it is read, as a real pass takes time."""
+
+    def __init__(self, moment, step=timedelta(milliseconds=700)) -> None:
+        self.moment = moment
+        self.step = step
+
+    def now(self):
+        self.moment += self.step
+        return self.moment
+
+
+@pytest.mark.parametrize("interval", [1, 15])
+async def test_sources_are_polled_on_their_schedule_tick_after_tick(server, make_config, interval):
+    from vestnesis.service import DUE_CHECK, poll_due_sources
+
+    for name in ("a", "b", "flaky"):
+        server.routes[f"/{name}"] = Route(body=rss(numbered_items(3, prefix=name)))
+    config = make_config(
+        [{"name": n, "url": server.url(f"/{n}")} for n in ("a", "b", "flaky")],
+        schedule={"poll_feeds": f"{interval}m"},
+    )
+    start = NOW + timedelta(seconds=0.4)  # checks run a little late, and not on the second
+    clock = TickingClock(start)
+    polled: dict[str, list[int]] = {"a": [], "b": [], "flaky": []}
+    ticks = 60 * interval + 30
+    async with running(config, clock=clock) as app:
+        for tick in range(ticks):
+            clock.moment = start + tick * DUE_CHECK
+            if tick == 20 * interval:  # three failures in a row, then back
+                server.routes["/flaky"] = Route(body=b"", status=503, content_type="text/plain")
+            if tick == 27 * interval:
+                server.routes["/flaky"] = Route(body=rss(numbered_items(3, prefix="flaky")))
+            before = {s.name: s.last_attempt for s in await app.database.sources.list()}
+            await poll_due_sources(app)
+            for source in await app.database.sources.list():
+                if source.last_attempt != before[source.name]:
+                    polled[source.name].append(tick)
+    for name in ("a", "b"):
+        gaps = {b - a for a, b in zip(polled[name], polled[name][1:], strict=False)}
+        assert gaps == {interval}, (name, polled[name])
+        assert len(polled[name]) == ticks // interval + (ticks % interval > 0)
+    flaky = [b - a for a, b in zip(polled["flaky"], polled["flaky"][1:], strict=False)]
+    # On time until the failures, backing off 1, 2, 4 intervals, then on time again.
+    assert flaky[:20] == [interval] * 20
+    assert flaky[20:23] == [interval, 2 * interval, 4 * interval]
+    assert set(flaky[23:]) == {interval}
+
+
+async def test_a_recovered_source_starts_its_schedule_afresh(server, make_config):
+    server.routes["/f"] = Route(body=b"", status=503, content_type="text/plain")
+    config = make_config([{"name": "f", "url": server.url("/f")}], schedule={"poll_feeds": "15m"})
+    async with running(config, NOW) as app:
+        for _ in range(3):
+            await app.poller.poll(await app.database.sources.active())
+        failed = await app.database.sources.get("f")
+    assert failed.next_attempt - NOW == timedelta(minutes=60)  # backing off
+    server.routes["/f"] = Route(body=rss(numbered_items(2)))
+    later = NOW + timedelta(minutes=5)
+    async with running(config, later) as app:  # polled by hand before the back-off ends
+        await app.poller.poll(await app.database.sources.active())
+        source = await app.database.sources.get("f")
+    assert source.error_count == 0 and source.next_attempt == later + timedelta(minutes=15)

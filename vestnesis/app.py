@@ -57,15 +57,25 @@ def configured_sources(config: Config) -> list[SourceSpec]:
 
 
 @asynccontextmanager
-async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
-    """Open the database (migrating it), sync the configured feeds, and build the poller."""
-    database = await Database.open(
-        config.database_path, busy_wait=config.association.busy_wait.total_seconds()
-    )
+async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> AsyncIterator[App]:
+    """Open the database (migrating it), sync the configured feeds, and build the poller.
+
+    With `writes=False` (commands that only read) the database is opened read-only and the
+    configured feeds are not synced: the service and the commands that change things do that
+    (unless the database had to be created or migrated first, which writes anyway).
+    """
+    busy_wait = config.association.busy_wait.total_seconds()
+    if not writes:
+        database = await Database.open_read_only(config.database_path, busy_wait=busy_wait)
+    else:
+        database = await Database.open(config.database_path, busy_wait=busy_wait)
     try:
-        sync = await database.sources.sync_configured(configured_sources(config), clock.now())
-        for name in sync.disabled:
-            log.info("feed no longer in the config; disabled, items kept", **fields(source=name))
+        if not database.read_only:
+            sync = await database.sources.sync_configured(configured_sources(config), clock.now())
+            for name in sync.disabled:
+                log.info(
+                    "feed no longer in the config; disabled, items kept", **fields(source=name)
+                )
         detector = LanguageDetector((*config.association.languages, *COMMON_SOURCE_LANGUAGES))
         policy = RetryPolicy(
             interval=config.schedule.poll_feeds,

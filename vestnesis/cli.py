@@ -142,7 +142,10 @@ async def backup(settings: Settings, target: Path) -> None:
         raise click.ClickException(f"{target} exists; choose a new file name or a folder")
     if not await asyncio.to_thread(config.database_path.exists):
         raise click.ClickException(f"no database at {config.database_path} yet: nothing to back up")
-    database = await Database.open(config.database_path)
+    # Read-only: a backup beside the running service writes nothing to the database.
+    database = await Database.open_read_only(
+        config.database_path, busy_wait=config.association.busy_wait.total_seconds()
+    )
     try:
         await database.backup(target)
     finally:
@@ -253,7 +256,7 @@ async def feeds_poll(
 async def feeds_list(settings: Settings, as_json: bool) -> None:
     """Every source with its health."""
     config = settings.config()
-    async with open_app(config, SystemClock()) as app:
+    async with open_app(config, SystemClock(), writes=False) as app:
         sources = await app.database.sources.list()
     for source in sources:
         if as_json:
@@ -390,7 +393,7 @@ async def feeds_import_opml(settings: Settings, file: Path) -> None:
 async def feeds_export_opml(settings: Settings, out: Path | None) -> None:
     """Write the enabled sources as OPML (to standard output by default)."""
     config = settings.config()
-    async with open_app(config, SystemClock()) as app:
+    async with open_app(config, SystemClock(), writes=False) as app:
         sources = [s for s in await app.database.sources.list() if s.enabled]
         created = app.clock.now()
     outlines = [Outline(s.name, s.location, s.language) for s in sources]
@@ -424,7 +427,7 @@ async def items_list(
     """Stored items, newest first."""
     config = settings.config()
     since_time = parse_now(since, config).now() if since else None
-    async with open_app(config, SystemClock()) as app:
+    async with open_app(config, SystemClock(), writes=False) as app:
         if source and await app.database.sources.get(source) is None:
             raise click.ClickException(f"no source named {source!r}")
         found = await app.database.items.list(source=source, since=since_time, limit=limit)

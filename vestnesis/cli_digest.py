@@ -29,6 +29,7 @@ from vestnesis.digests import (
     prepare,
     view_for,
 )
+from vestnesis.events import calendars_read
 
 
 @click.group()
@@ -81,7 +82,14 @@ async def preview(
         choices = ", ".join(config.association.languages)
         raise click.BadParameter(f"{language!r} is not one of {choices}", param_hint="--lang")
     item_filter = _destination_filter(config, destination)
-    async with open_app(config, parse_now(now, config)) as app:
+    # Only reads, unless a translation backend is on (what it translates is paid for once)
+    # or a configured calendar changed (its events belong in the digest).
+    clock = parse_now(now, config)
+    if config.translation.backend != "none":
+        opened = open_app(config, clock)
+    else:
+        opened = calendars_read(config, clock)
+    async with opened as app:
         moment = app.clock.now()
         send_time = next_send_time(app, moment) if coming else due_send_time(app, moment)
         decision = await decide(app, send_time)

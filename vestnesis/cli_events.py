@@ -20,7 +20,12 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.events import CalendarImportError, default_name, import_calendar, poll_calendars
+from vestnesis.events import (
+    CalendarImportError,
+    calendars_read,
+    default_name,
+    import_calendar,
+)
 
 
 @click.group()
@@ -87,8 +92,7 @@ async def events_list(
             f"{language!r} is not one of {', '.join(languages)}", param_hint="--lang"
         )
     language = language or config.association.default_language
-    async with open_app(config, parse_now(now, config)) as app:
-        await poll_calendars(app)
+    async with calendars_read(config, parse_now(now, config)) as app:
         start = None if everything else app.clock.now()
         found = await app.database.events.between(start)
         for event in found:
@@ -116,8 +120,7 @@ async def ask(
 ) -> None:
     """Answer a question as the bot would: events and the association's plan."""
     config = settings.config()
-    async with open_app(config, parse_now(now, config)) as app:
-        await poll_calendars(app)
+    async with calendars_read(config, parse_now(now, config)) as app:
         reply = await Answerer(app).ask(question, lang)
     if as_json:
         emit_json(reply.as_json())

@@ -101,7 +101,7 @@ async def add(
 @run_async
 async def list_(settings: Settings, status: str | None, as_json: bool) -> None:
     """Members and their state, with a header and the counts per state."""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         members = await app.database.subscribers.list(status)
     if as_json:
         for member in members:
@@ -194,7 +194,7 @@ async def import_(
 @run_async
 async def export(settings: Settings, file: Path | None) -> None:
     """Write confirmed members as CSV (email, name, language) to FILE or standard output."""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         members = await app.database.subscribers.list("confirmed")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -247,7 +247,7 @@ async def remove(settings: Settings, email: str, yes: bool) -> None:
 @run_async
 async def show(settings: Settings, email: str) -> None:
     """Everything stored about one member, as JSON (a privacy export)."""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         member = await _member(app, email)
         click.echo(json.dumps(await member_data(app, member), ensure_ascii=False, indent=2))
 
@@ -354,7 +354,7 @@ def outbox() -> None:
 async def status(settings: Settings, as_json: bool) -> None:
     """What was sent, in words: the last digest and the other mail per channel, and whether
     a sender is paused. (--json: the raw counts per channel, message and state.)"""
-    async with _app(settings) as app:
+    async with _reader(settings) as app:
         counts = await app.database.outbox.status()
         _, paused_until, reason = await app.database.outbox.errors("email")
         zone = app.config.association.zone
@@ -444,6 +444,13 @@ async def _resume(app: App, *, quiet: bool = True) -> None:
         if not quiet:
             click.echo("Finishing deliveries left from before.")
         await _drain(app, quiet=quiet)
+
+
+def _reader(settings: Settings):  # type: ignore[no-untyped-def]
+    """The app for a command that only reads: the database opened read-only."""
+    from vestnesis.clock import SystemClock
+
+    return open_app(settings.config(), SystemClock(), writes=False)
 
 
 async def _drain(app: App, *, quiet: bool) -> None:

@@ -6,6 +6,8 @@ import asyncio
 import hashlib
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,9 @@ from pathlib import Path
 from feeds.ics import CalendarError, parse_calendar, write_calendar
 from storage import Event
 from vestnesis.answering import kinds
-from vestnesis.app import App
+from vestnesis.app import App, open_app
+from vestnesis.clock import Clock
+from vestnesis.config import Config
 from vestnesis.logs import fields
 
 log = logging.getLogger("vestnesis.events")
@@ -44,19 +48,15 @@ async def import_calendar(
 ) -> ImportReport:
     """Read an iCalendar file or URL and make it the content of calendar `name`. With
     `skip_unchanged`, a body already imported today is not read again."""
-    fetched = await app.fetcher.fetch(location)
-    if fetched.status != "ok":
-        raise CalendarImportError(fetched.error or "nothing received")
+    content, digest = await _read(app, location)
     now = app.clock.now()
-    # The day is part of it: the window of kept occurrences moves with the date.
-    digest = hashlib.sha256(fetched.content + now.date().isoformat().encode()).hexdigest()
     if skip_unchanged and await app.database.events.digest(name) == digest:
         return ImportReport(name, 0, 0, 0, 0, unchanged=True)
     zone = app.config.association.zone
     try:
         parsed = await asyncio.to_thread(
             parse_calendar,
-            fetched.content,
+            content,
             zone=zone,
             start=now - KEEP_PAST,
             end=now + app.config.events.horizon,
@@ -77,6 +77,43 @@ async def import_calendar(
         **fields(calendar=name, events=stored, removed=removed, cancelled=cancelled),
     )
     return ImportReport(name, stored, removed, parsed.skipped, cancelled, False, parsed.warnings)
+
+
+async def _read(app: App, location: str) -> tuple[bytes, str]:
+    """A calendar's body and the digest that tells whether it changed since its import."""
+    fetched = await app.fetcher.fetch(location)
+    if fetched.status != "ok":
+        raise CalendarImportError(fetched.error or "nothing received")
+    # The day is part of it: the window of kept occurrences moves with the date.
+    day = app.clock.now().date().isoformat().encode()
+    return fetched.content, hashlib.sha256(fetched.content + day).hexdigest()
+
+
+async def calendars_changed(app: App) -> bool:
+    """Whether any configured calendar differs from what was imported (reads, never writes);
+    one that cannot be read counts as unchanged, as `poll_calendars` keeps its events."""
+    for calendar in app.config.calendars:
+        try:
+            _, digest = await _read(app, calendar.location)
+        except CalendarImportError:
+            continue
+        if await app.database.events.digest(calendar.name) != digest:
+            return True
+    return False
+
+
+@asynccontextmanager
+async def calendars_read(config: Config, clock: Clock) -> AsyncIterator[App]:
+    """The app for a command that reads, with the configured calendars current: opened
+    read-only when none changed since the last import (the usual case while the service
+    runs), else opened for writing to import them."""
+    async with open_app(config, clock, writes=False) as app:
+        if not await calendars_changed(app):
+            yield app
+            return
+    async with open_app(config, clock) as app:
+        await poll_calendars(app)
+        yield app
 
 
 def default_name(location: str) -> str:

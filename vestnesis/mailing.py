@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import ssl
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -358,21 +359,24 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
     mailto = app.config.email.unsubscribe_mailto or identity(app.config).address
     sign = dkim_signer(app.config) if app.config.email.dkim_key else None
 
-    uses: dict[int, set[str]] = {}
-    templates: dict[int, Template] = {}
+    # A message's parsed template lives exactly as long as the message object: the sender
+    # holds that only while deliveries of it are in flight, so this never grows with age.
+    parsed: weakref.WeakKeyDictionary[OutboxMessage, tuple[Template, set[str]]]
+    parsed = weakref.WeakKeyDictionary()
 
     async def fill(message: OutboxMessage, delivery: Delivery, address: str) -> bytes | None:
         wanted = "pending" if message.kind == "confirm" else "confirmed"
         if delivery.subscriber_id is None or delivery.subscriber_status != wanted:
             return None
-        if message.id not in uses:
-            templates[message.id] = Template(message.body)
-            uses[message.id] = {
-                p for p in (UNSUBSCRIBE, PREFERENCES, CONFIRM) if p.encode() in message.body
-            }
+        if message not in parsed:
+            parsed[message] = (
+                Template(message.body),
+                {p for p in (UNSUBSCRIBE, PREFERENCES, CONFIRM) if p.encode() in message.body},
+            )
+        template, uses = parsed[message]
 
         def token(purpose: str, placeholder: str) -> str:
-            if placeholder not in uses[message.id]:
+            if placeholder not in uses:
                 return ""
             return signer.issue(purpose, delivery.subscriber_id, delivery.recipient)  # type: ignore[arg-type]
 
@@ -386,7 +390,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
             confirm=f"{public}/confirm/{token('confirm', CONFIRM)}",
             date=format_datetime(wall()),
         )
-        payload = templates[message.id].fill(links, f"{uuid.uuid4().hex}.{delivery.id}")
+        payload = template.fill(links, f"{uuid.uuid4().hex}.{delivery.id}")
         return sign(payload) if sign else payload
 
     return fill

@@ -169,7 +169,11 @@ class Poller:
             etag=etag,
             last_modified=last_modified,
             content_hash=digest,
-            next_attempt=self._policy.after_success(now),
+            # A source coming back from failures starts its schedule afresh: its next attempt
+            # was a back-off, which a manual poll may have come before.
+            next_attempt=self._policy.after_success(
+                now, source.next_attempt if source.error_count == 0 else None
+            ),
         )
         await self._db.sources.record(source.id, outcome)
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from feeds.health import DUE_CHECK, DUE_EARLY
 from vestnesis.app import App, open_app
 from vestnesis.clock import Clock
 from vestnesis.config import Config
@@ -31,8 +32,6 @@ from vestnesis.web import create_web_app
 
 log = logging.getLogger("vestnesis.service")
 
-# Sources carry their own next-attempt time (interval or back-off); this is how often we look.
-DUE_CHECK = timedelta(minutes=1)
 STOP_GRACE = timedelta(seconds=60)
 REMINDER_CHECK = timedelta(minutes=5)
 
@@ -81,9 +80,10 @@ class Jobs:
 
 
 async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) -> None:
-    """Poll the sources whose next attempt has come; fresh news goes to those who want it."""
+    """Poll the sources whose next attempt has come (or comes before the check after this
+    one is half-way); fresh news goes to those who want it."""
     started = app.clock.now()
-    sources = await app.database.sources.due(started)
+    sources = await app.database.sources.due(started + DUE_EARLY)
     if not sources:
         return
     reports = await app.poller.poll(sources)

@@ -6,9 +6,7 @@ import hmac
 import json
 import logging
 import secrets
-import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,6 +24,7 @@ from starlette.types import ASGIApp
 from storage import Subscriber
 from vestnesis import dates
 from vestnesis.app import App
+from vestnesis.archive_feed import ArchiveFeed
 from vestnesis.asking import CALENDAR_PATH
 from vestnesis.digests import digest_of, view_for
 from vestnesis.events import public_feed
@@ -144,6 +143,7 @@ class Pages:
         self.app = app
         self.on_enqueued = on_enqueued
         self.clients = ClientLimiter(app.config.web.subscribe_per_client_per_hour, app.clock.now)
+        self.archive_rss = ArchiveFeed(app)
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates" / "web"),
             autoescape=select_autoescape(["html"]),
@@ -556,32 +556,13 @@ class Pages:
         )
 
     async def archive_feed(self, request: Request) -> Response:
+        """The archive as RSS; a reader that has the current feed gets 304 Not Modified."""
         language = self.language_of(request, "")
-        _ = self.t(request, language)
-        public = self.app.config.web.public_url
-        rss = ET.Element("rss", version="2.0")
-        channel = ET.SubElement(rss, "channel")
-        short = self.app.config.association.short_name or self.app.config.association.name
-        ET.SubElement(channel, "title").text = f"{short} — {_('Past digests')}"
-        ET.SubElement(channel, "link").text = f"{public}/archive?lang={language}"
-        ET.SubElement(channel, "description").text = _("Subscribe to the weekly news")
-        ET.SubElement(channel, "language").text = language
-        for record in await self.app.database.digests.sent(limit=50):
-            digest = await digest_of(self.app, record)
-            if digest is None:
-                continue
-            view = await view_for(self.app, digest, language)
-            entry = ET.SubElement(channel, "item")
-            link = f"{public}/archive/{record.id}?lang={language}"
-            ET.SubElement(entry, "title").text = view.subject
-            ET.SubElement(entry, "link").text = link
-            ET.SubElement(entry, "guid", isPermaLink="true").text = link
-            ET.SubElement(entry, "pubDate").text = format_datetime(
-                record.sent_at or record.period_end
-            )
-            ET.SubElement(entry, "description").text = f"{view.period} · {view.count}"
-        body = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
-        return Response(body, media_type="application/rss+xml; charset=utf-8")
+        feed = await self.archive_rss.get(language, self.t(request, language))
+        headers = {**feed.headers(), "Vary": "Accept-Language"}
+        if feed.unchanged_for(request.headers):
+            return Response(status_code=304, headers=headers)
+        return Response(feed.body, media_type="application/rss+xml; charset=utf-8", headers=headers)
 
     async def server_error(self, request: Request, exc: Exception) -> Response:
         """A bug: logged through the service's own (masked) logging, a plain page shown."""
