@@ -106,7 +106,7 @@ async def test_start_language_choice_and_subscribe(tmp_path, api) -> None:
 
         await poll_calendars(app)
         api.send_text("next seminar?", user=api.user(MEMBER))
-        answer = await until(lambda: [t for t in api.texts(MEMBER) if "The next event" in t])
+        answer = await until(lambda: [t for t in api.texts(MEMBER) if "The next seminar:" in t])
         assert 'Seminārs "Bibliotēkas un ilgtspējīga attīstība"' in answer[0]
         assert "When: Thursday, 3 December, 10:00–15:30" in answer[0]
         api.send_text("/events", user=api.user(MEMBER))

@@ -251,7 +251,7 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
         member = api.user(MEMBER, language_code="lt")
         api.send_text("Kada kitas seminaras?", user=member)
         [reply] = await until(lambda: api.sent(MEMBER))
-        assert reply.params["text"].startswith("Artimiausias renginys")
+        assert reply.params["text"].startswith("Artimiausias seminaras:")
         keys = _buttons(reply)
         assert keys[0].startswith("evc:ics:") and keys[1].startswith("evc:remind:")
         labels = [b["text"] for row in reply.params["reply_markup"]["inline_keyboard"] for b in row]

@@ -210,7 +210,7 @@ def test_cli_import_list_and_ask(tmp_path, write_config) -> None:
     plan = json.loads(invoke(config, "ask", "What is the motto?", "--json", *now).output)
     assert plan["intent"] == "plan" and plan["sections"] == ["Moto"]
     text = invoke(config, "ask", "Kada kitas seminaras?", *now).output
-    assert text.startswith("Artimiausias renginys (seminaras):")
+    assert text.startswith("Artimiausias seminaras:")
     short = json.loads(invoke(config, "ask", "Labas", "--lang", "lt", "--json", *now).output)
     assert short["intent"] == "unknown" and short["language"] == "lt"
 

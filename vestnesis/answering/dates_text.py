@@ -19,6 +19,18 @@ def _month(day: date, language: str) -> str:
     return format_date(day, "MMMM", locale=language)
 
 
+# Latvian month names in the genitive and dative, for "no 30. novembra līdz 6. decembrim"
+# (CLDR has only the nominative, from which the locative is regular).
+_LV_GENITIVE = (
+    "janvāra", "februāra", "marta", "aprīļa", "maija", "jūnija",
+    "jūlija", "augusta", "septembra", "oktobra", "novembra", "decembra",
+)  # fmt: skip
+_LV_DATIVE = (
+    "janvārim", "februārim", "martam", "aprīlim", "maijam", "jūnijam",
+    "jūlijam", "augustam", "septembrim", "oktobrim", "novembrim", "decembrim",
+)  # fmt: skip
+
+
 def _year(day: date, today: date, language: str) -> str:
     if day.year == today.year:
         return ""
@@ -44,7 +56,9 @@ def day_text(day: date, language: str, today: date, *, weekday: bool = True) -> 
 
 
 def range_text(first: date, last: date, language: str, today: date) -> str:
-    """Inclusive days: '18.–19. martā', '18–19 March', 'kovo 18–19 d.'."""
+    """Inclusive days: '18.–19. martā', 'no 30. novembra līdz 6. decembrim', '18–19 March',
+    '30 November – 6 December', 'kovo 18–19 d.', 'lapkričio 30 – gruodžio 6 d.'. The year is
+    written once, unless the days fall in different years."""
     if first == last:
         return day_text(first, language, today, weekday=False)
     same_month = (first.year, first.month) == (last.year, last.month)
@@ -55,8 +69,37 @@ def range_text(first: date, last: date, language: str, today: date) -> str:
     if same_month and language == "en":
         year = f" {first.year}" if first.year != today.year else ""
         return f"{first.day}–{last.day} {format_date(first, 'MMMM', locale='en')}{year}"
-    start = day_text(first, language, today, weekday=False)
-    return f"{start} – {day_text(last, language, today, weekday=False)}"
+    return _across(first, "", last, "", language, today)
+
+
+def _across(first: date, start: str, last: date, end: str, language: str, today: date) -> str:
+    """From one day to another in another month, each with an optional time ('10.00')."""
+    same_year = first.year == last.year
+    if language == "lv":
+        # "no 30. novembra plkst. 10.00 līdz 2. decembrim plkst. 16.00"
+        at_start = f" plkst. {start}" if start else ""
+        at_end = f" plkst. {end}" if end else ""
+        head = f"{_year(first, today, 'lv')}{first.day}. {_LV_GENITIVE[first.month - 1]}"
+        tail = f"{'' if same_year else _year(last, today, 'lv')}{last.day}. "
+        return f"no {head}{at_start} līdz {tail}{_LV_DATIVE[last.month - 1]}{at_end}"
+    if language == "lt":
+        # "lapkričio 30 – gruodžio 6 d.", with times "lapkričio 30 d. 10:00 – gruodžio 2 d. 16:00"
+        head = f"{_year(first, today, 'lt')}{_month(first, 'lt')} {first.day}"
+        if start or not same_year:
+            head += " d." + (f" {start}" if start else "")
+        tail = f"{'' if same_year else _year(last, today, 'lt')}{_month(last, 'lt')} {last.day} d."
+        return f"{head} – {tail}" + (f" {end}" if end else "")
+    if language == "en":
+        # "30 November – 6 December 2027", with times "30 November, 10:00 – 2 December, 16:00"
+        year = f" {last.year}" if last.year != today.year else ""
+        head = format_date(first, "d MMMM", locale="en")
+        if not same_year:
+            head += f" {first.year}"
+        head += f", {start}" if start else ""
+        tail = f"{format_date(last, 'd MMMM', locale='en')}{year}" + (f", {end}" if end else "")
+        return f"{head} – {tail}"
+    head = day_text(first, language, today, weekday=False) + (f" {start}" if start else "")
+    return f"{head} – {day_text(last, language, today, weekday=False)}" + (f" {end}" if end else "")
 
 
 def clock(moment: datetime, language: str) -> str:
@@ -74,8 +117,9 @@ def event_when(event: Event, language: str, zone: tzinfo, today: date) -> str:
             return day_text(start.date(), language, today)
         return range_text(start.date(), last, language, today)
     if end.date() != start.date():
-        first = f"{day_text(start.date(), language, today)} {clock(start, language)}"
-        return f"{first} – {day_text(end.date(), language, today)} {clock(end, language)}"
+        return _across(
+            start.date(), clock(start, language), end.date(), clock(end, language), language, today
+        )
     hours = clock(start, language) + (f"–{clock(end, language)}" if end > start else "")
     prefix = {"lv": "plkst. "}.get(language, "")
     return f"{day_text(start.date(), language, today)}, {prefix}{hours}"

@@ -117,6 +117,9 @@ class Answer:
     more: int = 0  # events in the period beyond those listed
     subsections: tuple[Section, ...] = ()  # the headings under a plan section given whole
     asked_where: bool = False
+    # A kind asked of a period that has none of it: the period's events of other kinds, so
+    # that the answer says so rather than that the calendar is empty.
+    others: tuple[Event, ...] = ()
 
 
 def _decisive(votes: Mapping[str, float]) -> bool:
@@ -505,14 +508,19 @@ def _in_period(
     earlier = knowledge.from_time(start - timedelta(days=62))
     chosen: list[Event] = []
     cancelled: list[Event] = []
+    others: list[Event] = []
     # A period already over ("last week", "What was on in September?") lists what was on.
     floor = start if end <= now else max(start, now)
     for event in earlier:
         if event.start >= end:
             break
-        if event.end <= floor or (kind and event.kind != kind):
+        if event.end <= floor:
             continue
         if place and not knowledge.at(event, place):
+            continue
+        if kind and event.kind != kind:
+            if not event.cancelled:
+                others.append(event)
             continue
         (cancelled if event.cancelled else chosen).append(event)
     return Answer(
@@ -522,7 +530,8 @@ def _in_period(
         kind=kind,
         period=span,
         cancelled=tuple(cancelled[:MAX_LISTED]),
-        more=max(0, len(chosen) - MAX_LISTED),
+        more=max(0, len(chosen) - MAX_LISTED) if chosen else max(0, len(others) - MAX_LISTED),
+        others=() if chosen else tuple(others[:MAX_LISTED]),
     )
 
 

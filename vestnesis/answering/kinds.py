@@ -5,11 +5,12 @@ own words file)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from vestnesis.answering import words
 from vestnesis.answering.tables import Kind, Tables, builtin
 
-__all__ = ["KINDS", "Kind", "classify", "find", "name"]
+__all__ = ["KINDS", "Kind", "Named", "classify", "find", "name", "named"]
 
 # The built-in kinds (read-only), e.g. for a board form's choice of kinds.
 KINDS: tuple[Kind, ...] = builtin().kinds
@@ -22,6 +23,49 @@ def name(key: str, language: str, *, plural: bool = False, tables: Tables | None
         return ""
     names = found.names.get(language) or found.names.get("en") or next(iter(found.names.values()))
     return names[1] if plural else names[0]
+
+
+@dataclass(frozen=True)
+class Named:
+    """A kind's words for a sentence in one language.
+
+    words: placeholder → form, for the catalog's texts to choose the case they need: kind
+    (nominative), kind_genitive, kind_locative, kinds (plural nominative), kinds_genitive,
+    and the nominative again as feminine_kind, plural_kind, feminine_plural_kind (the
+    placeholder then names the agreement, "Tuvākā %(feminine_kind)s:").
+    agreement: "", "feminine", "plural" or "feminine_plural": which of those texts fits."""
+
+    words: dict[str, str]
+    agreement: str
+
+
+def named(key: str, language: str, *, tables: Tables | None = None) -> Named | None:
+    """The kind's forms in `language`; None when the tables lack them (a calendar's own
+    category, a kind from a words file without lv_forms/lt_forms): name it in brackets."""
+    found = (tables or builtin()).kind(key)
+    if found is None or language not in found.forms or language not in found.names:
+        return None
+    forms = found.forms[language]
+    singular, plural = found.names[language]
+    agreement = "_".join(
+        part
+        for part, present in (
+            ("feminine", forms.gender == "feminine"),
+            ("plural", forms.plural_only),
+        )
+        if present
+    )
+    words = {
+        "kind": singular,
+        "kind_genitive": forms.genitive,
+        "kind_locative": forms.locative,
+        "kinds": plural,
+        "kinds_genitive": forms.plural_genitive,
+        "feminine_kind": singular,
+        "plural_kind": singular,
+        "feminine_plural_kind": singular,
+    }
+    return Named(words, agreement)
 
 
 def find(

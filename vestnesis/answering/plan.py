@@ -26,17 +26,20 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 @dataclass(frozen=True)
 class Section:
     """A headed part of the plan: its heading as written, its level, and its paragraphs
-    (list items are paragraphs of their own)."""
+    (list items are paragraphs of their own; `items` holds their positions)."""
 
     heading: str
     level: int
     parent: str
     paragraphs: tuple[str, ...]
+    items: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:
-        """The section's text, paragraph by paragraph."""
-        return "\n".join(self.paragraphs)
+        """The section's text, paragraph by paragraph, list items with their bullet ("• ")."""
+        return "\n".join(
+            f"• {p}" if number in self.items else p for number, p in enumerate(self.paragraphs)
+        )
 
 
 @dataclass(frozen=True)
@@ -60,24 +63,35 @@ def parse_plan(markdown: str) -> Plan:
     stack: list[tuple[int, str]] = []
     heading, level = "", 0
     paragraphs: list[str] = []
+    items: set[int] = set()
     current: list[str] = []
+    in_item = False
 
     def close() -> None:
+        nonlocal in_item
         if current:
+            if in_item:
+                items.add(len(paragraphs))
             paragraphs.append(" ".join(current))
             current.clear()
+        in_item = False
 
     def flush() -> None:
         close()
         if heading or paragraphs:
             parent = next((h for lv, h in reversed(stack[:-1]) if lv < level), "")
-            sections.append(Section(heading, level, parent, tuple(paragraphs)))
+            sections.append(Section(heading, level, parent, tuple(paragraphs), frozenset(items)))
 
     for raw in markdown.splitlines():
         match = _HEADING.match(raw)
         if match:
             flush()
-            level, heading, paragraphs = len(match.group(1)), _plain(match.group(2)), []
+            level, heading, paragraphs, items = (
+                len(match.group(1)),
+                _plain(match.group(2)),
+                [],
+                set(),
+            )
             stack = [(lv, h) for lv, h in stack if lv < level] + [(level, heading)]
             continue
         line = raw.strip()
@@ -85,6 +99,7 @@ def parse_plan(markdown: str) -> Plan:
             close()
         elif _ITEM.match(raw):
             close()
+            in_item = True
             current.append(_plain(_ITEM.sub("", raw, count=1)))
         else:
             current.append(_plain(line))

@@ -24,14 +24,32 @@ class WordsError(ValueError):
     """A words file that cannot be read or has the wrong shape; the message is one line."""
 
 
+GENDERS = ("masculine", "feminine")
+
+
+@dataclass(frozen=True)
+class Forms:
+    """What a sentence needs to name a kind in Latvian or Lithuanian besides its names:
+    its gender ("masculine"/"feminine"), whether the noun is used only in the plural ("kursi",
+    "dirbtuvės": its names are then plural), and its genitive, locative and plural genitive."""
+
+    gender: str
+    genitive: str
+    locative: str
+    plural_genitive: str
+    plural_only: bool = False
+
+
 @dataclass(frozen=True)
 class Kind:
-    """A kind of event: its key, its name (singular, plural) per language, and the words
-    (any language, any case; several words make a phrase) that signal it."""
+    """A kind of event: its key, its name (singular, plural) per language, the words
+    (any language, any case; several words make a phrase) that signal it, and per language
+    the grammar its name needs in a sentence (lv, lt; none for a kind named only in brackets)."""
 
     key: str
     names: Mapping[str, tuple[str, str]]
     terms: tuple[str, ...]
+    forms: Mapping[str, Forms] = field(default_factory=dict)
 
     @property
     def all_terms(self) -> tuple[str, ...]:
@@ -284,13 +302,46 @@ def _kind(entry: Any, where: str) -> Kind:
         if language in entry:
             found = _strings(entry[language], f"{where}, kind {key}, {language}")
             names[language] = (found[0], found[1] if len(found) > 1 else found[0])
-    unknown = set(entry) - {"key", "terms", *LANGUAGES}
+    unknown = set(entry) - {"key", "terms", *LANGUAGES, *(f"{lang}_forms" for lang in LANGUAGES)}
     if unknown:
         raise WordsError(f"{where}, kind {key}: unknown field {sorted(unknown)[0]}")
     terms = (
         _strings(entry.get("terms", []), f"{where}, kind {key}, terms") if "terms" in entry else ()
     )
-    return Kind(key, names, terms)
+    forms = {
+        language: _forms(entry[f"{language}_forms"], f"{where}, kind {key}, {language}_forms")
+        for language in LANGUAGES
+        if f"{language}_forms" in entry
+    }
+    if "en" in names and "en" not in forms:
+        # English names serve every case: "the next seminar", "no seminars".
+        singular, plural = names["en"]
+        forms["en"] = Forms("", singular, singular, plural)
+    return Kind(key, names, terms, forms)
+
+
+def _forms(value: Any, where: str) -> Forms:
+    """A kind's `lv_forms`/`lt_forms` table."""
+    cases = ("genitive", "locative", "plural_genitive")
+    if not isinstance(value, dict):
+        raise WordsError(f"{where}: expected a table {{ gender = ..., {', '.join(cases)} }}")
+    unknown = set(value) - {"gender", "plural_only", *cases}
+    if unknown:
+        raise WordsError(f"{where}: unknown field {sorted(unknown)[0]}")
+    if value.get("gender") not in GENDERS:
+        raise WordsError(f"{where}: gender must be one of {', '.join(GENDERS)}")
+    missing = [case for case in cases if not (isinstance(value.get(case), str) and value[case])]
+    if missing:
+        raise WordsError(f"{where}: {missing[0]} is missing")
+    if not isinstance(value.get("plural_only", False), bool):
+        raise WordsError(f"{where}: plural_only must be true or false")
+    return Forms(
+        value["gender"],
+        value["genitive"],
+        value["locative"],
+        value["plural_genitive"],
+        value.get("plural_only", False),
+    )
 
 
 def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
@@ -313,8 +364,13 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
             new.append(kind)
             merged[kind.key] = kind
         else:
+            # New names without new forms: the built-in forms belong to the old names.
+            forms = {lang: f for lang, f in old.forms.items() if lang not in kind.names}
             merged[kind.key] = Kind(
-                kind.key, {**old.names, **kind.names}, (*old.terms, *kind.terms)
+                kind.key,
+                {**old.names, **kind.names},
+                (*old.terms, *kind.terms),
+                {**forms, **kind.forms},
             )
     kinds = (*new, *(merged[k.key] for k in base.kinds))
     concepts = dict(base.concepts)

@@ -46,13 +46,29 @@ def answer_text(answer: Answer, wording: Wording) -> str:
 def _next(answer: Answer, w: Wording) -> str:
     _ = w.catalog.gettext
     kind = kinds.name(answer.kind, answer.language, tables=w.tables)
+    named = kinds.named(answer.kind, answer.language, tables=w.tables) if kind else None
     if not answer.events:
+        if named:
+            return _("There are no upcoming %(kinds_genitive)s in the calendar.") % named.words + (
+                _calendar_link(w)
+            )
         if kind:
             return _("There is no upcoming event of this kind (%(kind)s) in the calendar.") % {
                 "kind": kind
             } + _calendar_link(w)
         return _("There are no upcoming events in the calendar.")
-    heading = _("The next event (%(kind)s):") % {"kind": kind} if kind else _("The next event:")
+    if named:
+        # The adjective agrees with the kind: "Tuvākā konference:", "Artimiausi kursai:".
+        heading = {
+            "": _("The next %(kind)s:"),
+            "feminine": _("The next %(feminine_kind)s:"),
+            "plural": _("The next %(plural_kind)s:"),
+            "feminine_plural": _("The next %(feminine_plural_kind)s:"),
+        }[named.agreement] % named.words
+    elif kind:
+        heading = _("The next event (%(kind)s):") % {"kind": kind}
+    else:
+        heading = _("The next event:")
     link = _calendar_link(w) if w.links else ""  # the bot's buttons carry it
     return f"{heading}\n{event_block(answer.events[0], answer.language, w)}{link}"
 
@@ -65,34 +81,64 @@ def _period(answer: Answer, w: Wording) -> str:
     kind = kinds.name(answer.kind, answer.language, plural=True, tables=w.tables)
     lines = []
     over = answer.period.bounds(w.zone)[1] <= w.now  # asked of the past: worded in the past
+    listed = answer.events or answer.others
     if answer.events:
         if over:
             heading = (
                 _("%(kinds)s that took place %(period)s:")
-                % {"kinds": kind.capitalize(), "period": period}
+                % {"kinds": _capital(kind), "period": period}
                 if kind
                 else _("What took place %(period)s:") % {"period": period}
             )
         else:
             heading = (
-                _("%(kinds)s %(period)s:") % {"kinds": kind.capitalize(), "period": period}
+                _("%(kinds)s %(period)s:") % {"kinds": _capital(kind), "period": period}
                 if kind
                 else _("Events %(period)s:") % {"period": period}
             )
         lines.append(heading)
-        lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.events]
-        if answer.more:
-            lines.append(
-                w.catalog.ngettext("…and %(n)d more.", "…and %(n)d more.", answer.more)
-                % {"n": answer.more}
-            )
+    elif answer.others:
+        # None of the kind asked, but other events: say both, never "nothing at all".
+        lines.append(_capital(_none_of_kind(answer, w, period, over)))
     elif over:
         lines.append(_("No events took place %(period)s, by the calendar.") % {"period": period})
     else:
         lines.append(_("No events %(period)s in the calendar.") % {"period": period})
+    lines += [f"• {_event_line(e, answer.language, w)}" for e in listed]
+    if listed and answer.more:
+        lines.append(
+            w.catalog.ngettext("…and %(n)d more.", "…and %(n)d more.", answer.more)
+            % {"n": answer.more}
+        )
     for event in answer.cancelled:
         lines.append(_cancelled_line(event, answer.language, w))
     return "\n".join(lines) + _calendar_link(w)
+
+
+def _none_of_kind(answer: Answer, w: Wording, period: str, over: bool) -> str:
+    """'Decembrī kursu nav; citi pasākumi:', or with the kind in brackets when the tables lack
+    its forms."""
+    _ = w.catalog.gettext
+    named = kinds.named(answer.kind, answer.language, tables=w.tables)
+    if named:
+        text = (
+            _("No %(kinds_genitive)s took place %(period)s; other events:")
+            if over
+            else _("No %(kinds_genitive)s %(period)s; other events:")
+        )
+        return text % {**named.words, "period": period}
+    kind = kinds.name(answer.kind, answer.language, tables=w.tables)
+    text = (
+        _("No events of this kind (%(kind)s) took place %(period)s; other events:")
+        if over
+        else _("No events of this kind (%(kind)s) %(period)s; other events:")
+    )
+    return text % {"kind": kind, "period": period}
+
+
+def _capital(text: str) -> str:
+    """The first letter in capitals, the rest as written ("IFLA" stays)."""
+    return text[:1].upper() + text[1:]
 
 
 def _by_name(answer: Answer, w: Wording) -> str:
@@ -111,7 +157,7 @@ def _by_name(answer: Answer, w: Wording) -> str:
 def _plan(answer: Answer, w: Wording) -> str:
     _ = w.catalog.gettext
     if answer.topic == "overview":
-        headings = ", ".join(f"“{s.heading}”" for s in answer.sections)
+        headings = ", ".join(_("“%(text)s”") % {"text": s.heading} for s in answer.sections)
         return _("The plan has these sections: %(headings)s. Ask about any of them.") % {
             "headings": headings
         }
