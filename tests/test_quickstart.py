@@ -45,7 +45,7 @@ def test_the_quick_start_shows_the_running_service(tmp_path) -> None:
     run(config, "feeds", "poll")
     run(config, "subscribers", "add", "anna@example.org", "--name", "Anna Ozola", "--confirmed")
     sent = run(config, "digest", "send", "--now", SEND)
-    assert "queued for 1 members (lv: 1)" in sent.stdout and "Sent 1;" in sent.stdout
+    assert "queued for 1 member (lv: 1)" in sent.stdout and "Sent 1;" in sent.stdout
     [mail] = (tmp_path / "data" / "mail").glob("*.eml")
     message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
     assert message["To"] == "Anna Ozola <anna@example.org>"

@@ -271,9 +271,10 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
         if decision.action == "send":
             if report.by_language:
                 summary = ", ".join(f"{lang}: {n}" for lang, n in report.by_language.items())
+                total = sum(report.by_language.values())
                 click.echo(
-                    f"Digest for {_week(app, decision)} queued for "
-                    f"{sum(report.by_language.values())} members ({summary})."
+                    f"Digest for {_week(app, decision)} queued for {total} "
+                    f"{'member' if total == 1 else 'members'} ({summary})."
                 )
             else:
                 click.echo(
