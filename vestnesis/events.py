@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from feeds.ics import CalendarError, parse_calendar, write_calendar
 from storage import Event
 from vestnesis.answering import kinds
 from vestnesis.app import App
@@ -44,6 +43,8 @@ async def import_calendar(
 ) -> ImportReport:
     """Read an iCalendar file or URL and make it the content of calendar `name`. With
     `skip_unchanged`, a body already imported today is not read again."""
+    from feeds.ics import CalendarError, parse_calendar
+
     fetched = await app.fetcher.fetch(location)
     if fetched.status != "ok":
         raise CalendarImportError(fetched.error or "nothing received")
@@ -121,6 +122,8 @@ async def upcoming(app: App, now: datetime | None = None) -> list[Event]:
 
 async def public_feed(app: App) -> bytes:
     """The iCalendar feed of all upcoming events members subscribe to."""
+    from feeds.ics import write_calendar
+
     config = app.config.association
     return write_calendar(
         await upcoming(app),
@@ -144,6 +147,8 @@ async def upcoming_by_key(app: App, key: str) -> Event | None:
 
 def single_event_file(app: App, event: Event) -> bytes:
     """One occurrence as an .ics file a calendar app imports."""
+    from feeds.ics import write_calendar
+
     return write_calendar(
         [event],
         name=event.title,
