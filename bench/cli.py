@@ -109,8 +109,10 @@ def main() -> None:
         print(f"\ncalendar of {args.events:,} events (plus the example calendar and plan)")
         began = time.perf_counter()
         subprocess.run(ask, check=True, stdout=subprocess.DEVNULL)
-        print(f"first ask after the calendar changed (builds the index): "
-              f"{time.perf_counter() - began:.3f} s")
+        print(
+            f"first ask after the calendar changed (builds the index): "
+            f"{time.perf_counter() - began:.3f} s"
+        )
         compare("vestnesis ask, cold", ask, baseline, args.runs)
 
 
