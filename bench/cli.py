@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.answers import generated  # noqa: E402
+from bench.ratio import REPEATS, print_ratio  # noqa: E402
 from storage import Database  # noqa: E402
 
 NOW = "2026-11-23T09:00"
@@ -74,7 +74,7 @@ def timed(command: list[str]) -> float:
 
 
 def compare(name: str, product: list[str], baseline: list[str], runs: int) -> None:
-    """Run product and baseline in turn; print min/median/max of each and the ratio."""
+    """Run product and baseline in turn (after one warm-up each); print the ratio."""
     timed(product)
     timed(baseline)
     ours: list[float] = []
@@ -82,19 +82,13 @@ def compare(name: str, product: list[str], baseline: list[str], runs: int) -> No
     for _ in range(runs):
         ours.append(timed(product))
         theirs.append(timed(baseline))
-    ratio = statistics.median(ours) / statistics.median(theirs)
-    print(f"{name}: {ratio:.1f}× python -c pass")
-    for label, values in (("  vestnesis", ours), ("  baseline ", theirs)):
-        print(
-            f"{label} min {min(values):.3f} s, median {statistics.median(values):.3f} s, "
-            f"max {max(values):.3f} s"
-        )
+    print_ratio(name, ("vestnesis", ours), ("python -c pass", theirs), "s wall")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=REPEATS)
     parser.add_argument("--keep", type=Path, help="build the data folder here and keep it")
     args = parser.parse_args()
     vestnesis = [sys.executable, "-m", "vestnesis"]
