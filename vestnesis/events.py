@@ -43,8 +43,6 @@ async def import_calendar(
 ) -> ImportReport:
     """Read an iCalendar file or URL and make it the content of calendar `name`. With
     `skip_unchanged`, a body already imported today is not read again."""
-    from feeds.ics import CalendarError, parse_calendar
-
     fetched = await app.fetcher.fetch(location)
     if fetched.status != "ok":
         raise CalendarImportError(fetched.error or "nothing received")
@@ -53,6 +51,8 @@ async def import_calendar(
     digest = hashlib.sha256(fetched.content + now.date().isoformat().encode()).hexdigest()
     if skip_unchanged and await app.database.events.digest(name) == digest:
         return ImportReport(name, 0, 0, 0, 0, unchanged=True)
+    from feeds.ics import CalendarError, parse_calendar  # icalendar: only when there is work
+
     zone = app.config.association.zone
     try:
         parsed = await asyncio.to_thread(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import bm25s
-import numpy as np
+from typing import Any
 
 from vestnesis.answering import glossary, words
 from vestnesis.answering.tables import Tables, builtin
@@ -119,9 +117,13 @@ class PlanIndex:
         for document in corpus:
             for term in set(document):
                 self._document_frequency[term] = self._document_frequency.get(term, 0) + 1
-        self._bm25 = bm25s.BM25()
-        if corpus:
-            self._bm25.index(corpus, show_progress=False)
+        self._corpus = corpus
+        # BM25 (bm25s, numpy) is built at the first plan question: an index read from disk, or
+        # one that only ever answers about events, never loads them (vestnesis/answer_index.py).
+        self._bm25: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_bm25": None}
 
     def known(self, term: str) -> bool:
         """Whether any paragraph has the term."""
@@ -137,6 +139,13 @@ class PlanIndex:
         present = [t for t in query_terms if t in self._document_frequency]
         if not present or not self._passages:
             return []
+        import numpy as np
+
+        if self._bm25 is None:
+            import bm25s
+
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(self._corpus, show_progress=False)
         scores = self._bm25.get_scores(present)
         order = np.argsort(-scores, kind="stable")[:limit]
         return [
