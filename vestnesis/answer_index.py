@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import pickle
+import secrets
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cached_property
@@ -89,7 +90,7 @@ def write_index(path: Path, key: str, knowledge: Knowledge) -> None:
     """Keep `knowledge` at `path` for `key` (written beside it, then renamed into place, so
     that a reader sees the old file or the new one). A failure to write is logged: the index
     is only a cache."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     _prepare(knowledge.tables)
     try:
         with temporary.open("wb") as file:
