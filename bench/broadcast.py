@@ -115,15 +115,13 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
             draft = await app.database.telegram.new_announcement(
                 1, 1, "<b>Paziņojums</b> visiem biedriem", None, NOW
             )
-            await app.database.telegram.update_announcement(
-                draft.id, audience=["chats", "subscribers"]
-            )
+            await app.database.telegram.set_audience(draft.id, ["chats", "subscribers"])
             await enqueue_announcement(app, await app.database.telegram.announcement(draft.id))
             # Twice the groups' messages: a second announcement shows the per-group spacing.
             second = await app.database.telegram.new_announcement(
                 1, 1, "Otrais paziņojums", None, NOW
             )
-            await app.database.telegram.update_announcement(second.id, audience=["chats"])
+            await app.database.telegram.set_audience(second.id, ["chats"])
             await enqueue_announcement(app, await app.database.telegram.announcement(second.id))
             bot = Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=16))
             flood = (
