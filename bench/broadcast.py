@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.ratio import REPEATS, spread  # noqa: E402
+
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -112,15 +115,13 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
             draft = await app.database.telegram.new_announcement(
                 1, 1, "<b>Paziņojums</b> visiem biedriem", None, NOW
             )
-            await app.database.telegram.update_announcement(
-                draft.id, audience=["chats", "subscribers"]
-            )
+            await app.database.telegram.set_audience(draft.id, ["chats", "subscribers"])
             await enqueue_announcement(app, await app.database.telegram.announcement(draft.id))
             # Twice the groups' messages: a second announcement shows the per-group spacing.
             second = await app.database.telegram.new_announcement(
                 1, 1, "Otrais paziņojums", None, NOW
             )
-            await app.database.telegram.update_announcement(second.id, audience=["chats"])
+            await app.database.telegram.set_audience(second.id, ["chats"])
             await enqueue_announcement(app, await app.database.telegram.announcement(second.id))
             bot = Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=16))
             flood = (
@@ -162,6 +163,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--groups", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=REPEATS, help="runs with limits lifted")
     args = parser.parse_args()
     import logging
 
@@ -169,7 +171,10 @@ def main() -> None:
     print(
         f"announcement to {args.members} subscribers + {args.groups} groups (2 announcements to the groups)"
     )
-    for enforce in (True, False):
+    lifted_rates: list[float] = []
+    lifted_cpu: list[float] = []
+    capped_rate = 0.0
+    for enforce in (True, *[False] * args.repeat):
         ours, seen = measure(args.members, args.groups, enforce)
         per_chat = {int(k): v for k, v in seen["per_chat"].items()}
         delivered = sum(per_chat.values())
@@ -197,6 +202,15 @@ def main() -> None:
         print(
             f"    bot CPU {ours['cpu'] / max(ours['sent'], 1) * 1e6:.0f} µs/message; peak RSS {ours['rss_mb']:.0f} MB"
         )
+        if enforce:
+            capped_rate = delivered / span
+        else:
+            lifted_rates.append(delivered / span)
+            lifted_cpu.append(ours["cpu"] / max(ours["sent"], 1) * 1e3)
+    # The baseline here is Telegram's own cap (30 msg/s) and the goal of 1 ms of CPU a message.
+    print(f"Telegram broadcast at the limits: {capped_rate / 30:.2f}× the 30 msg/s cap")
+    print(f"  bot CPU per message, limits lifted: {spread(lifted_cpu, 'ms', 2)} (goal ≤ 1 ms)")
+    print(f"  bot rate, limits lifted: {spread(lifted_rates, 'msg/s', 0)} (goal ≥ 1,000 msg/s)")
 
 
 if __name__ == "__main__":

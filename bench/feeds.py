@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ratio import REPEATS, print_ratio  # noqa: E402
+
 LANGUAGES = ("en", "lv", None)  # a third of the feeds leave the language to detection
 TEXT = {
     "en": "Libraries across Europe report record numbers of visitors to their autumn "
@@ -164,20 +166,54 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=int, default=300)
     parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=REPEATS, help="runs (fresh each time)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
 
+    print(f"poll pass over {args.sources} sources × {args.items} items on a local server")
+    ours_rates: list[float] = []
+    plain_rates: list[float] = []
+    for _ in range(args.repeat):
+        primed, ours, plain = one_run(args.sources, args.items)
+        print(
+            f"  first pass (everything new):   {primed['wall']:.2f} s, "
+            f"{primed['new'] / primed['wall']:,.0f} new items/s, "
+            f"peak RSS {primed['peak_rss_mb']:.0f} MB"
+        )
+        for label, row in (("Vēstnesis pipeline", ours), ("plain feedparser only", plain)):
+            rate = row["new"] / row["wall"] if row["wall"] else 0
+            print(
+                f"  {label:<24} half 304: {row['wall']:.2f} s wall, {int(row['new'])} new items "
+                f"({rate:,.0f}/s), {int(row['unchanged'])} unchanged, {int(row['failed'])} "
+                f"failed, peak RSS {row['peak_rss_mb']:.0f} MB"
+            )
+        ours_rates.append(ours["new"] / ours["wall"])
+        plain_rates.append(plain["new"] / plain["wall"])
+    print_ratio(
+        f"feed poll pass, {args.sources} sources, half 304 (throughput)",
+        ("Vēstnesis pipeline", ours_rates),
+        ("plain feedparser.parse", plain_rates),
+        "new items/s",
+        0,
+    )
+
+
+def one_run(
+    sources: int, items: int
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """A fresh server and data folder: the priming pass, then the half-304 pass through the
+    pipeline and through plain feedparser."""
     ports: multiprocessing.Queue = multiprocessing.Queue()
     commands: multiprocessing.Queue = multiprocessing.Queue()
-    server = multiprocessing.Process(target=serve, args=(ports, commands, args.sources, args.items))
+    server = multiprocessing.Process(target=serve, args=(ports, commands, sources, items))
     server.start()
     base = ports.get(timeout=60)
     try:
         with tempfile.TemporaryDirectory() as folder:
-            config_path = write_config(Path(folder), base, args.sources)
+            config_path = write_config(Path(folder), base, sources)
             # Prime: the first pass stores every source's validators and items.
             primed = measured("vestnesis", config_path, Path(folder) / "none.json")
             validators = Path(folder) / "validators.json"
@@ -189,20 +225,7 @@ def main() -> None:
     finally:
         commands.put("stop")
         server.join(timeout=10)
-
-    print(f"poll pass over {args.sources} sources × {args.items} items on a local server")
-    print(
-        f"  first pass (everything new):   {primed['wall']:.2f} s, "
-        f"{primed['new'] / primed['wall']:,.0f} new items/s, "
-        f"peak RSS {primed['peak_rss_mb']:.0f} MB"
-    )
-    for label, row in (("Vēstnesis pipeline", ours), ("plain feedparser only", plain)):
-        rate = row["new"] / row["wall"] if row["wall"] else 0
-        print(
-            f"  {label:<24} half 304: {row['wall']:.2f} s wall, {int(row['new'])} new items "
-            f"({rate:,.0f}/s), {int(row['unchanged'])} unchanged, {int(row['failed'])} failed, "
-            f"peak RSS {row['peak_rss_mb']:.0f} MB"
-        )
+    return primed, ours, plain
 
 
 def _stored_etags(folder: Path) -> dict[str, str]:

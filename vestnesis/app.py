@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
@@ -19,7 +19,7 @@ from vestnesis.config import Config
 from vestnesis.i18n import Catalogs
 from vestnesis.logs import fields
 from vestnesis.polling import Poller
-from vestnesis.translation import build_translator
+from vestnesis.translation import HTTP_BACKENDS, build_translator
 
 log = logging.getLogger("vestnesis.app")
 
@@ -82,11 +82,19 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
             max_backoff=config.fetch.max_backoff,
             pause_after=config.fetch.pause_after,
         )
-        translation_client = httpx.AsyncClient(
-            timeout=config.translation.timeout.total_seconds(),
-            headers={"User-Agent": user_agent(config.association.website)},
+        # A client (and its TLS set-up, tens of milliseconds) only for a backend over HTTP.
+        translation_client = (
+            httpx.AsyncClient(
+                timeout=config.translation.timeout.total_seconds(),
+                headers={"User-Agent": user_agent(config.association.website)},
+            )
+            if config.translation.backend in HTTP_BACKENDS
+            else None
         )
-        async with Fetcher.open(fetch_limits(config)) as fetcher, translation_client:
+        async with (
+            Fetcher.open(fetch_limits(config)) as fetcher,
+            translation_client or nullcontext(),
+        ):
             translator = build_translator(config, translation_client, database, clock)
             poller = Poller(
                 database=database,

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from feeds.language import LanguageDetector
 from feeds.translate.base import TranslationError
 from storage import Event
+from vestnesis.answer_index import index_key, index_path, read_index, write_index
 from vestnesis.answering.engine import Answer, Knowledge, answer
 from vestnesis.answering.plan import Plan, parse_plan
 from vestnesis.answering.text import Wording, answer_text
@@ -68,14 +69,30 @@ def _by_language(
 
 def load_plan(app: App) -> Plan | None:
     """The configured plan document, parsed (None when there is none)."""
+    return _parsed_plan(_plan_text(app))
+
+
+def _plan_text(app: App) -> str | None:
+    """The configured plan document's text (None when there is none or it cannot be read)."""
     path = app.config.plan.path
     if not path:
         return None
     try:
-        return parse_plan(Path(path).read_text(encoding="utf-8"))
+        return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         log.warning("plan not read; plan questions go unanswered", **fields(reason=str(error)))
         return None
+
+
+def _parsed_plan(text: str | None) -> Plan | None:
+    return parse_plan(text) if text is not None else None
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""
 
 
 def _modified(app: App) -> float:
@@ -105,26 +122,56 @@ class Answerer:
         self._lock = asyncio.Lock()
 
     async def knowledge(self) -> Knowledge:
-        """The current index of events and plan."""
+        """The current index of events and plan: kept in memory while the calendar and the
+        plan file stay as they are, and in the data folder (vestnesis/answer_index.py) for the
+        next process, rebuilt only when what it is built from has changed."""
         async with self._lock:
             # The plan file may be edited while the service runs: its time is in the version.
             version = f"{await self._app.database.events.version()}/{_modified(self._app)}"
             if self._knowledge is None or version != self._version:
-                events = await self._app.database.events.between()
-                translations = await self._title_translations(events)
-                plan = load_plan(self._app)
-                self._knowledge = await asyncio.to_thread(
-                    Knowledge.build,
-                    events,
-                    plan,
-                    self._app.config.association.zone,
-                    self._detector,
-                    self._tables,
-                    translations,
-                    await self._plan_translations(plan),
-                )
+                self._knowledge = await self._kept_or_built()
                 self._version = version
             return self._knowledge
+
+    async def _kept_or_built(self) -> Knowledge:
+        app = self._app
+        events: list[Event] | None = None
+        translations: dict[str, tuple[str, ...]] = {}
+        if app.translator is not None:
+            # The titles translated depend on the events and on the day: part of the key.
+            events = await app.database.events.between()
+            translations = await self._title_translations(events)
+        plan_text = await asyncio.to_thread(_plan_text, app)
+        plan = _parsed_plan(plan_text)
+        plan_translations = await self._plan_translations(plan)
+        words = app.config.answers.words
+        parts = [
+            (await app.database.events.content_digest()).encode(),
+            (plan_text or "").encode(),
+            await asyncio.to_thread(_read_bytes, words) if words else b"",
+            str(app.config.association.zone).encode(),
+            repr(sorted(translations.items())).encode(),
+            repr(sorted(plan_translations.items())).encode(),
+        ]
+        key = index_key(parts)
+        path = index_path(app.config.database_path)
+        kept = await asyncio.to_thread(read_index, path, key)
+        if kept is not None:
+            return replace(kept, detector=self._detector)
+        if events is None:
+            events = await app.database.events.between()
+        built = await asyncio.to_thread(
+            Knowledge.build,
+            events,
+            plan,
+            app.config.association.zone,
+            self._detector,
+            self._tables,
+            translations,
+            plan_translations,
+        )
+        await asyncio.to_thread(write_index, path, key, built)
+        return built
 
     async def _title_translations(self, events: Sequence[Event]) -> dict[str, tuple[str, ...]]:
         """Event titles in the other languages, through the configured (cached) translation

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
-from feeds.clean import one_line
-from feeds.fetch import is_http, normal_url, url_problem
-from feeds.opml import OpmlError, Outline, read_opml, write_opml
-from feeds.parse import parse_feed
-from storage import Item, Source, SourceSpec
-from storage.sources import DuplicateSourceError
-from vestnesis.app import App, open_app
 from vestnesis.cli_digest import digest
 from vestnesis.cli_events import ask, events
 from vestnesis.cli_mail import outbox, send, subscribers
@@ -33,10 +25,15 @@ from vestnesis.cli_support import (
     run_async,
 )
 from vestnesis.clock import SystemClock
-from vestnesis.config import secrets_path
-from vestnesis.polling import SourceReport
-from vestnesis.progress import progress
 from vestnesis.starter import starter_config, write_secrets
+
+if TYPE_CHECKING:
+    from storage import Item, Source
+    from vestnesis.app import App
+    from vestnesis.polling import SourceReport
+
+# Every module beyond click is imported inside the command that uses it, so that `--help`
+# answers at once (tests/test_cli_start.py checks which modules `vestnesis --help` loads).
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,6 +81,9 @@ digest.add_command(send)
 async def init(settings: Settings, name: str, data_dir: str, force: bool) -> None:
     """Write a starter config (every section, commented) and a private secrets.env with a
     fresh web secret beside it, and create the database."""
+    from vestnesis.app import open_app
+    from vestnesis.config import secrets_path
+
     path = settings.path()
     if path.exists() and not force:
         click.echo(f"{path} exists; keeping it (use --force to overwrite).", err=True)
@@ -131,6 +131,8 @@ def run(settings: Settings) -> None:
 async def backup(settings: Settings, target: Path) -> None:
     """Write a consistent copy of the database to TARGET (safe while the service runs).
     TARGET is a new file, or a folder that gets vestnesis-YYYYMMDD-HHMMSS.sqlite3."""
+    import asyncio
+
     from storage import Database
     from storage.copies import CopyError, inspect_copy
 
@@ -165,6 +167,8 @@ async def backup(settings: Settings, target: Path) -> None:
 async def restore(settings: Settings, source: Path, yes: bool) -> None:
     """Put a backup back in place of the database (stop the service first). The database it
     replaces is kept beside it as vestnesis.sqlite3.before-restore-YYYYMMDD-HHMMSS."""
+    import asyncio
+
     from storage import Database
     from storage.copies import CopyError, inspect_copy, restore_copy
 
@@ -227,6 +231,9 @@ async def feeds_poll(
     settings: Settings, names: tuple[str, ...], as_json: bool, now: str | None
 ) -> None:
     """Fetch every active source once; report new, unchanged or failed per source."""
+    from vestnesis.app import open_app
+    from vestnesis.progress import progress
+
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         sources = await app.database.sources.active()
@@ -255,6 +262,8 @@ async def feeds_poll(
 @run_async
 async def feeds_list(settings: Settings, as_json: bool) -> None:
     """Every source with its health."""
+    from vestnesis.app import open_app
+
     config = settings.config()
     async with open_app(config, SystemClock(), writes=False) as app:
         sources = await app.database.sources.list()
@@ -278,6 +287,11 @@ async def feeds_add(
     settings: Settings, location: str, name: str | None, language: str | None, no_check: bool
 ) -> None:
     """Add a news source by its http(s) URL (a local file goes in the config as path = ...)."""
+    from feeds.clean import one_line
+    from storage import SourceSpec
+    from storage.sources import DuplicateSourceError
+    from vestnesis.app import open_app
+
     config = settings.config()
     location = _location(location)
     if language is not None and not (language.isalpha() and 2 <= len(language) <= 3):
@@ -304,6 +318,8 @@ async def feeds_add(
 @run_async
 async def feeds_remove(settings: Settings, name: str) -> None:
     """Remove a source added from the command line, with its items."""
+    from vestnesis.app import open_app
+
     config = settings.config()
     async with open_app(config, SystemClock()) as app:
         source = await app.database.sources.get(name)
@@ -325,6 +341,9 @@ async def feeds_remove(settings: Settings, name: str) -> None:
 @run_async
 async def feeds_rename(settings: Settings, old: str, new: str) -> None:
     """Rename a source added from the command line or OPML (its items keep coming with it)."""
+    from storage.sources import DuplicateSourceError
+    from vestnesis.app import open_app
+
     config = settings.config()
     new = " ".join(new.split())
     if not new:
@@ -350,6 +369,8 @@ async def feeds_rename(settings: Settings, old: str, new: str) -> None:
 @run_async
 async def feeds_resume(settings: Settings, name: str) -> None:
     """Resume a source that was paused after failing too often."""
+    from vestnesis.app import open_app
+
     config = settings.config()
     async with open_app(config, SystemClock()) as app:
         if not await app.database.sources.resume(name):
@@ -363,6 +384,14 @@ async def feeds_resume(settings: Settings, name: str) -> None:
 @run_async
 async def feeds_import_opml(settings: Settings, file: Path) -> None:
     """Add every feed listed in an OPML file (ones already present are skipped)."""
+    import asyncio
+
+    from feeds.fetch import normal_url, url_problem
+    from feeds.opml import OpmlError, read_opml
+    from storage import SourceSpec
+    from storage.sources import DuplicateSourceError
+    from vestnesis.app import open_app
+
     config = settings.config()
     try:
         outlines = read_opml(await asyncio.to_thread(file.read_bytes))
@@ -392,6 +421,11 @@ async def feeds_import_opml(settings: Settings, file: Path) -> None:
 @run_async
 async def feeds_export_opml(settings: Settings, out: Path | None) -> None:
     """Write the enabled sources as OPML (to standard output by default)."""
+    import asyncio
+
+    from feeds.opml import Outline, write_opml
+    from vestnesis.app import open_app
+
     config = settings.config()
     async with open_app(config, SystemClock(), writes=False) as app:
         sources = [s for s in await app.database.sources.list() if s.enabled]
@@ -425,6 +459,8 @@ async def items_list(
     settings: Settings, source: str | None, since: str | None, limit: int | None, as_json: bool
 ) -> None:
     """Stored items, newest first."""
+    from vestnesis.app import open_app
+
     config = settings.config()
     since_time = parse_now(since, config).now() if since else None
     async with open_app(config, SystemClock(), writes=False) as app:
@@ -447,6 +483,8 @@ def main() -> None:
 
 
 def _location(value: str) -> str:
+    from feeds.fetch import normal_url, url_problem
+
     problem = url_problem(value)
     if problem:
         raise click.BadParameter(f"{value!r}: {problem}", param_hint="URL")
@@ -454,6 +492,8 @@ def _location(value: str) -> str:
 
 
 def _default_name(location: str) -> str:
+    from feeds.fetch import is_http
+
     if is_http(location):
         host = urlsplit(location).hostname or location
         return host.removeprefix("www.")
@@ -462,6 +502,8 @@ def _default_name(location: str) -> str:
 
 async def _check_feed(app: App, location: str) -> tuple[str | None, str | None]:
     """The problem with the feed (None if it reads), and its title."""
+    from feeds.parse import parse_feed
+
     fetched = await app.fetcher.fetch(location)
     if fetched.status == "failed":
         return fetched.error, None

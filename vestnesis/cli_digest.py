@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import os
 import tempfile
-import webbrowser
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.render import render_digest, telegram_length, visible_text
-from mailer.render import EmailRenderer
-from storage import DigestView
-from vestnesis.app import App, open_app
-from vestnesis.cli_mail import dry_run_line
 from vestnesis.cli_support import Settings, now_option, parse_now, pass_settings, run_async
-from vestnesis.config import Config
-from vestnesis.digest import ItemFilter
-from vestnesis.digests import (
-    decide,
-    due_send_time,
-    make_draft,
-    next_send_time,
-    period_for,
-    prepare,
-    view_for,
-)
-from vestnesis.events import calendars_read
+
+if TYPE_CHECKING:
+    from storage import DigestView
+    from vestnesis.app import App
+    from vestnesis.config import Config
+    from vestnesis.digest import ItemFilter
+
+# The renderers (Jinja2, css_inline), the app and the digest logic are imported in the commands
+# that use them: `--help` answers at once.
 
 
 @click.group()
@@ -76,6 +67,13 @@ async def preview(
 ) -> None:
     """Show the digest due at --now (the latest weekly send time), as a reader sees it, and
     say what `digest send` would do with it; --next shows the coming one instead."""
+    import asyncio
+
+    from vestnesis.app import open_app
+    from vestnesis.cli_mail import dry_run_line
+    from vestnesis.digests import decide, due_send_time, next_send_time, prepare, view_for
+    from vestnesis.events import calendars_read
+
     config = settings.config()
     language = language or config.association.default_language
     if language not in config.association.languages:
@@ -137,6 +135,9 @@ async def preview(
 async def draft(settings: Settings, now: str | None) -> None:
     """Prepare the coming weekly digest (at --now if that is a send time) as a draft for the
     board to approve or hold."""
+    from vestnesis.app import open_app
+    from vestnesis.digests import make_draft
+
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         record = await make_draft(app, _coming(app))
@@ -165,6 +166,9 @@ async def hold(settings: Settings, now: str | None) -> None:
 
 
 async def _decide(settings: Settings, now: str | None, status: str) -> None:
+    from vestnesis.app import open_app
+    from vestnesis.digests import period_for
+
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         if now:
@@ -181,6 +185,8 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
 def _coming(app: App) -> datetime:
     """The weekly send a draft is for: the one at --now if it is a send time, else the next
     (a draft for any other moment would never go out)."""
+    from vestnesis.digests import due_send_time, next_send_time
+
     now = app.clock.now()
     due = due_send_time(app, now)
     return due if due == now else next_send_time(app, now)
@@ -192,6 +198,8 @@ def _describe_record(app: App, period_end: datetime, status: str, count: int) ->
 
 
 def _destination_filter(config: Config, destination: str) -> ItemFilter | None:
+    from vestnesis.digest import ItemFilter
+
     if destination == "email":
         return ItemFilter.from_config(config.email.filter)
     if destination.startswith("telegram:"):
@@ -204,6 +212,9 @@ def _destination_filter(config: Config, destination: str) -> ItemFilter | None:
 
 
 def _render(view: DigestView, output_format: str) -> str:
+    from bot.render import render_digest, telegram_length, visible_text
+    from mailer.render import EmailRenderer
+
     if output_format == "telegram":
         messages = render_digest(view)
         parts = []
@@ -219,6 +230,8 @@ def _render(view: DigestView, output_format: str) -> str:
 
 
 def _open(path: Path) -> None:
+    import webbrowser
+
     try:
         browser = webbrowser.get()
     except webbrowser.Error:

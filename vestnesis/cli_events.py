@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from storage import Event
-from vestnesis.answering import kinds
-from vestnesis.answering.dates_text import event_when
-from vestnesis.app import App, open_app
-from vestnesis.asking import Answerer
 from vestnesis.cli_support import (
     Settings,
     emit_json,
@@ -20,12 +16,13 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.events import (
-    CalendarImportError,
-    calendars_read,
-    default_name,
-    import_calendar,
-)
+
+if TYPE_CHECKING:
+    from storage import Event
+    from vestnesis.app import App
+
+# The answering engine, the calendar reader and the app are imported in the commands that use
+# them: `--help` answers at once.
 
 
 @click.group()
@@ -49,6 +46,9 @@ async def events_import(
     settings: Settings, location: str, name: str | None, now: str | None
 ) -> None:
     """Import an iCalendar file or URL (replacing what that calendar held)."""
+    from vestnesis.app import open_app
+    from vestnesis.events import CalendarImportError, default_name, import_calendar
+
     config = settings.config()
     # Both sides as absolute paths: "events.ics" run from the config's folder is the calendar
     # configured there, and updates it rather than adding a second copy.
@@ -85,6 +85,8 @@ async def events_list(
     settings: Settings, everything: bool, language: str | None, as_json: bool, now: str | None
 ) -> None:
     """Upcoming events (configured calendars are read first when they changed)."""
+    from vestnesis.events import calendars_read
+
     config = settings.config()
     languages = config.association.languages
     if language is not None and language not in languages:
@@ -119,6 +121,9 @@ async def ask(
     settings: Settings, question: str, lang: str | None, as_json: bool, now: str | None
 ) -> None:
     """Answer a question as the bot would: events and the association's plan."""
+    from vestnesis.asking import Answerer
+    from vestnesis.events import calendars_read
+
     config = settings.config()
     async with calendars_read(config, parse_now(now, config)) as app:
         reply = await Answerer(app).ask(question, lang)
@@ -139,6 +144,9 @@ def _local(location: str) -> str:
 
 def _event_line(app: App, event: Event, language: str) -> str:
     """One event, every word in `language`: the day, the title, its kind, place and state."""
+    from vestnesis.answering import kinds
+    from vestnesis.answering.dates_text import event_when
+
     _ = app.catalogs.get(language).gettext
     zone = app.config.association.zone
     today = app.clock.now().astimezone(zone).date()

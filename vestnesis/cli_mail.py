@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import csv
 import io
 import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from mailer.headers import clean_name
-from storage import Subscriber
-from vestnesis.app import App, open_app
 from vestnesis.cli_support import (
     Settings,
     emit_json,
@@ -25,20 +20,11 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.digests import Decision, decide, due_send_time
-from vestnesis.mailing import (
-    MailingError,
-    email_delivery,
-    email_digest,
-    email_recipients,
-    enqueue_digest,
-    member_data,
-    normalise_address,
-    subscribe,
-)
-from vestnesis.member_csv import MemberFileError, read_members
-from vestnesis.progress import progress
-from vestnesis.spreadsheet import cell, uncell
+
+if TYPE_CHECKING:
+    from storage import Subscriber
+    from vestnesis.app import App
+    from vestnesis.digests import Decision
 
 CSV_COLUMNS = ("email", "name", "language")
 STATES = ("confirmed", "pending", "unsubscribed", "bounced")
@@ -60,6 +46,9 @@ async def add(
     settings: Settings, email: str, name: str | None, language: str | None, confirmed: bool
 ) -> None:
     """Add a member; without --confirmed they get a confirmation email first."""
+    from mailer.headers import clean_name
+    from vestnesis.mailing import subscribe
+
     config = settings.config()
     language = _language(config.association.languages, language)
     async with _app(settings) as app:
@@ -134,6 +123,13 @@ async def import_(
     settings: Settings, file: Path, confirmed: bool, default_language: str | None
 ) -> None:
     """Import members from a CSV with columns email, name, language."""
+    import asyncio
+
+    from mailer.headers import clean_name
+    from vestnesis.mailing import normalise_address, subscribe
+    from vestnesis.member_csv import MemberFileError, read_members
+    from vestnesis.spreadsheet import uncell
+
     config = settings.config()
     languages = config.association.languages
     fallback = _language(languages, default_language)
@@ -194,6 +190,11 @@ async def import_(
 @run_async
 async def export(settings: Settings, file: Path | None) -> None:
     """Write confirmed members as CSV (email, name, language) to FILE or standard output."""
+    import asyncio
+    import csv
+
+    from vestnesis.spreadsheet import cell
+
     async with _reader(settings) as app:
         members = await app.database.subscribers.list("confirmed")
     out = io.StringIO()
@@ -247,6 +248,8 @@ async def remove(settings: Settings, email: str, yes: bool) -> None:
 @run_async
 async def show(settings: Settings, email: str) -> None:
     """Everything stored about one member, as JSON (a privacy export)."""
+    from vestnesis.mailing import member_data
+
     async with _reader(settings) as app:
         member = await _member(app, email)
         click.echo(json.dumps(await member_data(app, member), ensure_ascii=False, indent=2))
@@ -260,6 +263,10 @@ async def show(settings: Settings, email: str) -> None:
 async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
     """Send the digest due now to the mailing list, once: the period ending at the latest
     weekly send time at or before --now, decided as the service decides it."""
+    from vestnesis.app import open_app
+    from vestnesis.digests import decide, due_send_time
+    from vestnesis.mailing import email_delivery, enqueue_digest
+
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         await _guard_value(lambda: email_delivery(app))  # mail must be able to go out at all
@@ -291,6 +298,8 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
 
 async def dry_run_line(app: App, decision: Decision) -> str:
     """What `digest send` would do now, in the words the real send uses."""
+    from vestnesis.mailing import email_digest, email_recipients
+
     if decision.action != "send":
         return f"{await decision_line(app, decision)} (dry run: nothing sent.)"
     counts = await email_recipients(app, decision.period.end)
@@ -425,6 +434,8 @@ def _key_time(key: str, zone: Any) -> str:
 @run_async
 async def retry(settings: Settings) -> None:
     """Give failed deliveries another chance, lift a pause, and send now."""
+    from vestnesis.mailing import email_delivery
+
     async with _app(settings) as app:
         await _guard_value(lambda: email_delivery(app))  # before changing anything
         count = await app.database.outbox.requeue_failed("email", app.clock.now())
@@ -434,6 +445,7 @@ async def retry(settings: Settings) -> None:
 
 
 def _app(settings: Settings):  # type: ignore[no-untyped-def]
+    from vestnesis.app import open_app
     from vestnesis.clock import SystemClock
 
     return open_app(settings.config(), SystemClock())
@@ -449,12 +461,16 @@ async def _resume(app: App, *, quiet: bool = True) -> None:
 
 def _reader(settings: Settings):  # type: ignore[no-untyped-def]
     """The app for a command that only reads: the database opened read-only."""
+    from vestnesis.app import open_app
     from vestnesis.clock import SystemClock
 
     return open_app(settings.config(), SystemClock(), writes=False)
 
 
 async def _drain(app: App, *, quiet: bool) -> None:
+    from vestnesis.mailing import email_delivery
+    from vestnesis.progress import progress
+
     delivery = await _guard_value(lambda: email_delivery(app))
     total = await app.database.outbox.pending_count("email")
     with progress("Sending", total, enabled=None if not quiet else False) as tick:
@@ -474,6 +490,8 @@ async def _drain(app: App, *, quiet: bool) -> None:
 
 
 async def _guard(awaitable):  # type: ignore[no-untyped-def]
+    from vestnesis.mailing import MailingError
+
     try:
         return await awaitable
     except MailingError as error:
@@ -481,6 +499,8 @@ async def _guard(awaitable):  # type: ignore[no-untyped-def]
 
 
 async def _guard_value(build):  # type: ignore[no-untyped-def]
+    from vestnesis.mailing import MailingError
+
     try:
         return build()
     except MailingError as error:
@@ -505,6 +525,8 @@ def _language(languages: list[str], wanted: str | None) -> str:
 
 
 def _address(raw: str) -> str:
+    from vestnesis.mailing import normalise_address
+
     try:
         return normalise_address(raw)
     except ValueError as error:

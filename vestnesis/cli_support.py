@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
-from storage import SchemaTooNewError
-from storage.faults import describe
 from vestnesis.clock import Clock, FixedClock, SystemClock
-from vestnesis.config import Config, ConfigError, config_path, load_config
-from vestnesis.logs import setup_logging
+
+if TYPE_CHECKING:
+    from vestnesis.config import Config
+
+# The heavy modules (pydantic, aiosqlite, asyncio…) are imported inside the functions that use
+# them, so that `vestnesis --help` and every command's --help answer at once (issue 18).
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,10 +37,15 @@ class Settings:
 
     def path(self) -> Path:
         """The config file these options point at."""
+        from vestnesis.config import config_path
+
         return config_path(self.config_file, os.environ)
 
     def config(self, *, service: bool = False) -> Config:
         """Load and validate the config, set up logging; exit 2 with the problems if invalid."""
+        from vestnesis.config import ConfigError, load_config
+        from vestnesis.logs import setup_logging
+
         try:
             config = load_config(self.path(), os.environ)
         except ConfigError as error:
@@ -58,6 +63,8 @@ def run_async(command: Callable[P, Awaitable[R]]) -> Callable[P, R]:
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        import asyncio
+
         with database_faults():
             return asyncio.run(command(*args, **kwargs))  # type: ignore[arg-type]
 
@@ -69,9 +76,17 @@ def database_faults() -> Iterator[None]:
     """Turns a database or data-folder fault into one line and exit status 3: what happened,
     to which file, and what to do (never a traceback); a file the command was given that
     cannot be read or written is one line and exit status 1."""
+    import sqlite3
+
+    from storage.faults import describe
+
     try:
         yield
-    except (sqlite3.Error, OSError, SchemaTooNewError) as error:
+    except Exception as error:
+        from storage import SchemaTooNewError
+
+        if not isinstance(error, (sqlite3.Error, OSError, SchemaTooNewError)):
+            raise
         if isinstance(error, OSError) and not _in_data_folder(error):
             if not error.filename:
                 raise

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from feeds.ics import CalendarError, parse_calendar, write_calendar
 from storage import Event
 from vestnesis.answering import kinds
 from vestnesis.app import App, open_app
@@ -52,6 +51,8 @@ async def import_calendar(
     now = app.clock.now()
     if skip_unchanged and await app.database.events.digest(name) == digest:
         return ImportReport(name, 0, 0, 0, 0, unchanged=True)
+    from feeds.ics import CalendarError, parse_calendar  # icalendar: only when there is work
+
     zone = app.config.association.zone
     try:
         parsed = await asyncio.to_thread(
@@ -158,6 +159,8 @@ async def upcoming(app: App, now: datetime | None = None) -> list[Event]:
 
 async def public_feed(app: App) -> bytes:
     """The iCalendar feed of all upcoming events members subscribe to."""
+    from feeds.ics import write_calendar
+
     config = app.config.association
     return write_calendar(
         await upcoming(app),
@@ -181,6 +184,8 @@ async def upcoming_by_key(app: App, key: str) -> Event | None:
 
 def single_event_file(app: App, event: Event) -> bytes:
     """One occurrence as an .ics file a calendar app imports."""
+    from feeds.ics import write_calendar
+
     return write_calendar(
         [event],
         name=event.title,

@@ -7,15 +7,19 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from feeds.fetch import Fetched, Fetcher, is_http
 from feeds.health import RetryPolicy
-from feeds.normalise import Context, Detector, normalise
-from feeds.parse import ParsedFeed, parse_feed
 from storage import Database, FetchOutcome, NewItem, Source
 from vestnesis.clock import Clock
 from vestnesis.logs import fields
+
+if TYPE_CHECKING:
+    # feedparser and dateparser load with these: imported where a feed is parsed, so that the
+    # commands that never parse one (`ask`, `events`, `digest`) start without them.
+    from feeds.normalise import Detector
+    from feeds.parse import ParsedFeed
 
 log = logging.getLogger("vestnesis.poll")
 
@@ -145,6 +149,9 @@ class Poller:
         return report
 
     def _parse(self, source: Source, fetched: Fetched) -> tuple[ParsedFeed, list[NewItem], int]:
+        from feeds.normalise import Context, normalise
+        from feeds.parse import parse_feed
+
         parsed = parse_feed(
             fetched.content, base_url=fetched.final_url or source.location, headers=fetched.headers
         )

@@ -12,9 +12,12 @@ from storage import Database
 from vestnesis.clock import Clock
 from vestnesis.config import Config
 
+# The backends that need an HTTP client (the others: none, argos offline).
+HTTP_BACKENDS = frozenset({"deepl", "libretranslate"})
+
 
 def build_translator(
-    config: Config, client: httpx.AsyncClient, database: Database, clock: Clock
+    config: Config, client: httpx.AsyncClient | None, database: Database, clock: Clock
 ) -> CachedTranslator | None:
     """The backend of `[translation]` with the persistent cache in front; None for 'none'."""
     backend = build_backend(config, client)
@@ -23,7 +26,7 @@ def build_translator(
     return CachedTranslator(backend, database.translations, clock.now)
 
 
-def build_backend(config: Config, client: httpx.AsyncClient) -> Translator | None:
+def build_backend(config: Config, client: httpx.AsyncClient | None) -> Translator | None:
     """The backend of `[translation]` alone (no cache); None for 'none'."""
     settings = config.translation
     key = settings.api_key.get_secret_value() if settings.api_key else None
@@ -32,6 +35,7 @@ def build_backend(config: Config, client: httpx.AsyncClient) -> Translator | Non
         return None
     if settings.backend == "deepl":
         assert key is not None  # the config requires it
+        assert client is not None
         backend = DeepL(
             client,
             key,
@@ -41,6 +45,7 @@ def build_backend(config: Config, client: httpx.AsyncClient) -> Translator | Non
             retries=settings.retries,
         )
     elif settings.backend == "libretranslate":
+        assert client is not None  # open_app makes one for an HTTP backend
         backend = LibreTranslate(
             client,
             settings.url,

@@ -7,9 +7,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import bm25s
-import numpy as np
+from typing import Any
 
 from vestnesis.answering import glossary, words
 from vestnesis.answering.tables import Tables, builtin
@@ -165,9 +163,13 @@ class PlanIndex:
         for document in corpus:
             for term in set(document):
                 self._document_frequency[term] = self._document_frequency.get(term, 0) + 1
-        self._bm25 = bm25s.BM25()
-        if corpus:
-            self._bm25.index(corpus, show_progress=False)
+        self._corpus = corpus
+        # BM25 (bm25s, numpy) is built at the first plan question: an index read from disk, or
+        # one that only ever answers about events, never loads them (vestnesis/answer_index.py).
+        self._bm25: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_bm25": None}
 
     def side_by_side(self, first: Sequence[str], second: Sequence[str]) -> bool:
         """Whether some paragraph has a word of `first`'s terms next to one of `second`'s."""
@@ -209,6 +211,13 @@ class PlanIndex:
         present = [([t for t in g if t.startswith("~")] or g, w) for g, w in present if g]
         if not present or not self._passages:
             return []
+        import numpy as np
+
+        if self._bm25 is None:
+            import bm25s
+
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(self._corpus, show_progress=False)
         scores = np.zeros(len(self._passages))
         for group, weight in present:
             scores += weight * np.max([self._bm25.get_scores([t]) for t in group], axis=0)

@@ -1,0 +1,84 @@
+"""The command line answers at once: `--help` loads none of the heavy libraries (they are
+imported in the commands that use them). Checked by the modules loaded, never by a timing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# Each costs tens to hundreds of milliseconds to import; none is needed to print help.
+HEAVY = (
+    "httpx",
+    "numpy",
+    "bm25s",
+    "icalendar",
+    "recurring_ical_events",
+    "feedparser",
+    "jinja2",
+    "lingua",
+    "babel",
+    "aiosqlite",
+    "telegram",
+    "starlette",
+    "uvicorn",
+    "css_inline",
+    "dateparser",
+    "pydantic",
+    "rich",
+    "email_validator",
+    "apscheduler",
+    "aiosmtplib",
+    "asyncio",
+)
+
+PROBE = """
+import json, sys
+from vestnesis.cli import cli
+try:
+    cli(args=sys.argv[1:], prog_name="vestnesis")
+except SystemExit:
+    pass
+loaded = sorted({name.split(".")[0] for name in sys.modules})
+print(json.dumps(loaded), file=sys.stderr)
+"""
+
+
+def loaded_by(*args: str) -> set[str]:
+    """The top-level modules loaded by `vestnesis ARGS`, run in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
+    )
+    assert "Usage:" in done.stdout
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("ask", "--help"),
+        ("feeds", "poll", "--help"),
+        ("events", "list", "--help"),
+        ("digest", "preview", "--help"),
+        ("subscribers", "import", "--help"),
+        ("outbox", "--help"),
+        ("run", "--help"),
+    ],
+)
+def test_help_imports_no_heavy_module(args: tuple[str, ...]) -> None:
+    heavy = loaded_by(*args) & set(HEAVY)
+    assert heavy == set(), f"`vestnesis {' '.join(args)}` imported {sorted(heavy)}"
+
+
+def test_the_probe_sees_a_heavy_import() -> None:
+    """The check can fail: a command that runs imports the libraries it needs."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, vestnesis.app; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "'httpx'" in done.stdout
