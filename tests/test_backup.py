@@ -7,7 +7,7 @@ import sqlite3
 from click.testing import CliRunner
 
 from tests.conftest import sample_config
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 
 def run(config, *args: str, input: str | None = None):

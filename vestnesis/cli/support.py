@@ -18,9 +18,9 @@ import click
 
 from storage import SchemaTooNewError
 from storage.faults import describe
-from vestnesis.clock import Clock, FixedClock, SystemClock
+from vestnesis.common.clock import Clock, FixedClock, SystemClock
+from vestnesis.common.logs import setup_logging
 from vestnesis.config import Config, ConfigError, config_path, load_config
-from vestnesis.logs import setup_logging
 
 P = ParamSpec("P")
 R = TypeVar("R")

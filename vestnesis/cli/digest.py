@@ -16,11 +16,11 @@ from bot.render import render_digest, telegram_length, visible_text
 from mailer.render import EmailRenderer
 from storage import DigestView
 from vestnesis.app import App, open_app
-from vestnesis.cli_mail import dry_run_line
-from vestnesis.cli_support import Settings, now_option, parse_now, pass_settings, run_async
+from vestnesis.cli.mail import dry_run_line
+from vestnesis.cli.support import Settings, now_option, parse_now, pass_settings, run_async
 from vestnesis.config import Config
-from vestnesis.digest import ItemFilter
-from vestnesis.digests import (
+from vestnesis.digest.compose import ItemFilter
+from vestnesis.digest.weekly import (
     decide,
     due_send_time,
     make_draft,

@@ -19,10 +19,12 @@ from feeds.parse import parse_feed
 from storage import Item, Source, SourceSpec
 from storage.sources import DuplicateSourceError
 from vestnesis.app import App, open_app
-from vestnesis.cli_digest import digest
-from vestnesis.cli_events import ask, events
-from vestnesis.cli_mail import outbox, send, subscribers
-from vestnesis.cli_support import (
+from vestnesis.cli.digest import digest
+from vestnesis.cli.events import ask, events
+from vestnesis.cli.mail import outbox, send, subscribers
+from vestnesis.cli.progress import progress
+from vestnesis.cli.starter import starter_config, write_secrets
+from vestnesis.cli.support import (
     Settings,
     database_faults,
     emit_json,
@@ -32,11 +34,9 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.clock import SystemClock
+from vestnesis.common.clock import SystemClock
 from vestnesis.config import secrets_path
-from vestnesis.polling import SourceReport
-from vestnesis.progress import progress
-from vestnesis.starter import starter_config, write_secrets
+from vestnesis.sources.polling import SourceReport
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,7 +114,7 @@ def run(settings: Settings) -> None:
     event reminders, runs the Telegram bot and serves the web pages (subscribe, confirm,
     preferences, the archive, events.ics). Parts without their settings stay off and say so
     in the log; `vestnesis check` shows which."""
-    from vestnesis.service import AlreadyRunningError, run_service
+    from vestnesis.service.run import AlreadyRunningError, run_service
 
     config = settings.config(service=True)
     with database_faults():
@@ -568,7 +568,7 @@ async def check(settings: Settings) -> None:
     """Check this installation: the config and its secrets, the public address, the SMTP
     relay (EHLO, STARTTLS, AUTH), Telegram (getMe), every feed and calendar once, and the
     translation backend. One line each; exit status 1 when something fails. Writes nothing."""
-    from vestnesis.doctor import check_all
+    from vestnesis.cli.doctor import check_all
 
     config = settings.config()
     findings = await check_all(

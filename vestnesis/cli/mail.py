@@ -16,7 +16,10 @@ import click
 from mailer.headers import clean_name
 from storage import Subscriber
 from vestnesis.app import App, open_app
-from vestnesis.cli_support import (
+from vestnesis.cli.member_csv import MemberFileError, read_members
+from vestnesis.cli.progress import progress
+from vestnesis.cli.spreadsheet import cell, uncell
+from vestnesis.cli.support import (
     Settings,
     emit_json,
     json_option,
@@ -25,8 +28,8 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.digests import Decision, decide, due_send_time
-from vestnesis.mailing import (
+from vestnesis.digest.weekly import Decision, decide, due_send_time
+from vestnesis.mailing.email_list import (
     MailingError,
     email_delivery,
     email_digest,
@@ -36,9 +39,6 @@ from vestnesis.mailing import (
     normalise_address,
     subscribe,
 )
-from vestnesis.member_csv import MemberFileError, read_members
-from vestnesis.progress import progress
-from vestnesis.spreadsheet import cell, uncell
 
 CSV_COLUMNS = ("email", "name", "language")
 STATES = ("confirmed", "pending", "unsubscribed", "bounced")
@@ -433,7 +433,7 @@ async def retry(settings: Settings) -> None:
 
 
 def _app(settings: Settings):  # type: ignore[no-untyped-def]
-    from vestnesis.clock import SystemClock
+    from vestnesis.common.clock import SystemClock
 
     return open_app(settings.config(), SystemClock())
 

@@ -14,7 +14,7 @@ from feeds.ics import CalendarError, parse_calendar, write_calendar
 from storage import Event
 from vestnesis.answering import kinds
 from vestnesis.app import App
-from vestnesis.logs import fields
+from vestnesis.common.logs import fields
 
 log = logging.getLogger("vestnesis.events")
 BOARD_CALENDAR = "board"

@@ -14,8 +14,8 @@ from feeds.health import RetryPolicy
 from feeds.normalise import Context, Detector, normalise
 from feeds.parse import ParsedFeed, parse_feed
 from storage import Database, FetchOutcome, NewItem, Source
-from vestnesis.clock import Clock
-from vestnesis.logs import fields
+from vestnesis.common.clock import Clock
+from vestnesis.common.logs import fields
 
 log = logging.getLogger("vestnesis.poll")
 

@@ -10,8 +10,7 @@ from storage import Event
 from vestnesis.answering import kinds
 from vestnesis.answering.dates_text import event_when
 from vestnesis.app import App, open_app
-from vestnesis.asking import Answerer
-from vestnesis.cli_support import (
+from vestnesis.cli.support import (
     Settings,
     emit_json,
     json_option,
@@ -20,7 +19,13 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.events import CalendarImportError, default_name, import_calendar, poll_calendars
+from vestnesis.events.asking import Answerer
+from vestnesis.events.calendar import (
+    CalendarImportError,
+    default_name,
+    import_calendar,
+    poll_calendars,
+)
 
 
 @click.group()

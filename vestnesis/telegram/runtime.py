@@ -37,14 +37,16 @@ from storage import (
     Recipient,
     TelegramMember,
 )
-from vestnesis import dates, event_form
 from vestnesis.answering import kinds
 from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
-from vestnesis.asking import Answerer
-from vestnesis.digest import DigestRules, ItemFilter, Period, compose
-from vestnesis.digests import Prepared, digest_of, prepare, view_for
-from vestnesis.events import (
+from vestnesis.common import dates
+from vestnesis.common.logs import fields
+from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose
+from vestnesis.digest.weekly import Prepared, digest_of, prepare, view_for
+from vestnesis.events import form as event_form
+from vestnesis.events.asking import Answerer
+from vestnesis.events.calendar import (
     BOARD_CALENDAR,
     event_key,
     save_board_event,
@@ -52,8 +54,13 @@ from vestnesis.events import (
     upcoming_by_key,
 )
 from vestnesis.i18n import presentation
-from vestnesis.logs import fields
-from vestnesis.mailing import MailingError, identity, normalise_address, subscribe, tokens
+from vestnesis.mailing.email_list import (
+    MailingError,
+    identity,
+    normalise_address,
+    subscribe,
+    tokens,
+)
 
 log = logging.getLogger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
