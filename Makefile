@@ -50,6 +50,7 @@ emulator-test: $(BIN)/vestnesis emulator-deps
 lint: $(BIN)/vestnesis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 bench: $(BIN)/vestnesis
 	$(BIN)/python bench/feeds.py
