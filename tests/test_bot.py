@@ -291,7 +291,7 @@ async def test_photo_announcement_with_a_long_caption(tmp_path, api) -> None:
 async def test_news_as_it_arrives(tmp_path, api) -> None:
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
-    from vestnesis.telegram.runtime import enqueue_news
+    from vestnesis.telegram.outbox import enqueue_news
 
     feeds = FeedServer().start()
     try:
@@ -437,7 +437,7 @@ async def test_a_scheduled_announcement_waits_for_its_time(tmp_path, api) -> Non
 async def test_feeds_and_categories_routed_to_forum_topics(tmp_path, api) -> None:
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
-    from vestnesis.telegram.runtime import enqueue_news
+    from vestnesis.telegram.outbox import enqueue_news
 
     feeds = FeedServer().start()
     try:

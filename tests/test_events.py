@@ -307,7 +307,7 @@ async def test_the_calendar_version_sees_writes_from_this_and_other_processes(tm
 
 
 async def test_the_boards_preview_says_the_year_of_an_event_next_year(make_config) -> None:
-    from vestnesis.telegram.runtime import Services
+    from vestnesis.telegram.services import Services
 
     async with running(make_config(), datetime(2026, 11, 23, tzinfo=UTC)) as app:
         services = Services(app, lambda: None, lambda: None)
