@@ -69,6 +69,19 @@ def test_a_damaged_database_gets_one_line_and_is_left_as_it_was(tmp_path) -> Non
     assert database.read_bytes() == b"this is not SQLite at all " * 200
 
 
+def test_another_programs_sqlite_file_gets_one_line_and_is_left_as_it_was(tmp_path) -> None:
+    config = write_config(tmp_path)
+    database = database_of(tmp_path)
+    database.parent.mkdir()
+    with sqlite3.connect(database) as raw:
+        raw.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    before = database.read_bytes()
+    for command in (("feeds", "list"), ("items", "list")):
+        one_clear_line(invoke(config, *command), str(database), "another program", "data_dir")
+    assert database.read_bytes() == before
+    assert not database.with_name("vestnesis.sqlite3-wal").exists()
+
+
 def test_a_database_damaged_inside_gets_one_line(tmp_path) -> None:
     config = write_config(tmp_path)
     assert invoke(config, "feeds", "list").exit_code == 0

@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from storage import SchemaTooNewError
+from storage import StorageError
 from storage.faults import describe
 from vestnesis.common.clock import Clock, FixedClock, SystemClock
 from vestnesis.common.logs import setup_logging
@@ -71,7 +71,7 @@ def database_faults() -> Iterator[None]:
     cannot be read or written is one line and exit status 1."""
     try:
         yield
-    except (sqlite3.Error, OSError, SchemaTooNewError) as error:
+    except (sqlite3.Error, OSError, StorageError) as error:
         if isinstance(error, OSError) and not _in_data_folder(error):
             if not error.filename:
                 raise
