@@ -100,7 +100,7 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
     from tests.botapi import TOKEN
     from tests.conftest import running, sample_config
     from vestnesis.config import load_config
-    from vestnesis.telegram import enqueue_announcement
+    from vestnesis.telegram.outbox import enqueue_announcement
 
     with tempfile.TemporaryDirectory() as folder:
         path = sample_config(Path(folder))

@@ -27,9 +27,9 @@ from storage import NewItem  # noqa: E402
 from tests.conftest import config_text  # noqa: E402
 from tests.translation_servers import ApiServer, LibreTranslateBehaviour  # noqa: E402
 from vestnesis.app import open_app  # noqa: E402
-from vestnesis.clock import FixedClock  # noqa: E402
+from vestnesis.common.clock import FixedClock  # noqa: E402
 from vestnesis.config import load_config  # noqa: E402
-from vestnesis.digests import prepare, view_for  # noqa: E402
+from vestnesis.digest.weekly import prepare, view_for  # noqa: E402
 
 SEND = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 SOURCES = [

@@ -92,7 +92,7 @@ def write_config(folder: Path, base: str, sources: int) -> Path:
 
 async def run_vestnesis(config_path: Path) -> dict[str, float]:
     from vestnesis.app import open_app
-    from vestnesis.clock import SystemClock
+    from vestnesis.common.clock import SystemClock
     from vestnesis.config import load_config
 
     config = load_config(config_path, {})

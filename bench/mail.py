@@ -80,7 +80,7 @@ def start_sink(port: int):
 async def prepare(folder: Path, port: int, members: int, parallel: int) -> Path:
     from tests.conftest import sample_config
     from vestnesis.app import open_app
-    from vestnesis.clock import FixedClock
+    from vestnesis.common.clock import FixedClock
     from vestnesis.config import load_config
 
     path = sample_config(
@@ -112,9 +112,9 @@ async def prepare(folder: Path, port: int, members: int, parallel: int) -> Path:
 
 async def run_vestnesis(path: Path) -> dict[str, float]:
     from vestnesis.app import open_app
-    from vestnesis.clock import FixedClock
+    from vestnesis.common.clock import FixedClock
     from vestnesis.config import load_config
-    from vestnesis.mailing import email_delivery, enqueue_digest
+    from vestnesis.mailing.email_list import email_delivery, enqueue_digest
 
     config = load_config(path, SECRET)
     async with open_app(config, FixedClock(SEND)) as app:

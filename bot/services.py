@@ -1,4 +1,4 @@
-"""What the bot needs from the rest of Vēstnesis (implemented in vestnesis/telegram.py)."""
+"""What the bot needs from the rest of Vēstnesis (implemented in vestnesis/telegram/services.py)."""
 
 from __future__ import annotations
 

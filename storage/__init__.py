@@ -1,6 +1,14 @@
 """SQLite storage: schema, migrations, every SQL statement, typed records in and out."""
 
-from storage.database import DATABASE_FILE, Database, SchemaTooNewError
+from storage.database import (
+    APPLICATION_ID,
+    DATABASE_FILE,
+    Database,
+    ForeignDatabaseError,
+    MigrationError,
+    SchemaTooNewError,
+    StorageError,
+)
 from storage.links import safe_link
 from storage.records import (
     Announcement,
@@ -30,6 +38,7 @@ from storage.records import (
 )
 
 __all__ = [
+    "APPLICATION_ID",
     "DATABASE_FILE",
     "Announcement",
     "Database",
@@ -42,8 +51,10 @@ __all__ = [
     "EntryView",
     "Event",
     "FetchOutcome",
+    "ForeignDatabaseError",
     "Gettext",
     "Item",
+    "MigrationError",
     "NewItem",
     "NoticeView",
     "OutboxMessage",
@@ -53,6 +64,7 @@ __all__ = [
     "SectionView",
     "Source",
     "SourceSpec",
+    "StorageError",
     "StoreResult",
     "Subscriber",
     "TelegramChat",

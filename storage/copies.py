@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.database import APPLICATION_ID
 from storage.migrations import MIGRATIONS
 
 # Tables every Vēstnesis database has; a file without them is something else.
@@ -51,6 +52,12 @@ def inspect_copy(path: Path) -> CopySummary:
         missing = [name for name in _CORE_TABLES if name not in tables]
         if missing:
             raise CopyError(f"{path}: not a Vēstnesis database (no {', '.join(missing)} table)")
+        mark = connection.execute("PRAGMA application_id").fetchone()[0]
+        if mark not in (0, APPLICATION_ID):
+            raise CopyError(
+                f"{path}: another program's SQLite file (application id {mark:#x}), "
+                "not a Vēstnesis database"
+            )
         schema = connection.execute("PRAGMA user_version").fetchone()[0]
         if schema > len(MIGRATIONS):
             raise CopyError(

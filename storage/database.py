@@ -21,12 +21,27 @@ from storage.transaction import Transactions, patiently
 from storage.translations import TranslationStore
 
 DATABASE_FILE = "vestnesis.sqlite3"
+# PRAGMA application_id: marks the file as a Vēstnesis database ("VEST" in ASCII), so that
+# another program's SQLite file is refused instead of being migrated into.
+APPLICATION_ID = 0x56455354
 # How long SQLite itself waits for a lock per statement; Transactions waits out the rest.
 _BUSY_TIMEOUT_MS = 5000
 
 
-class SchemaTooNewError(RuntimeError):
+class StorageError(RuntimeError):
+    """The database file cannot be used as it is; the message says why and what to do."""
+
+
+class SchemaTooNewError(StorageError):
     """The database was written by a newer Vēstnesis than this one."""
+
+
+class ForeignDatabaseError(StorageError):
+    """The file is another program's SQLite database, not a Vēstnesis one; it is left as is."""
+
+
+class MigrationError(StorageError):
+    """A migration left rows whose foreign keys point nowhere; it was rolled back."""
 
 
 class Database:
@@ -53,13 +68,18 @@ class Database:
 
         A write lock another process holds is waited out for up to `busy_wait` seconds.
         Raises sqlite3.Error or OSError (see storage.faults.describe for a line about it),
-        or SchemaTooNewError.
+        SchemaTooNewError, ForeignDatabaseError (another program's SQLite file, left as it
+        is) or MigrationError (a migration broke a foreign key; rolled back).
         """
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = sqlite3.Row
         try:
             await connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            # Before anything writes (WAL mode changes the file header): is the file ours?
+            version = await _user_version(connection)
+            _check_not_newer(version)
+            await _check_ours(connection, version)
             await patiently(lambda: connection.execute("PRAGMA journal_mode = WAL"), busy_wait)
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA synchronous = NORMAL")
@@ -129,10 +149,55 @@ async def _user_version(connection: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+async def _pragma(connection: aiosqlite.Connection, name: str) -> int:
+    async with connection.execute(f"PRAGMA {name}") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _check_ours(connection: aiosqlite.Connection, version: int) -> None:
+    """Raise ForeignDatabaseError unless the file is ours: marked with our application id, or
+    unmarked but either empty or holding our tables (written before the mark existed)."""
+    mark = await _pragma(connection, "application_id")
+    if mark == APPLICATION_ID:
+        return
+    if mark != 0:
+        raise ForeignDatabaseError(
+            f"this SQLite file belongs to another program (application id {mark:#x}; "
+            f"Vēstnesis marks its own with {APPLICATION_ID:#x}); it was left as it is: give "
+            "Vēstnesis a data folder of its own (association.data_dir)"
+        )
+    async with connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ) as cursor:
+        tables = [str(row[0]) for row in await cursor.fetchall()]
+    if (version == 0 and tables) or (version > 0 and not {"sources", "items"} <= set(tables)):
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise ForeignDatabaseError(
+            f"this SQLite file belongs to another program (its tables: {shown or 'none'}); "
+            "it was left as it is: give Vēstnesis a data folder of its own "
+            "(association.data_dir)"
+        )
+
+
+async def _check_foreign_keys(connection: aiosqlite.Connection, number: int) -> None:
+    async with connection.execute("PRAGMA foreign_key_check") as cursor:
+        broken = list(await cursor.fetchall())
+    if broken:
+        table, rowid, parent = broken[0][0], broken[0][1], broken[0][2]
+        raise MigrationError(
+            f"migration {number} left {len(broken)} row(s) whose foreign keys point nowhere "
+            f"(first: {table} row {rowid} -> {parent}); it was rolled back and the database "
+            "is as it was: please report this"
+        )
+
+
 async def _migrate(connection: aiosqlite.Connection, busy_wait: float) -> None:
     current = await _user_version(connection)
     _check_not_newer(current)
-    if current == len(MIGRATIONS):
+    await _check_ours(connection, current)
+    if current == len(MIGRATIONS) and await _pragma(connection, "application_id") == APPLICATION_ID:
         return
     # Two processes may open a new data folder at once: each migrates only under the write
     # lock, and reads the version again once it holds it, so a step is never applied twice.
@@ -140,9 +205,12 @@ async def _migrate(connection: aiosqlite.Connection, busy_wait: float) -> None:
     try:
         current = await _user_version(connection)
         _check_not_newer(current)
+        await _check_ours(connection, current)
+        await connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in _statements(script):
                 await connection.execute(statement)
+            await _check_foreign_keys(connection, number)
             await connection.execute(f"PRAGMA user_version = {number}")
     except BaseException:
         await connection.execute("ROLLBACK")

@@ -1,7 +1,9 @@
 """A fake Telegram Bot API server on 127.0.0.1 for the real python-telegram-bot stack.
 
 It serves getUpdates from a script of updates, records every call, answers the send methods
-like Telegram does, and can answer 429 with retry_after, 403 and 400 for chosen chats.
+like Telegram does, and can answer 429 with retry_after, 403 and 400 for chosen chats. Like
+Telegram, it answers 400 to a text over 4,096 characters (a caption over 1,024) and to HTML it
+could not parse, so that a rendering bug fails a test.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import default as default_policy
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -27,6 +30,73 @@ BOT = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
+
+
+# What Telegram refuses with 400 (https://core.telegram.org/bots/api#formatting-options):
+# a text over 4,096 characters or a caption over 1,024 after entity parsing (counted in
+# UTF-16 code units), and HTML it cannot parse: a tag it does not know, an end tag that does
+# not match, a tag left open. Refusing them here makes a rendering bug fail a test.
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a"}
+    | {"tg-emoji", "code", "pre", "blockquote"}
+)
+
+
+class _TelegramHtml(HTMLParser):
+    """Reads Telegram HTML as Telegram does: the visible text, or the first problem."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.parts: list[str] = []
+        self.problem: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in HTML_TAGS or (tag == "span" and dict(attrs).get("class") != "tg-spoiler"):
+            self.problem = self.problem or f'Unsupported start tag "{tag}"'
+            return
+        self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.problem = self.problem or f'Unsupported start tag "{tag}/"'
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.problem = self.problem or f'Unmatched end tag "{tag}"'
+            return
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def telegram_refusal(params: dict[str, Any]) -> str | None:
+    """Telegram's 400 description for a text or caption it would refuse; None if it is fine."""
+    for key, limit in (("text", TEXT_LIMIT), ("caption", CAPTION_LIMIT)):
+        value = params.get(key)
+        if not isinstance(value, str):
+            continue
+        visible = value
+        if str(params.get("parse_mode", "")).upper() == "HTML":
+            reader = _TelegramHtml()
+            reader.feed(value)
+            reader.close()
+            if reader.problem is None and reader.open:
+                reader.problem = (
+                    f'Can\'t find end tag corresponding to start tag "{reader.open[-1]}"'
+                )
+            if reader.problem is not None:
+                return f"Bad Request: can't parse entities: {reader.problem}"
+            visible = "".join(reader.parts)
+        if len(visible.strip().encode("utf-16-le")) // 2 > limit:
+            return (
+                f"Bad Request: message {key} is too long"
+                if key == "caption"
+                else ("Bad Request: message is too long")
+            )
+    return None
 
 
 @dataclass
@@ -250,6 +320,9 @@ class BotApi:
             if parameters:
                 body["parameters"] = parameters
             return status, body
+        refusal = telegram_refusal(params)
+        if refusal is not None:
+            return 400, {"ok": False, "error_code": 400, "description": refusal}
         message = {
             "message_id": self._message_id(),
             "date": int(time.time()),

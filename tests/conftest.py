@@ -14,7 +14,7 @@ import pytest
 
 from tests.feedserver import FeedServer
 from vestnesis.app import App, open_app
-from vestnesis.clock import FixedClock
+from vestnesis.common.clock import FixedClock
 from vestnesis.config import Config, load_config
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

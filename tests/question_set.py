@@ -32,7 +32,7 @@ CALENDARS = {
     "LBB": ROOT / "examples" / "events.ics",
     "LBD": ROOT / "tests" / "fixtures" / "lbd.ics",
 }
-# As `events import` keeps them (vestnesis.events.KEEP_PAST, [events] horizon).
+# As `events import` keeps them (vestnesis.events.calendar.KEEP_PAST, [events] horizon).
 KEEP_PAST = timedelta(days=366)
 HORIZON = timedelta(days=366)
 

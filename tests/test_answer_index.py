@@ -12,9 +12,9 @@ from storage import Event
 from tests.conftest import NOW, running, sample_config
 from vestnesis.answer_index import INDEX_FILE
 from vestnesis.answering import Knowledge, answer
-from vestnesis.asking import Answerer, load_plan
 from vestnesis.config import load_config
-from vestnesis.events import poll_calendars, save_board_event
+from vestnesis.events.asking import Answerer, load_plan
+from vestnesis.events.calendar import poll_calendars, save_board_event
 
 QUESTIONS = (
     "Kad ir nākamais seminārs?",

@@ -19,7 +19,7 @@ from storage import Event
 from tests.question_set import ROOT, eval_set, problems
 from vestnesis.answering import Knowledge, Wording, answer, answer_text, kinds, parse_plan
 from vestnesis.answering.tables import Tables, WordsError
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 from vestnesis.i18n import Catalogs
 
 SCHOOL = eval_set("lt-school")
@@ -414,9 +414,9 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
 ) -> None:
     from tests.conftest import running, sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
-    from vestnesis.asking import Answerer
     from vestnesis.config import load_config
-    from vestnesis.events import save_board_event
+    from vestnesis.events.asking import Answerer
+    from vestnesis.events.calendar import save_board_event
 
     behaviour = LibreTranslateBehaviour()
     title = "Bibliotekininkų šventė Kaune"
@@ -535,9 +535,9 @@ def test_an_english_title_asked_in_latvian_and_lithuanian(question) -> None:
 
 async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_path) -> None:
     from tests.conftest import config_text, running
-    from vestnesis.asking import Answerer
     from vestnesis.config import load_config
-    from vestnesis.events import import_calendar
+    from vestnesis.events.asking import Answerer
+    from vestnesis.events.calendar import import_calendar
 
     ics = SCHOOL.calendars["lt-school"]
     path = tmp_path / "config.toml"
@@ -768,8 +768,8 @@ def test_the_plan_is_searched_in_its_translations_too(question, translations, in
 async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None:
     from tests.conftest import running, sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
-    from vestnesis.asking import Answerer
     from vestnesis.config import load_config
+    from vestnesis.events.asking import Answerer
 
     plan = tmp_path / "plan.md"
     plan.write_text(AUDIO_PLAN, "utf-8")

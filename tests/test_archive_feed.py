@@ -8,7 +8,7 @@ import feedparser
 
 from tests.conftest import running
 from tests.test_web import NOW, client_for, config, mail  # noqa: F401 (fixtures)
-from vestnesis.mailing import email_delivery, enqueue_digest
+from vestnesis.mailing.email_list import email_delivery, enqueue_digest
 
 
 async def send_another(app, weeks: int) -> None:

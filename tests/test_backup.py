@@ -7,7 +7,7 @@ import sqlite3
 from click.testing import CliRunner
 
 from tests.conftest import sample_config
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 
 def run(config, *args: str, input: str | None = None):
@@ -55,3 +55,19 @@ def test_restore_refuses_what_is_not_a_vestnesis_backup(tmp_path) -> None:
     assert result.exit_code == 1 and "not a Vēstnesis database (no sources" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "data" / "vestnesis.sqlite3").exists()  # nothing was replaced
+
+
+def test_restore_refuses_a_copy_another_program_marked(tmp_path) -> None:
+    config = sample_config(tmp_path)
+    assert run(config, "feeds", "poll").exit_code == 0
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    assert run(config, "backup", str(folder)).exit_code == 0
+    [copy] = folder.glob("vestnesis-*.sqlite3")
+    # Our tables, but the file says it belongs to another program (application id 1234).
+    with sqlite3.connect(copy) as connection:
+        connection.execute("PRAGMA application_id = 1234")
+    result = run(config, "restore", str(copy), "--yes")
+    assert result.exit_code == 1, result.output
+    assert "another program's SQLite file (application id 0x4d2)" in result.output
+    assert not list((tmp_path / "data").glob("vestnesis.sqlite3.before-restore-*"))

@@ -10,8 +10,8 @@ from storage import SourceSpec
 from tests.botapi import TOKEN, BotApi
 from tests.conftest import running, sample_config
 from vestnesis.config import load_config
-from vestnesis.events import poll_calendars
-from vestnesis.telegram import build_runtime, sync_chats
+from vestnesis.events.calendar import poll_calendars
+from vestnesis.telegram.runtime import build_runtime, sync_chats
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 BOARD, SECOND, MEMBER = 1001, 1002, 42
@@ -291,7 +291,7 @@ async def test_photo_announcement_with_a_long_caption(tmp_path, api) -> None:
 async def test_news_as_it_arrives(tmp_path, api) -> None:
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
-    from vestnesis.telegram import enqueue_news
+    from vestnesis.telegram.outbox import enqueue_news
 
     feeds = FeedServer().start()
     try:
@@ -339,7 +339,7 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
 async def test_webhook_mode_checks_the_secret_token(tmp_path, api) -> None:
     import httpx
 
-    from vestnesis.web import create_web_app
+    from vestnesis.web.pages import create_web_app
 
     async with bot(bot_config(tmp_path, api, mode="webhook")) as (app, runtime):
         [registered] = [c for c in api.calls if c.method == "setWebhook"]
@@ -437,7 +437,7 @@ async def test_a_scheduled_announcement_waits_for_its_time(tmp_path, api) -> Non
 async def test_feeds_and_categories_routed_to_forum_topics(tmp_path, api) -> None:
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
-    from vestnesis.telegram import enqueue_news
+    from vestnesis.telegram.outbox import enqueue_news
 
     feeds = FeedServer().start()
     try:
@@ -531,7 +531,7 @@ async def test_supergroup_migration_and_membership(tmp_path, api) -> None:
 
 
 async def test_weekly_digest_in_telegram_honours_chat_filters(tmp_path, api) -> None:
-    from vestnesis.courier import send_weekly_digest
+    from vestnesis.service.courier import send_weekly_digest
 
     config = bot_config(tmp_path, api)
     text = (tmp_path / "config.toml").read_text("utf-8")
@@ -576,8 +576,8 @@ async def test_stats_for_the_board_only(tmp_path, api) -> None:
 
 
 async def test_board_approves_or_holds_the_digest_draft_in_telegram(tmp_path, api) -> None:
-    from vestnesis.courier import send_weekly_digest
-    from vestnesis.service import prepare_draft
+    from vestnesis.service.courier import send_weekly_digest
+    from vestnesis.service.run import prepare_draft
 
     config = bot_config(tmp_path, api, board_chat=-100999)
     text = (tmp_path / "config.toml").read_text(
@@ -686,7 +686,7 @@ async def test_the_board_adds_edits_and_removes_an_event(tmp_path, api) -> None:
 
 async def test_reminders_before_on_the_day_and_when_cancelled(tmp_path, api) -> None:
     from tests.conftest import SteppingClock
-    from vestnesis.reminders import send_reminders
+    from vestnesis.service.reminders import send_reminders
 
     clock = SteppingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, runtime):

@@ -165,7 +165,7 @@ async def test_settings_change_one_by_one(tmp_path, api: BotApi) -> None:
 
 async def test_email_reply_does_not_tell_who_is_subscribed(tmp_path, api: BotApi) -> None:
     async with bot(bot_config(tmp_path, api, email=MAIL)) as (app, _runtime):
-        from vestnesis.mailing import subscribe
+        from vestnesis.mailing.email_list import subscribe
 
         await subscribe(app, "known@example.lv", language="lv", source="cli")
         known = await app.database.subscribers.by_email("known@example.lv")
@@ -242,8 +242,8 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
     from datetime import datetime
 
     from tests.conftest import SteppingClock
-    from vestnesis.events import poll_calendars
-    from vestnesis.reminders import send_reminders
+    from vestnesis.events.calendar import poll_calendars
+    from vestnesis.service.reminders import send_reminders
 
     clock = SteppingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, _runtime):

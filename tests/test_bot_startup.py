@@ -12,7 +12,7 @@ import socket
 from tests.botapi import BotApi
 from tests.conftest import running
 from tests.test_bot import MEMBER, NOW, bot_config, until
-from vestnesis.telegram import build_runtime
+from vestnesis.telegram.runtime import build_runtime
 
 
 @contextlib.asynccontextmanager

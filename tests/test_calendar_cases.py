@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tests.test_events import ics, parse
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 
 def test_an_event_with_a_bad_dtstart_is_skipped_by_name_and_the_rest_kept() -> None:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from tests.botapi import BOT, TOKEN, BotApi
 from tests.conftest import sample_config
 from tests.smtpserver import MailServer, self_signed
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 SECRET = "a-long-enough-test-secret"
 

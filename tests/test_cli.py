@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tests.feedgen import numbered_items, rss
 from tests.feedserver import Route
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

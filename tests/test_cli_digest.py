@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from storage import DigestRecord
 from tests.conftest import sample_config
 from tests.translation_servers import ApiServer, LibreTranslateBehaviour
-from vestnesis.cli import cli
-from vestnesis.digests import send_decision
-from vestnesis.durations import parse_weekly
-from vestnesis.service import draft_time
+from vestnesis.cli.main import cli
+from vestnesis.common.durations import parse_weekly
+from vestnesis.digest.weekly import send_decision
+from vestnesis.service.run import draft_time
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND = "2026-11-23T09:00"

@@ -36,7 +36,7 @@ HEAVY = (
 
 PROBE = """
 import json, sys
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 try:
     cli(args=sys.argv[1:], prog_name="vestnesis")
 except SystemExit:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 from vestnesis.config import ConfigError, config_path, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,7 +175,7 @@ async def test_request_logging_never_prints_a_token(server, write_config, capfd)
     from tests.conftest import running
     from tests.feedgen import numbered_items, rss
     from tests.feedserver import Route
-    from vestnesis.logs import setup_logging
+    from vestnesis.common.logs import setup_logging
 
     token = "987654:TOKEN-IN-URL"
     server.routes[f"/bot{token}/feed"] = Route(body=rss(numbered_items(1)))

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.test_render import digest, entry, reader
-from vestnesis import dates
-from vestnesis.wording import digest_view
+from vestnesis.common import dates
+from vestnesis.digest.wording import digest_view
 
 TODAY = date(2026, 11, 30)
 
@@ -123,7 +123,7 @@ def test_item_dates_are_local_days() -> None:
 
 def test_events_in_the_digest_carry_the_same_short_dates() -> None:
     from storage import Event
-    from vestnesis.wording import events_section
+    from vestnesis.digest.wording import events_section
 
     start = datetime(2026, 12, 3, 8, tzinfo=UTC)  # 10:00 in Riga
     event = Event(uid="e1", title="Seminārs", start=start, end=start.replace(hour=10))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from storage import Item
 from vestnesis.config import Filter
-from vestnesis.digest import DigestRules, ItemFilter, Period, compose, digest_period
+from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose, digest_period
 
 RIGA = ZoneInfo("Europe/Riga")
 WEEK = timedelta(days=7)

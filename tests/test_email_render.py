@@ -34,8 +34,8 @@ from storage import (
 )
 from tests.axe import EMAIL_EXEMPT, scan
 from tests.test_browser import CHROMIUM, FLAGS
+from vestnesis.digest.wording import confirmation_view, digest_view
 from vestnesis.i18n import Catalogs
-from vestnesis.wording import confirmation_view, digest_view
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)"

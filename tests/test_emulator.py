@@ -14,8 +14,8 @@ from tests import emulator
 from tests.conftest import running, sample_config
 from tests.test_bot import NOW
 from vestnesis.config import load_config
-from vestnesis.events import poll_calendars
-from vestnesis.telegram import build_runtime
+from vestnesis.events.calendar import poll_calendars
+from vestnesis.telegram.runtime import build_runtime
 
 pytestmark = pytest.mark.skipif(bool(emulator.available()), reason=emulator.available())
 BOARD, MEMBER = 1001, 42

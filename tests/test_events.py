@@ -15,8 +15,8 @@ from feeds.ics import CalendarError, parse_calendar, write_calendar
 from storage import Event
 from tests.conftest import ROOT, running
 from tests.feedserver import Route
-from vestnesis.cli import cli
-from vestnesis.events import BOARD_CALENDAR, import_calendar, public_feed, save_board_event
+from vestnesis.cli.main import cli
+from vestnesis.events.calendar import BOARD_CALENDAR, import_calendar, public_feed, save_board_event
 
 RIGA = ZoneInfo("Europe/Riga")
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -135,7 +135,7 @@ async def test_import_replaces_a_calendar_and_skips_unchanged_files(
 
 
 async def test_a_broken_calendar_keeps_the_stored_events(server, make_config) -> None:
-    from vestnesis.events import CalendarImportError
+    from vestnesis.events.calendar import CalendarImportError
 
     server.routes["/events.ics"] = Route(body=EXAMPLE.read_bytes(), content_type="text/calendar")
     config = make_config()
@@ -229,8 +229,8 @@ def test_cli_import_of_a_missing_or_broken_file_is_clear(tmp_path, write_config)
 async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_path) -> None:
     from tests.conftest import sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
-    from vestnesis.asking import Answerer
     from vestnesis.config import load_config
+    from vestnesis.events.asking import Answerer
 
     behaviour = LibreTranslateBehaviour()
     server = ApiServer(behaviour)
@@ -257,8 +257,8 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
 
 async def test_an_edited_plan_is_read_again_without_a_restart(tmp_path) -> None:
     from tests.conftest import sample_config
-    from vestnesis.asking import Answerer
     from vestnesis.config import load_config
+    from vestnesis.events.asking import Answerer
 
     plan = tmp_path / "plan.md"
     plan.write_text("# Plāns\n\n## Moto\n\nLasi!\n", "utf-8")
@@ -307,7 +307,7 @@ async def test_the_calendar_version_sees_writes_from_this_and_other_processes(tm
 
 
 async def test_the_boards_preview_says_the_year_of_an_event_next_year(make_config) -> None:
-    from vestnesis.telegram import Services
+    from vestnesis.telegram.services import Services
 
     async with running(make_config(), datetime(2026, 11, 23, tzinfo=UTC)) as app:
         services = Services(app, lambda: None, lambda: None)

@@ -23,9 +23,9 @@ from storage.migrations import MIGRATIONS
 from tests.conftest import wait_for
 from tests.smtpserver import Behaviour, MailServer
 from tests.test_mail_cli import ENV, SEND, config_for
-from vestnesis.cli import cli
-from vestnesis.health import Health, supervise
-from vestnesis.service import only_service
+from vestnesis.cli.main import cli
+from vestnesis.common.health import Health, supervise
+from vestnesis.service.run import only_service
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,19 @@ def test_a_damaged_database_gets_one_line_and_is_left_as_it_was(tmp_path) -> Non
         line = one_clear_line(invoke(config, *command), str(database), "damaged", "backup")
         assert line.startswith("Error: ")
     assert database.read_bytes() == b"this is not SQLite at all " * 200
+
+
+def test_another_programs_sqlite_file_gets_one_line_and_is_left_as_it_was(tmp_path) -> None:
+    config = write_config(tmp_path)
+    database = database_of(tmp_path)
+    database.parent.mkdir()
+    with sqlite3.connect(database) as raw:
+        raw.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    before = database.read_bytes()
+    for command in (("feeds", "list"), ("items", "list")):
+        one_clear_line(invoke(config, *command), str(database), "another program", "data_dir")
+    assert database.read_bytes() == before
+    assert not database.with_name("vestnesis.sqlite3-wal").exists()
 
 
 def test_a_database_damaged_inside_gets_one_line(tmp_path) -> None:
@@ -232,7 +245,7 @@ async def test_a_dying_loop_is_restarted_logged_and_shown_on_healthz(caplog) -> 
 async def test_healthz_answers_503_with_the_failing_part(tmp_path) -> None:
     from tests.conftest import running
     from vestnesis.config import load_config
-    from vestnesis.web import create_web_app
+    from vestnesis.web.pages import create_web_app
 
     relay = SimpleNamespace(port=2525)  # never reached: only the pages are asked
     config = load_config(config_for(tmp_path, relay), ENV)
@@ -314,7 +327,7 @@ def test_the_service_lock_is_free_again_after_the_holder_dies(tmp_path) -> None:
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from vestnesis.service import only_service\n"
+        "from vestnesis.service.run import only_service\n"
         "with only_service(Path(sys.argv[1])):\n"
         "    print('held', flush=True)\n"
         "    time.sleep(60)\n"
@@ -347,8 +360,8 @@ async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> 
     the service says it is unhealthy, and once the lock is gone everything is sent."""
     from tests.conftest import running
     from vestnesis.config import load_config
-    from vestnesis.courier import Courier
-    from vestnesis.mailing import subscribe
+    from vestnesis.mailing.email_list import subscribe
+    from vestnesis.service.courier import Courier
 
     server = MailServer().start()
     try:

@@ -15,7 +15,7 @@ from feeds.parse import parse_feed
 from storage.timefmt import from_db, to_db
 from tests.conftest import NOW
 from tests.feedserver import Route
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 CASES = Path(__file__).parent / "fixtures" / "cases"
 

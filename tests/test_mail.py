@@ -15,7 +15,13 @@ from storage import Recipient
 from tests.conftest import running, sample_config
 from tests.smtpserver import Behaviour, MailServer, self_signed
 from vestnesis.config import load_config
-from vestnesis.mailing import confirm, email_delivery, enqueue_digest, subscribe, unsubscribe
+from vestnesis.mailing.email_list import (
+    confirm,
+    email_delivery,
+    enqueue_digest,
+    subscribe,
+    unsubscribe,
+)
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga
@@ -293,7 +299,7 @@ async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
 
 
 async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server) -> None:
-    from vestnesis.courier import Courier, catch_up, previous_send_time
+    from vestnesis.service.courier import Courier, catch_up, previous_send_time
 
     config = mail_config(tmp_path, mail_server)
     members = {"a@example.lv": "lv", "b@example.com": "en"}

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from tests.conftest import sample_config
 from tests.smtpserver import Behaviour, MailServer
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 SEND = "2026-11-23T09:00"
 ENV = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}

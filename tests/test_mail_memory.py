@@ -12,7 +12,7 @@ from storage import OutboxMessage
 from tests.conftest import running
 from tests.smtpserver import MailServer
 from tests.test_mail import mail_config, poll_and_add
-from vestnesis.mailing import email_delivery, enqueue_digest, subscribe
+from vestnesis.mailing.email_list import email_delivery, enqueue_digest, subscribe
 
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 

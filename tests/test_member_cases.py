@@ -147,7 +147,7 @@ def test_a_spreadsheet_csv_in_windows_1257_with_semicolons_is_imported(tmp_path)
 
 
 def test_latin_1_lithuanian_and_tab_separated_lists_are_read(tmp_path) -> None:
-    from vestnesis.member_csv import read_members
+    from vestnesis.cli.member_csv import read_members
 
     latin = "email;name;language\r\nhans@example.de;Hans Müller;en\r\n".encode("latin-1")
     table = read_members(latin, ["lv", "en", "lt"])

@@ -389,7 +389,7 @@ class TickingClock:
 
 @pytest.mark.parametrize("interval", [1, 15])
 async def test_sources_are_polled_on_their_schedule_tick_after_tick(server, make_config, interval):
-    from vestnesis.service import DUE_CHECK, poll_due_sources
+    from vestnesis.service.run import DUE_CHECK, poll_due_sources
 
     for name in ("a", "b", "flaky"):
         server.routes[f"/{name}"] = Route(body=rss(numbered_items(3, prefix=name)))

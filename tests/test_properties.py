@@ -26,8 +26,8 @@ from feeds.parse import parse_feed
 from mailer.build import Identity, Links, Template, build_template
 from mailer.render import EmailContent
 from storage.timefmt import from_db, to_db
+from vestnesis.cli.member_csv import MemberFileError, read_members
 from vestnesis.config import ConfigError, load_config, parse_config
-from vestnesis.member_csv import MemberFileError, read_members
 
 NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
 RIGA = ZoneInfo("Europe/Riga")

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from tests.conftest import ROOT, wait_for
 from tests.smtpserver import free_port
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 SECRET = {"VESTNESIS_WEB_SECRET": "demo-only-secret-not-for-real-use"}
 SEND = "2026-11-23T09:00"

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tests.conftest import sample_config
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 
 NOW = "2026-11-23T09:00"
 READERS = [

@@ -18,8 +18,8 @@ from bot.render import (
 )
 from mailer.render import EmailRenderer, Links
 from storage import Digest, DigestEntry, DigestSection, NoticeView, Presentation
+from vestnesis.digest.wording import digest_view
 from vestnesis.i18n import Catalogs
-from vestnesis.wording import digest_view
 
 END = datetime(2026, 11, 23, 7, tzinfo=UTC)
 START = END - timedelta(days=7)
@@ -244,7 +244,7 @@ LONG_TITLE = (
 
 def notices(language: str = "lv") -> dict[str, NoticeView]:
     """The three kinds of notice the service mails, as the code words them."""
-    from vestnesis.wording import confirmation_view
+    from vestnesis.digest.wording import confirmation_view
 
     return {
         "confirmation": confirmation_view(

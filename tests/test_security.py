@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import running, sample_config
 from tests.smtpserver import MailServer
 from vestnesis.config import load_config
-from vestnesis.mailing import email_delivery
-from vestnesis.web import create_web_app
+from vestnesis.mailing.email_list import email_delivery
+from vestnesis.web.pages import create_web_app
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -100,7 +100,7 @@ async def test_a_name_with_line_breaks_from_the_web_form_adds_no_header_and_no_r
 
 
 async def test_names_are_stored_on_one_line_from_every_entry_point(config, tmp_path) -> None:
-    from vestnesis.mailing import subscribe
+    from vestnesis.mailing.email_list import subscribe
 
     async with running(config, NOW) as app:
         await subscribe(app, "a@example.lv", language="lv", source="bot", name="A\nB\x00C\x85D")
@@ -361,7 +361,7 @@ def test_rendered_email_and_telegram_never_carry_a_script_link() -> None:
 
     base = reader("lv")
     from storage import Digest, DigestEntry, DigestSection
-    from vestnesis.wording import digest_view
+    from vestnesis.digest.wording import digest_view
 
     digest = Digest(
         period_start=NOW - timedelta(days=7),
@@ -419,7 +419,7 @@ async def test_debug_logs_of_the_webhook_bot_hold_no_secret(tmp_path, api, capfd
     import logging
 
     from tests.test_bot import bot, bot_config
-    from vestnesis.logs import setup_logging
+    from vestnesis.common.logs import setup_logging
 
     config = bot_config(tmp_path, api, mode="webhook")
     derived = config.webhook_secret()
@@ -471,7 +471,7 @@ def test_an_export_opens_as_text_in_a_spreadsheet_and_imports_back_unchanged(tmp
 
     from click.testing import CliRunner
 
-    from vestnesis.cli import cli
+    from vestnesis.cli.main import cli
 
     server = MailServer().start()
     try:
@@ -530,7 +530,7 @@ def test_a_csv_name_with_a_line_break_never_reaches_a_header(tmp_path, mail) -> 
     """The case `members-name-line-break.csv`: a quoted name with a line break."""
     from click.testing import CliRunner
 
-    from vestnesis.cli import cli
+    from vestnesis.cli.main import cli
 
     config_path = sample_config(
         tmp_path,
@@ -635,7 +635,7 @@ def test_opml_rows_that_are_not_http_are_refused_by_line(tmp_path, url: str) -> 
 
     from click.testing import CliRunner
 
-    from vestnesis.cli import cli
+    from vestnesis.cli.main import cli
 
     path = sample_config(tmp_path)
     opml = tmp_path / "list.opml"
@@ -658,7 +658,7 @@ def test_opml_rows_that_are_not_http_are_refused_by_line(tmp_path, url: str) -> 
 def test_feeds_add_takes_only_http_urls(tmp_path) -> None:
     from click.testing import CliRunner
 
-    from vestnesis.cli import cli
+    from vestnesis.cli.main import cli
 
     path = sample_config(tmp_path)
     runner = CliRunner(env=SECRET)
@@ -721,7 +721,7 @@ def test_a_capitalised_scheme_is_http_not_a_local_path(tmp_path) -> None:
 
     from click.testing import CliRunner
 
-    from vestnesis.cli import cli
+    from vestnesis.cli.main import cli
 
     path = sample_config(tmp_path)
     runner = CliRunner(env=SECRET)
@@ -756,7 +756,7 @@ async def test_only_the_config_may_name_a_local_file_as_a_source(config) -> None
 def test_a_url_with_a_bad_port_or_a_space_is_refused_in_one_line(tmp_path, url: str) -> None:
     from click.testing import CliRunner
 
-    from vestnesis.cli import cli
+    from vestnesis.cli.main import cli
 
     result = CliRunner(env=SECRET).invoke(
         cli, ["--config", str(sample_config(tmp_path)), "feeds", "add", url]

@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 import pytest
 
-from storage import Database, NewItem, SchemaTooNewError, SourceSpec
+from storage import (
+    APPLICATION_ID,
+    Database,
+    ForeignDatabaseError,
+    MigrationError,
+    NewItem,
+    SchemaTooNewError,
+    SourceSpec,
+)
 from storage.migrations import MIGRATIONS
 from storage.sources import DuplicateSourceError
 
@@ -113,3 +121,66 @@ async def test_chats_removed_from_the_config_stop_getting_posts(tmp_path) -> Non
         await db.telegram.sync_chats([(-2, "lt", 0)], NOW)
         chats = await db.telegram.chats()
         assert [(c.chat_id, c.language, c.topic) for c in chats] == [(-2, "lt", 0)]
+
+
+async def test_a_new_database_is_marked_as_ours(tmp_path) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with await Database.open(path):
+        pass
+    async with aiosqlite.connect(path) as raw:
+        rows = await raw.execute_fetchall("PRAGMA application_id")
+    assert rows[0][0] == APPLICATION_ID == 0x56455354  # "VEST"
+
+
+async def test_another_programs_sqlite_file_is_refused_and_left_alone(tmp_path) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with aiosqlite.connect(path) as raw:
+        await raw.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+        await raw.execute("INSERT INTO photos (name) VALUES ('sea.jpg')")
+        await raw.commit()
+    before = path.read_bytes()
+    with pytest.raises(ForeignDatabaseError, match="another program") as refused:
+        await Database.open(path)
+    assert "photos" in str(refused.value)
+    assert path.read_bytes() == before
+
+
+async def test_a_file_marked_by_another_program_is_refused(tmp_path) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with aiosqlite.connect(path) as raw:
+        await raw.execute("PRAGMA application_id = 1234")
+    with pytest.raises(ForeignDatabaseError, match="0x4d2"):
+        await Database.open(path)
+
+
+async def test_a_database_from_before_the_mark_is_marked_and_kept(tmp_path) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with await Database.open(path) as db:
+        await db.sources.sync_configured([SourceSpec("A", "https://a.example/feed")], NOW)
+    async with aiosqlite.connect(path) as raw:
+        await raw.execute("PRAGMA application_id = 0")
+    async with await Database.open(path) as db:
+        assert [s.name for s in await db.sources.list()] == ["A"]
+        rows = await db._db.execute_fetchall("PRAGMA application_id")
+        assert rows[0][0] == APPLICATION_ID
+
+
+async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with await Database.open(path):
+        pass
+    broken = (
+        *MIGRATIONS,
+        # A table rebuild defers the checks to the commit, as SQLite's docs advise; the check
+        # after the migration still finds the row that points nowhere.
+        "PRAGMA defer_foreign_keys = ON;\n"
+        "INSERT INTO items (source_id, content_key, title, summary, published, fetched_at) "
+        "VALUES (999, 'k', 't', 's', '2026-01-01', '2026-01-01');",
+    )
+    monkeypatch.setattr("storage.database.MIGRATIONS", broken)
+    with pytest.raises(MigrationError, match=r"migration \d+ .*items"):
+        await Database.open(path)
+    monkeypatch.undo()
+    async with await Database.open(path) as db:
+        assert await db.schema_version() == len(MIGRATIONS)
+        assert await db._db.execute_fetchall("SELECT * FROM items") == []

@@ -13,7 +13,7 @@ from feeds.translate.deepl import FREE_API, PRO_API, DeepL
 from feeds.translate.libretranslate import LibreTranslate
 from storage import Database, Digest, DigestEntry, DigestSection
 from tests.translation_servers import ApiServer, DeepLBehaviour, LibreTranslateBehaviour
-from vestnesis.localise import localise
+from vestnesis.digest.localise import localise
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 

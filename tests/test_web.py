@@ -13,8 +13,8 @@ import pytest
 from tests.conftest import running, sample_config
 from tests.smtpserver import MailServer
 from vestnesis.config import load_config
-from vestnesis.mailing import email_delivery, enqueue_digest
-from vestnesis.web import create_web_app
+from vestnesis.mailing.email_list import email_delivery, enqueue_digest
+from vestnesis.web.pages import create_web_app
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -272,7 +272,7 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
 
 async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
     from feeds.ics import parse_calendar
-    from vestnesis.events import poll_calendars
+    from vestnesis.events.calendar import poll_calendars
 
     async with running(config) as app, client_for(app) as web:
         await poll_calendars(app)
@@ -292,8 +292,8 @@ async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
 
 
 async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mail) -> None:
-    from vestnesis.events import poll_calendars
-    from vestnesis.reminders import send_reminders
+    from vestnesis.events.calendar import poll_calendars
+    from vestnesis.service.reminders import send_reminders
 
     async with running(config, NOW) as app:  # 2026-11-23 09:00 in Riga
         await poll_calendars(app)

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from tests.conftest import running, sample_config
 from tests.smtpserver import Behaviour, MailServer
-from vestnesis.cli import cli
+from vestnesis.cli.main import cli
 from vestnesis.config import load_config
-from vestnesis.courier import Courier, catch_up, send_weekly_digest
-from vestnesis.mailing import email_delivery
+from vestnesis.mailing.email_list import email_delivery
+from vestnesis.service.courier import Courier, catch_up, send_weekly_digest
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga

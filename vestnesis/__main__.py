@@ -1,5 +1,5 @@
 """`python -m vestnesis` runs the command line."""
 
-from vestnesis.cli import main
+from vestnesis.cli.main import main
 
 main()

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vestnesis.logs import fields
+from vestnesis.common.logs import fields
 
 if TYPE_CHECKING:
     from vestnesis.answering.engine import Knowledge

@@ -14,12 +14,12 @@ from feeds.health import RetryPolicy
 from feeds.language import COMMON_SOURCE_LANGUAGES, LanguageDetector
 from feeds.translate.cached import CachedTranslator
 from storage import Database, SourceSpec
-from vestnesis.clock import Clock
+from vestnesis.common.clock import Clock
+from vestnesis.common.logs import fields
 from vestnesis.config import Config
 from vestnesis.i18n import Catalogs
-from vestnesis.logs import fields
-from vestnesis.polling import Poller
-from vestnesis.translation import HTTP_BACKENDS, build_translator
+from vestnesis.sources.polling import Poller
+from vestnesis.sources.translation import HTTP_BACKENDS, build_translator
 
 log = logging.getLogger("vestnesis.app")
 

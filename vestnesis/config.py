@@ -28,7 +28,7 @@ from pydantic import (
 if TYPE_CHECKING:
     from vestnesis.answering.tables import Tables
 
-from vestnesis.durations import WeeklyTime, parse_duration, parse_size, parse_weekly
+from vestnesis.common.durations import WeeklyTime, parse_duration, parse_size, parse_weekly
 
 DEFAULT_CONFIG_FILE = "config.toml"
 CONFIG_ENV = "VESTNESIS_CONFIG"

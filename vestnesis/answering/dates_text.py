@@ -10,7 +10,7 @@ from babel.dates import format_date, format_time
 
 from storage import Event
 from vestnesis.answering.when import Span
-from vestnesis.dates import latvian_locative
+from vestnesis.common.dates import latvian_locative
 
 
 def _month(day: date, language: str) -> str:

@@ -16,10 +16,10 @@ from storage import Event, NoticeView, Recipient
 from vestnesis.answering.dates_text import day_text
 from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
-from vestnesis.asking import calendar_url
+from vestnesis.common.logs import fields
+from vestnesis.events.asking import calendar_url
 from vestnesis.i18n import presentation
-from vestnesis.logs import fields
-from vestnesis.mailing import MailingError, identity
+from vestnesis.mailing.email_list import MailingError, identity
 
 log = logging.getLogger("vestnesis.reminders")
 

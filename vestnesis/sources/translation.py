@@ -9,7 +9,7 @@ from feeds.translate.cached import CachedTranslator
 from feeds.translate.deepl import DeepL
 from feeds.translate.libretranslate import LibreTranslate
 from storage import Database
-from vestnesis.clock import Clock
+from vestnesis.common.clock import Clock
 from vestnesis.config import Config
 
 # The backends that need an HTTP client (the others: none, argos offline).

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from storage import Digest, DigestRecord, DigestView
 from vestnesis.app import App
-from vestnesis.digest import DigestRules, ItemFilter, Period, compose, digest_period
-from vestnesis.events import poll_calendars
+from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose, digest_period
+from vestnesis.digest.localise import localise
+from vestnesis.digest.wording import digest_view, events_section
+from vestnesis.events.calendar import poll_calendars
 from vestnesis.i18n import presentation
-from vestnesis.localise import localise
-from vestnesis.wording import digest_view, events_section
 
 
 @dataclass(frozen=True)

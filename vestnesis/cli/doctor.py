@@ -24,10 +24,10 @@ from feeds.ics import CalendarError, parse_calendar
 from feeds.parse import parse_feed
 from feeds.translate.base import TranslationError
 from vestnesis.app import fetch_limits
-from vestnesis.clock import Clock
+from vestnesis.common.clock import Clock
 from vestnesis.config import Config, read_secrets, secrets_path
-from vestnesis.mailing import mail_folder
-from vestnesis.mailing import tls_context as smtp_tls
+from vestnesis.mailing.email_list import mail_folder
+from vestnesis.mailing.email_list import tls_context as smtp_tls
 
 Status = Literal["ok", "warn", "FAIL", "off"]
 MIN_WEB_SECRET = 16
@@ -233,7 +233,7 @@ async def check_calendar(fetcher: Fetcher, location: str, config: Config, clock:
 
 async def check_translation(config: Config) -> Finding:
     """Translate one word through the configured backend."""
-    from vestnesis.translation import build_backend
+    from vestnesis.sources.translation import build_backend
 
     settings = config.translation
     if settings.backend == "none":

@@ -19,8 +19,8 @@ from storage import (
     SectionView,
     safe_link,
 )
-from vestnesis import dates
 from vestnesis.answering.dates_text import event_when
+from vestnesis.common import dates
 
 
 def digest_view(digest: Digest, reader: Presentation) -> DigestView:

@@ -15,9 +15,9 @@ from pathlib import Path
 from storage import Event
 from vestnesis.answering import kinds
 from vestnesis.app import App, open_app
-from vestnesis.clock import Clock
+from vestnesis.common.clock import Clock
+from vestnesis.common.logs import fields
 from vestnesis.config import Config
-from vestnesis.logs import fields
 
 log = logging.getLogger("vestnesis.events")
 BOARD_CALENDAR = "board"

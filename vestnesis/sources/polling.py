@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Literal
 from feeds.fetch import Fetched, Fetcher, is_http
 from feeds.health import RetryPolicy
 from storage import Database, FetchOutcome, NewItem, Source
-from vestnesis.clock import Clock
-from vestnesis.logs import fields
+from vestnesis.common.clock import Clock
+from vestnesis.common.logs import fields
 
 if TYPE_CHECKING:
     # feedparser and dateparser load with these: imported where a feed is parsed, so that the

@@ -10,10 +10,11 @@ from typing import Any
 
 from mailer.delivery import EmailDelivery
 from vestnesis.app import App
-from vestnesis.digests import Decision, decide, due_send_time, record_empty
-from vestnesis.health import Health
-from vestnesis.logs import fields
-from vestnesis.mailing import digest_record, email_delivery, enqueue_email_digest
+from vestnesis.common.health import Health
+from vestnesis.common.logs import fields
+from vestnesis.digest.weekly import Decision, decide, due_send_time, record_empty
+from vestnesis.mailing.email_list import digest_record, email_delivery, enqueue_email_digest
+from vestnesis.telegram.outbox import enqueue_telegram_digest
 
 log = logging.getLogger("vestnesis.courier")
 IDLE_CHECK = timedelta(seconds=30)
@@ -84,8 +85,6 @@ async def send_weekly_digest(
     """Decide the period ending at `send_time` once: queue its digest for the mailing list
     and Telegram and wake the senders, or store that it had nothing new. Returns the
     decision it acted on."""
-    from vestnesis.telegram import enqueue_telegram_digest
-
     decision = await decide(app, send_time)
     details: dict[str, Any] = {
         "period_end": send_time.isoformat(),

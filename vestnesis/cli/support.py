@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
-from vestnesis.clock import Clock, FixedClock, SystemClock
+from vestnesis.common.clock import Clock, FixedClock, SystemClock
 
 if TYPE_CHECKING:
     from vestnesis.config import Config
@@ -43,8 +43,8 @@ class Settings:
 
     def config(self, *, service: bool = False) -> Config:
         """Load and validate the config, set up logging; exit 2 with the problems if invalid."""
+        from vestnesis.common.logs import setup_logging
         from vestnesis.config import ConfigError, load_config
-        from vestnesis.logs import setup_logging
 
         try:
             config = load_config(self.path(), os.environ)
@@ -83,9 +83,9 @@ def database_faults() -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        from storage import SchemaTooNewError
+        from storage import StorageError
 
-        if not isinstance(error, (sqlite3.Error, OSError, SchemaTooNewError)):
+        if not isinstance(error, (sqlite3.Error, OSError, StorageError)):
             raise
         if isinstance(error, OSError) and not _in_data_folder(error):
             if not error.filename:

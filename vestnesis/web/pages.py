@@ -22,16 +22,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from storage import Subscriber
-from vestnesis import dates
 from vestnesis.app import App
-from vestnesis.archive_feed import ArchiveFeed
-from vestnesis.asking import CALENDAR_PATH
-from vestnesis.digests import digest_of, view_for
-from vestnesis.events import public_feed
-from vestnesis.health import Health
+from vestnesis.common import dates
+from vestnesis.common.health import Health
+from vestnesis.common.logs import fields
+from vestnesis.digest.weekly import digest_of, view_for
+from vestnesis.events.asking import CALENDAR_PATH
+from vestnesis.events.calendar import public_feed
 from vestnesis.i18n import presentation
-from vestnesis.logs import fields
-from vestnesis.mailing import (
+from vestnesis.mailing.email_list import (
     MailingError,
     confirm,
     confirmations_exhausted,
@@ -43,7 +42,8 @@ from vestnesis.mailing import (
     tokens,
     unsubscribe,
 )
-from vestnesis.web_guard import ClientLimiter, guarded
+from vestnesis.web.archive_feed import ArchiveFeed
+from vestnesis.web.guard import ClientLimiter, guarded
 
 log = logging.getLogger("vestnesis.web")
 HERE = Path(__file__).parent
@@ -73,7 +73,7 @@ def create_web_app(
     health: Health | None = None,
 ) -> ASGIApp:
     """The web application over this Vēstnesis instance, behind the body caps of
-    `vestnesis.web_guard`; `on_enqueued` is told when a page queued mail (the service wakes its
+    `vestnesis.web.guard`; `on_enqueued` is told when a page queued mail (the service wakes its
     courier). /healthz answers 200 "ok", or 503 "unhealthy" and a line per failing part of the
     service when `health` says so."""
     tokens(app)  # fail at start, not at the first request, when the secret is missing
@@ -145,7 +145,7 @@ class Pages:
         self.clients = ClientLimiter(app.config.web.subscribe_per_client_per_hour, app.clock.now)
         self.archive_rss = ArchiveFeed(app)
         self.env = Environment(
-            loader=FileSystemLoader(HERE / "templates" / "web"),
+            loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
         )
 

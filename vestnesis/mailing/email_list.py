@@ -33,10 +33,11 @@ from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
 from storage import Delivery, Digest, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
-from vestnesis.clock import SystemClock
+from vestnesis.common.clock import SystemClock
+from vestnesis.common.logs import fields
 from vestnesis.config import Config
-from vestnesis.digest import ItemFilter
-from vestnesis.digests import (
+from vestnesis.digest.compose import ItemFilter
+from vestnesis.digest.weekly import (
     Decision,
     Prepared,
     decide,
@@ -46,9 +47,8 @@ from vestnesis.digests import (
     record_empty,
     view_for,
 )
+from vestnesis.digest.wording import confirmation_view
 from vestnesis.i18n import presentation
-from vestnesis.logs import fields
-from vestnesis.wording import confirmation_view
 
 log = logging.getLogger("vestnesis.mailing")
 # Two confirmation mails for one address at least this far apart.

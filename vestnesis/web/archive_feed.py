@@ -15,7 +15,7 @@ from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from vestnesis.app import App
-from vestnesis.digests import digest_of, view_for
+from vestnesis.digest.weekly import digest_of, view_for
 
 FEED_LENGTH = 50  # digests in the feed, newest first
 

@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 import click
 
-from vestnesis.cli_digest import digest
-from vestnesis.cli_events import ask, events
-from vestnesis.cli_mail import outbox, send, subscribers
-from vestnesis.cli_support import (
+from vestnesis.cli.digest import digest
+from vestnesis.cli.events import ask, events
+from vestnesis.cli.mail import outbox, send, subscribers
+from vestnesis.cli.starter import starter_config, write_secrets
+from vestnesis.cli.support import (
     Settings,
     database_faults,
     emit_json,
@@ -24,13 +25,12 @@ from vestnesis.cli_support import (
     pass_settings,
     run_async,
 )
-from vestnesis.clock import SystemClock
-from vestnesis.starter import starter_config, write_secrets
+from vestnesis.common.clock import SystemClock
 
 if TYPE_CHECKING:
     from storage import Item, Source
     from vestnesis.app import App
-    from vestnesis.polling import SourceReport
+    from vestnesis.sources.polling import SourceReport
 
 # Every module beyond click is imported inside the command that uses it, so that `--help`
 # answers at once (tests/test_cli_start.py checks which modules `vestnesis --help` loads).
@@ -114,7 +114,7 @@ def run(settings: Settings) -> None:
     event reminders, runs the Telegram bot and serves the web pages (subscribe, confirm,
     preferences, the archive, events.ics). Parts without their settings stay off and say so
     in the log; `vestnesis check` shows which."""
-    from vestnesis.service import AlreadyRunningError, run_service
+    from vestnesis.service.run import AlreadyRunningError, run_service
 
     config = settings.config(service=True)
     with database_faults():
@@ -232,7 +232,7 @@ async def feeds_poll(
 ) -> None:
     """Fetch every active source once; report new, unchanged or failed per source."""
     from vestnesis.app import open_app
-    from vestnesis.progress import progress
+    from vestnesis.cli.progress import progress
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
@@ -613,7 +613,7 @@ async def check(settings: Settings) -> None:
     """Check this installation: the config and its secrets, the public address, the SMTP
     relay (EHLO, STARTTLS, AUTH), Telegram (getMe), every feed and calendar once, and the
     translation backend. One line each; exit status 1 when something fails. Writes nothing."""
-    from vestnesis.doctor import check_all
+    from vestnesis.cli.doctor import check_all
 
     config = settings.config()
     findings = await check_all(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vestnesis.cli_support import (
+from vestnesis.cli.support import (
     Settings,
     emit_json,
     json_option,
@@ -47,7 +47,7 @@ async def events_import(
 ) -> None:
     """Import an iCalendar file or URL (replacing what that calendar held)."""
     from vestnesis.app import open_app
-    from vestnesis.events import CalendarImportError, default_name, import_calendar
+    from vestnesis.events.calendar import CalendarImportError, default_name, import_calendar
 
     config = settings.config()
     # Both sides as absolute paths: "events.ics" run from the config's folder is the calendar
@@ -85,7 +85,7 @@ async def events_list(
     settings: Settings, everything: bool, language: str | None, as_json: bool, now: str | None
 ) -> None:
     """Upcoming events (configured calendars are read first when they changed)."""
-    from vestnesis.events import calendars_read
+    from vestnesis.events.calendar import calendars_read
 
     config = settings.config()
     languages = config.association.languages
@@ -121,8 +121,8 @@ async def ask(
     settings: Settings, question: str, lang: str | None, as_json: bool, now: str | None
 ) -> None:
     """Answer a question as the bot would: events and the association's plan."""
-    from vestnesis.asking import Answerer
-    from vestnesis.events import calendars_read
+    from vestnesis.events.asking import Answerer
+    from vestnesis.events.calendar import calendars_read
 
     config = settings.config()
     async with calendars_read(config, parse_now(now, config)) as app:

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from feeds.translate import TranslationError, Translator
 from storage import Digest, DigestEntry
-from vestnesis.logs import fields
+from vestnesis.common.logs import fields
 
 log = logging.getLogger("vestnesis.translate")
 

@@ -18,7 +18,7 @@ from vestnesis.answering.engine import Answer, Knowledge, answer
 from vestnesis.answering.plan import Plan, parse_plan
 from vestnesis.answering.text import Wording, answer_text
 from vestnesis.app import App
-from vestnesis.logs import fields
+from vestnesis.common.logs import fields
 
 log = logging.getLogger("vestnesis.asking")
 CALENDAR_PATH = "/events.ics"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vestnesis.cli_support import (
+from vestnesis.cli.support import (
     Settings,
     emit_json,
     json_option,
@@ -24,7 +24,7 @@ from vestnesis.cli_support import (
 if TYPE_CHECKING:
     from storage import Subscriber
     from vestnesis.app import App
-    from vestnesis.digests import Decision
+    from vestnesis.digest.weekly import Decision
 
 CSV_COLUMNS = ("email", "name", "language")
 STATES = ("confirmed", "pending", "unsubscribed", "bounced")
@@ -47,7 +47,7 @@ async def add(
 ) -> None:
     """Add a member; without --confirmed they get a confirmation email first."""
     from mailer.headers import clean_name
-    from vestnesis.mailing import subscribe
+    from vestnesis.mailing.email_list import subscribe
 
     config = settings.config()
     language = _language(config.association.languages, language)
@@ -126,9 +126,9 @@ async def import_(
     import asyncio
 
     from mailer.headers import clean_name
-    from vestnesis.mailing import normalise_address, subscribe
-    from vestnesis.member_csv import MemberFileError, read_members
-    from vestnesis.spreadsheet import uncell
+    from vestnesis.cli.member_csv import MemberFileError, read_members
+    from vestnesis.cli.spreadsheet import uncell
+    from vestnesis.mailing.email_list import normalise_address, subscribe
 
     config = settings.config()
     languages = config.association.languages
@@ -193,7 +193,7 @@ async def export(settings: Settings, file: Path | None) -> None:
     import asyncio
     import csv
 
-    from vestnesis.spreadsheet import cell
+    from vestnesis.cli.spreadsheet import cell
 
     async with _reader(settings) as app:
         members = await app.database.subscribers.list("confirmed")
@@ -248,7 +248,7 @@ async def remove(settings: Settings, email: str, yes: bool) -> None:
 @run_async
 async def show(settings: Settings, email: str) -> None:
     """Everything stored about one member, as JSON (a privacy export)."""
-    from vestnesis.mailing import member_data
+    from vestnesis.mailing.email_list import member_data
 
     async with _reader(settings) as app:
         member = await _member(app, email)
@@ -264,8 +264,8 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
     """Send the digest due now to the mailing list, once: the period ending at the latest
     weekly send time at or before --now, decided as the service decides it."""
     from vestnesis.app import open_app
-    from vestnesis.digests import decide, due_send_time
-    from vestnesis.mailing import email_delivery, enqueue_digest
+    from vestnesis.digest.weekly import decide, due_send_time
+    from vestnesis.mailing.email_list import email_delivery, enqueue_digest
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
@@ -298,7 +298,7 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
 
 async def dry_run_line(app: App, decision: Decision) -> str:
     """What `digest send` would do now, in the words the real send uses."""
-    from vestnesis.mailing import email_digest, email_recipients
+    from vestnesis.mailing.email_list import email_digest, email_recipients
 
     if decision.action != "send":
         return f"{await decision_line(app, decision)} (dry run: nothing sent.)"
@@ -434,7 +434,7 @@ def _key_time(key: str, zone: Any) -> str:
 @run_async
 async def retry(settings: Settings) -> None:
     """Give failed deliveries another chance, lift a pause, and send now."""
-    from vestnesis.mailing import email_delivery
+    from vestnesis.mailing.email_list import email_delivery
 
     async with _app(settings) as app:
         await _guard_value(lambda: email_delivery(app))  # before changing anything
@@ -446,7 +446,7 @@ async def retry(settings: Settings) -> None:
 
 def _app(settings: Settings):  # type: ignore[no-untyped-def]
     from vestnesis.app import open_app
-    from vestnesis.clock import SystemClock
+    from vestnesis.common.clock import SystemClock
 
     return open_app(settings.config(), SystemClock())
 
@@ -462,14 +462,14 @@ async def _resume(app: App, *, quiet: bool = True) -> None:
 def _reader(settings: Settings):  # type: ignore[no-untyped-def]
     """The app for a command that only reads: the database opened read-only."""
     from vestnesis.app import open_app
-    from vestnesis.clock import SystemClock
+    from vestnesis.common.clock import SystemClock
 
     return open_app(settings.config(), SystemClock(), writes=False)
 
 
 async def _drain(app: App, *, quiet: bool) -> None:
-    from vestnesis.mailing import email_delivery
-    from vestnesis.progress import progress
+    from vestnesis.cli.progress import progress
+    from vestnesis.mailing.email_list import email_delivery
 
     delivery = await _guard_value(lambda: email_delivery(app))
     total = await app.database.outbox.pending_count("email")
@@ -490,7 +490,7 @@ async def _drain(app: App, *, quiet: bool) -> None:
 
 
 async def _guard(awaitable):  # type: ignore[no-untyped-def]
-    from vestnesis.mailing import MailingError
+    from vestnesis.mailing.email_list import MailingError
 
     try:
         return await awaitable
@@ -499,7 +499,7 @@ async def _guard(awaitable):  # type: ignore[no-untyped-def]
 
 
 async def _guard_value(build):  # type: ignore[no-untyped-def]
-    from vestnesis.mailing import MailingError
+    from vestnesis.mailing.email_list import MailingError
 
     try:
         return build()
@@ -525,7 +525,7 @@ def _language(languages: list[str], wanted: str | None) -> str:
 
 
 def _address(raw: str) -> str:
-    from vestnesis.mailing import normalise_address
+    from vestnesis.mailing.email_list import normalise_address
 
     try:
         return normalise_address(raw)

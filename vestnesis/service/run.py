@@ -18,17 +18,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from feeds.health import DUE_CHECK, DUE_EARLY
 from vestnesis.app import App, open_app
-from vestnesis.clock import Clock
+from vestnesis.common.clock import Clock
+from vestnesis.common.durations import WeeklyTime, format_duration
+from vestnesis.common.health import Health, supervise
+from vestnesis.common.logs import fields
 from vestnesis.config import Config
-from vestnesis.courier import Courier, catch_up, previous_send_time, send_weekly_digest
-from vestnesis.durations import WeeklyTime, format_duration
-from vestnesis.events import poll_calendars
-from vestnesis.health import Health, supervise
-from vestnesis.logs import fields
-from vestnesis.mailing import MailingError, email_delivery, mail_folder
-from vestnesis.reminders import send_reminders
-from vestnesis.telegram import TelegramRuntime, build_runtime, enqueue_news, sync_chats
-from vestnesis.web import create_web_app
+from vestnesis.digest.weekly import make_draft
+from vestnesis.events.calendar import poll_calendars
+from vestnesis.mailing.email_list import MailingError, email_delivery, mail_folder
+from vestnesis.service.courier import Courier, catch_up, previous_send_time, send_weekly_digest
+from vestnesis.service.reminders import send_reminders
+from vestnesis.telegram.outbox import enqueue_news
+from vestnesis.telegram.runtime import TelegramRuntime, build_runtime, sync_chats
+from vestnesis.web.pages import create_web_app
 
 log = logging.getLogger("vestnesis.service")
 
@@ -135,8 +137,6 @@ def draft_time(send: WeeklyTime, lead: timedelta) -> WeeklyTime:
 
 async def prepare_draft(app: App, telegram: TelegramRuntime | None = None) -> None:
     """Store the coming digest as a draft for the board to look at."""
-    from vestnesis.digests import make_draft
-
     weekly = app.config.schedule.weekly_digest
     send_at = next_weekly(app.clock.now(), weekly, app.config.association.zone)
     record = await make_draft(app, send_at)

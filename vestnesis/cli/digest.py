@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vestnesis.cli_support import Settings, now_option, parse_now, pass_settings, run_async
+from vestnesis.cli.support import Settings, now_option, parse_now, pass_settings, run_async
 
 if TYPE_CHECKING:
     from storage import DigestView
     from vestnesis.app import App
     from vestnesis.config import Config
-    from vestnesis.digest import ItemFilter
+    from vestnesis.digest.compose import ItemFilter
 
 # The renderers (Jinja2, css_inline), the app and the digest logic are imported in the commands
 # that use them: `--help` answers at once.
@@ -70,9 +70,9 @@ async def preview(
     import asyncio
 
     from vestnesis.app import open_app
-    from vestnesis.cli_mail import dry_run_line
-    from vestnesis.digests import decide, due_send_time, next_send_time, prepare, view_for
-    from vestnesis.events import calendars_read
+    from vestnesis.cli.mail import dry_run_line
+    from vestnesis.digest.weekly import decide, due_send_time, next_send_time, prepare, view_for
+    from vestnesis.events.calendar import calendars_read
 
     config = settings.config()
     language = language or config.association.default_language
@@ -136,7 +136,7 @@ async def draft(settings: Settings, now: str | None) -> None:
     """Prepare the coming weekly digest (at --now if that is a send time) as a draft for the
     board to approve or hold."""
     from vestnesis.app import open_app
-    from vestnesis.digests import make_draft
+    from vestnesis.digest.weekly import make_draft
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
@@ -167,7 +167,7 @@ async def hold(settings: Settings, now: str | None) -> None:
 
 async def _decide(settings: Settings, now: str | None, status: str) -> None:
     from vestnesis.app import open_app
-    from vestnesis.digests import period_for
+    from vestnesis.digest.weekly import period_for
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
@@ -185,7 +185,7 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
 def _coming(app: App) -> datetime:
     """The weekly send a draft is for: the one at --now if it is a send time, else the next
     (a draft for any other moment would never go out)."""
-    from vestnesis.digests import due_send_time, next_send_time
+    from vestnesis.digest.weekly import due_send_time, next_send_time
 
     now = app.clock.now()
     due = due_send_time(app, now)
@@ -198,7 +198,7 @@ def _describe_record(app: App, period_end: datetime, status: str, count: int) ->
 
 
 def _destination_filter(config: Config, destination: str) -> ItemFilter | None:
-    from vestnesis.digest import ItemFilter
+    from vestnesis.digest.compose import ItemFilter
 
     if destination == "email":
         return ItemFilter.from_config(config.email.filter)

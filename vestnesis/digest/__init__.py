@@ -1,0 +1,8 @@
+"""The digest: compose it from stored items (pure, `compose`), translate it for a reader
+(`localise`), put it in the reader's words (`wording`), and decide and prepare the weekly send
+(`weekly`: the send time, the board's draft review, the send decision).
+
+May import: `storage`, `feeds` helpers, `vestnesis.common`, `vestnesis.config`, `vestnesis.i18n`,
+`vestnesis.app`, `vestnesis.answering` (for event dates), `vestnesis.events`. Never the
+channels (`mailing`, `telegram`, `web`), the service or the CLI.
+"""

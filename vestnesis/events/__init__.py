@@ -1,0 +1,10 @@
+"""Events and members' questions: importing iCalendar sources and the public feed
+(`calendar`), reading the board's /addevent answers (`form`, pure), and the answerer at the
+edge that keeps the calendar and plan indexed (`asking`; the pure engine is
+`vestnesis.answering`). Reminders go through both channels, so they live in
+`vestnesis.service.reminders`.
+
+May import: `storage`, `feeds`, `vestnesis.common`, `vestnesis.config`, `vestnesis.i18n`,
+`vestnesis.app`, `vestnesis.answering`. Never a channel (`mailing`, `telegram`, `web`), the
+digest, the service or the CLI.
+"""

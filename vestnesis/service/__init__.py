@@ -1,0 +1,8 @@
+"""`vestnesis run`: the long-running service. `run` owns the event loop, the scheduler and a
+clean stop; `courier` keeps the email outbox moving and sends the weekly digest; `reminders`
+sends event reminders (N days before, on the morning) and cancellation notices through both
+channels' outboxes.
+
+May import: every `vestnesis` package below the CLI (it wires them together at run time).
+Only the CLI imports it.
+"""

@@ -1,0 +1,8 @@
+"""The members' web pages (`pages`): subscribe, confirm, unsubscribe, preferences, the
+archive, the calendar feed and /healthz; `guard` caps bodies and limits the subscribe form.
+Page templates are in `templates/`, the stylesheet in `static/`.
+
+May import: `storage`, `vestnesis.common`, `vestnesis.config`, `vestnesis.i18n`, `vestnesis.app`,
+`vestnesis.digest`, `vestnesis.events`, `vestnesis.mailing`. Never `telegram`, the service or the
+CLI.
+"""
