@@ -54,7 +54,7 @@ async def test_the_archive_feed_is_kept_and_answers_304(config, mail) -> None:  
         # Rendered once: repeat requests do not compose the digests again.
         rendered = []
         inner = web._transport.app
-        while not hasattr(inner, "routes"):  # under the body caps (vestnesis.web_guard)
+        while not hasattr(inner, "routes"):  # under the body caps (vestnesis.web.guard)
             inner = inner.app
         feed = inner.routes
         pages = next(r.endpoint.__self__ for r in feed if r.path == "/archive/feed.xml")

@@ -394,7 +394,7 @@ def _start_web(
             access_log=False,
             limit_concurrency=app.config.web.max_connections,
             lifespan="off",
-            proxy_headers=False,  # the web app reads X-Forwarded-For itself (web_guard)
+            proxy_headers=False,  # the web app reads X-Forwarded-For itself (vestnesis.web.guard)
         )
     )
     background.append(asyncio.create_task(server.serve()))
