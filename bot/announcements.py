@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot import flows
 from bot.delivery import send_part
+from bot.mixin import BoardMixin
 from bot.render import visible_text
 from bot.services import Step
 from storage import Announcement
@@ -63,24 +64,8 @@ def _message(update: Update) -> Message:
     return update.effective_message
 
 
-class AnnouncementHandlers:
-    """Mixed into the bot's handlers: expects `s`, `_member`, `_reply`, `_board`, `_refuse`."""
-
-    s: Any
-
-    async def _member(self, update: Update) -> Any:
-        raise NotImplementedError
-
-    async def _reply(
-        self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Any:
-        raise NotImplementedError
-
-    def _board(self, update: Update) -> bool:
-        raise NotImplementedError
-
-    async def _refuse(self, update: Update, what: str) -> str:
-        raise NotImplementedError
+class AnnouncementHandlers(BoardMixin):
+    """Mixed into the bot's handlers (see bot.mixin for what it expects of them)."""
 
     async def cmd_announce(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _member, _language, _ = await self._member(update)

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import flows
+from bot.mixin import BoardMixin
 from storage import Event
 
 STATE = flows.EVENT
@@ -29,25 +30,8 @@ COMMON_KINDS = (
 )
 
 
-class BoardEventHandlers:
-    """Mixed into the bot's handlers: expects `s`, `_member`, `_reply`, `_board`, `_refuse`."""
-
-    s: Any
-
-    # Provided by the handlers class this is mixed into.
-    async def _member(self, update: Update) -> Any:
-        raise NotImplementedError
-
-    async def _reply(
-        self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Any:
-        raise NotImplementedError
-
-    def _board(self, update: Update) -> bool:
-        raise NotImplementedError
-
-    async def _refuse(self, update: Update, what: str) -> str:
-        raise NotImplementedError
+class BoardEventHandlers(BoardMixin):
+    """Mixed into the bot's handlers (see bot.mixin for what it expects of them)."""
 
     async def cmd_addevent(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _member, _language, _ = await self._member(update)
