@@ -175,3 +175,6 @@ def test_a_new_feed_is_named_by_its_title_and_can_be_renamed(server, write_confi
     )
     missing = invoke(config, "feeds", "rename", "Nope", "X")
     assert missing.exit_code == 1 and "no source named 'Nope'" in missing.output
+    # A new name is kept on one line, as names from `feeds add` and OPML are.
+    split = invoke(config, "feeds", "rename", "LBB", "LBB\nBcc:\u2028news\x00")
+    assert split.exit_code == 0 and "Renamed LBB to LBB Bcc: news." in split.output

@@ -322,13 +322,7 @@ async def feeds_remove(settings: Settings, name: str) -> None:
 
     config = settings.config()
     async with open_app(config, SystemClock()) as app:
-        source = await app.database.sources.get(name)
-        if source is None:
-            raise click.ClickException(f"no source named {name!r} (see `vestnesis feeds list`)")
-        if source.origin == "config" and source.enabled:
-            raise click.ClickException(
-                f"{name!r} is defined in {settings.path()}; remove its [[feeds]] entry there"
-            )
+        await _own_source(app, settings, name, "remove its [[feeds]] entry there")
         items = len(await app.database.items.list(source=name))
         await app.database.sources.remove(name)
     click.echo(f"Removed {name} and its {items} items.")
@@ -341,26 +335,30 @@ async def feeds_remove(settings: Settings, name: str) -> None:
 @run_async
 async def feeds_rename(settings: Settings, old: str, new: str) -> None:
     """Rename a source added from the command line or OPML (its items keep coming with it)."""
+    from feeds.clean import one_line
     from storage.sources import DuplicateSourceError
     from vestnesis.app import open_app
 
     config = settings.config()
-    new = " ".join(new.split())
+    new = one_line(new)  # shown on one line, as names from `feeds add` and OPML are
     if not new:
         raise click.BadParameter("give the new name", param_hint="NEW")
     async with open_app(config, SystemClock()) as app:
-        source = await app.database.sources.get(old)
-        if source is None:
-            raise click.ClickException(f"no source named {old!r} (see `vestnesis feeds list`)")
-        if source.origin == "config" and source.enabled:
-            raise click.ClickException(
-                f"{old!r} is defined in {settings.path()}; change its name in its [[feeds]] entry"
-            )
+        await _own_source(app, settings, old, "change its name in its [[feeds]] entry")
         try:
             await app.database.sources.rename(old, new)
         except DuplicateSourceError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Renamed {old} to {new}.")
+
+
+async def _own_source(app: App, settings: Settings, name: str, instead: str) -> None:
+    """Refuse (one line) a source that does not exist or that the config defines."""
+    source = await app.database.sources.get(name)
+    if source is None:
+        raise click.ClickException(f"no source named {name!r} (see `vestnesis feeds list`)")
+    if source.origin == "config" and source.enabled:
+        raise click.ClickException(f"{name!r} is defined in {settings.path()}; {instead}")
 
 
 @feeds.command("resume")

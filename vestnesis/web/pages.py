@@ -208,17 +208,7 @@ class Pages:
             )
         # The page is the same whatever the address's state, and it is sent before any of
         # the work: neither its text nor its timing tells who is on the list.
-        response = self.message(
-            request,
-            _("Check your inbox"),
-            [
-                _(
-                    "If %(email)s can receive our news, a confirmation link is on its way. It is valid for 7 days.",
-                    email=email,
-                )
-            ],
-            language=shown,
-        )
+        response = self.check_inbox(request, email, shown)
         response.background = BackgroundTask(self._subscribe, email, language, name or None)
         return response
 
@@ -345,22 +335,25 @@ class Pages:
             return self.expired(request, language)
         if member.status == "confirmed":
             return self.used(request, member, language)
-        result = await subscribe(
-            self.app, member.email, language=member.language, source="web", name=member.name
-        )
-        if result.status == "sent":
-            self.on_enqueued()
+        await self._subscribe(member.email, member.language, member.name)
+        return self.check_inbox(request, member.email, language, status=True)
+
+    def check_inbox(
+        self, request: Request, email: str, language: str, *, status: bool = False
+    ) -> Response:
+        """The page after a subscription request: the same whatever the address's state."""
+        _ = self.t(request, language)
         return self.message(
             request,
             _("Check your inbox"),
             [
                 _(
                     "If %(email)s can receive our news, a confirmation link is on its way. It is valid for 7 days.",
-                    email=member.email,
+                    email=email,
                 )
             ],
             language=language,
-            status=True,
+            status=status,
         )
 
     def used(self, request: Request, member: Subscriber, language: str) -> Response:
