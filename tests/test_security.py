@@ -703,15 +703,9 @@ def test_a_rule_with_no_positive_interval_is_skipped(rule: str) -> None:
         f"DTSTART:20261201T100000Z\r\nRRULE:{rule}\r\nSUMMARY:Zero",
         "DTSTART:20261210T100000Z\r\nSUMMARY:Seminārs",
     )
-    try:
-        parsed = parse_calendar(
-            data, zone=ZoneInfo("Europe/Riga"), start=NOW, end=NOW + timedelta(days=366)
-        )
-    except Exception as error:  # icalendar may refuse the value itself: also fine
-        from feeds.ics import CalendarError
-
-        assert isinstance(error, CalendarError)
-        return
+    parsed = parse_calendar(
+        data, zone=ZoneInfo("Europe/Riga"), start=NOW, end=NOW + timedelta(days=366)
+    )
     assert [event.title for event in parsed.events] == ["Seminārs"]
     assert "Zero" in parsed.warnings[0]
 
