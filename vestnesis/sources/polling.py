@@ -7,19 +7,14 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from feeds.fetch import Fetched, Fetcher, is_http
 from feeds.health import RetryPolicy
-from storage import Database, FetchOutcome, NewItem, Source
+from feeds.workers import ParseJob, ParseWorkers
+from storage import Database, FetchOutcome, Source
 from vestnesis.common.clock import Clock
 from vestnesis.common.logs import fields
-
-if TYPE_CHECKING:
-    # feedparser and dateparser load with these: imported where a feed is parsed, so that the
-    # commands that never parse one (`ask`, `events`, `digest`) start without them.
-    from feeds.normalise import Detector
-    from feeds.parse import ParsedFeed
 
 log = logging.getLogger("vestnesis.poll")
 
@@ -69,7 +64,7 @@ class Poller:
         *,
         database: Database,
         fetcher: Fetcher,
-        detector: Detector | None,
+        parser: ParseWorkers,
         policy: RetryPolicy,
         clock: Clock,
         concurrency: int,
@@ -77,7 +72,7 @@ class Poller:
     ) -> None:
         self._db = database
         self._fetcher = fetcher
-        self._detector = detector
+        self._parser = parser
         self._policy = policy
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
@@ -89,6 +84,7 @@ class Poller:
         on_report: Callable[[SourceReport], None] | None = None,
     ) -> list[SourceReport]:
         """Poll every source given; reports come back in the order of `sources`."""
+        self._parser.prepare(len(sources))
 
         async def run(source: Source) -> SourceReport:
             async with self._slots:
@@ -125,10 +121,10 @@ class Poller:
             await self._succeeded(source, fetched.etag, fetched.last_modified, digest)
             return SourceReport(source.name, "unchanged")
 
-        parsed, items, skipped = await asyncio.to_thread(self._parse, source, fetched)
+        parsed = await self._parser.parse(self._job(source, fetched))
         if parsed.error:
             return await self._failed(source, parsed.error)
-        stored = await self._db.items.store(source.id, items, self._clock.now())
+        stored = await self._db.items.store(source.id, parsed.items, self._clock.now())
         await self._succeeded(source, fetched.etag, fetched.last_modified, digest)
         report = SourceReport(
             source.name,
@@ -136,7 +132,7 @@ class Poller:
             new=stored.new,
             seen=stored.seen,
             duplicates=stored.duplicates,
-            skipped=skipped,
+            skipped=parsed.skipped,
             warning=parsed.warning,
         )
         level = logging.WARNING if parsed.warning else logging.INFO
@@ -148,23 +144,14 @@ class Poller:
         log.log(level, "polled", **fields(**details))
         return report
 
-    def _parse(self, source: Source, fetched: Fetched) -> tuple[ParsedFeed, list[NewItem], int]:
-        from feeds.normalise import Context, normalise
-        from feeds.parse import parse_feed
-
-        parsed = parse_feed(
-            fetched.content, base_url=fetched.final_url or source.location, headers=fetched.headers
-        )
-        if parsed.error:
-            return parsed, [], 0
-        context = Context(
+    def _job(self, source: Source, fetched: Fetched) -> ParseJob:
+        return ParseJob(
+            content=fetched.content,
+            base_url=fetched.final_url or source.location,
+            headers=dict(fetched.headers),
             now=self._clock.now(),
             source_language=source.language,
-            feed_language=parsed.language,
-            detector=self._detector,
         )
-        items, skipped = normalise(parsed.entries, context)
-        return parsed, items, skipped
 
     async def _succeeded(
         self, source: Source, etag: str | None, last_modified: str | None, digest: str | None
