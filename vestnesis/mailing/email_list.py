@@ -25,7 +25,8 @@ from mailer.build import (
     Template,
     build_template,
 )
-from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery, Personalise
+from mailer.delivery import CHANNEL, EmailChannel, Personalise
+from mailer.folder import FolderConnection
 from mailer.headers import clean_name
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
@@ -36,6 +37,7 @@ from vestnesis.app import App
 from vestnesis.common.clock import SystemClock
 from vestnesis.common.logs import fields
 from vestnesis.config import Config
+from vestnesis.delivery import Outbox, RetryPolicy
 from vestnesis.digest.compose import ItemFilter
 from vestnesis.digest.weekly import (
     Decision,
@@ -441,16 +443,15 @@ def tls_context(config: Config) -> ssl.SSLContext | None:
     return ssl.create_default_context(cafile=config.email.ca_file)
 
 
-def delivery_policy(config: Config) -> DeliveryPolicy:
-    """The sender's limits from `[email]`."""
+def delivery_policy(config: Config) -> RetryPolicy:
+    """The mail sender's patience from `[email]`: back-off for a recipient's temporary
+    trouble, and the relay's faults in a row that pause sending."""
     email = config.email
-    return DeliveryPolicy(
-        parallel=email.parallel,
-        per_second=email.per_second,
-        per_hour=email.per_hour,
+    return RetryPolicy(
         max_attempts=email.max_attempts,
         retry_base=email.retry_base,
-        soft_bounce_limit=email.soft_bounce_limit,
+        first_channel_retry=timedelta(0),  # a dropped connection usually reconnects at once
+        channel_retry=email.retry_base,
         pause_after_errors=email.pause_after_errors,
         pause_for=email.pause_for,
     )
@@ -465,21 +466,28 @@ def mail_folder(config: Config) -> Path | None:
     )
 
 
-def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDelivery:
-    """The outbox drainer for email, wired to this app."""
+def email_delivery(app: App, settings: SmtpSettings | None = None) -> Outbox:
+    """The outbox loop for email, wired to this app: the relay of `[email]` (or `settings`),
+    or the folder of `email.transport = "file"`."""
     folder = mail_folder(app.config)
     connect = None
     if folder is not None and settings is None:
-        from mailer.folder import FolderConnection
-
         connect = lambda: FolderConnection(folder)  # noqa: E731
-    return EmailDelivery(
-        app.database,
+    email = app.config.email
+    channel = EmailChannel(
         settings or smtp_settings(app.config),
         identity(app.config).address,
         personaliser(app),
-        app.clock.now,
+        parallel=email.parallel,
+        per_second=email.per_second,
+        per_hour=email.per_hour,
+        connect=connect,
+    )
+    return Outbox(
+        app.database,
+        channel,
         delivery_policy(app.config),
-        app.config.association.data_dir / "email-sender.lock",
-        connect,
+        app.clock.now,
+        lock_path=app.config.association.data_dir / "email-sender.lock",
+        soft_bounce_limit=email.soft_bounce_limit,
     )

@@ -1,4 +1,5 @@
-"""Keeps the email outbox moving inside the service: drains on a timer and when woken."""
+"""Keeps the email outbox moving inside the service: runs the outbox loop (`vestnesis.delivery`)
+for the email channel on a timer and when woken; and the weekly send."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from mailer.delivery import EmailDelivery
 from vestnesis.app import App
 from vestnesis.common.health import Health
 from vestnesis.common.logs import fields
+from vestnesis.delivery import Outbox
 from vestnesis.digest.weekly import Decision, decide, due_send_time, record_empty
 from vestnesis.mailing.email_list import digest_record, email_delivery, enqueue_email_digest
 from vestnesis.telegram.outbox import enqueue_telegram_digest
@@ -55,7 +56,7 @@ class Courier:
             for task in waits:
                 task.cancel()
 
-    async def _send(self, delivery: EmailDelivery, stop: asyncio.Event) -> None:
+    async def _send(self, delivery: Outbox, stop: asyncio.Event) -> None:
         if not await self._app.database.outbox.pending_count("email"):
             return
         report = await delivery.drain(stop=stop)

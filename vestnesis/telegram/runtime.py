@@ -17,7 +17,7 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.announcements import announcement_name
-from bot.delivery import CHANNEL, TelegramDelivery, TelegramReport
+from bot.delivery import CHANNEL, TelegramChannel
 from bot.flood import FloodControl
 from bot.handlers import register, set_commands
 from bot.render import render_digest
@@ -27,11 +27,19 @@ from storage import (
 )
 from vestnesis.app import App
 from vestnesis.common.logs import fields
+from vestnesis.delivery import DrainReport, Outbox, RetryPolicy
 from vestnesis.digest.weekly import digest_of, view_for
 from vestnesis.telegram.services import Services
 
 log = logging.getLogger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
+# Telegram's network trouble: each delivery tried again 30 s later, without end; a long 429
+# pauses the channel (see bot/delivery.py), a network fault alone never does.
+TELEGRAM_RETRY = RetryPolicy(
+    first_channel_retry=timedelta(seconds=30),
+    channel_retry=timedelta(seconds=30),
+    pause_after_errors=None,
+)
 
 
 class TelegramRuntime:
@@ -50,7 +58,8 @@ class TelegramRuntime:
         self.application = application
         self.services = services
         self._wake = asyncio.Event()
-        self._delivery = TelegramDelivery(app.database, application.bot, flood, app.clock.now)
+        channel = TelegramChannel(app.database, application.bot, flood, app.clock.now)
+        self._delivery = Outbox(app.database, channel, TELEGRAM_RETRY, app.clock.now)
 
     def wake(self) -> None:
         """Something was queued for Telegram."""
@@ -95,7 +104,7 @@ class TelegramRuntime:
         with contextlib.suppress(Exception):
             await self.application.bot.shutdown()
 
-    async def drain(self) -> TelegramReport:
+    async def drain(self) -> DrainReport:
         """Send what is due, then tell authors how their announcements went."""
         report = await self._delivery.drain()
         await self._report_announcements()
@@ -160,6 +169,7 @@ class TelegramRuntime:
                         blocked=report.blocked,
                         failed=report.failed,
                         rate_limited=report.rate_limited,
+                        paused=report.paused or "",
                     ),
                 )
             self._wake.clear()
