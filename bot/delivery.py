@@ -138,8 +138,9 @@ class TelegramChannel:
                         held += 1
                         seconds = _seconds(error)
                         if seconds > self._hold_limit:
-                            detail = f"rate limited: {error.message}"
-                            return Pushed("rate_limited", detail, retry_after=seconds, held=held)
+                            return Pushed(
+                                "rate_limited", error.message, retry_after=seconds, held=held
+                            )
                         self._flood.hold(chat_id, seconds)
                     except ChatMigrated as error:
                         await self._db.telegram.migrated(chat_id, error.new_chat_id, self._now())
