@@ -9,7 +9,9 @@ Holds:
   error streak and the time, the outcome (sent, retry at T, give up, pause the channel
   until T); no I/O, no clock;
 - `outbox`: `Outbox`, the one loop: recover rows a crash left 'sending', claim, push, settle,
-  retry, pause.
+  retry, pause;
+- `sender`: `Sender`, which keeps one channel's loop running inside the service (when woken,
+  and on a timer).
 
 May import `storage` and `vestnesis.common` only: it knows no channel by name, and the
 packages that build channels (`mailing`, `telegram`) import it.
@@ -27,6 +29,7 @@ from vestnesis.delivery.retry import (
     Verdict,
     decide,
 )
+from vestnesis.delivery.sender import Sender
 
 __all__ = [
     "Channel",
@@ -38,6 +41,7 @@ __all__ = [
     "Pushed",
     "Retry",
     "RetryPolicy",
+    "Sender",
     "Sent",
     "Verdict",
     "decide",

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from storage import Database, Delivery
-from vestnesis.common.logs import fields
 from vestnesis.delivery.channel import Channel, DrainReport, Pushed
 from vestnesis.delivery.held import HeldMessages
 from vestnesis.delivery.retry import GiveUp, Pause, Retry, RetryPolicy, Sent, Verdict, decide
@@ -58,6 +57,10 @@ class Outbox:
     def channel(self) -> Channel:
         """The channel this loop drains."""
         return self._channel
+
+    async def pending(self) -> int:
+        """Deliveries of this channel not yet settled."""
+        return await self._db.outbox.pending_count(self._channel.name)
 
     async def paused_until(self) -> datetime | None:
         """When the channel's pause ends, if it is paused now."""
@@ -192,7 +195,7 @@ class Outbox:
         except Exception as error:
             reason = f"internal error: {type(error).__name__}: {error}"
             details = {"channel": self._channel.name, "delivery": delivery.id, "reason": reason}
-            log.exception("delivery failed unexpectedly", **fields(**details))
+            log.exception("delivery failed unexpectedly", extra={"fields": details})
             await self._db.outbox.failed(delivery.id, reason[:500])
             report.failed += 1
             return
@@ -232,7 +235,7 @@ class Outbox:
                 "until": outcome.until.isoformat(),
                 "reason": outcome.reason,
             }
-            log.error("sending paused", **fields(**details))
+            log.error("sending paused", extra={"fields": details})
             await outbox.set_errors(name, verdict.errors, outcome.until, outcome.reason)
             await outbox.retry(delivery.id, outcome.detail, outcome.until)
             report.retried += 1
@@ -257,7 +260,7 @@ class Outbox:
         if disabled:
             report.disabled.append(delivery.recipient)
             details = {"recipient": delivery.recipient, "reason": outcome.reason}
-            log.warning("address disabled after bouncing", **fields(**details))
+            log.warning("address disabled after bouncing", extra={"fields": details})
 
 
 @contextlib.contextmanager
