@@ -39,15 +39,14 @@ from vestnesis.common.logs import fields
 from vestnesis.config import Config
 from vestnesis.delivery import Outbox, RetryPolicy
 from vestnesis.digest.compose import ItemFilter
+from vestnesis.digest.edition import Edition
 from vestnesis.digest.weekly import (
     Decision,
     Prepared,
     decide,
-    digest_of,
     digest_of_items,
     item_ids,
     record_empty,
-    view_for,
 )
 from vestnesis.digest.wording import confirmation_view
 from vestnesis.i18n import presentation
@@ -268,7 +267,8 @@ async def enqueue_digest(
         return report
     now = app.clock.now()
     record = await digest_record(app, decision.prepared, now)
-    report.by_language = await enqueue_email_digest(app, record, now)
+    edition = await Edition.of(app, decision.prepared, record)
+    report.by_language = await enqueue_email_digest(app, edition, now)
     await app.database.digests.mark_sent(record.id, now)
     return report
 
@@ -294,12 +294,13 @@ async def email_digest(app: App, prepared: Prepared) -> Digest | None:
     return await digest_of_items(app, item_ids(prepared), prepared.period, wanted)
 
 
-async def enqueue_email_digest(app: App, record: DigestRecord, now: datetime) -> dict[str, int]:
-    """Queue the stored digest for every member, one message per language not queued before;
-    members per language queued now."""
-    digest = await digest_of(app, record, ItemFilter.from_config(app.config.email.filter))
-    if digest is None:
+async def enqueue_email_digest(app: App, edition: Edition, now: datetime) -> dict[str, int]:
+    """Queue the send's digest (`email.filter` applied) for every member, one message per
+    language not queued before; members per language queued now."""
+    wanted = ItemFilter.from_config(app.config.email.filter)
+    if edition.digest(wanted) is None:
         return {}
+    record = edition.record
     mail_identity = identity(app.config)
     renderer = EmailRenderer()
     key = record.period_end.isoformat()
@@ -311,7 +312,8 @@ async def enqueue_email_digest(app: App, record: DigestRecord, now: datetime) ->
         recipients = await app.database.subscribers.digest_recipients(language)
         if not recipients:
             continue
-        view = await view_for(app, digest, language)
+        view = await edition.view(language, wanted)
+        assert view is not None  # the digest is not empty
         links = PageLinks(
             unsubscribe=UNSUBSCRIBE,
             preferences=PREFERENCES,

@@ -13,6 +13,7 @@ from vestnesis.app import App
 from vestnesis.common.health import Health
 from vestnesis.common.logs import fields
 from vestnesis.delivery import DrainReport, Sender
+from vestnesis.digest.edition import Edition
 from vestnesis.digest.weekly import Decision, decide, due_send_time, record_empty
 from vestnesis.mailing.email_list import digest_record, email_delivery, enqueue_email_digest
 from vestnesis.telegram.outbox import enqueue_telegram_digest
@@ -91,11 +92,13 @@ async def send_weekly_digest(
         return decision
     now = app.clock.now()
     record = await digest_record(app, decision.prepared, now)
+    # Composed once, handed to every channel.
+    edition = await Edition.of(app, decision.prepared, record)
     if courier is not None:
-        details["email"] = sum((await enqueue_email_digest(app, record, now)).values())
+        details["email"] = sum((await enqueue_email_digest(app, edition, now)).values())
         courier.wake()
     if telegram is not None:
-        counts = await enqueue_telegram_digest(app, decision.prepared)
+        counts = await enqueue_telegram_digest(app, edition)
         details["telegram"] = sum(counts.values())
         telegram.wake()
     await app.database.digests.mark_sent(record.id, now)
