@@ -300,10 +300,14 @@ async def test_a_long_429_pauses_telegram_until_it_ends(tmp_path, api) -> None:
         assert report.sent == 0 and report.rate_limited == 1
         assert report.paused.startswith("rate limited for 300 s: Flood control exceeded")
         assert (await runtime.drain()).paused == "paused"
+        until = NOW + timedelta(seconds=300)
+        paused_until = (await app.database.outbox.errors("telegram"))[1]
+        assert datetime.fromisoformat(paused_until) == until
         clock.moment = NOW + timedelta(seconds=301)
         assert (await runtime.drain()).sent == 1
         assert len(api.texts(60)) == 2  # the try Telegram refused, then the one after the pause
         assert (await runtime.drain()).sent == 0
+        assert await app.database.outbox.errors("telegram") == (0, None, None)  # pause over
 
 
 class MovingClock:

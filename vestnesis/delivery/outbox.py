@@ -51,7 +51,9 @@ class Outbox:
         self._soft_bounce_limit = soft_bounce_limit
         self.held = HeldMessages(database.outbox.message)
         self._errors = 0  # the channel's faults in a row, mirrored in storage (senders)
+        self._recorded = False  # storage holds a streak or a pause to clear on the next send
         self._fatal: BaseException | None = None
+        self._draining = asyncio.Lock()  # one drain at a time in this process
 
     @property
     def channel(self) -> Channel:
@@ -81,14 +83,15 @@ class Outbox:
         if await self.paused_until() is not None:
             report.paused = "paused"
             return report
-        with _maybe_exclusive(self._lock_path) as mine:
-            if not mine:
-                report.busy = True
-                return report
-            try:
-                return await self._drain(report, on_progress, stop)
-            finally:
-                await self._channel.close()
+        async with self._draining:
+            with _maybe_exclusive(self._lock_path) as mine:
+                if not mine:
+                    report.busy = True
+                    return report
+                try:
+                    return await self._drain(report, on_progress, stop)
+                finally:
+                    await self._channel.close()
 
     async def _drain(
         self,
@@ -99,7 +102,8 @@ class Outbox:
         outbox, name = self._db.outbox, self._channel.name
         # Holding the channel, no one else is sending it: rows left 'sending' are a crash's.
         await outbox.recover(name)
-        self._errors, _, _ = await outbox.errors(name)
+        self._errors, until, _ = await outbox.errors(name)
+        self._recorded = bool(self._errors) or until is not None
         self._fatal = None
         parallel = max(self._channel.parallel, 1)
         lanes: asyncio.Queue[_Lane | None] = asyncio.Queue(maxsize=parallel * 4)
@@ -219,10 +223,12 @@ class Outbox:
         if isinstance(outcome, Sent):
             await outbox.sent(delivery.id, self._now())
             report.sent += 1
-            if streak_changed:
+            if self._recorded:
+                self._recorded = False
                 await outbox.set_errors(name, 0, None, None)
         elif isinstance(outcome, Retry):
             if streak_changed:
+                self._recorded = True
                 await outbox.set_errors(name, verdict.errors, None, outcome.reason)
             await outbox.retry(delivery.id, outcome.reason, outcome.at)
             report.retried += 1
@@ -236,6 +242,7 @@ class Outbox:
                 "reason": outcome.reason,
             }
             log.error("sending paused", extra={"fields": details})
+            self._recorded = True
             await outbox.set_errors(name, verdict.errors, outcome.until, outcome.reason)
             await outbox.retry(delivery.id, outcome.detail, outcome.until)
             report.retried += 1
