@@ -10,6 +10,7 @@ Holds:
   until T); no I/O, no clock;
 - `outbox`: `Outbox`, the one loop: recover rows a crash left 'sending', claim, push, settle,
   retry, pause;
+- `held`: the stored messages of the deliveries in flight, and nothing else;
 - `sender`: `Sender`, which keeps one channel's loop running inside the service (when woken,
   and on a timer).
 
