@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from storage import Database, Delivery
+from storage import Database, Delivery, StorageError
 from vestnesis.delivery.channel import Channel, DrainReport, Pushed
 from vestnesis.delivery.held import HeldMessages
 from vestnesis.delivery.retry import GiveUp, Pause, Retry, RetryPolicy, Sent, Verdict, decide
@@ -194,8 +194,8 @@ class Outbox:
         try:
             message = await self.held.get(delivery.message_id)
             pushed: Pushed = await self._channel.push(delivery, message)
-        except (asyncio.CancelledError, sqlite3.Error):
-            raise
+        except (asyncio.CancelledError, sqlite3.Error, StorageError):
+            raise  # the database, not this delivery, is in trouble
         except Exception as error:
             reason = f"internal error: {type(error).__name__}: {error}"
             details = {"channel": self._channel.name, "delivery": delivery.id, "reason": reason}
