@@ -9,6 +9,14 @@ from storage.database import (
     SchemaTooNewError,
     StorageError,
 )
+from storage.faults import (
+    ConstraintViolation,
+    DatabaseDamaged,
+    DatabaseError,
+    DatabaseFull,
+    DatabaseLocked,
+    DatabaseReadOnly,
+)
 from storage.links import safe_link
 from storage.records import (
     Announcement,
@@ -41,7 +49,13 @@ __all__ = [
     "APPLICATION_ID",
     "DATABASE_FILE",
     "Announcement",
+    "ConstraintViolation",
     "Database",
+    "DatabaseDamaged",
+    "DatabaseError",
+    "DatabaseFull",
+    "DatabaseLocked",
+    "DatabaseReadOnly",
     "Delivery",
     "Digest",
     "DigestEntry",
