@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage import Digest, DigestRecord, DigestView
+from storage import DigestRecord
 from vestnesis.app import App
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose, digest_period
 from vestnesis.digest.localise import localise
+from vestnesis.digest.model import Digest
+from vestnesis.digest.views import DigestView
 from vestnesis.digest.wording import digest_view, events_section
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.i18n import presentation

@@ -31,12 +31,13 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
-from storage import Delivery, Digest, DigestRecord, OutboxMessage, Recipient, Subscriber
+from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.common.clock import SystemClock
 from vestnesis.common.logs import fields
 from vestnesis.config import Config
 from vestnesis.digest.compose import ItemFilter
+from vestnesis.digest.model import Digest
 from vestnesis.digest.weekly import (
     Decision,
     Prepared,

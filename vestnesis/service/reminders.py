@@ -12,11 +12,12 @@ from bot.delivery import CHANNEL, telegram_body
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
-from storage import Event, NoticeView, Recipient
+from storage import Event, Recipient
 from vestnesis.answering.dates_text import day_text
 from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.common.logs import fields
+from vestnesis.digest.views import NoticeView
 from vestnesis.events.asking import calendar_url
 from vestnesis.i18n import presentation
 from vestnesis.mailing.email_list import MailingError, identity

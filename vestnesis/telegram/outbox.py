@@ -14,15 +14,11 @@ from feeds.identity import fold
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
-from storage import (
-    Announcement,
-    Item,
-    NoticeView,
-    Recipient,
-)
+from storage import Announcement, Item, Recipient
 from vestnesis.app import App
 from vestnesis.common.logs import fields
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose
+from vestnesis.digest.views import NoticeView
 from vestnesis.digest.weekly import Prepared, view_for
 from vestnesis.i18n import presentation
 from vestnesis.mailing.email_list import (
