@@ -26,6 +26,7 @@ from mailer.build import (
     build_template,
 )
 from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery, Personalise
+from mailer.folder import FolderConnection
 from mailer.headers import clean_name
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
@@ -399,7 +400,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
 
 def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
     """A function that prepends a DKIM-Signature made with the configured key (read once)."""
-    import dkim
+    import dkim  # only when a DKIM key is configured: most installs never load it
 
     email = config.email
     key = Path(email.dkim_key or "").read_bytes()
@@ -471,8 +472,6 @@ def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDeliv
     folder = mail_folder(app.config)
     connect = None
     if folder is not None and settings is None:
-        from mailer.folder import FolderConnection
-
         connect = lambda: FolderConnection(folder)  # noqa: E731
     return EmailDelivery(
         app.database,
