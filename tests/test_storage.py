@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +32,12 @@ from storage.sources import DuplicateSourceError
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
+def _read(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of `sql` read through a connection of its own, as another process would."""
+    with closing(sqlite3.connect(path)) as raw:
+        return [tuple(row) for row in raw.execute(sql).fetchall()]
+
+
 def entry(key: str, title: str, url: str | None = None) -> NewItem:
     return NewItem(
         entry_key=key,
@@ -47,10 +54,10 @@ def entry(key: str, title: str, url: str | None = None) -> NewItem:
 async def test_open_sets_wal_foreign_keys_and_schema_version(tmp_path) -> None:
     async with await Database.open(tmp_path / "db" / "v.sqlite3") as db:
         assert await db.schema_version() == len(MIGRATIONS)
-        rows = await db._db.execute_fetchall("PRAGMA journal_mode")
-        assert rows[0][0] == "wal"
-        rows = await db._db.execute_fetchall("PRAGMA foreign_keys")
-        assert rows[0][0] == 1
+        assert _read(db.path, "PRAGMA journal_mode") == [("wal",)]  # kept in the file
+        # Foreign keys are enforced (a per-connection setting: seen by what it refuses).
+        with pytest.raises(ConstraintViolation, match="FOREIGN KEY"):
+            await db.items.store(1, [entry("1", "no such source")], NOW)
     # Opening again applies nothing twice.
     async with await Database.open(tmp_path / "db" / "v.sqlite3") as db:
         assert await db.schema_version() == len(MIGRATIONS)
@@ -93,8 +100,7 @@ async def test_duplicate_sources_are_refused_and_removal_cascades(tmp_path) -> N
         await db.items.store(source.id, [entry("1", "one"), entry("2", "two")], NOW)
         assert await db.sources.remove("A")
         assert await db.items.count() == 0
-        rows = await db._db.execute_fetchall("SELECT COUNT(*) FROM source_entries")
-        assert rows[0][0] == 0
+        assert _read(db.path, "SELECT COUNT(*) FROM source_entries") == [(0,)]
         assert not await db.sources.remove("A")
 
 
@@ -170,8 +176,7 @@ async def test_a_database_from_before_the_mark_is_marked_and_kept(tmp_path) -> N
         await raw.execute("PRAGMA application_id = 0")
     async with await Database.open(path) as db:
         assert [s.name for s in await db.sources.list()] == ["A"]
-        rows = await db._db.execute_fetchall("PRAGMA application_id")
-        assert rows[0][0] == APPLICATION_ID
+        assert _read(path, "PRAGMA application_id") == [(APPLICATION_ID,)]
 
 
 async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path, monkeypatch) -> None:
@@ -192,7 +197,7 @@ async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path, mo
     monkeypatch.undo()
     async with await Database.open(path) as db:
         assert await db.schema_version() == len(MIGRATIONS)
-        assert await db._db.execute_fetchall("SELECT * FROM items") == []
+        assert await db.items.count() == 0
 
 
 # --- storage errors: callers never see a raw sqlite3 error ---------------------------------
