@@ -96,7 +96,7 @@ async def send_reminders(app: App) -> int:
 def reminder_text(notice: Due, language: str, app: App, now: datetime) -> tuple[str, str]:
     """The notice's heading and body in `language`."""
     zone = app.config.association.zone
-    wording = Wording(app.catalogs.get(language), zone, now, calendar_url=calendar_url(app))
+    wording = Wording(app.catalogs.get(language), zone, now, calendar_url=calendar_url(app.config))
     _ = wording.catalog.gettext
     event = notice.event
     if notice.moment == "cancelled":

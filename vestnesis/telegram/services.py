@@ -128,7 +128,7 @@ class Services:
 
     async def answer(self, question: str, language: str) -> BotAnswer:
         if self._answerer is None:
-            self._answerer = Answerer(self.app)
+            self._answerer = Answerer.from_app(self.app)
         reply = await self._answerer.ask(question, language, links=False)
         log.info(
             "question answered",
