@@ -8,9 +8,9 @@ import feedparser
 
 from tests.conftest import running
 from tests.test_web import NOW, client_for, config, mail  # noqa: F401 (fixtures)
+from vestnesis.digest import weekly
 from vestnesis.digest.weekly import digest_of
 from vestnesis.mailing.email_list import email_delivery, enqueue_digest
-from vestnesis.web import archive_feed
 
 
 async def send_another(app, weeks: int) -> None:
@@ -60,7 +60,7 @@ async def test_the_archive_feed_is_kept_and_answers_304(config, mail, monkeypatc
             rendered.append(record.id)
             return await digest_of(app, record, *rest)
 
-        monkeypatch.setattr(archive_feed, "digest_of", counting)
+        monkeypatch.setattr(weekly, "digest_of", counting)
         for _ in range(5):
             assert (await web.get("/archive/feed.xml?lang=lv")).content == first.content
         assert rendered == []

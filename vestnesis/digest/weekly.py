@@ -96,6 +96,13 @@ async def view_for(app: App, digest: Digest, language: str, *, upcoming: bool = 
     return dataclasses.replace(view, sections=(*view.sections, section))
 
 
+async def record_view(app: App, record: DigestRecord, language: str) -> DigestView | None:
+    """A stored digest worded for readers of `language` (as the archive shows it); None when
+    none of its items is left."""
+    digest = await digest_of(app, record)
+    return None if digest is None else await view_for(app, digest, language)
+
+
 async def make_draft(app: App, send_time: datetime) -> DigestRecord | None:
     """Store the coming digest as a draft for the board (once per period); None if empty."""
     prepared = await prepare(app, send_time)
