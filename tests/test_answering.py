@@ -306,11 +306,11 @@ def test_answers_do_not_depend_on_the_process_or_its_hash_seed() -> None:
 
 WORDS = """
 [[kind]]
-key = "quiz"
-lv = ["viktorīna", "viktorīnas"]
-en = ["quiz", "quizzes"]
-lt = ["viktorina", "viktorinos"]
-terms = ["bibliotēku viktorīna", "pub quiz"]
+key = "readathon"
+lv = ["lasīšanas maratons", "lasīšanas maratoni"]
+en = ["readathon", "readathons"]
+lt = ["skaitymo maratonas", "skaitymo maratonai"]
+terms = ["lasīšanas maratons", "reading marathon", "skaitymo maratonas"]
 
 [towns]
 groups = [["Anykščiai", "Anīkšči", "Anīkščos", "Anykščiuose", "Anykščių"]]
@@ -327,17 +327,17 @@ def test_an_associations_own_words_file(tmp_path: Path) -> None:
     path = tmp_path / "words.toml"
     path.write_text(WORDS, "utf-8")
     tables = Tables.load(path)
-    assert tables.kinds[0].key == "quiz"
+    assert tables.kinds[0].key == "readathon"
     zone = SCHOOL.zone
     start = datetime(2026, 12, 4, 18, tzinfo=zone)
     events = [
         Event(
             uid="q@x",
-            title="Viktorina „Knygų pasaulis“",
+            title="Skaitymo maratonas „Knygų pasaulis“",
             start=start,
             end=start + timedelta(hours=2),
             place="Anykščiai, biblioteka",
-            kind="quiz",
+            kind="readathon",
         ),
         Event(
             uid="s@x",
@@ -349,11 +349,17 @@ def test_an_associations_own_words_file(tmp_path: Path) -> None:
         ),
     ]
     knowledge = Knowledge.build(events, None, zone, tables=tables)
-    for question in ("When is the next quiz?", "Kad būs nākamā viktorīna?", "Kada kita viktorina?"):
+    for question in (
+        "When is the next readathon?",
+        "Kad būs nākamais lasīšanas maratons?",
+        "Kada kitas skaitymo maratonas?",
+    ):
         found = answer(question, knowledge, NOW)
         assert (found.intent, uids(found)) == ("next_event", ["q@x"]), question
     wording = Wording(CATALOGS.get("lv"), zone, NOW, tables=tables)
-    assert "viktorīna" in answer_text(answer("Kad būs nākamā viktorīna?", knowledge, NOW), wording)
+    assert "lasīšanas maratons" in answer_text(
+        answer("Kad būs nākamais lasīšanas maratons?", knowledge, NOW), wording
+    )
     in_town = answer("nākamais pasākums Anīkščos", knowledge, NOW)
     assert uids(in_town) == ["q@x"]
     assert uids(answer("when is the bookmark seminar", knowledge, NOW)) == ["s@x"]
@@ -383,7 +389,7 @@ def test_the_config_names_the_words_file_and_refuses_a_bad_one(tmp_path, write_c
     from vestnesis.config import load_config
 
     loaded = load_config(config, {})
-    assert loaded.answers.tables().kinds[0].key == "quiz"
+    assert loaded.answers.tables().kinds[0].key == "readathon"
     words.write_text("[colours]\n", "utf-8")
     result = CliRunner().invoke(cli, ["--config", str(config), "events", "list"])
     assert result.exit_code != 0 and "unknown section [colours]" in result.output

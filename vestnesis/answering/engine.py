@@ -44,6 +44,7 @@ class Knowledge:
     _starts: tuple[datetime, ...] = field(default=(), repr=False)
     _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
     _all_places: frozenset[str] = frozenset()
+    _kind_series: dict[str, tuple[Series, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -63,22 +64,41 @@ class Knowledge:
         languages, searched as its own words."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
+        # A kind stored before a narrower one was known ("meeting" for an "Annual General
+        # Meeting"): the narrower one, from the title.
+        ordered = tuple(
+            replace(e, kind=narrower)
+            if e.kind
+            and len(tables.family(e.kind)) > 1
+            and (narrower := kinds.classify(e.title, (), tables)) in tables.family(e.kind)
+            and narrower != e.kind
+            else e
+            for e in ordered
+        )
         own = calendar_kinds(ordered, tables)
         if own:
-            # The calendar's own categories ("Book presentation", "Skaitovų konkursas") are
-            # kinds too: questions can ask for them by the calendar's word.
+            # The calendar's own categories ("Book presentation", "Skaitovų konkursas",
+            # "Tikšanās ar autoru") are kinds too: questions can ask for them by the
+            # calendar's word; one that says more than a known kind's word is a sort of it.
             tables = tables.with_kinds(own)
-            keys = {k.terms[0]: k.key for k in own}
+            keys = {k.terms[0]: k for k in own}
             ordered = tuple(
-                replace(e, kind=keys[e.categories[0].strip()])
-                if not e.kind and e.categories and e.categories[0].strip() in keys
+                replace(e, kind=keys[e.categories[0].strip()].key)
+                if e.categories
+                and e.categories[0].strip() in keys
+                and (not e.kind or e.kind in tables.family(keys[e.categories[0].strip()].parent))
                 else e
                 for e in ordered
             )
         places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
+        titles = TitleIndex(ordered, tables, translations)
+        kind_series: dict[str, list[Series]] = {}
+        for series in titles.series:
+            for key in sorted({e.kind for e in series.occurrences if e.kind}):
+                kind_series.setdefault(key, []).append(series)
         return cls(
             events=ordered,
-            titles=TitleIndex(ordered, tables, translations),
+            titles=titles,
             plan=PlanIndex(plan, tables, plan_translations) if plan is not None else None,
             zone=zone,
             detector=detector,
@@ -86,6 +106,7 @@ class Knowledge:
             _starts=tuple(e.start for e in ordered),
             _places=places,
             _all_places=frozenset(s for stems in places.values() for s in stems),
+            _kind_series={key: tuple(found) for key, found in kind_series.items()},
         )
 
     def names_a_place(self, word: str) -> bool:
@@ -95,6 +116,31 @@ class Knowledge:
     def at(self, event: Event, word: str) -> bool:
         """Whether the event's place has the word."""
         return bool(_place_stems(word, self.tables) & self._places.get(event, frozenset()))
+
+    def of_kind(self, event: Event, kind: str) -> bool:
+        """Whether the event is of the kind or of a sort of it (a general meeting is a
+        meeting)."""
+        return event.kind == kind or event.kind in self.tables.family(kind)
+
+    def only_series(self, kind: str, now: datetime, past: bool) -> Series | None:
+        """The one series of the kind (or a sort of it) still to come (already over when
+        `past`), None when there are none or several."""
+        candidates = [
+            series
+            for key in sorted(self.tables.family(kind))
+            for series in self._kind_series.get(key, ())
+        ]
+        # Of those to come, the ones still on first: a cancelled meeting's rescheduled twin.
+        tests = (
+            [lambda e: e.end <= now]
+            if past
+            else [lambda e: e.end > now and not e.cancelled, lambda e: e.end > now]
+        )
+        for test in tests:
+            found = {(s.calendar, s.uid): s for s in candidates if any(map(test, s.occurrences))}
+            if found:
+                return next(iter(found.values())) if len(found) == 1 else None
+        return None
 
     def from_time(self, moment: datetime) -> Sequence[Event]:
         """Events starting at or after `moment` (by start), cheaply."""
@@ -229,7 +275,7 @@ def answer(
         named = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
-    if named is not None and _names_event(named, kind, cue, concepts):
+    if named is not None and _names_event(named, kind, cue, concepts, tables):
         return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
@@ -253,6 +299,18 @@ def answer(
         days = PLACE_DAYS if kind or place else UPCOMING_DAYS
         period = when.Span(today, today + timedelta(days=days), "range")
         return _in_period(asker, knowledge, now, period, kind, place)
+    if (
+        kind
+        and span is None
+        and not place
+        and not unknown_name
+        and not concepts & {"next", "upcoming", "event"}
+    ):
+        # "Kad būs kopsapulce?", "when is the reading club": a kind the calendar has one of
+        # names that event.
+        only = knowledge.only_series(kind, now, past=tense == "past")
+        if only is not None:
+            return _by_name(asker, only, now, asked_where, None, zone)
     if "next" in concepts or (kind and not unknown_name):
         return _next(asker, knowledge, now, kind, asked_where, place)
     if (place or concepts & {"event", "upcoming"}) and not unknown_name:
@@ -303,14 +361,35 @@ def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
     as written, in every language (a calendar keeps one language per category)."""
     found: dict[str, Kind] = {}
     for event in events:
-        if event.kind or not event.categories:
+        if not event.categories:
             continue
         category = event.categories[0].strip()
         key = "category:" + words.fold(category)
-        if category and key not in found and words.tokens(category):
-            pair = (category.lower(), category.lower())
-            found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, (category,))
+        if not category or key in found or not words.tokens(category):
+            continue
+        parent = _wider_kind(category, tables)
+        if parent is None or (event.kind and not parent):
+            continue  # a known kind's own word ("Seminārs", "Study visit")
+        pair = (category.lower(), category.lower())
+        found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, (category,), parent=parent)
     return [found[key] for key in sorted(found)]
+
+
+def _wider_kind(category: str, tables: Tables) -> str | None:
+    """The known kind a category is a sort of ("Tikšanās ar autoru" of "meeting": it names
+    more than the kind's word), "" when it names no known kind, None when it is no more
+    than a known kind's word."""
+    tokens = words.tokens(category)
+    hits = tables.kind_lexicon.scan(tokens, fuzzy=False)
+    if not hits:
+        return ""
+    covered = {i for hit in hits for i in hit.positions}
+    rest = [
+        w
+        for i, w in enumerate(tokens)
+        if i not in covered and not w.isdigit() and not vocabulary.is_stop(w, tables)
+    ]
+    return hits[0].value if rest else None
 
 
 def detect_language(
@@ -340,13 +419,15 @@ def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list
     return [e for e in events if e.start < end and e.end > start]
 
 
-def _names_event(named: TitleMatch, kind: str, cue: bool, concepts: set[str]) -> bool:
+def _names_event(
+    named: TitleMatch, kind: str, cue: bool, concepts: set[str], tables: Tables
+) -> bool:
     if named.question_share < NAME_SHARE or named.score <= 0:
         return False
     if not cue and named.title_share < 0.6:
         # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
         return False
-    same_kind = any(e.kind == kind for e in named.series.occurrences)
+    same_kind = any(e.kind in tables.family(kind) for e in named.series.occurrences)
     if kind and not same_kind:
         # "the next seminar in Riga" should not be taken for a festival in Riga; but
         # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
@@ -487,7 +568,7 @@ def _next(
     for event in knowledge.from_time(now):
         if (
             event.cancelled
-            or (kind and event.kind != kind)
+            or (kind and not knowledge.of_kind(event, kind))
             or (place and not knowledge.at(event, place))
         ):
             continue
@@ -518,7 +599,7 @@ def _in_period(
             continue
         if place and not knowledge.at(event, place):
             continue
-        if kind and event.kind != kind:
+        if kind and not knowledge.of_kind(event, kind):
             if not event.cancelled:
                 others.append(event)
             continue

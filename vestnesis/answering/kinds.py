@@ -84,11 +84,18 @@ def classify(title: str, categories: Sequence[str] = (), tables: Tables | None =
     """An event's kind from its categories, else its title ('' when none is named); of
     several ("Reading Promotion Seminar"), the one first in the tables."""
     table = tables or builtin()
+    chosen = ""
     for text in (*categories, title):
         found = {hit.value for hit in table.kind_lexicon.scan(words.tokens(text), fuzzy=False)}
-        if found:
-            return next(k.key for k in table.kinds if k.key in found)
-    return ""
+        if not found:
+            continue
+        kind = next(k.key for k in table.kinds if k.key in found)
+        if not chosen:
+            chosen = kind
+        elif kind != chosen and kind in table.family(chosen):
+            # The category says "Meeting", the title "Annual General Meeting": the narrower.
+            return kind
+    return chosen
 
 
 def generic_stems(tables: Tables | None = None) -> frozenset[str]:

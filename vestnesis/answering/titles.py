@@ -140,7 +140,8 @@ class TitleIndex:
         # Rank cheaply by (kind, score) first; only the leaders are looked at closely.
         pool: list[int] | dict[int, float] = scores
         if kind:
-            pool = [number for number in scores if kind in self._kinds[number]] or scores
+            family = self._tables.family(kind)
+            pool = [number for number in scores if family & self._kinds[number]] or scores
             # Of the kind asked for first, unless another title answers far more of the
             # question ("viršūnių susitikimas" is a summit, whatever kind "susitikimas" is).
             if max(scores[n] for n in pool) < OTHER_KIND_SHARE * max(scores.values()):
@@ -156,7 +157,9 @@ class TitleIndex:
             )
             complete = hits[number] == len(tokens)
             match = TitleMatch(self.series[number], top, top / total, share, complete)
-            if best is None or _rank(match, kind, now) > _rank(best, kind, now):
+            if best is None or _rank(match, kind, now, self._tables) > _rank(
+                best, kind, now, self._tables
+            ):
                 best = match
         return best
 
@@ -256,11 +259,13 @@ def _longest_first(term: str) -> tuple[int, str]:
     return -len(term), term
 
 
-def _rank(match: TitleMatch, kind: str, now: datetime | None) -> tuple[bool, float, bool, float]:
+def _rank(
+    match: TitleMatch, kind: str, now: datetime | None, tables: Tables
+) -> tuple[bool, float, bool, float]:
     """Of the kind asked for first, then the most of the question covered; between equals,
     one still to come (a cancelled event's rescheduled twin wins over it)."""
     occurrences = match.series.occurrences
-    same_kind = bool(kind) and any(e.kind == kind for e in occurrences)
+    same_kind = bool(kind) and any(e.kind in tables.family(kind) for e in occurrences)
     live = now is not None and any(e.end > now and not e.cancelled for e in occurrences)
     return same_kind, round(match.score, 6), live, match.title_share
 
