@@ -204,7 +204,14 @@ def answer(
     zone = knowledge.zone
     today = now.astimezone(zone).date()
     tense = _tense(question_words, tables)
-    span, taken = when.find(text, question_words, today, tense)
+    # A town is not a month, whatever it resembles: "Liepājā" (liepaja) is not July (liepa).
+    period_words = [
+        ""
+        if (knowledge.names_a_place(w) or w in tables.town_words) and not when.is_month_name(w)
+        else w
+        for w in question_words
+    ]
+    span, taken = when.find(text, period_words, today, tense)
     if span is None and any(w.isdigit() for w in question_words):
         span = when.parse_fallback(text, asker, today)
         taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
@@ -262,8 +269,12 @@ def answer(
         if listing_cue and i not in taken and knowledge.names_a_place(w)
     }
     named = knowledge.titles.best(question_words, taken | towns, kind, now)
+    # "izstāde Viļņā", "exhibition in Vilnius" ask where; "the Ventspils port books
+    # exhibition", "Vilniaus knygų mugė" name a title that has the town in it.
     asked_towns = {
-        i for i, w in enumerate(question_words) if i not in taken and knowledge.names_a_place(w)
+        i
+        for i, w in enumerate(question_words)
+        if i not in taken and knowledge.names_a_place(w) and _as_place(question_words, i)
     } - towns
     if (
         named is not None
@@ -275,7 +286,10 @@ def answer(
         named = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
-    if named is not None and _names_event(named, kind, cue, concepts, tables):
+    if named is not None and (
+        _names_event(named, kind, cue, concepts, tables)
+        or _names_across_languages(named, kind, question_words, taken | towns, knowledge)
+    ):
         return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
@@ -441,6 +455,48 @@ def _names_event(
     # Every naming word asked is in the title, some in another language ("samits" for the
     # "… Summit 2027"): as sure as when they are all in its own words.
     return named.title_share >= 0.3 or named.question_share >= 0.99 or named.complete
+
+
+# Words before a town that make it the place asked ("in Kaunas", "uz Rīgu", "į Vilnių").
+PLACE_WORDS = frozenset({"in", "at", "near", "around", "uz", "pie", "i", "prie", "netoli"})
+# Locative endings (lv, lt): "Rīgā", "Talsos", "Cēsīs", "Kaune", "Vilniuje", "Šiauliuose".
+LOCATIVE = ("ā", "ē", "ī", "ū", "os", "ās", "ēs", "īs", "ūs", "je", "uose", "ose", "e")
+
+
+def _as_place(question_words: list[str], index: int) -> bool:
+    """Whether a town is asked as the place (after "in", or in the locative), rather than
+    as a word of a title ("Ventspils ostas grāmatas", "Vilniaus knygų mugė")."""
+    before = words.fold(question_words[index - 1]) if index > 0 else ""
+    return before in PLACE_WORDS or question_words[index].endswith(LOCATIVE)
+
+
+def _names_across_languages(
+    named: TitleMatch,
+    kind: str,
+    question_words: list[str],
+    skip: set[int],
+    knowledge: Knowledge,
+) -> bool:
+    """Whether a question of the event's own kind names it partly in another language: the
+    title has at least half of its naming words asked, and each other naming word of the
+    question is one the calendar never uses, no more of them than the title's words not
+    asked ("the Ventspils port books exhibition" for "Izstāde „Ventspils ostas grāmatas”")."""
+    if not kind or named.title_share < 0.5 or named.score <= 0:
+        return False
+    if not any(e.kind in knowledge.tables.family(kind) for e in named.series.occurrences):
+        return False
+    naming = [
+        w
+        for i, w in enumerate(question_words)
+        if i not in skip
+        and not w.isdigit()
+        and len(w) > 1
+        and not vocabulary.is_stop(w, knowledge.tables)
+    ]
+    strange = [w for w in naming if not _known(knowledge, w)]
+    found = [w for w in naming if w not in strange and not knowledge.names_a_place(w)]
+    missing = knowledge.titles.unasked(named, naming)
+    return bool(found) and 0 < len(strange) <= missing
 
 
 def _by_name(

@@ -260,6 +260,17 @@ class Tables:
         return {t: frozenset(words.fold(w) for w in ws) for t, ws in self.tense.items()}
 
     @cached_property
+    def town_words(self) -> frozenset[str]:
+        """Every configured town's names and case forms, lower case, with and without
+        diacritics."""
+        return frozenset(
+            form
+            for group in self.towns
+            for name in group
+            for form in (name.casefold(), words.fold(name))
+        )
+
+    @cached_property
     def town_terms(self) -> frozenset[str]:
         """The shared terms of the configured towns."""
         return frozenset("~" + words.fold(group[0]) for group in self.towns)

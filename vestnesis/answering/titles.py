@@ -89,6 +89,7 @@ class TitleIndex:
             if len(term) >= PREFIX + 1:
                 self._cognates.setdefault(cognate(term), term)
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
+        self._numbers = {(s.calendar, s.uid): n for n, s in enumerate(self.series)}
         self._count = max(1, len(self.series))
 
     def names_word(self, word: str) -> bool:
@@ -162,6 +163,16 @@ class TitleIndex:
             ):
                 best = match
         return best
+
+    def unasked(self, match: TitleMatch, question_words: Sequence[str]) -> int:
+        """How many naming words of the match's title (its own name) none of the question's
+        words stands for."""
+        number = self._numbers[(match.series.calendar, match.series.uid)]
+        asked: set[str] = set()
+        for word in question_words:
+            terms = _terms(word, self._tables)
+            asked |= terms & self._index.keys() or self._fuzzy(terms)
+        return sum(1 for terms in self._title_tokens[number][0] if not terms & asked)
 
     @property
     def terms(self) -> KeysView[str]:

@@ -104,6 +104,22 @@ def find(
     return None, set()
 
 
+def is_month_name(word: str) -> bool:
+    """Whether the word is written as some month's name in lv, lt or en (CLDR's forms)."""
+    return words.fold(word) in _month_names()
+
+
+@cache
+def _month_names() -> frozenset[str]:
+    return frozenset(
+        words.fold(name.rstrip("."))
+        for code in LANGUAGES
+        for context in ("format", "stand-alone")
+        for width in ("wide", "abbreviated")
+        for name in Locale(code).months[context][width].values()
+    )
+
+
 def _misspelt_months(text_words: Sequence[str]) -> list[words.Found[int]]:
     """Month names with one typo ("decmber", "gruodzo"), in words of six letters or more."""
     forms = _month_forms()
