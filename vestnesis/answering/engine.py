@@ -16,7 +16,7 @@ from vestnesis.answering.tables import Kind, Tables, builtin
 from vestnesis.answering.titles import Series, TitleIndex, TitleMatch
 
 LANGUAGES = ("lv", "en", "lt")
-MAX_LISTED = 12
+MAX_LISTED = 30  # a whole season of a busy calendar; beyond, "…and N more"
 UPCOMING_DAYS = 31
 PLACE_DAYS = 366
 # A question whose naming words a title covers this much is about that event.
@@ -84,9 +84,7 @@ class Knowledge:
             keys = {k.terms[0]: k for k in own}
             ordered = tuple(
                 replace(e, kind=keys[e.categories[0].strip()].key)
-                if e.categories
-                and e.categories[0].strip() in keys
-                and (not e.kind or e.kind in tables.family(keys[e.categories[0].strip()].parent))
+                if e.categories and e.categories[0].strip() in keys
                 else e
                 for e in ordered
             )
@@ -290,6 +288,16 @@ def answer(
         _names_event(named, kind, cue, concepts, tables)
         or _names_across_languages(named, kind, question_words, taken | towns, knowledge)
     ):
+        if "next" in concepts and tense != "past" and span is None:
+            # "When is the next reading marathon?": the next one of those the title names.
+            coming = [e for e in named.series.occurrences if e.start >= now and not e.cancelled]
+            return Answer(
+                "next_event",
+                asker,
+                events=tuple(coming[:1]),
+                kind=kind,
+                asked_where=asked_where,
+            )
         return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
@@ -371,19 +379,27 @@ def _plan_or_unknown(
 
 
 def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
-    """Kinds for the categories of events whose kind no table names: the category's words
-    as written, in every language (a calendar keeps one language per category)."""
-    found: dict[str, Kind] = {}
+    """Kinds for the calendar's own categories: the category's words as written, in every
+    language (a calendar keeps one language per category). A category that names no known
+    kind ("Grāmatu svētki", "Lasīšanas maratons") is a kind of its own, a sort of the kind
+    its events' titles give when they all give the same one; one that says more than a known
+    kind's word ("Tikšanās ar autoru" of "meeting") is a sort of that kind."""
+    by_category: dict[str, list[Event]] = {}
     for event in events:
-        if not event.categories:
-            continue
-        category = event.categories[0].strip()
+        if event.categories and event.categories[0].strip():
+            by_category.setdefault(event.categories[0].strip(), []).append(event)
+    found: dict[str, Kind] = {}
+    for category in sorted(by_category):
         key = "category:" + words.fold(category)
-        if not category or key in found or not words.tokens(category):
+        if key in found or not words.tokens(category):
             continue
         parent = _wider_kind(category, tables)
-        if parent is None or (event.kind and not parent):
+        if parent is None:
             continue  # a known kind's own word ("Seminārs", "Study visit")
+        given = {e.kind for e in by_category[category] if e.kind}
+        if len(given) > 1 or (given and parent and not given <= tables.family(parent)):
+            continue  # events of several kinds: a topic or an audience, not a kind
+        parent = parent or next(iter(given), "")
         pair = (category.lower(), category.lower())
         found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, (category,), parent=parent)
     return [found[key] for key in sorted(found)]
