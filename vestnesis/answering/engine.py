@@ -25,7 +25,15 @@ NAME_SHARE = 0.6
 SURE_NAME = 0.75
 SHORT_QUESTION = 3
 MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
-TOPIC_FALLBACK = {"mission": "goal", "goal": "mission"}
+# A topic the plan has no heading for, answered by the nearest one it has.
+TOPIC_FALLBACK = {
+    "mission": ("goal",),
+    "goal": ("mission",),
+    "priorities": ("directions", "goal"),
+    "directions": ("priorities", "goal"),
+    "indicators": ("results",),
+    "results": ("indicators",),
+}
 LISTING = frozenset(
     {"event", "upcoming", "next"}
 )  # concepts that ask for events  # words; fewer than this, the language detector is not asked
@@ -435,6 +443,14 @@ def detect_language(
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
     if ranked[0][1] > 0 and ranked[0][1] - ranked[1][1] >= 1.0:
         return ranked[0][0]
+    if ranked[0][1] > 0 and ranked[0][1] - ranked[1][1] < 1.0:
+        # Words two languages share once folded ("kada bus"): the one that writes them so.
+        close = [lang for lang, vote in ranked if ranked[0][1] - vote < 1.0 and vote > 0]
+        spelled = vocabulary.spelling_votes(question_words, tables)
+        best = max(spelled[lang] for lang in close)
+        leaders = [lang for lang in close if spelled[lang] == best]
+        if len(close) > 1 and len(leaders) == 1 and best > 0:
+            return leaders[0]
     if detector is not None and len(question_words) >= SHORT_QUESTION:
         detected = detector.detect(text)
         if detected in LANGUAGES:
@@ -701,7 +717,7 @@ def _plan_topic(
     then the higher one. A plan without a "mission" heading answers "mission" with its goal,
     and the other way round."""
     lexicon = vocabulary.concepts(plan.tables)
-    for wanted in (topic, TOPIC_FALLBACK.get(topic, "")):
+    for wanted in (topic, *TOPIC_FALLBACK.get(topic, ())):
         headed = [
             (number, section)
             for number, section in enumerate(plan.plan.sections)

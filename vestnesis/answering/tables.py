@@ -255,6 +255,23 @@ class Tables:
         return {word: frozenset(languages) for word, languages in votes.items()}
 
     @cached_property
+    def language_spellings(self) -> dict[str, frozenset[str]]:
+        """Lower-case word as written, diacritics kept → the languages that write it so
+        ("kada" is Lithuanian; Latvian writes "kāda")."""
+        votes: dict[str, set[str]] = {}
+        for table in (self.stop, self.markers):
+            for language, wordlist in table.items():
+                for word in wordlist:
+                    for token in words.tokens(word):
+                        votes.setdefault(token, set()).add(language)
+        for kind in self.kinds:
+            for language, pair in kind.names.items():
+                for name in pair:
+                    for token in words.tokens(name):
+                        votes.setdefault(token, set()).add(language)
+        return {word: frozenset(languages) for word, languages in votes.items()}
+
+    @cached_property
     def tense_words(self) -> dict[str, frozenset[str]]:
         """ "past"/"future" → the folded words that say so."""
         return {t: frozenset(words.fold(w) for w in ws) for t, ws in self.tense.items()}
