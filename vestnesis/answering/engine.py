@@ -282,14 +282,19 @@ def answer(
         for i, w in enumerate(question_words)
         if i not in taken and knowledge.names_a_place(w) and _as_place(question_words, i)
     } - towns
-    if (
-        named is not None
-        and asked_towns
-        and not _held_in(knowledge, named, question_words, asked_towns)
-    ):
+    if named is not None and asked_towns:
         # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
-        # town, does the question still name it?
-        named = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
+        # town, does the question still name it? And "the reading marathon in Bauska" names
+        # the marathon held there, whose title does not say Bauska.
+        without = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
+        if not _held_in(knowledge, named, question_words, asked_towns):
+            named = without
+        elif (
+            without is not None
+            and without.series == named.series
+            and without.question_share > named.question_share
+        ):
+            named = without  # held there, and its title need not say so
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
     if named is not None and (
@@ -329,17 +334,11 @@ def answer(
         days = PLACE_DAYS if kind or place else UPCOMING_DAYS
         period = when.Span(today, today + timedelta(days=days), "range")
         return _in_period(asker, knowledge, now, period, kind, place)
-    if (
-        kind
-        and span is None
-        and not place
-        and not unknown_name
-        and not concepts & {"next", "upcoming", "event"}
-    ):
-        # "Kad būs kopsapulce?", "when is the reading club": a kind the calendar has one of
-        # names that event.
+    if kind and span is None and not unknown_name and not concepts & {"next", "upcoming", "event"}:
+        # "Kad būs kopsapulce?", "when is the reading club", "the concert in Bauska": a kind
+        # the calendar has one of (there) names that event.
         only = knowledge.only_series(kind, now, past=tense == "past")
-        if only is not None:
+        if only is not None and (not place or knowledge.at(only.occurrences[0], place)):
             return _by_name(asker, only, now, asked_where, None, zone)
     if "next" in concepts or (kind and not unknown_name):
         return _next(asker, knowledge, now, kind, asked_where, place)
@@ -409,8 +408,20 @@ def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
             continue  # events of several kinds: a topic or an audience, not a kind
         parent = parent or next(iter(given), "")
         pair = (category.lower(), category.lower())
-        found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, (category,), parent=parent)
+        terms = (category, *_head_word(category, tables))
+        found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, terms, parent=parent)
     return [found[key] for key in sorted(found)]
+
+
+def _head_word(category: str, tables: Tables) -> tuple[str, ...]:
+    """The last word of a category of several ("maratons" of "Lasīšanas maratons"), which
+    alone names it too, unless it is a question's own word ("pasākumi", events)."""
+    tokens = words.tokens(category)
+    if len(tokens) < 2 or vocabulary.is_stop(tokens[-1], tables) or len(tokens[-1]) < 4:
+        return ()
+    if any(hit.length == 1 for hit in tables.concept_lexicon.scan(tokens[-1:], fuzzy=False)):
+        return ()
+    return (tokens[-1],)
 
 
 def _wider_kind(category: str, tables: Tables) -> str | None:
@@ -526,7 +537,7 @@ def _names_across_languages(
         and not vocabulary.is_stop(w, knowledge.tables)
     ]
     strange = [w for w in naming if not _known(knowledge, w)]
-    found = [w for w in naming if w not in strange and not knowledge.names_a_place(w)]
+    found = [w for w in naming if w not in strange]
     missing = knowledge.titles.unasked(named, naming)
     return bool(found) and 0 < len(strange) <= missing
 
@@ -612,11 +623,16 @@ def _known(knowledge: Knowledge, word: str) -> bool:
 
 
 def _unexplained(question_words: list[str], taken: set[int], tables: Tables) -> list[str]:
-    """Naming words the question has beyond periods, kinds and question words."""
+    """Naming words the question has beyond periods, kinds and question words (an English
+    question word with a typo, "wat", "wen", is one)."""
     return [
         w
         for i, w in enumerate(question_words)
-        if i not in taken and len(w) > 1 and not w.isdigit() and not vocabulary.is_stop(w, tables)
+        if i not in taken
+        and len(w) > 1
+        and not w.isdigit()
+        and not vocabulary.is_stop(w, tables)
+        and not vocabulary.is_misspelt_stop(w, tables)
     ]
 
 
@@ -630,11 +646,22 @@ def _place_stems(text: str, tables: Tables) -> frozenset[str]:
     Šiauliai."""
     found: set[str] = set()
     for token in words.tokens(text):
+        folded = words.fold(token)
+        # A case form typed without diacritics ("Bauskeje", "Siauliuose") that the stemmers
+        # do not cut: its ending off.
+        for ending in _CASE_ENDINGS:
+            if folded.endswith(ending) and len(folded) - len(ending) >= 4:
+                found.add(folded[: -len(ending)])
+                break
         for stem in words.stems(token):
             if len(stem) >= 4:
                 found.add(stem)
             found |= tables.synonym_table.get(stem, frozenset()) & tables.town_terms
     return frozenset(found)
+
+
+# Case endings of town names, folded, longest first (lt locative, genitive; lv locative).
+_CASE_ENDINGS = ("iuose", "uose", "eje", "oje", "yje", "ije", "os", "as", "ai", "e", "a", "i", "u")
 
 
 def _town_stems(place: str, tables: Tables) -> frozenset[str]:

@@ -76,6 +76,12 @@ def find(
     for index in range(len(text_words)):
         hit = lexicon.at(text_words, index, fuzzy=fuzzy)
         if hit is not None:
+            after = hit.start + hit.length
+            head = lexicon.at(text_words, after, fuzzy=fuzzy) if after < len(text_words) else None
+            if head is not None:
+                # "reading contest", "lasīšanas konkurss", "skaitymo konkursas": the head noun
+                # comes last in lv, en and lt; the kind before it only says what about.
+                return head.value, head.positions | hit.positions
             return hit.value, hit.positions
     return "", set()
 

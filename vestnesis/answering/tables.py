@@ -176,6 +176,13 @@ class Tables:
         return words.union(w for w in english if len(w) >= 3)
 
     @cached_property
+    def english_stop_words(self) -> tuple[str, ...]:
+        """English question and function words of four letters or more, sorted."""
+        return tuple(
+            sorted({words.fold(w) for w in self.stop.get("en", ()) if len(w) >= 4 and w.isalpha()})
+        )
+
+    @cached_property
     def stop_stems(self) -> frozenset[str]:
         """Stems of every stop word."""
         return frozenset(

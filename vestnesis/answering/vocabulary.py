@@ -74,3 +74,13 @@ def spelling_votes(question_words: Sequence[str], tables: Tables | None = None) 
         for language in table.get(word, ()):
             votes[language] += 1
     return votes
+
+
+def is_misspelt_stop(word: str, tables: Tables | None = None) -> bool:
+    """An English question or function word with one typo ("wat", "wen", "whta"), three
+    letters or more, that is no word of its own among the stop words."""
+    table = tables or builtin()
+    folded = words.fold(word)
+    if len(folded) < words.SHORT_TYPO_LENGTH or folded in table.function_words:
+        return False
+    return words.one_typo(folded, table.english_stop_words) is not None

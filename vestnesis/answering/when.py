@@ -600,4 +600,10 @@ def _season_span(season: str, which: str, today: date, tense: str) -> Span:
 
 @cache
 def _relative() -> words.Lexicon[Callable[[date], Span]]:
-    return words.Lexicon((phrase, span) for span, phrases in _RELATIVE for phrase in phrases)
+    # English words of these phrases are known despite one typo ("nxt week", "tomorow"):
+    # an English word one letter off is not another Latvian or Lithuanian case form.
+    english = ("next", "last", "this", "week", "month", "year", "weekend", "today", "tomorrow")
+    return words.Lexicon(
+        ((phrase, span) for span, phrases in _RELATIVE for phrase in phrases),
+        words.union(english),
+    )
