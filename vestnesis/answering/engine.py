@@ -52,7 +52,11 @@ class Knowledge:
     _starts: tuple[datetime, ...] = field(default=(), repr=False)
     _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
     _all_places: frozenset[str] = frozenset()
-    _kind_series: dict[str, tuple[Series, ...]] = field(default_factory=dict, repr=False)
+    # kind → its series as (end, series) by first end ascending, by last end descending, by
+    # last end of an occurrence still on descending.
+    _kind_series: dict[str, tuple[tuple[tuple[datetime, Series], ...], ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(
@@ -112,7 +116,7 @@ class Knowledge:
             _starts=tuple(e.start for e in ordered),
             _places=places,
             _all_places=frozenset(s for stems in places.values() for s in stems),
-            _kind_series={key: tuple(found) for key, found in kind_series.items()},
+            _kind_series={key: _by_ends(found) for key, found in kind_series.items()},
         )
 
     def names_a_place(self, word: str) -> bool:
@@ -130,20 +134,21 @@ class Knowledge:
 
     def only_series(self, kind: str, now: datetime, past: bool) -> Series | None:
         """The one series of the kind (or a sort of it) still to come (already over when
-        `past`), None when there are none or several."""
-        candidates = [
-            series
-            for key in sorted(self.tables.family(kind))
-            for series in self._kind_series.get(key, ())
-        ]
-        # Of those to come, the ones still on first: a cancelled meeting's rescheduled twin.
-        tests = (
-            [lambda e: e.end <= now]
-            if past
-            else [lambda e: e.end > now and not e.cancelled, lambda e: e.end > now]
-        )
-        for test in tests:
-            found = {(s.calendar, s.uid): s for s in candidates if any(map(test, s.occurrences))}
+        `past`), None when there are none or several. Looks at two series per kind at most:
+        each kind's series are kept sorted by their first and last end."""
+        if past:
+            orders = [(0, lambda end: end <= now)]
+        else:
+            # Of those to come, the ones still on first: a cancelled meeting's rescheduled twin.
+            orders = [(2, lambda end: end > now), (1, lambda end: end > now)]
+        keys = sorted(self.tables.family(kind))
+        for order, holds in orders:
+            found: dict[tuple[str, str], Series] = {}
+            for key in keys:
+                for entry in self._kind_series.get(key, ((), (), ()))[order]:
+                    if not holds(entry[0]) or len(found) > 1:
+                        break
+                    found[(entry[1].calendar, entry[1].uid)] = entry[1]
             if found:
                 return next(iter(found.values())) if len(found) == 1 else None
         return None
@@ -350,6 +355,28 @@ def answer(
     if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
         return Answer("unknown", asker)  # a time or place asked of something not in the calendar
     return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+
+
+def _by_ends(
+    found: Sequence[Series],
+) -> tuple[tuple[tuple[datetime, Series], ...], ...]:
+    """Series by their first end ascending, their last end descending, and the last end of
+    an occurrence not cancelled descending (those wholly cancelled left out)."""
+    first = sorted(((min(e.end for e in s.occurrences), s) for s in found), key=_entry_key)
+    last = sorted(((max(e.end for e in s.occurrences), s) for s in found), key=_entry_key)
+    live = sorted(
+        (
+            (max(e.end for e in s.occurrences if not e.cancelled), s)
+            for s in found
+            if any(not e.cancelled for e in s.occurrences)
+        ),
+        key=_entry_key,
+    )
+    return tuple(first), tuple(reversed(last)), tuple(reversed(live))
+
+
+def _entry_key(entry: tuple[datetime, Series]) -> tuple[datetime, str, str]:
+    return entry[0], entry[1].calendar, entry[1].uid
 
 
 def _modifies(
