@@ -1298,3 +1298,71 @@ def test_set_c_stays_right() -> None:
         for q in questions.load()
     ]
     assert [w for w in wrong if w[1]] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end", "expected"),
+    [
+        ("kas notiks 2027. gada pavasarī", date(2027, 3, 17), date(2027, 6, 1), None),
+        ("events in spring 2027", date(2027, 3, 17), date(2027, 6, 1), None),
+        ("renginiai 2027 m. pavasarį", date(2027, 3, 17), date(2027, 6, 1), None),
+        ("what was on last weekend", date(2027, 3, 13), date(2027, 3, 15), ["p6"]),
+        ("kas notika pagājušajā nedēļas nogalē", date(2027, 3, 13), date(2027, 3, 15), ["p6"]),
+        ("kas vyko praėjusį savaitgalį", date(2027, 3, 13), date(2027, 3, 15), ["p6"]),
+        ("kas notika aizvakar", date(2027, 3, 15), date(2027, 3, 16), ["p6"]),
+        ("what's on in the next two weeks", date(2027, 3, 17), date(2027, 3, 31), None),
+        ("kas notiks nākamajās divās nedēļās", date(2027, 3, 17), date(2027, 3, 31), None),
+        ("kas vyks per artimiausias dvi savaites", date(2027, 3, 17), date(2027, 3, 31), None),
+        # The past tense of a period under way: from its first day up to now.
+        (
+            "what was on earlier this month",
+            date(2027, 3, 1),
+            date(2027, 3, 18),
+            ["p6", "p17", "p17", "p1", "p17"],
+        ),
+        (
+            "kas vyko šį mėnesį",
+            date(2027, 3, 1),
+            date(2027, 3, 18),
+            ["p6", "p17", "p17", "p1", "p17"],
+        ),
+        ("kas notika šonedēļ", date(2027, 3, 15), date(2027, 3, 18), ["p6", "p17"]),
+    ],
+)
+def test_more_period_phrasings(zemgale, question, start, end, expected) -> None:
+    found = zask(zemgale, question)
+    assert found.intent == "events_in_period"
+    assert found.period is not None and (found.period.start, found.period.end) == (start, end)
+    if expected is not None:
+        assert uids(found) == expected
+    else:
+        assert "p2" in uids(found) and all(e.start.date() < end for e in found.events)
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("what is in chapter 3", "3. Rīcības virzieni"),
+        ("kas ir 3. nodaļā", "3. Rīcības virzieni"),
+        ("ką sako 3 skyrius", "3. Rīcības virzieni"),
+        # A year or a relative year in a plan question does not make it a question of events;
+        # a plan without a goals heading answers goals with its priorities.
+        ("what are the goals for 2029", "2. Prioritātes"),
+        ("kādi ir mērķi līdz 2029. gadam", "2. Prioritātes"),
+        ("kokie tikslai iki 2029 metų", "2. Prioritātes"),
+        ("kādas ir prioritātes nākamgad", "2. Prioritātes"),
+        ("who do we work with", "5. Partneri un sadarbība"),
+        ("su kuo bendradarbiauja asociacija", "5. Partneri un sadarbība"),
+    ],
+)
+def test_numbered_chapters_and_plan_questions_with_a_year(zemgale, question, heading) -> None:
+    found = zask(zemgale, question)
+    assert found.intent == "plan" and found.sections[0].heading == heading
+
+
+@pytest.mark.parametrize(
+    "question", ["what time is the webinar", "kelintą valandą vebinaras", "cikos būs vebinārs"]
+)
+def test_what_time_is_a_when(zemgale, question) -> None:
+    found = zask(zemgale, question)
+    assert (found.intent, uids(found)) == ("event_by_name", ["p8"])

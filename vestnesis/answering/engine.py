@@ -28,7 +28,7 @@ MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("members
 # A topic the plan has no heading for, answered by the nearest one it has.
 TOPIC_FALLBACK = {
     "mission": ("goal",),
-    "goal": ("mission",),
+    "goal": ("mission", "priorities", "directions"),
     "priorities": ("directions", "goal"),
     "directions": ("priorities", "goal"),
     "indicators": ("results",),
@@ -214,6 +214,19 @@ def answer(
         asker = detect_language(text, question_words, knowledge.detector, language, tables)
     zone = knowledge.zone
     today = now.astimezone(zone).date()
+    chapter = _numbered_part(question_words, knowledge.plan)
+    if chapter is not None:
+        return Answer(
+            "plan",
+            asker,
+            sections=(chapter,),
+            topic="chapter",
+            subsections=tuple(
+                s for s in knowledge.plan.plan.sections if s.parent == chapter.heading
+            )
+            if knowledge.plan
+            else (),
+        )
     tense = _tense(question_words, tables)
     # A town is not a month, whatever it resembles: "Liepājā" (liepaja) is not July (liepa).
     period_words = [
@@ -226,6 +239,16 @@ def answer(
     if span is None and any(w.isdigit() for w in question_words):
         span = when.parse_fallback(text, asker, today)
         taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
+    if span is not None and tense == "past" and span.start == today:
+        # "What was on earlier this month?", "kas notika šonedēļ": from the period's first
+        # day to today, not from now on.
+        first = {
+            "week": today - timedelta(days=today.weekday()),
+            "month": today.replace(day=1),
+            "year": today.replace(month=1, day=1),
+        }.get(span.unit)
+        if first is not None:
+            span = when.Span(first, today + timedelta(days=1), span.unit)
     kind, kind_words = kinds.find(
         [w if i not in taken else "" for i, w in enumerate(question_words)], tables=tables
     )
@@ -333,7 +356,7 @@ def answer(
         return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
     listing = bool(kind or place or concepts & {"event", "upcoming"})
     if span is not None and (listing or not leftover) and not (unknown_name and not listing):
-        return _in_period(asker, knowledge, now, span, kind, place)
+        return _in_period(asker, knowledge, now, span, kind, place, past=tense == "past")
     if "upcoming" in concepts and "next" not in concepts:
         # "upcoming seminars", "gaidāmie semināri": a list, not the one next.
         days = PLACE_DAYS if kind or place else UPCOMING_DAYS
@@ -377,6 +400,26 @@ def _by_ends(
 
 def _entry_key(entry: tuple[datetime, Series]) -> tuple[datetime, str, str]:
     return entry[0], entry[1].calendar, entry[1].uid
+
+
+def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
+    """The plan section a question asks by its number ("what is in chapter 3", "kas ir 3.
+    nodaļā", "3 skyrius"): the heading that begins with the number, or that has the word for
+    chapter and the number."""
+    if plan is None or not any(w.isdigit() for w in question_words):
+        return None
+    hits = vocabulary.concepts(plan.tables).scan(question_words, fuzzy=False)
+    if not any(hit.value == "chapter" for hit in hits):
+        return None
+    number = next(w for w in question_words if w.isdigit())
+    for section in plan.plan.sections:
+        heading = words.tokens(section.heading)
+        if heading[:1] == [number] or (
+            number in heading[:3]
+            and any(h.value == "chapter" for h in vocabulary.concepts(plan.tables).scan(heading))
+        ):
+            return section
+    return None
 
 
 def _modifies(
@@ -725,6 +768,7 @@ def _in_period(
     span: when.Span,
     kind: str,
     place: str = "",
+    past: bool = False,
 ) -> Answer:
     start, end = span.bounds(knowledge.zone)
     # Multi-day events that began before the period still count, so look back a while.
@@ -732,10 +776,11 @@ def _in_period(
     chosen: list[Event] = []
     cancelled: list[Event] = []
     others: list[Event] = []
-    # A period already over ("last week", "What was on in September?") lists what was on.
-    floor = start if end <= now else max(start, now)
+    # A period already over ("last week", "What was on in September?") lists what was on; so
+    # does one asked in the past tense ("What was on earlier this month?"), up to now.
+    floor = start if end <= now or past else max(start, now)
     for event in earlier:
-        if event.start >= end:
+        if event.start >= end or (past and event.start >= now):
             break
         if event.end <= floor:
             continue

@@ -87,12 +87,23 @@ def find(
         numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
         return written, numbers
     years = [i for i, w in enumerate(text_words) if w.isdigit() and 2000 <= int(w) <= 2100]
+    season = _season_at(text_words)
+    if season is not None and years:
+        # "2027. gada pavasarī", "spring 2027", "2027 m. pavasarį": that year's season.
+        (name, _), positions = season
+        first = date(int(text_words[years[0]]), _SEASON_START[name], 1)
+        if name == "winter":
+            first = first.replace(year=first.year - 1)
+        end = _season_span(name, "", first, "").end
+        return (
+            Span(max(first, today) if end > today else first, end, "range"),
+            positions | _year_words(text_words, years[0]),
+        )
     if years:
         year = int(text_words[years[0]])
         first = max(date(year, 1, 1), today)
         if first.year == year:
             return Span(first, date(year + 1, 1, 1), "year"), _year_words(text_words, years[0])
-    season = _season_at(text_words)
     if season is not None:
         (name, which), positions = season
         return _season_span(name, which, today, tense), positions
@@ -325,6 +336,12 @@ def _weekend(offset: int) -> Callable[[date], Span]:
     return span
 
 
+def _last_weekend(today: date) -> Span:
+    """The Saturday and Sunday before this week's."""
+    saturday = today - timedelta(days=today.weekday() + 2)
+    return Span(saturday, saturday + timedelta(days=2), "weekend")
+
+
 def _month(offset: int) -> Callable[[date], Span]:
     def span(today: date) -> Span:
         year, month = divmod(today.month - 1 + offset, 12)
@@ -347,6 +364,45 @@ def _year(offset: int) -> Callable[[date], Span]:
 
 _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
     (_days(-1, 1), ("vakar", "yesterday", "vakar dienā", "vakardien")),
+    (_days(-2, 1), ("aizvakar", "day before yesterday", "užvakar")),
+    (
+        _last_weekend,
+        (
+            "last weekend",
+            "past weekend",
+            "pagājušajā nedēļas nogalē",
+            "pagājušās nedēļas nogalē",
+            "pagājušajās brīvdienās",
+            "praėjusį savaitgalį",
+            "praeitą savaitgalį",
+        ),
+    ),
+    (
+        _days(0, 14),
+        (
+            "next two weeks",
+            "next 2 weeks",
+            "coming two weeks",
+            "nākamajās divās nedēļās",
+            "tuvākajās divās nedēļās",
+            "divu nedēļu laikā",
+            "artimiausias dvi savaites",
+            "per dvi savaites",
+            "ateinančias dvi savaites",
+        ),
+    ),
+    (
+        _days(0, 7),
+        (
+            "next few days",
+            "coming days",
+            "next 7 days",
+            "tuvākajās dienās",
+            "nākamajās dienās",
+            "artimiausiomis dienomis",
+            "artimiausias dienas",
+        ),
+    ),
     (
         _week(-1),
         (
