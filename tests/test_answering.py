@@ -1366,3 +1366,37 @@ def test_numbered_chapters_and_plan_questions_with_a_year(zemgale, question, hea
 def test_what_time_is_a_when(zemgale, question) -> None:
     found = zask(zemgale, question)
     assert (found.intent, uids(found)) == ("event_by_name", ["p8"])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("seminars in Šiauliai", ["p5"]),
+        ("semināri Šauļos", ["p5"]),
+        ("seminarai Šiauliuose", ["p5"]),
+        ("exhibitions", ["p6"]),
+        ("kādas izstādes notiek", ["p6"]),
+        ("kokios parodos vyksta", ["p6"]),
+        ("what courses are there", ["p17", "p17"]),
+    ],
+)
+def test_a_kind_asked_in_the_plural_lists_the_coming_ones(zemgale, question, expected) -> None:
+    found = zask(zemgale, question)
+    assert (found.intent, uids(found)) == ("events_in_period", expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("what is on in Talsi", "events_in_period"),
+        ("kas vyks Talsuose", "events_in_period"),
+        ("next event in Kuldiga", "next_event"),
+        ("kitas renginys Kuldygoje", "next_event"),
+        ("nākamais pasākums Kuldīgā", "next_event"),
+    ],
+)
+def test_a_known_town_without_events_is_no_events_not_others(zemgale, question, intent) -> None:
+    # Talsi and Kuldīga are towns (data/towns.toml) where this calendar holds nothing: the
+    # answer says so rather than offering an event elsewhere.
+    found = zask(zemgale, question)
+    assert (found.intent, found.events) == (intent, ())

@@ -120,8 +120,10 @@ class Knowledge:
         )
 
     def names_a_place(self, word: str) -> bool:
-        """Whether the word is (a form of) a word of some event's place."""
-        return bool(_place_stems(word, self.tables) & self._all_places)
+        """Whether the word is (a form of) a word of some event's place, or a known town
+        (data/towns.toml, the words file) where none is held."""
+        stems = _place_stems(word, self.tables)
+        return bool(stems & self._all_places or stems & self.tables.town_terms)
 
     def at(self, event: Event, word: str) -> bool:
         """Whether the event's place has the word."""
@@ -362,6 +364,16 @@ def answer(
         days = PLACE_DAYS if kind or place else UPCOMING_DAYS
         period = when.Span(today, today + timedelta(days=days), "range")
         return _in_period(asker, knowledge, now, period, kind, place)
+    if (
+        kind
+        and span is None
+        and not unknown_name
+        and not concepts & {"next", "upcoming", "event"}
+        and _plural_kind(kind, [question_words[i] for i in kind_words], tables)
+    ):
+        # "exhibitions", "kokios parodos vyksta", "seminars in Šiauliai": the coming ones.
+        period = when.Span(today, today + timedelta(days=PLACE_DAYS), "range")
+        return _in_period(asker, knowledge, now, period, kind, place)
     if kind and span is None and not unknown_name and not concepts & {"next", "upcoming", "event"}:
         # "Kad būs kopsapulce?", "when is the reading club", "the concert in Bauska": a kind
         # the calendar has one of (there) names that event.
@@ -400,6 +412,20 @@ def _by_ends(
 
 def _entry_key(entry: tuple[datetime, Series]) -> tuple[datetime, str, str]:
     return entry[0], entry[1].calendar, entry[1].uid
+
+
+def _plural_kind(kind: str, asked: list[str], tables: Tables) -> bool:
+    """Whether the kind was asked by its plural ("izstādes", "parodos", "seminars") where
+    that differs from its singular."""
+    found = tables.kind(kind)
+    if found is None:
+        return False
+    folded = {words.fold(w) for w in asked}
+    for singular, plural in found.names.values():
+        one, many = words.fold(singular), words.fold(plural)
+        if one != many and many in folded:
+            return True
+    return False
 
 
 def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
