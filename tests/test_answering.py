@@ -1400,3 +1400,23 @@ def test_a_known_town_without_events_is_no_events_not_others(zemgale, question, 
     # answer says so rather than offering an event elsewhere.
     found = zask(zemgale, question)
     assert (found.intent, found.events) == (intent, ())
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "expected"),
+    [
+        ("when was the last workshop", "event_by_name", ["p1"]),
+        ("kad bija pēdējā darbnīca", "event_by_name", ["p1"]),
+        ("kada buvo paskutinės dirbtuvės", "event_by_name", ["p1"]),
+        ("kada buvo paskutinis renginys", "event_by_name", ["p17"]),
+        ("what was the last event", "event_by_name", ["p17"]),
+        # None took place: said so, never the next one offered for a question in the past.
+        ("when was the last webinar", "events_in_period", []),
+        ("kad bija seminārs", "events_in_period", []),
+        ("kada buvo paskutinis vebinaras", "events_in_period", []),
+    ],
+)
+def test_the_last_one_of_a_kind_is_the_latest_over(zemgale, question, intent, expected) -> None:
+    found = zask(zemgale, question)
+    assert (found.intent, uids(found)) == (intent, expected)
+    assert all(e.start < ZEMGALE_NOW for e in found.events)

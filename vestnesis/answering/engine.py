@@ -369,7 +369,7 @@ def answer(
         and span is None
         and not unknown_name
         and not concepts & {"next", "upcoming", "event"}
-        and _plural_kind(kind, [question_words[i] for i in kind_words], tables)
+        and _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
     ):
         # "exhibitions", "kokios parodos vyksta", "seminars in Šiauliai": the coming ones.
         period = when.Span(today, today + timedelta(days=PLACE_DAYS), "range")
@@ -380,6 +380,20 @@ def answer(
         only = knowledge.only_series(kind, now, past=tense == "past")
         if only is not None and (not place or knowledge.at(only.occurrences[0], place)):
             return _by_name(asker, only, now, asked_where, None, zone)
+    if (
+        ("last" in concepts or tense == "past")
+        and "next" not in concepts
+        and span is None
+        and not unknown_name
+        and (kind or "event" in concepts)
+    ):
+        # "When was the last webinar?", "kad bija seminārs", "kada buvo paskutinis renginys":
+        # the latest one over, never the next one; none: none took place this past year.
+        latest = _latest(knowledge, now, kind, place)
+        if latest is not None:
+            return Answer("event_by_name", asker, events=(latest,), asked_where=asked_where)
+        year = when.Span(today - timedelta(days=PLACE_DAYS), today, "range")
+        return _in_period(asker, knowledge, now, year, kind, place, past=True)
     if "next" in concepts or (kind and not unknown_name):
         return _next(asker, knowledge, now, kind, asked_where, place)
     if (place or concepts & {"event", "upcoming"}) and not unknown_name:
@@ -414,18 +428,28 @@ def _entry_key(entry: tuple[datetime, Series]) -> tuple[datetime, str, str]:
     return entry[0], entry[1].calendar, entry[1].uid
 
 
-def _plural_kind(kind: str, asked: list[str], tables: Tables) -> bool:
-    """Whether the kind was asked by its plural ("izstādes", "parodos", "seminars") where
-    that differs from its singular."""
+def _latest(knowledge: Knowledge, now: datetime, kind: str, place: str) -> Event | None:
+    """The last event (of the kind, at the place) that began before now and was not
+    cancelled."""
+    ahead = len(knowledge.events) - len(knowledge.from_time(now))
+    for event in reversed(knowledge.events[:ahead]):
+        if event.cancelled or (kind and not knowledge.of_kind(event, kind)):
+            continue
+        if place and not knowledge.at(event, place):
+            continue
+        return event
+    return None
+
+
+def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> bool:
+    """Whether the kind was asked by its plural in the asker's language ("izstādes",
+    "parodos", "seminars") where that differs from its singular (Latvian "seminārs" typed
+    without diacritics is one seminar, not English "seminars")."""
     found = tables.kind(kind)
-    if found is None:
+    if found is None or language not in found.names:
         return False
-    folded = {words.fold(w) for w in asked}
-    for singular, plural in found.names.values():
-        one, many = words.fold(singular), words.fold(plural)
-        if one != many and many in folded:
-            return True
-    return False
+    singular, plural = (words.fold(n) for n in found.names[language])
+    return singular != plural and plural in {words.fold(w) for w in asked}
 
 
 def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
