@@ -1420,3 +1420,86 @@ def test_the_last_one_of_a_kind_is_the_latest_over(zemgale, question, intent, ex
     found = zask(zemgale, question)
     assert (found.intent, uids(found)) == (intent, expected)
     assert all(e.start < ZEMGALE_NOW for e in found.events)
+
+
+# A calendar titled and categorised in English, asked in lv, lt and en on a Friday morning.
+def _english_event(
+    uid: str, title: str, day: tuple[int, ...], place: str, category: str, until: date | None = None
+) -> Event:
+    return _zemgale_event(uid, title, day, place, category, until=until)
+
+
+@pytest.fixture(scope="module")
+def english() -> Knowledge:
+    events = [
+        _english_event(
+            "e1", "Storytime Training for Librarians", (2027, 1, 20), "Riga", "Training"
+        ),
+        _english_event("e2", "Library Escape Room", (2027, 1, 23), "Cēsis", "Game"),
+        _english_event(
+            "e3",
+            "Annual Conference: Libraries and Democracy",
+            (2027, 2, 11),
+            "Vilnius",
+            "Conference",
+        ),
+        _english_event("e4", "Webinar: Open Access Basics", (2027, 1, 15, 14), "Online", "Webinar"),
+        _english_event("e5", "Book Club: Baltic Novels", (2027, 1, 21, 17), "Tartu", "Book club"),
+        _english_event("e5", "Book Club: Baltic Novels", (2027, 2, 18, 17), "Tartu", "Book club"),
+        _english_event("e6", "Poetry Night", (2027, 1, 29, 19), "Kaunas", "Reading"),
+        _english_event(
+            "e7",
+            "Hackathon for Library Apps",
+            (2027, 3, 5),
+            "Tallinn",
+            "Hackathon",
+            date(2027, 3, 7),
+        ),
+        _english_event("e8", "General Assembly 2027", (2027, 4, 22), "Riga", "Meeting"),
+        _english_event(
+            "e9",
+            "Exhibition: Maps of Old Riga",
+            (2027, 1, 10),
+            "Riga",
+            "Exhibition",
+            date(2027, 3, 1),
+        ),
+        _english_event("e10", "Christmas Party", (2026, 12, 18, 18), "Riga", "Party"),
+    ]
+    events = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in events]
+    return Knowledge.build(
+        events, parse_plan("# Plan\n\n## Mission\n\nWe help libraries.\n"), SCHOOL.zone
+    )
+
+
+FRIDAY_MORNING = datetime(2027, 1, 15, 11, 0, tzinfo=SCHOOL.zone)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "expected"),
+    [
+        ("nākamā apmācība", "next_event", ["e1"]),
+        ("kitas mokymas", "next_event", ["e1"]),
+        ("kad būs grāmatu klubs", "event_by_name", ["e5"]),
+        ("kada vyks knygų klubas", "event_by_name", ["e5"]),
+        ("kad būs hakatons", "event_by_name", ["e7"]),
+        ("kada vyks hakatonas", "event_by_name", ["e7"]),
+        ("kur notiks kopsapulce", "event_by_name", ["e8"]),
+        ("kur vyks visuotinis susirinkimas", "event_by_name", ["e8"]),
+        ("kad būs konference Viļņā", "event_by_name", ["e3"]),
+        ("kad bija Ziemassvētku ballīte", "event_by_name", ["e10"]),
+        # "vakarėlis" (a party) shares its stem with "vakar" (yesterday), but is no period.
+        ("kada buvo kalėdinis vakarėlis", "event_by_name", ["e10"]),
+        ("kad būs izstāde par Rīgas kartēm", "event_by_name", ["e9"]),
+        ("kada vyks paroda apie Rygos žemėlapius", "event_by_name", ["e9"]),
+        ("kada vyks poezijos naktis", "event_by_name", ["e6"]),
+        ("kas notiks šodien", "events_in_period", ["e9", "e4"]),
+        ("kas vyks šiandien", "events_in_period", ["e9", "e4"]),
+        ("kas vyks vasario mėnesį", "events_in_period", ["e9", "e3", "e5"]),
+    ],
+)
+def test_an_english_calendar_asked_in_latvian_and_lithuanian(
+    english, question, intent, expected
+) -> None:
+    found = answer(question, english, FRIDAY_MORNING)
+    assert (found.intent, uids(found)) == (intent, expected)

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
 from babel import Locale
+from rapidfuzz.distance import OSA
 
 from vestnesis.answering import words
 
@@ -107,7 +108,7 @@ def find(
     if season is not None:
         (name, which), positions = season
         return _season_span(name, which, today, tense), positions
-    relative = _relative().scan(text_words, fuzzy=True)
+    relative = [h for h in _relative().scan(text_words, fuzzy=True) if _whole_word(text_words, h)]
     if relative:
         return relative[0].value(today), relative[0].positions
     weekday = _weekdays().scan(text_words, fuzzy=False)
@@ -652,6 +653,26 @@ def _season_span(season: str, which: str, today: date, tense: str) -> Span:
     if current <= today < end and not (tense == "past" and which == ""):
         begin = today
     return Span(begin, end, "range")
+
+
+@cache
+def _single_words() -> tuple[str, ...]:
+    """The one-word relative periods, folded ("vakar", "rit", "tomorrow")."""
+    return tuple(
+        sorted({words.fold(p) for _, phrases in _RELATIVE for p in phrases if " " not in p})
+    )
+
+
+def _whole_word(text_words: Sequence[str], hit: words.Found[Callable[[date], Span]]) -> bool:
+    """A one-word period is the word itself (or it with a typo), not a longer word that
+    shares its stem: "vakarėlis" (a party) is not "vakar" (yesterday)."""
+    if hit.length != 1:
+        return True
+    folded = words.fold(text_words[hit.start])
+    return any(
+        OSA.distance(folded, form, score_cutoff=2) <= (1 if len(form) <= 4 else 2)
+        for form in _single_words()
+    )
 
 
 @cache
