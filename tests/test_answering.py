@@ -1503,3 +1503,22 @@ def test_an_english_calendar_asked_in_latvian_and_lithuanian(
 ) -> None:
     found = answer(question, english, FRIDAY_MORNING)
     assert (found.intent, uids(found)) == (intent, expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "skaļā" (loud) is one letter from the calendar's own category "Ziemas skola": a
+        # category is matched by its words, never by a typo.
+        ("Kad būs „Skaļā lasīšana”?", "p13"),
+        ("kada vyks Skaļā lasīšana", "p13"),
+        ("when does the course start", "p17"),
+        ("kad sākas kursi", "p17"),
+        ("kada prasideda kursai", "p17"),
+    ],
+)
+def test_a_title_word_one_letter_from_a_category_and_start_words(
+    zemgale, question, expected
+) -> None:
+    found = zask(zemgale, question)
+    assert (found.intent, uids(found)) == ("event_by_name", [expected])

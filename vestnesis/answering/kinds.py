@@ -72,9 +72,12 @@ def find(
     text_words: Sequence[str], *, fuzzy: bool = True, tables: Tables | None = None
 ) -> tuple[str, set[int]]:
     """The first kind named in the words, and the positions of the words that named it."""
-    lexicon = (tables or builtin()).kind_lexicon
+    table = tables or builtin()
+    lexicon = table.kind_lexicon
     for index in range(len(text_words)):
         hit = lexicon.at(text_words, index, fuzzy=fuzzy)
+        if hit is not None and not _exact(hit, text_words, table):
+            continue
         if hit is not None:
             after = hit.start + hit.length
             head = lexicon.at(text_words, after, fuzzy=fuzzy) if after < len(text_words) else None
@@ -84,6 +87,16 @@ def find(
                 return head.value, head.positions | hit.positions
             return hit.value, hit.positions
     return "", set()
+
+
+def _exact(hit: words.Found[str], text_words: Sequence[str], tables: Tables) -> bool:
+    """A calendar's own category is matched by its words, never by a typo: "skaļā" (loud)
+    is not "skola" (school)."""
+    if not hit.value.startswith("category:"):
+        return True
+    kind = tables.kind(hit.value)
+    known = words.union(kind.all_terms) if kind else frozenset()
+    return all(words.stems(text_words[i]) & known for i in hit.positions)
 
 
 def classify(title: str, categories: Sequence[str] = (), tables: Tables | None = None) -> str:
