@@ -16,7 +16,7 @@ from vestnesis.answering.tables import Kind, Tables, builtin
 from vestnesis.answering.titles import Series, TitleIndex, TitleMatch
 
 LANGUAGES = ("lv", "en", "lt")
-MAX_LISTED = 12
+MAX_LISTED = 30  # a whole season of a busy calendar; beyond, "…and N more"
 UPCOMING_DAYS = 31
 PLACE_DAYS = 366
 # A question whose naming words a title covers this much is about that event.
@@ -25,7 +25,15 @@ NAME_SHARE = 0.6
 SURE_NAME = 0.75
 SHORT_QUESTION = 3
 MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
-TOPIC_FALLBACK = {"mission": "goal", "goal": "mission"}
+# A topic the plan has no heading for, answered by the nearest one it has.
+TOPIC_FALLBACK = {
+    "mission": ("goal",),
+    "goal": ("mission", "priorities", "directions"),
+    "priorities": ("directions", "goal"),
+    "directions": ("priorities", "goal"),
+    "indicators": ("results",),
+    "results": ("indicators",),
+}
 LISTING = frozenset(
     {"event", "upcoming", "next"}
 )  # concepts that ask for events  # words; fewer than this, the language detector is not asked
@@ -44,6 +52,11 @@ class Knowledge:
     _starts: tuple[datetime, ...] = field(default=(), repr=False)
     _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
     _all_places: frozenset[str] = frozenset()
+    # kind → its series as (end, series) by first end ascending, by last end descending, by
+    # last end of an occurrence still on descending.
+    _kind_series: dict[str, tuple[tuple[tuple[datetime, Series], ...], ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(
@@ -63,22 +76,39 @@ class Knowledge:
         languages, searched as its own words."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
+        # A kind stored before a narrower one was known ("meeting" for an "Annual General
+        # Meeting"): the narrower one, from the title.
+        ordered = tuple(
+            replace(e, kind=narrower)
+            if e.kind
+            and len(tables.family(e.kind)) > 1
+            and (narrower := kinds.classify(e.title, (), tables)) in tables.family(e.kind)
+            and narrower != e.kind
+            else e
+            for e in ordered
+        )
         own = calendar_kinds(ordered, tables)
         if own:
-            # The calendar's own categories ("Book presentation", "Skaitovų konkursas") are
-            # kinds too: questions can ask for them by the calendar's word.
+            # The calendar's own categories ("Book presentation", "Skaitovų konkursas",
+            # "Tikšanās ar autoru") are kinds too: questions can ask for them by the
+            # calendar's word; one that says more than a known kind's word is a sort of it.
             tables = tables.with_kinds(own)
-            keys = {k.terms[0]: k.key for k in own}
+            keys = {k.terms[0]: k for k in own}
             ordered = tuple(
-                replace(e, kind=keys[e.categories[0].strip()])
-                if not e.kind and e.categories and e.categories[0].strip() in keys
+                replace(e, kind=keys[e.categories[0].strip()].key)
+                if e.categories and e.categories[0].strip() in keys
                 else e
                 for e in ordered
             )
         places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
+        titles = TitleIndex(ordered, tables, translations)
+        kind_series: dict[str, list[Series]] = {}
+        for series in titles.series:
+            for key in sorted({e.kind for e in series.occurrences if e.kind}):
+                kind_series.setdefault(key, []).append(series)
         return cls(
             events=ordered,
-            titles=TitleIndex(ordered, tables, translations),
+            titles=titles,
             plan=PlanIndex(plan, tables, plan_translations) if plan is not None else None,
             zone=zone,
             detector=detector,
@@ -86,15 +116,44 @@ class Knowledge:
             _starts=tuple(e.start for e in ordered),
             _places=places,
             _all_places=frozenset(s for stems in places.values() for s in stems),
+            _kind_series={key: _by_ends(found) for key, found in kind_series.items()},
         )
 
     def names_a_place(self, word: str) -> bool:
-        """Whether the word is (a form of) a word of some event's place."""
-        return bool(_place_stems(word, self.tables) & self._all_places)
+        """Whether the word is (a form of) a word of some event's place, or a known town
+        (data/towns.toml, the words file) where none is held."""
+        stems = _place_stems(word, self.tables)
+        return bool(stems & self._all_places or stems & self.tables.town_terms)
 
     def at(self, event: Event, word: str) -> bool:
         """Whether the event's place has the word."""
         return bool(_place_stems(word, self.tables) & self._places.get(event, frozenset()))
+
+    def of_kind(self, event: Event, kind: str) -> bool:
+        """Whether the event is of the kind or of a sort of it (a general meeting is a
+        meeting)."""
+        return event.kind == kind or event.kind in self.tables.family(kind)
+
+    def only_series(self, kind: str, now: datetime, past: bool) -> Series | None:
+        """The one series of the kind (or a sort of it) still to come (already over when
+        `past`), None when there are none or several. Looks at two series per kind at most:
+        each kind's series are kept sorted by their first and last end."""
+        if past:
+            orders = [(0, lambda end: end <= now)]
+        else:
+            # Of those to come, the ones still on first: a cancelled meeting's rescheduled twin.
+            orders = [(2, lambda end: end > now), (1, lambda end: end > now)]
+        keys = sorted(self.tables.family(kind))
+        for order, holds in orders:
+            found: dict[tuple[str, str], Series] = {}
+            for key in keys:
+                for entry in self._kind_series.get(key, ((), (), ()))[order]:
+                    if not holds(entry[0]) or len(found) > 1:
+                        break
+                    found[(entry[1].calendar, entry[1].uid)] = entry[1]
+            if found:
+                return next(iter(found.values())) if len(found) == 1 else None
+        return None
 
     def from_time(self, moment: datetime) -> Sequence[Event]:
         """Events starting at or after `moment` (by start), cheaply."""
@@ -157,11 +216,41 @@ def answer(
         asker = detect_language(text, question_words, knowledge.detector, language, tables)
     zone = knowledge.zone
     today = now.astimezone(zone).date()
+    chapter = _numbered_part(question_words, knowledge.plan)
+    if chapter is not None:
+        return Answer(
+            "plan",
+            asker,
+            sections=(chapter,),
+            topic="chapter",
+            subsections=tuple(
+                s for s in knowledge.plan.plan.sections if s.parent == chapter.heading
+            )
+            if knowledge.plan
+            else (),
+        )
     tense = _tense(question_words, tables)
-    span, taken = when.find(text, question_words, today, tense)
+    # A town is not a month, whatever it resembles: "Liepājā" (liepaja) is not July (liepa).
+    period_words = [
+        ""
+        if (knowledge.names_a_place(w) or w in tables.town_words) and not when.is_month_name(w)
+        else w
+        for w in question_words
+    ]
+    span, taken = when.find(text, period_words, today, tense)
     if span is None and any(w.isdigit() for w in question_words):
         span = when.parse_fallback(text, asker, today)
         taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
+    if span is not None and tense == "past" and span.start == today:
+        # "What was on earlier this month?", "kas notika šonedēļ": from the period's first
+        # day to today, not from now on.
+        first = {
+            "week": today - timedelta(days=today.weekday()),
+            "month": today.replace(day=1),
+            "year": today.replace(month=1, day=1),
+        }.get(span.unit)
+        if first is not None:
+            span = when.Span(first, today + timedelta(days=1), span.unit)
     kind, kind_words = kinds.find(
         [w if i not in taken else "" for i, w in enumerate(question_words)], tables=tables
     )
@@ -216,20 +305,42 @@ def answer(
         if listing_cue and i not in taken and knowledge.names_a_place(w)
     }
     named = knowledge.titles.best(question_words, taken | towns, kind, now)
+    # "izstāde Viļņā", "exhibition in Vilnius" ask where; "the Ventspils port books
+    # exhibition", "Vilniaus knygų mugė" name a title that has the town in it.
     asked_towns = {
-        i for i, w in enumerate(question_words) if i not in taken and knowledge.names_a_place(w)
+        i
+        for i, w in enumerate(question_words)
+        if i not in taken and knowledge.names_a_place(w) and _as_place(question_words, i)
     } - towns
-    if (
-        named is not None
-        and asked_towns
-        and not _held_in(knowledge, named, question_words, asked_towns)
-    ):
+    if named is not None and asked_towns:
         # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
-        # town, does the question still name it?
-        named = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
+        # town, does the question still name it? And "the reading marathon in Bauska" names
+        # the marathon held there, whose title does not say Bauska.
+        without = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
+        if not _held_in(knowledge, named, question_words, asked_towns):
+            named = without
+        elif (
+            without is not None
+            and without.series == named.series
+            and without.question_share > named.question_share
+        ):
+            named = without  # held there, and its title need not say so
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
-    if named is not None and _names_event(named, kind, cue, concepts):
+    if named is not None and (
+        _names_event(named, kind, cue, concepts, tables)
+        or _names_across_languages(named, kind, question_words, taken | towns, knowledge)
+    ):
+        if "next" in concepts and tense != "past" and span is None:
+            # "When is the next reading marathon?": the next one of those the title names.
+            coming = [e for e in named.series.occurrences if e.start >= now and not e.cancelled]
+            return Answer(
+                "next_event",
+                asker,
+                events=tuple(coming[:1]),
+                kind=kind,
+                asked_where=asked_where,
+            )
         return _by_name(asker, named.series, now, asked_where, span, zone)
     if topics and plan is not None:
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
@@ -247,12 +358,42 @@ def answer(
         return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
     listing = bool(kind or place or concepts & {"event", "upcoming"})
     if span is not None and (listing or not leftover) and not (unknown_name and not listing):
-        return _in_period(asker, knowledge, now, span, kind, place)
+        return _in_period(asker, knowledge, now, span, kind, place, past=tense == "past")
     if "upcoming" in concepts and "next" not in concepts:
         # "upcoming seminars", "gaidāmie semināri": a list, not the one next.
         days = PLACE_DAYS if kind or place else UPCOMING_DAYS
         period = when.Span(today, today + timedelta(days=days), "range")
         return _in_period(asker, knowledge, now, period, kind, place)
+    if (
+        kind
+        and span is None
+        and not unknown_name
+        and not concepts & {"next", "upcoming", "event"}
+        and _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
+    ):
+        # "exhibitions", "kokios parodos vyksta", "seminars in Šiauliai": the coming ones.
+        period = when.Span(today, today + timedelta(days=PLACE_DAYS), "range")
+        return _in_period(asker, knowledge, now, period, kind, place)
+    if kind and span is None and not unknown_name and not concepts & {"next", "upcoming", "event"}:
+        # "Kad būs kopsapulce?", "when is the reading club", "the concert in Bauska": a kind
+        # the calendar has one of (there) names that event.
+        only = knowledge.only_series(kind, now, past=tense == "past")
+        if only is not None and (not place or knowledge.at(only.occurrences[0], place)):
+            return _by_name(asker, only, now, asked_where, None, zone)
+    if (
+        ("last" in concepts or tense == "past")
+        and "next" not in concepts
+        and span is None
+        and not unknown_name
+        and (kind or "event" in concepts)
+    ):
+        # "When was the last webinar?", "kad bija seminārs", "kada buvo paskutinis renginys":
+        # the latest one over, never the next one; none: none took place this past year.
+        latest = _latest(knowledge, now, kind, place)
+        if latest is not None:
+            return Answer("event_by_name", asker, events=(latest,), asked_where=asked_where)
+        year = when.Span(today - timedelta(days=PLACE_DAYS), today, "range")
+        return _in_period(asker, knowledge, now, year, kind, place, past=True)
     if "next" in concepts or (kind and not unknown_name):
         return _next(asker, knowledge, now, kind, asked_where, place)
     if (place or concepts & {"event", "upcoming"}) and not unknown_name:
@@ -263,6 +404,72 @@ def answer(
     if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
         return Answer("unknown", asker)  # a time or place asked of something not in the calendar
     return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+
+
+def _by_ends(
+    found: Sequence[Series],
+) -> tuple[tuple[tuple[datetime, Series], ...], ...]:
+    """Series by their first end ascending, their last end descending, and the last end of
+    an occurrence not cancelled descending (those wholly cancelled left out)."""
+    first = sorted(((min(e.end for e in s.occurrences), s) for s in found), key=_entry_key)
+    last = sorted(((max(e.end for e in s.occurrences), s) for s in found), key=_entry_key)
+    live = sorted(
+        (
+            (max(e.end for e in s.occurrences if not e.cancelled), s)
+            for s in found
+            if any(not e.cancelled for e in s.occurrences)
+        ),
+        key=_entry_key,
+    )
+    return tuple(first), tuple(reversed(last)), tuple(reversed(live))
+
+
+def _entry_key(entry: tuple[datetime, Series]) -> tuple[datetime, str, str]:
+    return entry[0], entry[1].calendar, entry[1].uid
+
+
+def _latest(knowledge: Knowledge, now: datetime, kind: str, place: str) -> Event | None:
+    """The last event (of the kind, at the place) that began before now and was not
+    cancelled."""
+    ahead = len(knowledge.events) - len(knowledge.from_time(now))
+    for event in reversed(knowledge.events[:ahead]):
+        if event.cancelled or (kind and not knowledge.of_kind(event, kind)):
+            continue
+        if place and not knowledge.at(event, place):
+            continue
+        return event
+    return None
+
+
+def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> bool:
+    """Whether the kind was asked by its plural in the asker's language ("izstādes",
+    "parodos", "seminars") where that differs from its singular (Latvian "seminārs" typed
+    without diacritics is one seminar, not English "seminars")."""
+    found = tables.kind(kind)
+    if found is None or language not in found.names:
+        return False
+    singular, plural = (words.fold(n) for n in found.names[language])
+    return singular != plural and plural in {words.fold(w) for w in asked}
+
+
+def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
+    """The plan section a question asks by its number ("what is in chapter 3", "kas ir 3.
+    nodaļā", "3 skyrius"): the heading that begins with the number, or that has the word for
+    chapter and the number."""
+    if plan is None or not any(w.isdigit() for w in question_words):
+        return None
+    hits = vocabulary.concepts(plan.tables).scan(question_words, fuzzy=False)
+    if not any(hit.value == "chapter" for hit in hits):
+        return None
+    number = next(w for w in question_words if w.isdigit())
+    for section in plan.plan.sections:
+        heading = words.tokens(section.heading)
+        if heading[:1] == [number] or (
+            number in heading[:3]
+            and any(h.value == "chapter" for h in vocabulary.concepts(plan.tables).scan(heading))
+        ):
+            return section
+    return None
 
 
 def _modifies(
@@ -299,18 +506,59 @@ def _plan_or_unknown(
 
 
 def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
-    """Kinds for the categories of events whose kind no table names: the category's words
-    as written, in every language (a calendar keeps one language per category)."""
-    found: dict[str, Kind] = {}
+    """Kinds for the calendar's own categories: the category's words as written, in every
+    language (a calendar keeps one language per category). A category that names no known
+    kind ("Grāmatu svētki", "Lasīšanas maratons") is a kind of its own, a sort of the kind
+    its events' titles give when they all give the same one; one that says more than a known
+    kind's word ("Tikšanās ar autoru" of "meeting") is a sort of that kind."""
+    by_category: dict[str, list[Event]] = {}
     for event in events:
-        if event.kind or not event.categories:
-            continue
-        category = event.categories[0].strip()
+        if event.categories and event.categories[0].strip():
+            by_category.setdefault(event.categories[0].strip(), []).append(event)
+    found: dict[str, Kind] = {}
+    for category in sorted(by_category):
         key = "category:" + words.fold(category)
-        if category and key not in found and words.tokens(category):
-            pair = (category.lower(), category.lower())
-            found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, (category,))
+        if key in found or not words.tokens(category):
+            continue
+        parent = _wider_kind(category, tables)
+        if parent is None:
+            continue  # a known kind's own word ("Seminārs", "Study visit")
+        given = {e.kind for e in by_category[category] if e.kind}
+        if len(given) > 1 or (given and parent and not given <= tables.family(parent)):
+            continue  # events of several kinds: a topic or an audience, not a kind
+        parent = parent or next(iter(given), "")
+        pair = (category.lower(), category.lower())
+        terms = (category, *_head_word(category, tables))
+        found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, terms, parent=parent)
     return [found[key] for key in sorted(found)]
+
+
+def _head_word(category: str, tables: Tables) -> tuple[str, ...]:
+    """The last word of a category of several ("maratons" of "Lasīšanas maratons"), which
+    alone names it too, unless it is a question's own word ("pasākumi", events)."""
+    tokens = words.tokens(category)
+    if len(tokens) < 2 or vocabulary.is_stop(tokens[-1], tables) or len(tokens[-1]) < 4:
+        return ()
+    if any(hit.length == 1 for hit in tables.concept_lexicon.scan(tokens[-1:], fuzzy=False)):
+        return ()
+    return (tokens[-1],)
+
+
+def _wider_kind(category: str, tables: Tables) -> str | None:
+    """The known kind a category is a sort of ("Tikšanās ar autoru" of "meeting": it names
+    more than the kind's word), "" when it names no known kind, None when it is no more
+    than a known kind's word."""
+    tokens = words.tokens(category)
+    hits = tables.kind_lexicon.scan(tokens, fuzzy=False)
+    if not hits:
+        return ""
+    covered = {i for hit in hits for i in hit.positions}
+    rest = [
+        w
+        for i, w in enumerate(tokens)
+        if i not in covered and not w.isdigit() and not vocabulary.is_stop(w, tables)
+    ]
+    return hits[0].value if rest else None
 
 
 def detect_language(
@@ -326,6 +574,14 @@ def detect_language(
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
     if ranked[0][1] > 0 and ranked[0][1] - ranked[1][1] >= 1.0:
         return ranked[0][0]
+    if ranked[0][1] > 0 and ranked[0][1] - ranked[1][1] < 1.0:
+        # Words two languages share once folded ("kada bus"): the one that writes them so.
+        close = [lang for lang, vote in ranked if ranked[0][1] - vote < 1.0 and vote > 0]
+        spelled = vocabulary.spelling_votes(question_words, tables)
+        best = max(spelled[lang] for lang in close)
+        leaders = [lang for lang in close if spelled[lang] == best]
+        if len(close) > 1 and len(leaders) == 1 and best > 0:
+            return leaders[0]
     if detector is not None and len(question_words) >= SHORT_QUESTION:
         detected = detector.detect(text)
         if detected in LANGUAGES:
@@ -340,13 +596,15 @@ def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list
     return [e for e in events if e.start < end and e.end > start]
 
 
-def _names_event(named: TitleMatch, kind: str, cue: bool, concepts: set[str]) -> bool:
+def _names_event(
+    named: TitleMatch, kind: str, cue: bool, concepts: set[str], tables: Tables
+) -> bool:
     if named.question_share < NAME_SHARE or named.score <= 0:
         return False
     if not cue and named.title_share < 0.6:
         # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
         return False
-    same_kind = any(e.kind == kind for e in named.series.occurrences)
+    same_kind = any(e.kind in tables.family(kind) for e in named.series.occurrences)
     if kind and not same_kind:
         # "the next seminar in Riga" should not be taken for a festival in Riga; but
         # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
@@ -360,6 +618,48 @@ def _names_event(named: TitleMatch, kind: str, cue: bool, concepts: set[str]) ->
     # Every naming word asked is in the title, some in another language ("samits" for the
     # "… Summit 2027"): as sure as when they are all in its own words.
     return named.title_share >= 0.3 or named.question_share >= 0.99 or named.complete
+
+
+# Words before a town that make it the place asked ("in Kaunas", "uz Rīgu", "į Vilnių").
+PLACE_WORDS = frozenset({"in", "at", "near", "around", "uz", "pie", "i", "prie", "netoli"})
+# Locative endings (lv, lt): "Rīgā", "Talsos", "Cēsīs", "Kaune", "Vilniuje", "Šiauliuose".
+LOCATIVE = ("ā", "ē", "ī", "ū", "os", "ās", "ēs", "īs", "ūs", "je", "uose", "ose", "e")
+
+
+def _as_place(question_words: list[str], index: int) -> bool:
+    """Whether a town is asked as the place (after "in", or in the locative), rather than
+    as a word of a title ("Ventspils ostas grāmatas", "Vilniaus knygų mugė")."""
+    before = words.fold(question_words[index - 1]) if index > 0 else ""
+    return before in PLACE_WORDS or question_words[index].endswith(LOCATIVE)
+
+
+def _names_across_languages(
+    named: TitleMatch,
+    kind: str,
+    question_words: list[str],
+    skip: set[int],
+    knowledge: Knowledge,
+) -> bool:
+    """Whether a question of the event's own kind names it partly in another language: the
+    title has at least half of its naming words asked, and each other naming word of the
+    question is one the calendar never uses, no more of them than the title's words not
+    asked ("the Ventspils port books exhibition" for "Izstāde „Ventspils ostas grāmatas”")."""
+    if not kind or named.title_share < 0.5 or named.score <= 0:
+        return False
+    if not any(e.kind in knowledge.tables.family(kind) for e in named.series.occurrences):
+        return False
+    naming = [
+        w
+        for i, w in enumerate(question_words)
+        if i not in skip
+        and not w.isdigit()
+        and len(w) > 1
+        and not vocabulary.is_stop(w, knowledge.tables)
+    ]
+    strange = [w for w in naming if not _known(knowledge, w)]
+    found = [w for w in naming if w not in strange]
+    missing = knowledge.titles.unasked(named, naming)
+    return bool(found) and 0 < len(strange) <= missing
 
 
 def _by_name(
@@ -443,11 +743,16 @@ def _known(knowledge: Knowledge, word: str) -> bool:
 
 
 def _unexplained(question_words: list[str], taken: set[int], tables: Tables) -> list[str]:
-    """Naming words the question has beyond periods, kinds and question words."""
+    """Naming words the question has beyond periods, kinds and question words (an English
+    question word with a typo, "wat", "wen", is one)."""
     return [
         w
         for i, w in enumerate(question_words)
-        if i not in taken and len(w) > 1 and not w.isdigit() and not vocabulary.is_stop(w, tables)
+        if i not in taken
+        and len(w) > 1
+        and not w.isdigit()
+        and not vocabulary.is_stop(w, tables)
+        and not vocabulary.is_misspelt_stop(w, tables)
     ]
 
 
@@ -461,11 +766,22 @@ def _place_stems(text: str, tables: Tables) -> frozenset[str]:
     Šiauliai."""
     found: set[str] = set()
     for token in words.tokens(text):
+        folded = words.fold(token)
+        # A case form typed without diacritics ("Bauskeje", "Siauliuose") that the stemmers
+        # do not cut: its ending off.
+        for ending in _CASE_ENDINGS:
+            if folded.endswith(ending) and len(folded) - len(ending) >= 4:
+                found.add(folded[: -len(ending)])
+                break
         for stem in words.stems(token):
             if len(stem) >= 4:
                 found.add(stem)
             found |= tables.synonym_table.get(stem, frozenset()) & tables.town_terms
     return frozenset(found)
+
+
+# Case endings of town names, folded, longest first (lt locative, genitive; lv locative).
+_CASE_ENDINGS = ("iuose", "uose", "eje", "oje", "yje", "ije", "os", "as", "ai", "e", "a", "i", "u")
 
 
 def _town_stems(place: str, tables: Tables) -> frozenset[str]:
@@ -487,7 +803,7 @@ def _next(
     for event in knowledge.from_time(now):
         if (
             event.cancelled
-            or (kind and event.kind != kind)
+            or (kind and not knowledge.of_kind(event, kind))
             or (place and not knowledge.at(event, place))
         ):
             continue
@@ -502,6 +818,7 @@ def _in_period(
     span: when.Span,
     kind: str,
     place: str = "",
+    past: bool = False,
 ) -> Answer:
     start, end = span.bounds(knowledge.zone)
     # Multi-day events that began before the period still count, so look back a while.
@@ -509,16 +826,17 @@ def _in_period(
     chosen: list[Event] = []
     cancelled: list[Event] = []
     others: list[Event] = []
-    # A period already over ("last week", "What was on in September?") lists what was on.
-    floor = start if end <= now else max(start, now)
+    # A period already over ("last week", "What was on in September?") lists what was on; so
+    # does one asked in the past tense ("What was on earlier this month?"), up to now.
+    floor = start if end <= now or past else max(start, now)
     for event in earlier:
-        if event.start >= end:
+        if event.start >= end or (past and event.start >= now):
             break
         if event.end <= floor:
             continue
         if place and not knowledge.at(event, place):
             continue
-        if kind and event.kind != kind:
+        if kind and not knowledge.of_kind(event, kind):
             if not event.cancelled:
                 others.append(event)
             continue
@@ -548,7 +866,7 @@ def _plan_topic(
     then the higher one. A plan without a "mission" heading answers "mission" with its goal,
     and the other way round."""
     lexicon = vocabulary.concepts(plan.tables)
-    for wanted in (topic, TOPIC_FALLBACK.get(topic, "")):
+    for wanted in (topic, *TOPIC_FALLBACK.get(topic, ())):
         headed = [
             (number, section)
             for number, section in enumerate(plan.plan.sections)

@@ -72,23 +72,49 @@ def find(
     text_words: Sequence[str], *, fuzzy: bool = True, tables: Tables | None = None
 ) -> tuple[str, set[int]]:
     """The first kind named in the words, and the positions of the words that named it."""
-    lexicon = (tables or builtin()).kind_lexicon
+    table = tables or builtin()
+    lexicon = table.kind_lexicon
     for index in range(len(text_words)):
         hit = lexicon.at(text_words, index, fuzzy=fuzzy)
+        if hit is not None and not _exact(hit, text_words, table):
+            continue
         if hit is not None:
+            after = hit.start + hit.length
+            head = lexicon.at(text_words, after, fuzzy=fuzzy) if after < len(text_words) else None
+            if head is not None:
+                # "reading contest", "lasīšanas konkurss", "skaitymo konkursas": the head noun
+                # comes last in lv, en and lt; the kind before it only says what about.
+                return head.value, head.positions | hit.positions
             return hit.value, hit.positions
     return "", set()
+
+
+def _exact(hit: words.Found[str], text_words: Sequence[str], tables: Tables) -> bool:
+    """A calendar's own category is matched by its words, never by a typo: "skaļā" (loud)
+    is not "skola" (school)."""
+    if not hit.value.startswith("category:"):
+        return True
+    kind = tables.kind(hit.value)
+    known = words.union(kind.all_terms) if kind else frozenset()
+    return all(words.stems(text_words[i]) & known for i in hit.positions)
 
 
 def classify(title: str, categories: Sequence[str] = (), tables: Tables | None = None) -> str:
     """An event's kind from its categories, else its title ('' when none is named); of
     several ("Reading Promotion Seminar"), the one first in the tables."""
     table = tables or builtin()
+    chosen = ""
     for text in (*categories, title):
         found = {hit.value for hit in table.kind_lexicon.scan(words.tokens(text), fuzzy=False)}
-        if found:
-            return next(k.key for k in table.kinds if k.key in found)
-    return ""
+        if not found:
+            continue
+        kind = next(k.key for k in table.kinds if k.key in found)
+        if not chosen:
+            chosen = kind
+        elif kind != chosen and kind in table.family(chosen):
+            # The category says "Meeting", the title "Annual General Meeting": the narrower.
+            return kind
+    return chosen
 
 
 def generic_stems(tables: Tables | None = None) -> frozenset[str]:

@@ -50,6 +50,9 @@ class Kind:
     names: Mapping[str, tuple[str, str]]
     terms: tuple[str, ...]
     forms: Mapping[str, Forms] = field(default_factory=dict)
+    # The wider kind this one is a sort of ("general_meeting" is a "meeting"): asking for the
+    # wider kind finds this one's events too.
+    parent: str = ""
 
     @property
     def all_terms(self) -> tuple[str, ...]:
@@ -107,6 +110,23 @@ class Tables:
     def _kinds_by_key(self) -> dict[str, Kind]:
         return {k.key: k for k in self.kinds}
 
+    def family(self, key: str) -> frozenset[str]:
+        """The kind and every kind that is a sort of it (its children, theirs…)."""
+        return self._families.get(key, frozenset({key}))
+
+    @cached_property
+    def _families(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {k.key: {k.key} for k in self.kinds}
+        for kind in self.kinds:
+            seen = {kind.key}
+            parent = kind.parent
+            while parent and parent not in seen:
+                found.setdefault(parent, {parent}).add(kind.key)
+                seen.add(parent)
+                wider = self._kinds_by_key.get(parent)
+                parent = wider.parent if wider else ""
+        return {key: frozenset(keys) for key, keys in found.items()}
+
     @cached_property
     def kind_lexicon(self) -> words.Lexicon[str]:
         """Every kind's terms and names → its key."""
@@ -120,7 +140,7 @@ class Tables:
         phrase ("gada balva", "book launch", "pieredzes apmaiņas brauciens") only its last
         word, the head noun in lv, en and lt: "gada" (year's) and "book" still name things."""
         return words.union(
-            words.tokens(term)[-1] for k in self.kinds for term in k.all_terms if words.tokens(term)
+            head for k in self.kinds for term in k.all_terms for head in self._head(term)
         )
 
     @cached_property
@@ -154,6 +174,13 @@ class Tables:
             *(n for k in self.kinds for n in k.names.get("en", ())),
         ]
         return words.union(w for w in english if len(w) >= 3)
+
+    @cached_property
+    def english_stop_words(self) -> tuple[str, ...]:
+        """English question and function words of four letters or more, sorted."""
+        return tuple(
+            sorted({words.fold(w) for w in self.stop.get("en", ()) if len(w) >= 4 and w.isalpha()})
+        )
 
     @cached_property
     def stop_stems(self) -> frozenset[str]:
@@ -197,8 +224,20 @@ class Tables:
         return {stem: frozenset(terms) for stem, terms in table.items()}
 
     def _head(self, phrase: str) -> list[str]:
-        """A phrase's last word that is not a function word (all of a one-word phrase)."""
+        """A phrase's head noun: its last word that is not a function word, or, when a
+        preposition joins two nouns ("tikšanās ar autoru", "meet the author", "susitikimas
+        su rašytoju"), the last word before it."""
         tokens = words.tokens(phrase)
+        joined = next(
+            (
+                i
+                for i, t in enumerate(tokens)
+                if 0 < i < len(tokens) - 1 and words.fold(t) in self.function_words
+            ),
+            None,
+        )
+        if joined is not None:
+            tokens = tokens[:joined]
         named = [t for t in tokens if words.fold(t) not in self.function_words]
         return (named or tokens)[-1:]
 
@@ -223,9 +262,37 @@ class Tables:
         return {word: frozenset(languages) for word, languages in votes.items()}
 
     @cached_property
+    def language_spellings(self) -> dict[str, frozenset[str]]:
+        """Lower-case word as written, diacritics kept → the languages that write it so
+        ("kada" is Lithuanian; Latvian writes "kāda")."""
+        votes: dict[str, set[str]] = {}
+        for table in (self.stop, self.markers):
+            for language, wordlist in table.items():
+                for word in wordlist:
+                    for token in words.tokens(word):
+                        votes.setdefault(token, set()).add(language)
+        for kind in self.kinds:
+            for language, pair in kind.names.items():
+                for name in pair:
+                    for token in words.tokens(name):
+                        votes.setdefault(token, set()).add(language)
+        return {word: frozenset(languages) for word, languages in votes.items()}
+
+    @cached_property
     def tense_words(self) -> dict[str, frozenset[str]]:
         """ "past"/"future" → the folded words that say so."""
         return {t: frozenset(words.fold(w) for w in ws) for t, ws in self.tense.items()}
+
+    @cached_property
+    def town_words(self) -> frozenset[str]:
+        """Every configured town's names and case forms, lower case, with and without
+        diacritics."""
+        return frozenset(
+            form
+            for group in self.towns
+            for name in group
+            for form in (name.casefold(), words.fold(name))
+        )
 
     @cached_property
     def town_terms(self) -> frozenset[str]:
@@ -302,7 +369,13 @@ def _kind(entry: Any, where: str) -> Kind:
         if language in entry:
             found = _strings(entry[language], f"{where}, kind {key}, {language}")
             names[language] = (found[0], found[1] if len(found) > 1 else found[0])
-    unknown = set(entry) - {"key", "terms", *LANGUAGES, *(f"{lang}_forms" for lang in LANGUAGES)}
+    unknown = set(entry) - {
+        "key",
+        "terms",
+        "parent",
+        *LANGUAGES,
+        *(f"{lang}_forms" for lang in LANGUAGES),
+    }
     if unknown:
         raise WordsError(f"{where}, kind {key}: unknown field {sorted(unknown)[0]}")
     terms = (
@@ -317,7 +390,10 @@ def _kind(entry: Any, where: str) -> Kind:
         # English names serve every case: "the next seminar", "no seminars".
         singular, plural = names["en"]
         forms["en"] = Forms("", singular, singular, plural)
-    return Kind(key, names, terms, forms)
+    parent = entry.get("parent", "")
+    if not isinstance(parent, str):
+        raise WordsError(f"{where}, kind {key}: parent must be a kind's key")
+    return Kind(key, names, terms, forms, parent)
 
 
 def _forms(value: Any, where: str) -> Forms:
@@ -371,6 +447,7 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
                 {**old.names, **kind.names},
                 (*old.terms, *kind.terms),
                 {**forms, **kind.forms},
+                kind.parent or old.parent,
             )
     kinds = (*new, *(merged[k.key] for k in base.kinds))
     concepts = dict(base.concepts)

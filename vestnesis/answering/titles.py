@@ -89,6 +89,11 @@ class TitleIndex:
             if len(term) >= PREFIX + 1:
                 self._cognates.setdefault(cognate(term), term)
         self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
+        self._numbers = {(s.calendar, s.uid): n for n, s in enumerate(self.series)}
+        self._live_until = [
+            max((e.end for e in s.occurrences if not e.cancelled), default=None)
+            for s in self.series
+        ]
         self._count = max(1, len(self.series))
 
     def names_word(self, word: str) -> bool:
@@ -140,13 +145,20 @@ class TitleIndex:
         # Rank cheaply by (kind, score) first; only the leaders are looked at closely.
         pool: list[int] | dict[int, float] = scores
         if kind:
-            pool = [number for number in scores if kind in self._kinds[number]] or scores
+            family = self._tables.family(kind)
+            pool = [number for number in scores if family & self._kinds[number]] or scores
             # Of the kind asked for first, unless another title answers far more of the
             # question ("viršūnių susitikimas" is a summit, whatever kind "susitikimas" is).
             if max(scores[n] for n in pool) < OTHER_KIND_SHARE * max(scores.values()):
                 pool = scores
         top = round(max(scores[number] for number in pool), 6)
-        best: TitleMatch | None = None
+        family = self._tables.family(kind) if kind else frozenset()
+        # All of these have the top score: of the kind asked for first; between equals, one
+        # still to come (a cancelled event's rescheduled twin wins over it), then the most of
+        # its title asked; the first of equals. (Each series' last live end is kept, so that
+        # a word thousands of titles share costs little.)
+        chosen: tuple[bool, bool, float] | None = None
+        chosen_number = -1
         for number in pool:
             if scores[number] < top - 1e-6 or round(scores[number], 6) != top:
                 continue
@@ -154,11 +166,25 @@ class TitleIndex:
                 sum(1 for terms in name if terms & found[number]) / len(name)
                 for name in self._title_tokens[number]
             )
-            complete = hits[number] == len(tokens)
-            match = TitleMatch(self.series[number], top, top / total, share, complete)
-            if best is None or _rank(match, kind, now) > _rank(best, kind, now):
-                best = match
-        return best
+            until = self._live_until[number]
+            live = now is not None and until is not None and until > now
+            rank = (bool(family & self._kinds[number]), live, share)
+            if chosen is None or rank > chosen:
+                chosen, chosen_number = rank, number
+        if chosen is None:
+            return None
+        complete = hits[chosen_number] == len(tokens)
+        return TitleMatch(self.series[chosen_number], top, top / total, chosen[2], complete)
+
+    def unasked(self, match: TitleMatch, question_words: Sequence[str]) -> int:
+        """How many naming words of the match's title (its own name) none of the question's
+        words stands for."""
+        number = self._numbers[(match.series.calendar, match.series.uid)]
+        asked: set[str] = set()
+        for word in question_words:
+            terms = _terms(word, self._tables)
+            asked |= terms & self._index.keys() or self._fuzzy(terms)
+        return sum(1 for terms in self._title_tokens[number][0] if not terms & asked)
 
     @property
     def terms(self) -> KeysView[str]:
@@ -254,15 +280,6 @@ def _terms(word: str, tables: Tables) -> frozenset[str]:
 def _longest_first(term: str) -> tuple[int, str]:
     # Sets iterate in an order that changes between runs: sort fully, so that answers do not.
     return -len(term), term
-
-
-def _rank(match: TitleMatch, kind: str, now: datetime | None) -> tuple[bool, float, bool, float]:
-    """Of the kind asked for first, then the most of the question covered; between equals,
-    one still to come (a cancelled event's rescheduled twin wins over it)."""
-    occurrences = match.series.occurrences
-    same_kind = bool(kind) and any(e.kind == kind for e in occurrences)
-    live = now is not None and any(e.end > now and not e.cancelled for e in occurrences)
-    return same_kind, round(match.score, 6), live, match.title_share
 
 
 def _names_something(word: str, tables: Tables) -> bool:

@@ -58,3 +58,29 @@ def language_votes(question_words: Sequence[str], tables: Tables | None = None) 
             if letters & set(token):
                 votes[language] += 0.5
     return votes
+
+
+def spelling_votes(question_words: Sequence[str], tables: Tables | None = None) -> dict[str, int]:
+    """How many words each language writes exactly so, diacritics and all (members often type
+    without them: "kada bus" is Lithuanian as written, Latvian only with "kāda būs")."""
+    table = (tables or builtin()).language_spellings
+    votes = {"lv": 0, "en": 0, "lt": 0}
+    for index, word in enumerate(question_words):
+        if word == "ir" and index <= 1:
+            # Right after the question word "ir" is Latvian "is" ("kada ir misija"); the
+            # Lithuanian "ir" is "and", which joins two words, and "is" is "yra".
+            votes["lv"] += 2
+            continue
+        for language in table.get(word, ()):
+            votes[language] += 1
+    return votes
+
+
+def is_misspelt_stop(word: str, tables: Tables | None = None) -> bool:
+    """An English question or function word with one typo ("wat", "wen", "whta"), three
+    letters or more, that is no word of its own among the stop words."""
+    table = tables or builtin()
+    folded = words.fold(word)
+    if len(folded) < words.SHORT_TYPO_LENGTH or folded in table.function_words:
+        return False
+    return words.one_typo(folded, table.english_stop_words) is not None

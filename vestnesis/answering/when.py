@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
 from babel import Locale
+from rapidfuzz.distance import OSA
 
 from vestnesis.answering import words
 
@@ -87,12 +88,27 @@ def find(
         numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
         return written, numbers
     years = [i for i, w in enumerate(text_words) if w.isdigit() and 2000 <= int(w) <= 2100]
+    season = _season_at(text_words)
+    if season is not None and years:
+        # "2027. gada pavasarī", "spring 2027", "2027 m. pavasarį": that year's season.
+        (name, _), positions = season
+        first = date(int(text_words[years[0]]), _SEASON_START[name], 1)
+        if name == "winter":
+            first = first.replace(year=first.year - 1)
+        end = _season_span(name, "", first, "").end
+        return (
+            Span(max(first, today) if end > today else first, end, "range"),
+            positions | _year_words(text_words, years[0]),
+        )
     if years:
         year = int(text_words[years[0]])
         first = max(date(year, 1, 1), today)
         if first.year == year:
             return Span(first, date(year + 1, 1, 1), "year"), _year_words(text_words, years[0])
-    relative = _relative().scan(text_words, fuzzy=True)
+    if season is not None:
+        (name, which), positions = season
+        return _season_span(name, which, today, tense), positions
+    relative = [h for h in _relative().scan(text_words, fuzzy=True) if _whole_word(text_words, h)]
     if relative:
         return relative[0].value(today), relative[0].positions
     weekday = _weekdays().scan(text_words, fuzzy=False)
@@ -102,6 +118,22 @@ def find(
         day = today + timedelta(days=ahead)
         return Span(day, day + timedelta(days=1), "day"), hit.positions
     return None, set()
+
+
+def is_month_name(word: str) -> bool:
+    """Whether the word is written as some month's name in lv, lt or en (CLDR's forms)."""
+    return words.fold(word) in _month_names()
+
+
+@cache
+def _month_names() -> frozenset[str]:
+    return frozenset(
+        words.fold(name.rstrip("."))
+        for code in LANGUAGES
+        for context in ("format", "stand-alone")
+        for width in ("wide", "abbreviated")
+        for name in Locale(code).months[context][width].values()
+    )
 
 
 def _misspelt_months(text_words: Sequence[str]) -> list[words.Found[int]]:
@@ -305,6 +337,12 @@ def _weekend(offset: int) -> Callable[[date], Span]:
     return span
 
 
+def _last_weekend(today: date) -> Span:
+    """The Saturday and Sunday before this week's."""
+    saturday = today - timedelta(days=today.weekday() + 2)
+    return Span(saturday, saturday + timedelta(days=2), "weekend")
+
+
 def _month(offset: int) -> Callable[[date], Span]:
     def span(today: date) -> Span:
         year, month = divmod(today.month - 1 + offset, 12)
@@ -327,6 +365,45 @@ def _year(offset: int) -> Callable[[date], Span]:
 
 _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
     (_days(-1, 1), ("vakar", "yesterday", "vakar dienā", "vakardien")),
+    (_days(-2, 1), ("aizvakar", "day before yesterday", "užvakar")),
+    (
+        _last_weekend,
+        (
+            "last weekend",
+            "past weekend",
+            "pagājušajā nedēļas nogalē",
+            "pagājušās nedēļas nogalē",
+            "pagājušajās brīvdienās",
+            "praėjusį savaitgalį",
+            "praeitą savaitgalį",
+        ),
+    ),
+    (
+        _days(0, 14),
+        (
+            "next two weeks",
+            "next 2 weeks",
+            "coming two weeks",
+            "nākamajās divās nedēļās",
+            "tuvākajās divās nedēļās",
+            "divu nedēļu laikā",
+            "artimiausias dvi savaites",
+            "per dvi savaites",
+            "ateinančias dvi savaites",
+        ),
+    ),
+    (
+        _days(0, 7),
+        (
+            "next few days",
+            "coming days",
+            "next 7 days",
+            "tuvākajās dienās",
+            "nākamajās dienās",
+            "artimiausiomis dienomis",
+            "artimiausias dienas",
+        ),
+    ),
     (
         _week(-1),
         (
@@ -375,6 +452,9 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
         (
             "šonedēļ",
             "šajā nedēļā",
+            "līdz nedēļas beigām",
+            "rest of the week",
+            "iki savaitės pabaigos",
             "šīs nedēļas",
             "this week",
             "šią savaitę",
@@ -412,7 +492,18 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
     (_weekend(1), ("nākamajā nedēļas nogalē", "next weekend", "kitą savaitgalį")),
     (
         _month(0),
-        ("šomēnes", "šajā mēnesī", "šī mēneša", "this month", "šį mėnesį", "šio mėnesio"),
+        (
+            "šomēnes",
+            "šajā mēnesī",
+            "šī mēneša",
+            "this month",
+            "šį mėnesį",
+            "šio mėnesio",
+            "līdz mēneša beigām",
+            "rest of the month",
+            "end of the month",
+            "iki mėnesio pabaigos",
+        ),
     ),
     (
         _month(1),
@@ -446,6 +537,150 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
 )
 
 
+# Seasons by their first month: spring March–May, summer June–August, autumn
+# September–November, winter December–February.
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+_SEASON_WORDS = {
+    "spring": (("pavasarī", "pavasarį", "pavasaris"), "spring", ("pavasara", "pavasario")),
+    "summer": (("vasarā", "vasarą"), "summer", ("vasaras", "vasaros")),
+    "autumn": (("rudenī", "rudenį"), "autumn", ("rudens", "rudens")),
+    "winter": (("ziemā", "žiemą"), "winter", ("ziemas", "žiemos")),
+}
+
+
+def _season_phrases() -> list[tuple[str, tuple[str, str]]]:
+    """(phrase, (season, which)): which is "" (the coming or current one, or the last one in
+    the past tense), "this", "next", "last" or "rest" (from today to its end)."""
+    found: list[tuple[str, tuple[str, str]]] = []
+    for season, (adverbs, english, genitives) in _SEASON_WORDS.items():
+        names = [english, "fall"] if season == "autumn" else [english]
+        lv_adverb, lt_adverb = adverbs[0], adverbs[1]
+        lv_gen, lt_gen = genitives
+        stem = lv_adverb[:-1]  # pavasar, vasar, ruden, ziem
+        for phrase in (lv_adverb, lt_adverb, *(f"in {n}" for n in names)):
+            found.append((phrase, (season, "")))
+        for n in names:
+            found += [(f"in the {n}", (season, "")), (f"during the {n}", (season, ""))]
+            found += [(f"this {n}", (season, "this")), (f"next {n}", (season, "next"))]
+            found += [(f"last {n}", (season, "last"))]
+            found += [(f"rest of the {n}", (season, "rest")), (f"end of the {n}", (season, "rest"))]
+            found += [(f"end of {n}", (season, "rest"))]
+        lt_this = {
+            "spring": "šį pavasarį",
+            "summer": "šią vasarą",
+            "autumn": "šį rudenį",
+            "winter": "šią žiemą",
+        }[season]
+        lt_next = {
+            "spring": "kitą pavasarį",
+            "summer": "kitą vasarą",
+            "autumn": "kitą rudenį",
+            "winter": "kitą žiemą",
+        }[season]
+        lt_last = {
+            "spring": "praėjusį pavasarį",
+            "summer": "praėjusią vasarą",
+            "autumn": "praėjusį rudenį",
+            "winter": "praėjusią žiemą",
+        }[season]
+        found += [
+            (f"šo{stem}", (season, "this")),
+            (f"šajā {lv_adverb}", (season, "this")),
+            (lt_this, (season, "this")),
+            (f"nākam{stem}", (season, "next")),
+            (f"nākamajā {lv_adverb}", (season, "next")),
+            (lt_next, (season, "next")),
+            (f"pērn{stem}", (season, "last")),
+            (f"pagājušajā {lv_adverb}", (season, "last")),
+            (lt_last, (season, "last")),
+            (f"līdz {lv_gen} beigām", (season, "rest")),
+            (f"{lv_gen} beigām", (season, "rest")),
+            (f"iki {lt_gen} pabaigos", (season, "rest")),
+            (f"{lt_gen} pabaigos", (season, "rest")),
+        ]
+    return found
+
+
+@cache
+def _seasons() -> dict[tuple[str, ...], tuple[str, str]]:
+    # Matched as written (folded), never by stem: "pavasara konference" (the spring
+    # conference) names an event, "pavasarī" (in spring) a period.
+    return {
+        tuple(words.fold(t) for t in words.tokens(phrase)): value
+        for phrase, value in _season_phrases()
+    }
+
+
+def _season_at(text_words: Sequence[str]) -> tuple[tuple[str, str], set[int]] | None:
+    """The first season phrase in the words (the longest at its place), and its positions."""
+    folded = [words.fold(w) for w in text_words]
+    table = _seasons()
+    longest = max(len(k) for k in table)
+    for start in range(len(folded)):
+        for length in range(min(longest, len(folded) - start), 0, -1):
+            value = table.get(tuple(folded[start : start + length]))
+            if value is not None:
+                return value, set(range(start, start + length))
+    return None
+
+
+def _season_span(season: str, which: str, today: date, tense: str) -> Span:
+    """The season's months: the current one if today is in it (from today on, unless the
+    past tense asks what was), else the coming one, or the last one in the past tense."""
+    first = _SEASON_START[season]
+
+    def start_of(year: int) -> date:
+        return date(year, first, 1)
+
+    def end_of(start: date) -> date:
+        year, month = divmod(start.month - 1 + 3, 12)
+        return date(start.year + year, month + 1, 1)
+
+    # The season that holds today or comes next.
+    year = today.year if today.month >= first or first != 12 else today.year - 1
+    current = start_of(year)
+    if end_of(current) <= today:
+        current = start_of(year + 1)
+    if current > today and first == 12 and start_of(year - 1) <= today < end_of(start_of(year - 1)):
+        current = start_of(year - 1)
+    inside = current <= today
+    if which == "next" and inside:
+        current = start_of(current.year + 1)
+    elif which == "last" or (tense == "past" and which in ("", "this") and not inside):
+        current = start_of(current.year - 1)
+    end = end_of(current)
+    begin = current
+    if current <= today < end and not (tense == "past" and which == ""):
+        begin = today
+    return Span(begin, end, "range")
+
+
+@cache
+def _single_words() -> tuple[str, ...]:
+    """The one-word relative periods, folded ("vakar", "rit", "tomorrow")."""
+    return tuple(
+        sorted({words.fold(p) for _, phrases in _RELATIVE for p in phrases if " " not in p})
+    )
+
+
+def _whole_word(text_words: Sequence[str], hit: words.Found[Callable[[date], Span]]) -> bool:
+    """A one-word period is the word itself (or it with a typo), not a longer word that
+    shares its stem: "vakarėlis" (a party) is not "vakar" (yesterday)."""
+    if hit.length != 1:
+        return True
+    folded = words.fold(text_words[hit.start])
+    return any(
+        OSA.distance(folded, form, score_cutoff=2) <= (1 if len(form) <= 4 else 2)
+        for form in _single_words()
+    )
+
+
 @cache
 def _relative() -> words.Lexicon[Callable[[date], Span]]:
-    return words.Lexicon((phrase, span) for span, phrases in _RELATIVE for phrase in phrases)
+    # English words of these phrases are known despite one typo ("nxt week", "tomorow"):
+    # an English word one letter off is not another Latvian or Lithuanian case form.
+    english = ("next", "last", "this", "week", "month", "year", "weekend", "today", "tomorrow")
+    return words.Lexicon(
+        ((phrase, span) for span, phrases in _RELATIVE for phrase in phrases),
+        words.union(english),
+    )
