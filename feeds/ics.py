@@ -316,7 +316,8 @@ def write_calendar(
     calendar.add("x-published-ttl", "PT6H")
     for event in events:
         calendar.add_component(_vevent(event, now, zone))
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data
 
 
 def _vevent(event: Event, now: datetime, zone: tzinfo) -> icalendar.Event:
