@@ -3,6 +3,7 @@ or removes an event the board added. Members only ever read events."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -120,7 +121,9 @@ class BoardEventHandlers(BoardMixin):
 
     # --- steps -----------------------------------------------------------------------
 
-    def _event_take(self, field: str, text: str, draft: dict[str, Any], _: Any) -> str:
+    def _event_take(
+        self, field: str, text: str, draft: dict[str, Any], _: Callable[[str], str]
+    ) -> str:
         """Store one answer in the draft; the problem in words when it cannot be read."""
         if field == "title":
             if not text:

@@ -23,7 +23,6 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -36,7 +35,7 @@ from bot import flows
 from bot.announcements import AnnouncementHandlers
 from bot.board_events import BoardEventHandlers
 from bot.services import BotAnswer, BotServices
-from bot.startup import Courtesies, network_failure
+from bot.startup import BotApplication, Courtesies, network_failure
 from storage import TelegramMember
 
 log = logging.getLogger("vestnesis.bot")
@@ -76,7 +75,7 @@ SHORT_TITLE = 40  # characters of an event title on a button
 GROUP_COMMANDS = ("help", "digest", "next", "events", "goals")
 
 
-def register(application: Application, services: BotServices) -> None:
+def register(application: BotApplication, services: BotServices) -> None:
     """Attach every handler to the application."""
     bot = Handlers(services)
     private = filters.ChatType.PRIVATE
@@ -93,7 +92,7 @@ def register(application: Application, services: BotServices) -> None:
 
 
 async def set_commands(
-    application: Application, services: BotServices, courtesies: Courtesies | None = None
+    application: BotApplication, services: BotServices, courtesies: Courtesies | None = None
 ) -> None:
     """The command menu and the bot's description, once per language (and the default
     language for everyone else). These are courtesies: a server that refuses them is logged
@@ -761,7 +760,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
 
 def _name(code: str) -> str:
     """A language's name in that language (Latviešu, English, Lietuvių)."""
-    return Locale(code).languages.get(code, code).capitalize()
+    name: str = Locale(code).languages.get(code, code)
+    return name.capitalize()
 
 
 def _short_title(title: str) -> str:
