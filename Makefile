@@ -51,6 +51,7 @@ lint: $(BIN)/vestnesis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 
 # Every bench; each prints its product beside its baseline from the same run, ratio first
 # (bench/ratio.py). The broadcast one runs at Telegram's real limits: about 6 minutes.

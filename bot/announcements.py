@@ -145,6 +145,9 @@ class AnnouncementHandlers(BoardMixin):
             return
         flows.end(context.user_data)
         draft = await self.s.announcement(announcement_id)
+        if draft is None:  # removed meanwhile
+            await self._reply(update, self._state_text(None, language))
+            return
         text = _("It will go out at %(when)s once you press Send.") % {
             "when": self.s.local_time(when, language)
         }

@@ -3,6 +3,7 @@ or removes an event the board added. Members only ever read events."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -60,8 +61,11 @@ class BoardEventHandlers(BoardMixin):
     async def event_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The board member's answer to the question asked last."""
         _member, language, _ = await self._member(update)
-        state = context.user_data[STATE]
-        text = (update.effective_message.text or "").strip()
+        message = update.effective_message
+        state = flows.value(context.user_data, STATE)
+        if message is None or state is None:
+            return
+        text = (message.text or "").strip()
         draft = state["draft"]
         field = state["step"] if state["step"] != "edit" else state["field"]
         problem = self._event_take(field, text, draft, _)
@@ -83,10 +87,13 @@ class BoardEventHandlers(BoardMixin):
         to show, if any. A button of a conversation that has ended changes nothing."""
         _member, language, _ = await self._member(update)
         query = update.callback_query
-        if not self._board(update):
+        if query is None:
+            return None
+        user = update.effective_user
+        if user is None or not self._board(update):
             return await self._refuse(update, "event")
         _prefix, action, value = data.split(":", 2)
-        state = context.user_data.get(STATE)
+        state = flows.value(context.user_data, STATE)
         if action == "pick":
             await self._event_pick(update, context, int(value), language)
         elif action == "field" and state is not None:
@@ -102,7 +109,7 @@ class BoardEventHandlers(BoardMixin):
         elif action == "save" and state is not None:
             await self._event_save(update, context, language)
         elif action == "remove" and state is not None and value == "yes":
-            removed = await self.s.remove_event(state["uid"], update.effective_user.id)
+            removed = await self.s.remove_event(state["uid"], user.id)
             flows.end(context.user_data)
             await query.edit_message_text(_("Removed.") if removed else _("Already gone."))
         elif action in ("cancel", "remove") or state is not None:
@@ -114,7 +121,9 @@ class BoardEventHandlers(BoardMixin):
 
     # --- steps -----------------------------------------------------------------------
 
-    def _event_take(self, field: str, text: str, draft: dict[str, Any], _: Any) -> str:
+    def _event_take(
+        self, field: str, text: str, draft: dict[str, Any], _: Callable[[str], str]
+    ) -> str:
         """Store one answer in the draft; the problem in words when it cannot be read."""
         if field == "title":
             if not text:
@@ -203,9 +212,12 @@ class BoardEventHandlers(BoardMixin):
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, language: str
     ) -> None:
         _ = self.s.catalog(language).gettext
-        state = context.user_data[STATE]
+        state = flows.value(context.user_data, STATE)
+        user = update.effective_user
+        if state is None or user is None:
+            return
         flows.end(context.user_data)
-        saved = await self.s.save_event(_event(state["draft"]), update.effective_user.id)
+        saved = await self.s.save_event(_event(state["draft"]), user.id)
         await self._reply(
             update,
             _("Saved. Members can ask about it and find it in the calendar feed.")
@@ -217,10 +229,13 @@ class BoardEventHandlers(BoardMixin):
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, index: int, language: str
     ) -> None:
         _ = self.s.catalog(language).gettext
-        uids = context.user_data.get(LIST) or []
+        query = update.callback_query
+        if query is None:
+            return
+        uids = flows.value(context.user_data, LIST) or []
         event = await self.s.board_event(uids[index]) if index < len(uids) else None
         if event is None:
-            await update.callback_query.edit_message_text(_("Already gone."))
+            await query.edit_message_text(_("Already gone."))
             return
         flows.touch(
             context.user_data,
@@ -244,7 +259,7 @@ class BoardEventHandlers(BoardMixin):
             ]
             for i in range(0, len(FIELDS), 4)
         ]
-        await update.callback_query.edit_message_text(
+        await query.edit_message_text(
             self.s.describe_event(event, language) + "\n\n" + _("What do you want to change?"),
             reply_markup=InlineKeyboardMarkup(rows),
         )
@@ -253,7 +268,9 @@ class BoardEventHandlers(BoardMixin):
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, language: str
     ) -> None:
         _ = self.s.catalog(language).gettext
-        state = context.user_data[STATE]
+        state = flows.value(context.user_data, STATE)
+        if state is None:
+            return
         state["field"] = field
         if field == "remove":
             buttons = InlineKeyboardMarkup(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import logging
 import traceback
@@ -22,7 +23,6 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -35,7 +35,8 @@ from bot import flows
 from bot.announcements import AnnouncementHandlers
 from bot.board_events import BoardEventHandlers
 from bot.services import BotAnswer, BotServices
-from bot.startup import Courtesies, network_failure
+from bot.startup import BotApplication, Courtesies, network_failure
+from storage import TelegramMember
 
 log = logging.getLogger("vestnesis.bot")
 MEMBER_COMMANDS = (
@@ -74,7 +75,7 @@ SHORT_TITLE = 40  # characters of an event title on a button
 GROUP_COMMANDS = ("help", "digest", "next", "events", "goals")
 
 
-def register(application: Application, services: BotServices) -> None:
+def register(application: BotApplication, services: BotServices) -> None:
     """Attach every handler to the application."""
     bot = Handlers(services)
     private = filters.ChatType.PRIVATE
@@ -91,7 +92,7 @@ def register(application: Application, services: BotServices) -> None:
 
 
 async def set_commands(
-    application: Application, services: BotServices, courtesies: Courtesies | None = None
+    application: BotApplication, services: BotServices, courtesies: Courtesies | None = None
 ) -> None:
     """The command menu and the bot's description, once per language (and the default
     language for everyone else). These are courtesies: a server that refuses them is logged
@@ -127,11 +128,11 @@ async def set_commands(
         for code in codes:
             await courtesies.attempt(
                 "setMyCommands",
-                lambda c=code, m=commands: bot.set_my_commands(m, language_code=c),
+                functools.partial(bot.set_my_commands, commands, language_code=code),
             )
             await courtesies.attempt(
                 "setMyDescription",
-                lambda c=code, a=about: bot.set_my_description(a, language_code=c),
+                functools.partial(bot.set_my_description, about, language_code=code),
             )
 
 
@@ -293,12 +294,15 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
 
     async def cmd_digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _member, language, _ = await self._member(update)
+        asked = update.effective_message
+        if asked is None:
+            return
         messages = await self.s.latest_digest(language)
         if not messages:
             await self._reply(update, _("There is no digest yet."))
             return
         for message in messages:
-            await update.effective_message.reply_html(
+            await asked.reply_html(
                 message.html,
                 link_preview_options=LinkPreviewOptions(is_disabled=message.disable_preview),
             )
@@ -370,7 +374,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         sent = await self._reply(
             update, _("Delete everything I store about you (language, subscriptions)?"), buttons
         )
-        flows.remember_prompt(context.user_data, sent.chat_id, sent.message_id)
+        if sent is not None:
+            flows.remember_prompt(context.user_data, sent.chat_id, sent.message_id)
 
     async def cmd_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._end_flow(update, context, quiet=False)
@@ -419,7 +424,10 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         """A private-chat command written in a group: a short pointer and a link to the
         private chat (never the board's figures or anyone's settings in the group)."""
         _member, _language, _ = await self._member(update)
-        command = (update.effective_message.text or "").split()[0].split("@")[0].lstrip("/")
+        message = update.effective_message
+        if message is None:
+            return
+        command = (message.text or "").split()[0].split("@")[0].lstrip("/")
         payload = "subscribe" if command == "subscribe" else None
         await self._reply(
             update,
@@ -430,7 +438,7 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
     async def _private_link(
         self, update: Update, _: Callable[[str], str], payload: str | None = None
     ) -> InlineKeyboardMarkup | None:
-        username = update.get_bot().username if update.get_bot() else None
+        username = update.get_bot().username
         if not username:
             return None
         url = f"https://t.me/{username}" + (f"?start={payload}" if payload else "")
@@ -438,6 +446,9 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
 
     async def private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member, language, _ = await self._member(update)
+        message = update.effective_message
+        if message is None:
+            return
         data = context.user_data if context.user_data is not None else {}
         board = member is not None and member.user_id in self.s.board_ids
         flow = flows.current(data)
@@ -451,7 +462,7 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
                 ),
             )
             return
-        text = update.effective_message.text
+        text = message.text
         if board and flow == flows.EVENT and text:
             await self.event_text(update, context)
             return
@@ -509,9 +520,10 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         event = await self.s.upcoming_event(parts[2])
         if event is None:
             return _("That event has passed or is no longer in the calendar.")
-        if parts[1] == "ics":
+        chat = update.effective_chat
+        if parts[1] == "ics" and chat is not None:
             await update.get_bot().send_document(
-                update.effective_chat.id,
+                chat.id,
                 InputFile(self.s.event_file(event), filename="event.ics"),
                 caption=event.title[:1000],
             )
@@ -539,6 +551,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         """Every press is answered exactly once: with an alert when there is something to
         say, else silently (Telegram shows a spinner until then)."""
         query = update.callback_query
+        if query is None:
+            return
         try:
             alert = await self._press(update, context, query.data or "")
         except Exception:
@@ -556,6 +570,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
     ) -> str | None:
         query = update.callback_query
         member, _language, _ = await self._member(update)
+        if query is None:
+            return None
         if data.startswith("lang:") and member is not None:
             language = data.split(":", 1)[1]
             if language in self.s.languages:
@@ -570,7 +586,7 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             await self.s.set_subscription(member.user_id, weekly=True, instant=True)
             await query.edit_message_text(_("You get the weekly digest and news as it arrives."))
         elif data == "forget:yes" and member is not None:
-            if context.user_data.get(flows.FORGET) is None:
+            if flows.value(context.user_data, flows.FORGET) is None:
                 await self._edit(query, _("That question was closed; /forget asks again."))
                 return None
             flows.end(context.user_data)
@@ -582,11 +598,12 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             flows.end(context.user_data)
             await query.edit_message_text(_("Nothing was deleted."))
         elif data.startswith("digest:"):
-            if not self._board(update):
+            user = update.effective_user
+            if user is None or not self._board(update):
                 return await self._refuse(update, "digest")
             _prefix, number, status = data.split(":")
             if status in ("approved", "held") and await self.s.decide_digest(
-                int(number), status, update.effective_user.id
+                int(number), status, user.id
             ):
                 label = (
                     _("Approved: the digest goes out at the usual time.")
@@ -607,6 +624,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
     ) -> str | None:
         """A press in the settings view (or /start's buttons): one setting changes."""
         query = update.callback_query
+        if query is None:
+            return None
         member = await self.s.member(user_id)
         assert member is not None
         _ = self.s.catalog(self.s.language_for(member, None)).gettext
@@ -619,9 +638,11 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             )
             return None
         if what == "email":
-            await update.get_bot().send_message(
-                update.effective_chat.id, _("Write it like this: /email name@example.lv")
-            )
+            chat = update.effective_chat
+            if chat is not None:
+                await update.get_bot().send_message(
+                    chat.id, _("Write it like this: /email name@example.lv")
+                )
             return None
         if what == "weekly":
             await self.s.set_subscription(user_id, weekly=on, instant=member.instant)
@@ -686,12 +707,16 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
 
     async def migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        if message.migrate_to_chat_id:
+        if message is not None and message.migrate_to_chat_id:
             await self.s.chat_migrated(message.chat_id, message.migrate_to_chat_id)
 
     # --- helpers -----------------------------------------------------------------------
 
-    async def _member(self, update: Update):
+    async def _member(
+        self, update: Update
+    ) -> tuple[TelegramMember | None, str, Callable[[str], str]]:
+        """The member in a private chat (None elsewhere, or without a user), the language to
+        answer in and its gettext."""
         user = update.effective_user
         chat = update.effective_chat
         member = None
@@ -725,15 +750,18 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
     @staticmethod
     async def _reply(
         update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Message:
-        return await update.effective_message.reply_html(
-            html.escape(text, quote=False), reply_markup=markup
-        )
+    ) -> Message | None:
+        """Reply in the chat of the update's message (None when the update has none)."""
+        message = update.effective_message
+        if message is None:
+            return None
+        return await message.reply_html(html.escape(text, quote=False), reply_markup=markup)
 
 
 def _name(code: str) -> str:
     """A language's name in that language (Latviešu, English, Lietuvių)."""
-    return Locale(code).languages.get(code, code).capitalize()
+    name: str = Locale(code).languages.get(code, code)
+    return name.capitalize()
 
 
 def _short_title(title: str) -> str:

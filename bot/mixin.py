@@ -3,22 +3,27 @@ are mixed into: the services, the member lookup, replies, the board check and re
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
+
+from bot.services import BotServices
+from storage import TelegramMember
 
 
 class BoardMixin:
     """Stubs the concrete handlers class (bot.handlers) provides."""
 
-    s: Any
+    s: BotServices
 
-    async def _member(self, update: Update) -> Any:
+    async def _member(
+        self, update: Update
+    ) -> tuple[TelegramMember | None, str, Callable[[str], str]]:
         raise NotImplementedError
 
     async def _reply(
         self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Any:
+    ) -> Message | None:
         raise NotImplementedError
 
     def _board(self, update: Update) -> bool:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 import httpx
 from telegram.error import NetworkError, TelegramError, TimedOut
-from telegram.ext import ExtBot
+from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 log = logging.getLogger("vestnesis.telegram")
 
@@ -63,3 +63,15 @@ class TolerantBot(ExtBot[None]):
     async def delete_webhook(self, *args: Any, **kwargs: Any) -> bool:
         parent = super().delete_webhook
         return await self._courtesies.attempt("deleteWebhook", lambda: parent(*args, **kwargs))
+
+
+# The application the bot runs in, as Application.builder().bot(TolerantBot(...)).build()
+# makes it: python-telegram-bot's default context types and job queue.
+BotApplication: TypeAlias = Application[
+    TolerantBot,
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]

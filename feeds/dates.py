@@ -12,7 +12,7 @@ import re
 import warnings
 from datetime import UTC, datetime
 
-import dateparser  # type: ignore[import-untyped]
+import dateparser
 
 # dateparser needs a complete date: a bare "Februar" is no publication date.
 _SETTINGS = {

@@ -103,13 +103,13 @@ class Fetcher:
         except httpx.TimeoutException:
             return _failed("timed out")
         except httpx.ConnectError as error:
-            return _failed(f"could not connect: {error or 'connection refused'}")
+            return _failed(f"could not connect: {str(error) or 'connection refused'}")
         except httpx.DecodingError:
             return _failed("the response could not be decoded (damaged compression)")
         except httpx.UnsupportedProtocol:
             return _failed("redirected to a URL that is not http(s)")
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
-            return _failed(f"the connection broke: {error or type(error).__name__}")
+            return _failed(f"the connection broke: {str(error) or type(error).__name__}")
         except httpx.InvalidURL as error:
             return _failed(f"invalid URL: {error}")
 

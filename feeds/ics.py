@@ -60,12 +60,13 @@ def parse_calendar(
 ) -> ParsedCalendar:
     """Expand every event of `data` that overlaps [start, end); floating times are `zone`'s."""
     try:
-        parsed = icalendar.Calendar.from_ical(data)
+        # Typed as returning a Calendar, but a file of a bare VEVENT parses to an Event.
+        read: icalendar.Component = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as error:
         raise CalendarError(f"not an iCalendar file ({_short(error)})") from None
-    if not isinstance(parsed, icalendar.Calendar) or parsed.name != "VCALENDAR":
+    if not isinstance(read, icalendar.Calendar) or read.name != "VCALENDAR":
         raise CalendarError("not an iCalendar file (no VCALENDAR)")
-    parsed = x_wr_timezone.to_standard(parsed)
+    parsed = x_wr_timezone.to_standard(read)
     recurring = {
         str(c.get("UID", ""))
         for c in parsed.walk("VEVENT")
@@ -315,7 +316,8 @@ def write_calendar(
     calendar.add("x-published-ttl", "PT6H")
     for event in events:
         calendar.add_component(_vevent(event, now, zone))
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data
 
 
 def _vevent(event: Event, now: datetime, zone: tzinfo) -> icalendar.Event:

@@ -57,4 +57,5 @@ def write_opml(title: str, outlines: Iterable[Outline], created: datetime) -> by
             attributes["language"] = outline.language
         ET.SubElement(body, "outline", attributes)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"

@@ -134,7 +134,9 @@ class ParseWorkers:
 
     async def parse(self, job: ParseJob) -> ParseResult:
         """Parse one document in a worker process when the pool runs, else in a thread."""
-        if self._pool is None:
+        # The pool is read afresh on each try: close() may drop it while a job waits.
+        pool = self._pool
+        if pool is None:
             return await asyncio.to_thread(parse_document, job, self._detector)
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):

@@ -19,11 +19,11 @@ LIFETIMES = {
 class _Signer(Signer):
     """itsdangerous' signer, deriving its key once instead of on every signature."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, secret_key: str | bytes, *, salt: str) -> None:
+        super().__init__(secret_key, salt=salt)
         self._key = super().derive_key()
 
-    def derive_key(self, secret_key: bytes | None = None) -> bytes:
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
         """The derived key (cached; it depends only on the secret and the salt)."""
         return self._key if secret_key is None else super().derive_key(secret_key)
 

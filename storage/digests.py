@@ -47,16 +47,18 @@ class DigestStore(Store):
 
     async def for_period(self, period_end: datetime) -> DigestRecord | None:
         """The digest of the period ending then, if any."""
-        rows = await self._db.execute_fetchall(
-            f"{_SELECT} WHERE period_end = ?", (to_db(period_end),)
+        rows = list(
+            await self._db.execute_fetchall(f"{_SELECT} WHERE period_end = ?", (to_db(period_end),))
         )
         return await self._record(rows[0]) if rows else None
 
     async def latest(self, status: str | None = None) -> DigestRecord | None:
         """The most recent digest, optionally of one status."""
         where, params = ("WHERE status = ?", (status,)) if status else ("", ())
-        rows = await self._db.execute_fetchall(
-            f"{_SELECT} {where} ORDER BY period_end DESC LIMIT 1", params
+        rows = list(
+            await self._db.execute_fetchall(
+                f"{_SELECT} {where} ORDER BY period_end DESC LIMIT 1", params
+            )
         )
         return await self._record(rows[0]) if rows else None
 
@@ -79,7 +81,7 @@ class DigestStore(Store):
 
     async def get(self, digest_id: int) -> DigestRecord | None:
         """The digest with that id."""
-        rows = await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (digest_id,))
+        rows = list(await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (digest_id,)))
         return await self._record(rows[0]) if rows else None
 
     async def decide(self, digest_id: int, status: str, by: str, now: datetime) -> bool:
@@ -110,8 +112,10 @@ class DigestStore(Store):
 
     async def empty_since(self, period_end: datetime) -> datetime | None:
         """When the period ending then was decided to have nothing new; None if it was not."""
-        rows = await self._db.execute_fetchall(
-            "SELECT decided_at FROM empty_periods WHERE period_end = ?", (to_db(period_end),)
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT decided_at FROM empty_periods WHERE period_end = ?", (to_db(period_end),)
+            )
         )
         return from_db(rows[0][0]) if rows else None
 

@@ -40,8 +40,10 @@ class EventStore(Store):
 
     async def digest(self, calendar: str) -> str:
         """The digest recorded at the calendar's last import ('' if never imported)."""
-        rows = await self._db.execute_fetchall(
-            "SELECT digest FROM calendars WHERE name = ?", (calendar,)
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT digest FROM calendars WHERE name = ?", (calendar,)
+            )
         )
         return str(rows[0][0]) if rows else ""
 
@@ -91,9 +93,11 @@ class EventStore(Store):
 
     async def get(self, calendar: str, uid: str) -> Event | None:
         """The first occurrence of an event."""
-        rows = await self._db.execute_fetchall(
-            f"{_SELECT} WHERE calendar = ? AND uid = ? ORDER BY start LIMIT 1",
-            (calendar, uid),
+        rows = list(
+            await self._db.execute_fetchall(
+                f"{_SELECT} WHERE calendar = ? AND uid = ? ORDER BY start LIMIT 1",
+                (calendar, uid),
+            )
         )
         return _event(rows[0]) if rows else None
 
@@ -119,11 +123,13 @@ class EventStore(Store):
 
     async def version(self) -> str:
         """Changes whenever the calendar does: lets readers keep an index until it is stale."""
-        rows = await self._db.execute_fetchall("PRAGMA data_version")
+        rows = list(await self._db.execute_fetchall("PRAGMA data_version"))
         if rows[0][0] != self._data_version:
             self._data_version = rows[0][0]
-            rows = await self._db.execute_fetchall(
-                "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(id), 0) FROM events"
+            rows = list(
+                await self._db.execute_fetchall(
+                    "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(id), 0) FROM events"
+                )
             )
             count, latest, ids = rows[0]
             self._fingerprint = f"{count}:{latest}:{ids}"
@@ -134,10 +140,12 @@ class EventStore(Store):
         when the events are, so that an index kept on disk (the answer index) can tell it is
         still current without reading the events into records. SQLite builds the text (one
         string, about 200 bytes an event); 10,000 events take a few milliseconds."""
-        rows = await self._db.execute_fetchall(
-            "SELECT json_group_array(json_array(calendar, uid, recurrence, title, start, end, "
-            "all_day, place, url, kind, status, description, categories)) "
-            "FROM (SELECT * FROM events ORDER BY id)"
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT json_group_array(json_array(calendar, uid, recurrence, title, start, end, "
+                "all_day, place, url, kind, status, description, categories)) "
+                "FROM (SELECT * FROM events ORDER BY id)"
+            )
         )
         return hashlib.sha256(str(rows[0][0]).encode()).hexdigest()
 

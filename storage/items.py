@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ class ItemStore(Store):
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int | None = None,
-    ) -> list[Item]:
+    ) -> builtins.list[Item]:
         """Items newest first, optionally from one source, published in [since, until)."""
         clauses: list[str] = []
         params: list[object] = []
@@ -72,13 +73,15 @@ class ItemStore(Store):
         )
         return [_item(row) for row in rows]
 
-    async def by_ids(self, ids: Sequence[int]) -> list[Item]:
+    async def by_ids(self, ids: Sequence[int]) -> builtins.list[Item]:
         """The items with these ids, in the order given (missing ones left out)."""
         rows = await fetch_in(self._db, _SELECT_ITEMS + " WHERE i.id IN ({marks})", (), ids)
         found = {row["id"]: _item(row) for row in rows}
         return [found[item_id] for item_id in ids if item_id in found]
 
-    async def fetched_since(self, moment: datetime, *, published_after: datetime) -> list[Item]:
+    async def fetched_since(
+        self, moment: datetime, *, published_after: datetime
+    ) -> builtins.list[Item]:
         """Items first stored at or after `moment` and published after `published_after`."""
         rows = await self._db.execute_fetchall(
             f"{_SELECT_ITEMS} WHERE i.fetched_at >= ? AND i.published > ? "
@@ -89,10 +92,10 @@ class ItemStore(Store):
 
     async def count(self) -> int:
         """How many items are stored."""
-        rows = await self._db.execute_fetchall("SELECT COUNT(*) FROM items")
+        rows = list(await self._db.execute_fetchall("SELECT COUNT(*) FROM items"))
         return int(rows[0][0])
 
-    async def _known_keys(self, source_id: int, keys: list[str]) -> set[str]:
+    async def _known_keys(self, source_id: int, keys: builtins.list[str]) -> set[str]:
         rows = await fetch_in(
             self._db,
             "SELECT entry_key FROM source_entries WHERE source_id = ? AND entry_key IN ({marks})",
@@ -102,10 +105,12 @@ class ItemStore(Store):
         return {row[0] for row in rows}
 
     async def _existing_item(self, entry: NewItem) -> int | None:
-        rows = await self._db.execute_fetchall(
-            "SELECT id FROM items WHERE content_key = ? OR (url_key IS NOT NULL AND url_key = ?) "
-            "LIMIT 1",
-            (entry.content_key, entry.url_key),
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT id FROM items WHERE content_key = ? OR (url_key IS NOT NULL AND url_key = ?) "
+                "LIMIT 1",
+                (entry.content_key, entry.url_key),
+            )
         )
         return int(rows[0][0]) if rows else None
 

@@ -29,10 +29,12 @@ class OutboxStore(Store):
         """Store the message and its deliveries in one transaction. Returns the message id
         and False when that (kind, key, channel, language) was enqueued before."""
         async with self._tx.begin():
-            rows = await self._db.execute_fetchall(
-                "SELECT id FROM messages WHERE kind = ? AND key = ? AND channel = ? "
-                "AND language = ?",
-                (kind, key, channel, language),
+            rows = list(
+                await self._db.execute_fetchall(
+                    "SELECT id FROM messages WHERE kind = ? AND key = ? AND channel = ? "
+                    "AND language = ?",
+                    (kind, key, channel, language),
+                )
             )
             if rows:
                 return int(rows[0][0]), False
@@ -53,9 +55,11 @@ class OutboxStore(Store):
 
     async def message(self, message_id: int) -> OutboxMessage | None:
         """A stored message."""
-        rows = await self._db.execute_fetchall(
-            "SELECT id, kind, key, channel, language, subject, body FROM messages WHERE id = ?",
-            (message_id,),
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT id, kind, key, channel, language, subject, body FROM messages WHERE id = ?",
+                (message_id,),
+            )
         )
         if not rows:
             return None
@@ -139,9 +143,11 @@ class OutboxStore(Store):
 
     async def created_since(self, kind: str, since: datetime) -> int:
         """Messages of `kind` enqueued at or after `since` (confirmation mails per hour)."""
-        rows = await self._db.execute_fetchall(
-            "SELECT COUNT(*) FROM messages WHERE kind = ? AND created_at >= ?",
-            (kind, to_db(since)),
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT COUNT(*) FROM messages WHERE kind = ? AND created_at >= ?",
+                (kind, to_db(since)),
+            )
         )
         return int(rows[0][0])
 
@@ -155,10 +161,12 @@ class OutboxStore(Store):
 
     async def pending_count(self, channel: str) -> int:
         """Deliveries not yet settled."""
-        rows = await self._db.execute_fetchall(
-            "SELECT COUNT(*) FROM deliveries "
-            "WHERE channel = ? AND status IN ('pending', 'sending')",
-            (channel,),
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT COUNT(*) FROM deliveries "
+                "WHERE channel = ? AND status IN ('pending', 'sending')",
+                (channel,),
+            )
         )
         return int(rows[0][0])
 
@@ -174,8 +182,10 @@ class OutboxStore(Store):
 
     async def errors(self, channel: str) -> tuple[int, str | None, str | None]:
         """The sender's consecutive errors, pause end and reason."""
-        rows = await self._db.execute_fetchall(
-            "SELECT errors, paused_until, reason FROM senders WHERE channel = ?", (channel,)
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT errors, paused_until, reason FROM senders WHERE channel = ?", (channel,)
+            )
         )
         return (rows[0][0], rows[0][1], rows[0][2]) if rows else (0, None, None)
 

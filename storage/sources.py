@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,8 +70,11 @@ class SourceStore(Store):
 
     async def add(self, spec: SourceSpec, now: datetime) -> Source:
         """Store a new source; raises DuplicateSourceError when its name or location is taken."""
-        clash = await self._db.execute_fetchall(
-            "SELECT name FROM sources WHERE name = ? OR location = ?", (spec.name, spec.location)
+        clash = list(
+            await self._db.execute_fetchall(
+                "SELECT name FROM sources WHERE name = ? OR location = ?",
+                (spec.name, spec.location),
+            )
         )
         if clash:
             raise DuplicateSourceError(f"a source named {clash[0]['name']!r} already has it")
@@ -100,22 +104,22 @@ class SourceStore(Store):
 
     async def get(self, name: str) -> Source | None:
         """The source of that name, if any."""
-        rows = await self._db.execute_fetchall(f"{_SELECT} WHERE name = ?", (name,))
+        rows = list(await self._db.execute_fetchall(f"{_SELECT} WHERE name = ?", (name,)))
         return _source(rows[0]) if rows else None
 
-    async def list(self) -> list[Source]:
+    async def list(self) -> builtins.list[Source]:
         """Every stored source, in name order."""
         rows = await self._db.execute_fetchall(f"{_SELECT} ORDER BY name COLLATE NOCASE")
         return [_source(row) for row in rows]
 
-    async def active(self) -> list[Source]:
+    async def active(self) -> builtins.list[Source]:
         """Enabled, unpaused sources: what a manual poll fetches."""
         rows = await self._db.execute_fetchall(
             f"{_SELECT} WHERE enabled = 1 AND paused = 0 ORDER BY name COLLATE NOCASE"
         )
         return [_source(row) for row in rows]
 
-    async def due(self, now: datetime) -> list[Source]:
+    async def due(self, now: datetime) -> builtins.list[Source]:
         """Active sources whose next attempt has come: what the scheduled poll fetches."""
         rows = await self._db.execute_fetchall(
             f"{_SELECT} WHERE enabled = 1 AND paused = 0 "
@@ -150,7 +154,7 @@ class SourceStore(Store):
                     "last_attempt = ?, next_attempt = ?, paused = MAX(paused, ?) WHERE id = ?",
                     (outcome.error, when, nxt, int(outcome.pause), source_id),
                 )
-        rows = await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (source_id,))
+        rows = list(await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (source_id,)))
         return _source(rows[0])
 
     async def resume(self, name: str) -> bool:

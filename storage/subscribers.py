@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from datetime import datetime
 
@@ -15,21 +16,21 @@ class SubscriberStore(Store):
 
     async def get(self, subscriber_id: int) -> Subscriber | None:
         """The subscriber with that id."""
-        rows = await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (subscriber_id,))
+        rows = list(await self._db.execute_fetchall(f"{_SELECT} WHERE id = ?", (subscriber_id,)))
         return _subscriber(rows[0]) if rows else None
 
     async def by_email(self, email: str) -> Subscriber | None:
         """The subscriber with that address."""
-        rows = await self._db.execute_fetchall(f"{_SELECT} WHERE email = ?", (email.lower(),))
+        rows = list(await self._db.execute_fetchall(f"{_SELECT} WHERE email = ?", (email.lower(),)))
         return _subscriber(rows[0]) if rows else None
 
-    async def list(self, status: str | None = None) -> list[Subscriber]:
+    async def list(self, status: str | None = None) -> builtins.list[Subscriber]:
         """Subscribers in address order, optionally of one status."""
         where, params = ("WHERE status = ?", (status,)) if status else ("", ())
         rows = await self._db.execute_fetchall(f"{_SELECT} {where} ORDER BY email", params)
         return [_subscriber(row) for row in rows]
 
-    async def digest_recipients(self, language: str) -> list[Subscriber]:
+    async def digest_recipients(self, language: str) -> builtins.list[Subscriber]:
         """Confirmed subscribers of `language` who want the weekly digest."""
         rows = await self._db.execute_fetchall(
             f"{_SELECT} WHERE status = 'confirmed' AND weekly = 1 AND language = ? ORDER BY id",
@@ -124,7 +125,7 @@ class SubscriberStore(Store):
                 (language, int(weekly), int(reminders), subscriber_id),
             )
 
-    async def reminded(self) -> list[Subscriber]:
+    async def reminded(self) -> builtins.list[Subscriber]:
         """Confirmed subscribers who asked for event reminders."""
         rows = await self._db.execute_fetchall(
             f"{_SELECT} WHERE status = 'confirmed' AND reminders = 1 ORDER BY id"

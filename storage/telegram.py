@@ -21,7 +21,7 @@ class TelegramStore(Store):
 
     async def member(self, user_id: int) -> TelegramMember | None:
         """The member with that Telegram user id."""
-        rows = await self._db.execute_fetchall(f"{_MEMBER} WHERE user_id = ?", (user_id,))
+        rows = list(await self._db.execute_fetchall(f"{_MEMBER} WHERE user_id = ?", (user_id,)))
         return _member(rows[0]) if rows else None
 
     async def touch(
@@ -63,8 +63,10 @@ class TelegramStore(Store):
     async def forget(self, user_id: int) -> bool:
         """Delete everything stored about a member, and their queued deliveries."""
         async with self._tx.begin():
-            rows = await self._db.execute_fetchall(
-                "SELECT chat_id FROM telegram_members WHERE user_id = ?", (user_id,)
+            rows = list(
+                await self._db.execute_fetchall(
+                    "SELECT chat_id FROM telegram_members WHERE user_id = ?", (user_id,)
+                )
             )
             if rows:
                 await self._db.execute(
@@ -211,7 +213,9 @@ class TelegramStore(Store):
 
     async def announcement(self, announcement_id: int) -> Announcement | None:
         """An announcement by id."""
-        rows = await self._db.execute_fetchall(f"{_ANNOUNCEMENT} WHERE id = ?", (announcement_id,))
+        rows = list(
+            await self._db.execute_fetchall(f"{_ANNOUNCEMENT} WHERE id = ?", (announcement_id,))
+        )
         return _announcement(rows[0]) if rows else None
 
     async def schedule(self, announcement_id: int, send_at: datetime | None) -> bool:
@@ -265,7 +269,8 @@ class TelegramStore(Store):
         """Move an announcement to status `to` only if it is in one of the `expect` statuses
         (and, with `waiting_after`, only if its send time is later than that): the one guard
         that makes every button act on the state it was shown for. True if it moved."""
-        sets, params = ["status = ?"], [to]
+        sets: list[str] = ["status = ?"]
+        params: list[object] = [to]
         if approvals is not None:
             sets.append("approvals = ?")
             params.append(json.dumps(sorted(set(approvals))))
@@ -290,8 +295,10 @@ class TelegramStore(Store):
         nothing changed). Read and write happen in one transaction, so two approvers
         pressing at once are counted once each."""
         async with self._tx.begin():
-            rows = await self._db.execute_fetchall(
-                f"{_ANNOUNCEMENT} WHERE id = ? AND status = 'awaiting'", (announcement_id,)
+            rows = list(
+                await self._db.execute_fetchall(
+                    f"{_ANNOUNCEMENT} WHERE id = ? AND status = 'awaiting'", (announcement_id,)
+                )
             )
             if not rows:
                 return None

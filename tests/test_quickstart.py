@@ -82,3 +82,16 @@ def test_the_quick_start_shows_the_running_service(tmp_path) -> None:
     assert f"subscribe={base}/subscribe" in output  # the log says what to open
     assert "no mail is sent; each message is written to a folder" in output
     assert "no translation backend" in output
+
+
+def test_mail_to_a_domain_outside_ascii_lands_in_the_folder(tmp_path) -> None:
+    # The folder stands in for a relay that takes any address as written; asking it whether
+    # it does (as the sender asks a relay) once failed every such delivery.
+    config = example_copy(tmp_path, free_port())
+    run(config, "feeds", "poll")
+    run(config, "subscribers", "add", "anna@piemērs.lv", "--name", "Anna Ozola", "--confirmed")
+    sent = run(config, "digest", "send", "--now", SEND)
+    assert "Sent 1; 0 to retry later; 0 failed." in sent.stdout
+    [mail] = (tmp_path / "data" / "mail").glob("*.eml")
+    message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "Anna Ozola <anna@piemērs.lv>"

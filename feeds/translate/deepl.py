@@ -113,7 +113,9 @@ class DeepL:
                 method, self._base + path, headers=self._headers()
             )
         except httpx.TransportError as error:
-            raise TranslationError(f"cannot reach DeepL: {error or type(error).__name__}") from None
+            raise TranslationError(
+                f"cannot reach DeepL: {str(error) or type(error).__name__}"
+            ) from None
         if response.status_code >= 400:
             raise _describe(response)
         return response.json()

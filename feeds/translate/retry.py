@@ -31,7 +31,7 @@ async def post_json(
             response = await client.post(url, json=json, headers=headers)
         except httpx.TransportError as error:
             if last:
-                reason = f"cannot reach {url}: {error or type(error).__name__}"
+                reason = f"cannot reach {url}: {str(error) or type(error).__name__}"
                 raise TranslationError(reason) from None
             await sleep(backoff * 2**attempt)
             continue

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from vestnesis.app import App
     from vestnesis.digest.weekly import Decision
 
+T = TypeVar("T")
 CSV_COLUMNS = ("email", "name", "language")
 STATES = ("confirmed", "pending", "unsubscribed", "bounced")
 
@@ -449,7 +452,7 @@ async def retry(settings: Settings) -> None:
         await _drain(app, quiet=False)
 
 
-def _app(settings: Settings):  # type: ignore[no-untyped-def]
+def _app(settings: Settings) -> AbstractAsyncContextManager[App]:
     from vestnesis.app import open_app
     from vestnesis.common.clock import SystemClock
 
@@ -464,7 +467,7 @@ async def _resume(app: App, *, quiet: bool = True) -> None:
         await _drain(app, quiet=quiet)
 
 
-def _reader(settings: Settings):  # type: ignore[no-untyped-def]
+def _reader(settings: Settings) -> AbstractAsyncContextManager[App]:
     """The app for a command that only reads: the database opened read-only."""
     from vestnesis.app import open_app
     from vestnesis.common.clock import SystemClock
@@ -494,7 +497,7 @@ async def _drain(app: App, *, quiet: bool) -> None:
         )
 
 
-async def _guard(awaitable):  # type: ignore[no-untyped-def]
+async def _guard(awaitable: Awaitable[T]) -> T:
     from vestnesis.mailing.email_list import MailingError
 
     try:
@@ -503,7 +506,7 @@ async def _guard(awaitable):  # type: ignore[no-untyped-def]
         raise click.ClickException(str(error)) from None
 
 
-async def _guard_value(build):  # type: ignore[no-untyped-def]
+async def _guard_value(build: Callable[[], T]) -> T:
     from vestnesis.mailing.email_list import MailingError
 
     try:

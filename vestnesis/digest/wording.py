@@ -90,9 +90,10 @@ def confirmation_view(reader: Presentation, confirm_url: str) -> NoticeView:
 def language_name(code: str, reader_language: str) -> str:
     """A language's name in the reader's language ('angļu' for en in Latvian)."""
     try:
-        return Locale(reader_language).languages.get(code, code)
+        name: str = Locale(reader_language).languages.get(code, code)
     except (ValueError, TypeError):
         return code
+    return name
 
 
 def _section(section: DigestSection, reader: Presentation, zone: ZoneInfo) -> SectionView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Literal
 
 _DATE = r"(?:(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})\.?)"
 _TIME = r"(?P<h>\d{1,2})[:.](?P<min>\d{2})"
@@ -73,7 +74,8 @@ def _day(match: re.Match[str]) -> date | None:
         return None
 
 
-def _clock(match: re.Match[str]) -> time | bool | None:
+def _clock(match: re.Match[str]) -> time | Literal[False] | None:
+    """The time written, None when none is, False when it is no time of day."""
     if match["h"] is None:
         return None
     hours, minutes = int(match["h"]), int(match["min"])

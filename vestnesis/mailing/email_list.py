@@ -420,7 +420,8 @@ def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
     ]
 
     def sign(message: bytes) -> bytes:
-        return dkim.sign(message, selector, domain, key, include_headers=headers) + message
+        signature: bytes = dkim.sign(message, selector, domain, key, include_headers=headers)
+        return signature + message
 
     return sign
 

@@ -52,7 +52,7 @@ class Jobs:
         async def run() -> None:
             task = asyncio.current_task()
             assert task is not None
-            self._running.add(task)  # type: ignore[arg-type]
+            self._running.add(task)
             try:
                 await work()
                 if self._health is not None:
@@ -65,7 +65,7 @@ class Jobs:
                 if self._health is not None:
                     self._health.failing(name, f"{type(error).__name__}: {error}")
             finally:
-                self._running.discard(task)  # type: ignore[arg-type]
+                self._running.discard(task)
 
         return run
 

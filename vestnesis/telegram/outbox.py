@@ -44,7 +44,7 @@ async def enqueue_announcement(app: App, announcement: Announcement) -> None:
         }
         recipients += [Recipient(str(chat_id)) for chat_id in members]
     media = (
-        {"kind": announcement.media_kind, "id": announcement.media_id}
+        {"kind": announcement.media_kind, "id": announcement.media_id or ""}
         if announcement.media_kind
         else None
     )

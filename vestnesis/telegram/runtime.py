@@ -20,7 +20,7 @@ from bot.delivery import TelegramChannel
 from bot.flood import FloodControl
 from bot.handlers import register, set_commands
 from bot.render import render_digest
-from bot.startup import Courtesies, TolerantBot, network_failure
+from bot.startup import BotApplication, Courtesies, TolerantBot, network_failure
 from storage import (
     DigestRecord,
 )
@@ -47,7 +47,7 @@ class TelegramRuntime:
     def __init__(
         self,
         app: App,
-        application: Application,
+        application: BotApplication,
         services: Services,
         flood: FloodControl,
         courtesies: Courtesies | None = None,

@@ -56,7 +56,7 @@ class Services:
         return self.app.catalogs.get(language)
 
     def language_for(self, member: TelegramMember | None, telegram_code: str | None) -> str:
-        if member is not None and member.language in self.languages:
+        if member is not None and member.language is not None and member.language in self.languages:
             return member.language
         code = (telegram_code or "").split("-")[0].lower()
         return code if code in self.languages else self.languages[0]

@@ -116,4 +116,5 @@ class ArchiveFeed:
                 record.sent_at or record.period_end
             )
             ET.SubElement(entry, "description").text = f"{view.period} · {view.count}"
-        return ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+        document: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+        return document

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -598,7 +599,8 @@ class Pages:
     # --- helpers -----------------------------------------------------------------------
 
     @property
-    def zone(self):
+    def zone(self) -> ZoneInfo:
+        """The association's time zone."""
         return self.app.config.association.zone
 
     def reader(self, request: Request, member: Subscriber | None) -> tuple[str, Callable[..., str]]:
