@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -20,7 +20,7 @@ from bot.flood import FloodControl
 from bot.render import telegram_length, visible_text
 from storage import Database, Delivery
 
-log = logging.getLogger("vestnesis.telegram")
+log = structlog.stdlib.get_logger("vestnesis.telegram")
 CHANNEL = "telegram"
 CAPTION_LIMIT = 1024
 RETRY_LATER = timedelta(seconds=30)
@@ -143,7 +143,8 @@ class TelegramDelivery:
             report.failed += 1
             log.warning(
                 "telegram refused a message",
-                extra={"fields": {"chat": chat_id, "reason": error.message}},
+                chat=chat_id,
+                reason=error.message,
             )
             return "failed"
         except (TimedOut, NetworkError) as error:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import html
-import logging
 import traceback
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from babel import Locale
 from telegram import (
     BotCommand,
@@ -37,7 +37,7 @@ from bot.board_events import BoardEventHandlers
 from bot.services import BotAnswer, BotServices
 from bot.startup import Courtesies, network_failure
 
-log = logging.getLogger("vestnesis.bot")
+log = structlog.stdlib.get_logger("vestnesis.bot")
 MEMBER_COMMANDS = (
     "start",
     "settings",
@@ -644,7 +644,7 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             # Polling lost its connection: python-telegram-bot retries by itself.
             log.warning(
                 "Telegram polling interrupted; retrying",
-                extra={"fields": {"reason": type(error).__name__}},
+                reason=type(error).__name__,
             )
             return
         where = ""
@@ -656,7 +656,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             where = ", ".join(dict.fromkeys(places))
         log.error(
             "update failed",
-            extra={"fields": {"reason": f"{type(error).__name__}: {error}", "at": where}},
+            reason=f"{type(error).__name__}: {error}",
+            at=where,
         )
         if not isinstance(update, Update) or update.effective_chat is None:
             return
@@ -680,9 +681,7 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             return
         active = change.new_chat_member.status in ("member", "administrator")
         await self.s.chat_seen(change.chat.id, change.chat.title, change.chat.type, active)
-        log.info(
-            "chat membership changed", extra={"fields": {"chat": change.chat.id, "active": active}}
-        )
+        log.info("chat membership changed", chat=change.chat.id, active=active)
 
     async def migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -709,7 +708,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         user = update.effective_user
         log.warning(
             "board command refused",
-            extra={"fields": {"command": what, "user": user.id if user else 0}},
+            command=what,
+            user=user.id if user else 0,
         )
         if update.callback_query is not None:
             return _("Only the board can do this.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+import structlog
 from aiolimiter import AsyncLimiter
 
 from mailer.addresses import ascii_address
@@ -20,7 +20,7 @@ from mailer.held import HeldMessages
 from mailer.smtp import Result, SmtpConnection, SmtpSettings
 from storage import Database, Delivery, OutboxMessage
 
-log = logging.getLogger("vestnesis.mail")
+log = structlog.stdlib.get_logger("vestnesis.mail")
 CHANNEL = "email"
 
 
@@ -201,7 +201,8 @@ class EmailDelivery:
             reason = f"internal error: {type(error).__name__}: {error}"
             log.exception(
                 "delivery failed unexpectedly",
-                extra={"fields": {"delivery": delivery.id, "reason": reason}},
+                delivery=delivery.id,
+                reason=reason,
             )
             await self._db.outbox.failed(delivery.id, reason[:500])
             report.failed += 1
@@ -288,7 +289,7 @@ class EmailDelivery:
         if disabled:
             report.disabled.append(delivery.recipient)
             details = {"recipient": delivery.recipient, "reason": result.detail}
-            log.warning("address disabled after bouncing", extra={"fields": details})
+            log.warning("address disabled after bouncing", **details)
 
     async def _streak(self, reason: str, halt: asyncio.Event, report: DrainReport) -> None:
         errors = self._errors
@@ -298,7 +299,7 @@ class EmailDelivery:
             halt.set()
             report.paused = f"{errors} errors in a row; last: {reason}"
             details = {"errors": errors, "until": paused_until.isoformat(), "reason": reason}
-            log.error("email sending paused", extra={"fields": details})
+            log.error("email sending paused", **details)
         await self._db.outbox.set_errors(CHANNEL, errors, paused_until, reason)
 
 
