@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import structlog
 from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
@@ -26,11 +26,10 @@ from storage import (
     DigestRecord,
 )
 from vestnesis.app import App
-from vestnesis.common.logs import fields
 from vestnesis.digest.weekly import digest_of, view_for
 from vestnesis.telegram.services import Services
 
-log = logging.getLogger("vestnesis.telegram")
+log = structlog.stdlib.get_logger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
 
 
@@ -126,7 +125,7 @@ class TelegramRuntime:
                     )
                 else:
                     message = "Telegram bot could not start; retrying"
-                log.warning(message, **fields(reason=reason, retry_in=f"{delay:.0f}s"))
+                log.warning(message, reason=reason, retry_in=f"{delay:.0f}s")
                 with contextlib.suppress(Exception):
                     await self.stop()
                 with contextlib.suppress(TimeoutError):
@@ -134,7 +133,7 @@ class TelegramRuntime:
                         await stop.wait()
                 delay = min(delay * 2, 300.0)
         if not stop.is_set():
-            log.info("Telegram bot running", **fields(mode=self.app.config.telegram.mode))
+            log.info("Telegram bot running", mode=self.app.config.telegram.mode)
             await self.run(stop)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -155,12 +154,10 @@ class TelegramRuntime:
                     )
                 log.info(
                     "telegram sent",
-                    **fields(
-                        sent=report.sent,
-                        blocked=report.blocked,
-                        failed=report.failed,
-                        rate_limited=report.rate_limited,
-                    ),
+                    sent=report.sent,
+                    blocked=report.blocked,
+                    failed=report.failed,
+                    rate_limited=report.rate_limited,
                 )
             self._wake.clear()
             waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hmac
 import json
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import structlog
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -25,7 +25,6 @@ from storage import Subscriber
 from vestnesis.app import App
 from vestnesis.common import dates
 from vestnesis.common.health import Health
-from vestnesis.common.logs import fields
 from vestnesis.digest.weekly import digest_of, view_for
 from vestnesis.events.asking import CALENDAR_PATH
 from vestnesis.events.calendar import public_feed
@@ -45,7 +44,7 @@ from vestnesis.mailing.email_list import (
 from vestnesis.web.archive_feed import ArchiveFeed
 from vestnesis.web.guard import ClientLimiter, guarded
 
-log = logging.getLogger("vestnesis.web")
+log = structlog.stdlib.get_logger("vestnesis.web")
 HERE = Path(__file__).parent
 CSRF_COOKIE = "vestnesis_csrf"
 # Pages load nothing from elsewhere.
@@ -198,7 +197,7 @@ class Pages:
             )
         client = request.client.host if request.client else ""
         if not self.clients.allow(client) or await confirmations_exhausted(self.app):
-            log.warning("subscribe form limited", **fields(client=client))
+            log.warning("subscribe form limited", client=client)
             return self.message(
                 request,
                 _("Too many requests"),
@@ -216,7 +215,7 @@ class Pages:
         try:
             result = await subscribe(self.app, email, language=language, source="web", name=name)
         except Exception as error:  # after the response: nobody else would hear of it
-            log.error("subscribe failed", **fields(error=str(error)))
+            log.error("subscribe failed", error=str(error))
             return
         if result.status == "sent":
             self.on_enqueued()
@@ -559,7 +558,7 @@ class Pages:
 
     async def server_error(self, request: Request, exc: Exception) -> Response:
         """A bug: logged through the service's own (masked) logging, a plain page shown."""
-        log.error("web request failed", exc_info=exc, **fields(path=request.url.path))
+        log.error("web request failed", exc_info=exc, path=request.url.path)
         language = self.language_of(request, "")
         _ = self.t(request, language)
         return self.message(
