@@ -9,11 +9,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import structlog
+
 from feeds.fetch import Fetched, Fetcher, is_http
 from feeds.health import RetryPolicy
 from storage import Database, FetchOutcome, NewItem, Source
 from vestnesis.common.clock import Clock
-from vestnesis.common.logs import fields
 
 if TYPE_CHECKING:
     # feedparser and dateparser load with these: imported where a feed is parsed, so that the
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from feeds.normalise import Detector
     from feeds.parse import ParsedFeed
 
-log = logging.getLogger("vestnesis.poll")
+log = structlog.stdlib.get_logger("vestnesis.poll")
 
 Status = Literal["new", "unchanged", "failed"]
 
@@ -104,7 +105,7 @@ class Poller:
         try:
             return await self._poll(source)
         except Exception as error:  # a bug must cost one source, not the pass
-            log.exception("polling failed unexpectedly", **fields(source=source.name))
+            log.exception("polling failed unexpectedly", source=source.name)
             return await self._failed(source, f"internal error: {type(error).__name__}: {error}")
 
     async def _poll(self, source: Source) -> SourceReport:
@@ -145,7 +146,7 @@ class Poller:
             details["duplicates"] = stored.duplicates
         if parsed.warning:
             details["warning"] = parsed.warning
-        log.log(level, "polled", **fields(**details))
+        log.log(level, "polled", **details)
         return report
 
     def _parse(self, source: Source, fetched: Fetched) -> tuple[ParsedFeed, list[NewItem], int]:
@@ -195,16 +196,19 @@ class Poller:
             ok=False, attempted_at=now, error=reason, next_attempt=next_attempt, pause=pause
         )
         await self._db.sources.record(source.id, outcome)
-        details = fields(
-            source=source.name, reason=reason, failures=failures, retry_at=next_attempt.isoformat()
+        log.warning(
+            "source failed",
+            source=source.name,
+            reason=reason,
+            failures=failures,
+            retry_at=next_attempt.isoformat(),
         )
-        log.warning("source failed", **details)
         if pause:
             message = (
                 f"News source {source.name!r} is paused after {failures} failures in a row; "
                 f"last: {reason}. Resume it with `vestnesis feeds resume {source.name}`."
             )
-            log.error(message, **fields(source=source.name))
+            log.error(message, source=source.name)
             if self.notify_failure is not None:
                 await self.notify_failure(message)
         return SourceReport(source.name, "failed", error=reason, failures=failures, paused=pause)
