@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
+import structlog
 
 from feeds.fetch import Fetcher, FetchLimits, user_agent
 from feeds.health import RetryPolicy
@@ -15,13 +15,12 @@ from feeds.language import COMMON_SOURCE_LANGUAGES, LanguageDetector
 from feeds.translate.cached import CachedTranslator
 from storage import Database, SourceSpec
 from vestnesis.common.clock import Clock
-from vestnesis.common.logs import fields
 from vestnesis.config import Config
 from vestnesis.i18n import Catalogs
 from vestnesis.sources.polling import Poller
 from vestnesis.sources.translation import HTTP_BACKENDS, build_translator
 
-log = logging.getLogger("vestnesis.app")
+log = structlog.stdlib.get_logger("vestnesis.app")
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,7 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
         if not database.read_only:
             sync = await database.sources.sync_configured(configured_sources(config), clock.now())
             for name in sync.disabled:
-                log.info(
-                    "feed no longer in the config; disabled, items kept", **fields(source=name)
-                )
+                log.info("feed no longer in the config; disabled, items kept", source=name)
         detector = LanguageDetector((*config.association.languages, *COMMON_SOURCE_LANGUAGES))
         policy = RetryPolicy(
             interval=config.schedule.poll_feeds,
