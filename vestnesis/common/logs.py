@@ -113,18 +113,6 @@ class KeyValueRenderer:
         return "\n".join([line, *(str(text).rstrip("\n") for text in trailing)])
 
 
-def fields(**values: Any) -> dict[str, dict[str, Any]]:
-    """`extra=` for a stdlib `logging` call: key=value pairs shown after the message.
-    Transitional, while call sites move to structlog's `log.info("event", key=value)`."""
-    return {"extra": {"fields": values}}
-
-
-def _record_fields(_logger: WrappedLogger, _method: str, event: EventDict) -> EventDict:
-    """A stdlib record's `fields` (see `fields`) as the event's own keys."""
-    values = getattr(event.get("_record"), "fields", None)
-    return {**event, **values} if isinstance(values, dict) else event
-
-
 def _first_keys_first(_logger: WrappedLogger, _method: str, event: EventDict) -> EventDict:
     """The event's keys reordered: time, level, logger, message, then the event's own."""
     first = {key: event.pop(key) for key in _FIRST_KEYS if key in event}
@@ -185,7 +173,7 @@ def setup_logging(
     handler.setFormatter(
         _MaskedLines(
             mask,
-            foreign_pre_chain=[_record_fields, *_shared(mask)],
+            foreign_pre_chain=_shared(mask),
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 _first_keys_first,
