@@ -196,6 +196,8 @@ class Services:
         db = self.app.database
         # The store's state codes, worded for the board; an unknown code shows as it is.
         states = {
+            # Translators: /stats for the board: states of Telegram users and of email
+            # subscribers.
             "subscribed": _("receive the digest"),
             "not subscribed": _("do not receive the digest"),
             "blocked": _("blocked the bot"),

@@ -79,7 +79,8 @@ class ArchiveFeed:
         rss = ET.Element("rss", version="2.0")
         channel = ET.SubElement(rss, "channel")
         short = app.config.association.short_name or app.config.association.name
-        ET.SubElement(channel, "title").text = f"{short} — {_('Past digests')}"
+        past = _("Past digests")  # outside the f-string, where pybabel extract sees it
+        ET.SubElement(channel, "title").text = f"{short} — {past}"
         ET.SubElement(channel, "link").text = f"{public}/archive?lang={language}"
         ET.SubElement(channel, "description").text = _("Subscribe to the weekly news")
         ET.SubElement(channel, "language").text = language
