@@ -15,6 +15,7 @@ from feeds.language import COMMON_SOURCE_LANGUAGES, LanguageDetector
 from feeds.translate.cached import CachedTranslator
 from storage import Database, SourceSpec
 from vestnesis.common.clock import Clock
+from vestnesis.common.logs import route_to_stdlib
 from vestnesis.config import Config
 from vestnesis.i18n import Catalogs
 from vestnesis.sources.polling import Poller
@@ -63,6 +64,10 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
     configured feeds are not synced: the service and the commands that change things do that
     (unless the database had to be created or migrated first, which writes anyway).
     """
+    if not structlog.is_configured():
+        # Used as a library (a bench, a script): events go where `logging` sends everything
+        # else; structlog would print them to stdout otherwise. The CLI has set this up.
+        route_to_stdlib(config.secrets())
     busy_wait = config.association.busy_wait.total_seconds()
     if not writes:
         database = await Database.open_read_only(config.database_path, busy_wait=busy_wait)
