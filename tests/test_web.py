@@ -140,6 +140,11 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
             preferences_url + "/again", data={"csrf": csrf_of(after.text), "lang": "lv"}
         )
         assert '<html lang="lv">' in back.text and "Pārbaudiet savu e-pastu" in back.text
+        # The result page's language links open a page, not a 404 (the address only took POST).
+        switch = re.search(r'href="(\?lang=en)"', back.text).group(1)
+        english = await web.get(preferences_url + "/again" + switch)
+        assert english.status_code == 200 and '<html lang="en">' in english.text
+        assert "Your subscription is waiting for confirmation" in english.text
         assert (await app.database.subscribers.by_email("ilze@example.lv")).status == "pending"
         await email_delivery(app).drain()
         second = mail.received[-1].message.get_body(("plain",)).get_content()

@@ -1,6 +1,7 @@
 """The digest: compose it from stored items (pure, `compose`), translate it for a reader
 (`localise`), put it in the reader's words (`wording`), and decide and prepare the weekly send
-(`weekly`: the send time, the board's draft review, the send decision).
+(`weekly`: the send time, the board's draft review, the send decision), and one send's
+digest composed once for every channel (`edition`).
 
 May import: `storage`, `feeds` helpers, `vestnesis.common`, `vestnesis.config`, `vestnesis.i18n`,
 `vestnesis.app`, `vestnesis.answering` (for event dates), `vestnesis.events`. Never the

@@ -54,6 +54,7 @@ PAGE_POLICY = (
 )
 ONE_CLICK = "List-Unsubscribe=One-Click"
 GONE = ("unsubscribed", "bounced")  # members who get nothing until they subscribe again
+AGAIN_FROM = ("confirm", "unsubscribe", "preferences")  # links that may carry "subscribe again"
 
 
 WebhookFeed = Callable[[dict[str, Any]], Awaitable[None]]
@@ -91,6 +92,7 @@ def create_web_app(
         Route("/preferences/{token}/data.json", pages.data, methods=["GET"]),
         Route("/preferences/{token}/delete", pages.delete_form, methods=["GET"]),
         Route("/preferences/{token}/delete", pages.delete, methods=["POST"]),
+        Route("/{purpose:str}/{token}/again", pages.again_page, methods=["GET"]),
         Route("/{purpose:str}/{token}/again", pages.again, methods=["POST"]),
         Route("/archive", pages.archive, methods=["GET"]),
         Route("/archive/feed.xml", pages.archive_feed, methods=["GET"]),
@@ -319,11 +321,23 @@ class Pages:
             again=f"/unsubscribe/{token}/again",
         )
 
+    async def again_page(self, request: Request) -> Response:
+        """The address the "Subscribe again" button posts to, opened (its result page's
+        language links lead here): where the member stands now; changes nothing."""
+        purpose = request.path_params["purpose"]
+        if purpose not in AGAIN_FROM:
+            return await self.not_found(request, None)
+        member = await subscriber_from(self.app, purpose, request.path_params["token"])
+        language, _ = self.reader(request, member)
+        if member is None:
+            return self.invalid(request, language)
+        return self.used(request, member, language)
+
     async def again(self, request: Request) -> Response:
         """Subscribe again from a member's own link (double opt-in: a confirmation first)."""
         form = await request.form()
         purpose = request.path_params["purpose"]
-        if purpose not in ("confirm", "unsubscribe", "preferences"):
+        if purpose not in AGAIN_FROM:
             return await self.not_found(request, None)
         member = await subscriber_from(self.app, purpose, request.path_params["token"])
         language = self.shown(request, form, member.language if member else "")
