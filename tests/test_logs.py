@@ -111,6 +111,12 @@ def test_a_secret_as_a_key_is_masked(logs: Logs, json_lines: bool) -> None:
     _no_secret(stream.getvalue())
 
 
+def test_a_key_with_a_space_still_gives_its_line(logs: Logs) -> None:
+    stream = logs()
+    structlog.stdlib.get_logger("vestnesis.test").info("odd key", **{"two words": 1})
+    assert stream.getvalue().rstrip().endswith('message="odd key" two_words=1')
+
+
 @pytest.mark.parametrize("json_lines", [False, True], ids=["key=value", "json"])
 def test_a_secret_in_a_url_is_masked_in_every_form(logs: Logs, json_lines: bool) -> None:
     stream = logs(json_lines=json_lines)

@@ -37,7 +37,7 @@ _META = frozenset({"_record", "_from_structlog"})
 class SecretMask:
     """Replaces every configured secret, as written, URL-quoted and JSON-escaped.
 
-    Used three ways: `mask(text)` on a whole line; as a structlog processor (called with the
+    Used two ways: `mask(text)` on a whole line, and as a structlog processor (called with the
     logger, the method name and the event dict) on an event's keys and values; nested dicts
     and lists are masked too, and any other value is masked as its `str()`, the form every
     renderer writes it in."""
@@ -109,6 +109,8 @@ class KeyValueRenderer:
     def __call__(self, logger: WrappedLogger, method: str, event: EventDict) -> str:
         """One line, plus the traceback's lines when there is one."""
         trailing = [event.pop(key) for key in ("stack", "exception") if event.get(key)]
+        # logfmt refuses a key with a space or a control character; never lose the line.
+        event = {"".join(c if c > " " else "_" for c in str(k)): v for k, v in event.items()}
         line = self._logfmt(logger, method, event)
         return "\n".join([line, *(str(text).rstrip("\n") for text in trailing)])
 
