@@ -110,7 +110,9 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
         async with running(config, NOW) as app:
             for n in range(members):
                 await app.database.telegram.touch(10_000 + n, 10_000 + n, None, NOW)
-            await app.database.telegram._db.execute("UPDATE telegram_members SET weekly = 1")
+                await app.database.telegram.set_subscription(
+                    10_000 + n, weekly=True, instant=False, now=NOW
+                )
             await app.database.telegram.sync_chats(
                 [(-1000 - g, "lv", 0) for g in range(groups)], NOW
             )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from contextlib import asynccontextmanager
+import sqlite3
+from contextlib import asynccontextmanager, closing
 from datetime import UTC, datetime, timedelta
 
 from storage import SourceSpec
@@ -128,7 +129,7 @@ async def test_board_announcement_reaches_everyone_once(tmp_path, api) -> None:
             )
         )
         text = "Svarīgi: seminārs 15. decembrī <Jelgavā> & tiešsaistē"
-        api._push(
+        api.push_update(
             {
                 "message": {
                     "message_id": 1,
@@ -324,7 +325,7 @@ async def test_photo_announcement_with_a_long_caption(tmp_path, api) -> None:
         api.send_text("/announce", user=api.user(BOARD))
         await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
         caption = "Seminārs Jelgavā. " * 70  # 1,260 characters: over Telegram's 1,024
-        api._push(
+        api.push_update(
             {
                 "message": {
                     "message_id": 2,
@@ -585,12 +586,13 @@ async def test_supergroup_migration_and_membership(tmp_path, api) -> None:
                 "user": {"id": 123456, "is_bot": True, "first_name": "V"},
             },
         }
-        api._push({"my_chat_member": left})
+        api.push_update({"my_chat_member": left})
         for _ in range(100):
-            rows = await app.database.telegram._db.execute_fetchall(
-                "SELECT active, title FROM telegram_chats WHERE chat_id = -100777"
-            )
-            if rows:
+            with closing(sqlite3.connect(app.config.database_path)) as raw:  # beside the app
+                rows = raw.execute(
+                    "SELECT active, title FROM telegram_chats WHERE chat_id = -100777"
+                ).fetchall()
+            if rows and rows[0][0] == 0:
                 break
             await asyncio.sleep(0.02)
         assert tuple(rows[0]) == (0, "Vecā grupa")

@@ -239,7 +239,8 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         [digest] = mail.received
         one_click = digest.message["List-Unsubscribe"].split(",")[0].strip(" <>")
         # What a mailbox provider sends: a bare POST, no cookies, no form token.
-        response = await httpx.AsyncClient(transport=web._transport, base_url=BASE).post(
+        bare = client_for(app)  # a client of its own: none of the pages' cookies
+        response = await bare.post(
             path_of(one_click),
             content=b"List-Unsubscribe=One-Click",
             headers={"Content-Type": "application/x-www-form-urlencoded"},

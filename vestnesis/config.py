@@ -193,6 +193,8 @@ class Answers(_Section):
     def _words_file(cls, value: str | None, info: ValidationInfo) -> str | None:
         path = _readable_file(value, info)
         if path is not None:
+            # Imported here for the CLI's start-up: the answerer is heavy and most commands
+            # never ask it anything (as below).
             from vestnesis.answering.tables import Tables
 
             Tables.load(Path(path))  # a WordsError is a ValueError: reported like any field
@@ -548,6 +550,8 @@ class Config(_Section):
     @property
     def database_path(self) -> Path:
         """The SQLite file inside the data directory."""
+        # Imported here for the CLI's start-up: storage brings aiosqlite, which `--help` and
+        # `check` do without.
         from storage import DATABASE_FILE
 
         return self.association.data_dir / DATABASE_FILE

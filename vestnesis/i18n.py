@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -11,7 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from storage import Presentation
+from vestnesis.common.catalog import Gettext
 from vestnesis.config import Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -53,6 +54,18 @@ class Catalogs:
 
 def _newer(path: Path, than: Path) -> bool:
     return path.is_file() and path.stat().st_mtime > than.stat().st_mtime
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """Everything about one reader that shapes how text is shown to them."""
+
+    language: str
+    catalog: Gettext
+    association: str
+    short_name: str
+    website: str
+    timezone: str
 
 
 def presentation(config: Config, language: str, catalogs: Catalogs) -> Presentation:

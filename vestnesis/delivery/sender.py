@@ -23,7 +23,7 @@ class Sender:
     come), `after` with the report of every drain that had work (telling the board, logging).
     A round that fails (the database locked past all patience, the disk full…) is logged and
     marks `name` failing in `health`; the rows stay queued ('sending' ones are recovered) and
-    the next round comes."""
+    the next round comes. `wake`, when given, is the event that queuing sets."""
 
     def __init__(
         self,
@@ -34,6 +34,7 @@ class Sender:
         health: Health | None = None,
         before: Callable[[], Awaitable[object]] | None = None,
         after: Callable[[DrainReport], Awaitable[None]] | None = None,
+        wake: asyncio.Event | None = None,
     ) -> None:
         self.outbox = outbox
         self._name = name
@@ -41,7 +42,8 @@ class Sender:
         self._health = health
         self._before = before
         self._after = after
-        self._wake = asyncio.Event()
+        # Given when whoever queues work holds the event before the sender exists.
+        self._wake = wake or asyncio.Event()
 
     def wake(self) -> None:
         """Something was queued: send it soon."""

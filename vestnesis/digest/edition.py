@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage import Digest, DigestRecord, DigestView, Item
+from storage import DigestRecord, Item
 from vestnesis.app import App
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose
+from vestnesis.digest.model import Digest
+from vestnesis.digest.views import DigestView
 from vestnesis.digest.weekly import Prepared, view_for
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 import structlog
 
 from feeds.translate import TranslationError, Translator
-from storage import Digest, DigestEntry
+from vestnesis.digest.model import Digest, DigestEntry
 
 log = structlog.stdlib.get_logger("vestnesis.translate")
 

@@ -32,13 +32,14 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
-from storage import Delivery, Digest, DigestRecord, OutboxMessage, Recipient, Subscriber
+from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.common.clock import SystemClock
 from vestnesis.config import Config
 from vestnesis.delivery import Outbox, RetryPolicy
 from vestnesis.digest.compose import ItemFilter
 from vestnesis.digest.edition import Edition
+from vestnesis.digest.model import Digest
 from vestnesis.digest.weekly import (
     Decision,
     Prepared,
@@ -401,7 +402,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
 
 def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
     """A function that prepends a DKIM-Signature made with the configured key (read once)."""
-    import dkim
+    import dkim  # only when a DKIM key is configured: most installs never load it
 
     email = config.email
     key = Path(email.dkim_key or "").read_bytes()

@@ -15,16 +15,11 @@ from feeds.identity import fold
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
-from storage import (
-    Announcement,
-    DigestView,
-    Item,
-    NoticeView,
-    Recipient,
-)
+from storage import Announcement, Item, Recipient
 from vestnesis.app import App
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose
 from vestnesis.digest.edition import Edition
+from vestnesis.digest.views import DigestView, NoticeView
 from vestnesis.digest.weekly import view_for
 from vestnesis.i18n import presentation
 from vestnesis.mailing.email_list import (

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import structlog
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
@@ -51,18 +50,22 @@ class TelegramRuntime:
         services: Services,
         flood: FloodControl,
         courtesies: Courtesies | None = None,
+        wake: asyncio.Event | None = None,
     ) -> None:
         self.app = app
         self._courtesies = courtesies or Courtesies()
         self.application = application
         self.services = services
         channel = TelegramChannel(app.database, application.bot, flood, app.clock.now)
+        # `wake` is set when something was queued for Telegram; the services set it too (see
+        # build_runtime).
         self._sender = Sender(
             Outbox(app.database, channel, TELEGRAM_RETRY, app.clock.now),
             name="telegram sender",
             idle=IDLE_CHECK,
             before=services.release_due,
             after=self._reported,
+            wake=wake,
         )
 
     def wake(self) -> None:
@@ -186,8 +189,6 @@ class TelegramRuntime:
 
     async def offer_draft(self, record: DigestRecord) -> None:
         """Show the board the coming digest with Approve and Hold buttons."""
-        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
         language = self.app.config.association.default_language
         _ = self.services.catalog(language).gettext
         digest = await digest_of(self.app, record)
@@ -247,9 +248,6 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
     if settings.token is None or not settings.token.get_secret_value():
         log.info("Telegram bot off: set VESTNESIS_TELEGRAM_TOKEN to turn it on")
         return None
-    # Opt in to python-telegram-bot's coming behaviour (durations as timedelta, its v23
-    # default) instead of the deprecation warning it gives on every rate-limit reply.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
     courtesies = Courtesies()
     base = settings.base_url or "https://api.telegram.org"
     bot = TolerantBot(
@@ -267,12 +265,11 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
         group_per_minute=settings.group_per_minute,
         private_interval=settings.private_interval.total_seconds(),
     )
-    holder: list[TelegramRuntime] = []
-    services = Services(app, wake_mail, lambda: holder[0].wake() if holder else None)
+    # The services wake the drain when they queue something: one event, made first, serves both.
+    wake = asyncio.Event()
+    services = Services(app, wake_mail, wake.set)
     register(application, services)
-    runtime = TelegramRuntime(app, application, services, flood, courtesies)
-    holder.append(runtime)
-    return runtime
+    return TelegramRuntime(app, application, services, flood, courtesies, wake)
 
 
 async def sync_chats(app: App) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import secrets
@@ -25,7 +26,7 @@ from storage import Subscriber
 from vestnesis.app import App
 from vestnesis.common import dates
 from vestnesis.common.health import Health
-from vestnesis.digest.weekly import digest_of, view_for
+from vestnesis.digest.weekly import record_view
 from vestnesis.events.asking import CALENDAR_PATH
 from vestnesis.events.calendar import public_feed
 from vestnesis.i18n import presentation
@@ -144,7 +145,13 @@ class Pages:
         self.app = app
         self.on_enqueued = on_enqueued
         self.clients = ClientLimiter(app.config.web.subscribe_per_client_per_hour, app.clock.now)
-        self.archive_rss = ArchiveFeed(app)
+        association = app.config.association
+        self.archive_rss = ArchiveFeed(
+            app.database.digests,
+            functools.partial(record_view, app),
+            public_url=app.config.web.public_url,
+            title=association.short_name or association.name,
+        )
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -545,12 +552,11 @@ class Pages:
         record = await self.app.database.digests.get(digest_id)
         if record is None or record.status != "sent":
             return await self.not_found(request, None)
-        digest = await digest_of(self.app, record)
-        if digest is None:
-            return await self.not_found(request, None)
         # The site's page around the digest, without what only a subscriber's copy says
         # (why you receive it, unsubscribe, preferences).
-        view = await view_for(self.app, digest, language)
+        view = await record_view(self.app, record, language)
+        if view is None:
+            return await self.not_found(request, None)
         return self.page(request, "digest.html", view.subject, language=language, view=view)
 
     async def calendar(self, request: Request) -> Response:
