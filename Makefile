@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: demo test lint bench soak clean pot catalogs emulator-deps emulator-test
+.PHONY: demo test lint bench soak clean pot catalogs catalogs-check mo emulator-deps emulator-test
 
 $(BIN)/vestnesis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(BIN)/vestnesis: pyproject.toml
 # The demo's web secret signs the sample member's links; never use it for a real list.
 DEMO := VESTNESIS_WEB_SECRET=demo-only-secret-not-for-real-use $(BIN)/vestnesis --config $(CONFIG)
 
-demo: $(BIN)/vestnesis
+demo: $(BIN)/vestnesis $(MO)
 	$(DEMO) feeds poll
 	$(DEMO) events list --now 2026-11-23T09:00
 	$(DEMO) digest preview --lang lv --now 2026-11-23T09:00
@@ -32,7 +32,7 @@ demo: $(BIN)/vestnesis
 	@echo
 	$(DEMO) run
 
-test: $(BIN)/vestnesis
+test: $(BIN)/vestnesis $(MO)
 	$(BIN)/pytest
 
 # telegram-test-api (npm), a third-party Bot API emulator: a member's journey and an
@@ -44,10 +44,10 @@ $(EMULATOR)/node_modules/.installed: $(EMULATOR)/package.json $(EMULATOR)/packag
 	cd $(EMULATOR) && npm ci --no-audit --no-fund
 	touch $@
 
-emulator-test: $(BIN)/vestnesis emulator-deps
+emulator-test: $(BIN)/vestnesis emulator-deps $(MO)
 	$(BIN)/pytest -q tests/test_emulator.py
 
-lint: $(BIN)/vestnesis
+lint: $(BIN)/vestnesis catalogs-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
@@ -55,7 +55,7 @@ lint: $(BIN)/vestnesis
 
 # Every bench; each prints its product beside its baseline from the same run, ratio first
 # (bench/ratio.py). The broadcast one runs at Telegram's real limits: about 6 minutes.
-bench: $(BIN)/vestnesis
+bench: $(BIN)/vestnesis $(MO)
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/feeds.py
@@ -65,18 +65,50 @@ bench: $(BIN)/vestnesis
 	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/soak.py --short
 
-soak: $(BIN)/vestnesis
+soak: $(BIN)/vestnesis $(MO)
 	$(BIN)/python bench/soak.py
 
-# Translations: the template of every text in the code, then the check that the catalogs
-# cover it (translated, not fuzzy, plurals, quotation marks) and that dates stay golden.
+# Translations, the gettext workflow of Babel (README, "Translations"): `make catalogs` extracts
+# every text of the code and templates into vestnesis/locale/vestnesis.pot (kept in the repo),
+# updates the three .po files from it, compiles them to .mo files (not kept: build output) and
+# runs the catalog checks. `make lint` fails when the .pot or a .po is behind the code.
+LOCALE := vestnesis/locale
+POT := $(LOCALE)/vestnesis.pot
+PO := $(wildcard $(LOCALE)/*/LC_MESSAGES/vestnesis.po)
+MO := $(PO:.po=.mo)
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 \
+	--add-comments=Translators: --no-location --no-wrap --project=vestnesis --version=$(VERSION) \
+	--copyright-holder="Vēstnesis contributors"
+UPDATE := $(BIN)/pybabel -q update -i $(POT) -d $(LOCALE) -D vestnesis --no-wrap \
+	--ignore-obsolete --ignore-pot-creation-date
+# The .pot's header carries the date and Babel's version; only the entries must match.
+POT_ENTRIES := sed -e '/^\#\( \|$$\)/d' -e '/^"POT-Creation-Date:/d' -e '/^"Generated-By:/d'
+
 pot: $(BIN)/vestnesis
-	mkdir -p build
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location \
-		-o build/vestnesis.pot .
+	$(EXTRACT) -o $(POT) .
 
 catalogs: pot
+	$(UPDATE)
+	$(MAKE) --no-print-directory mo
 	$(BIN)/pytest -q tests/test_catalogs.py tests/test_dates.py
 
+mo: $(MO)
+
+# Each catalog compiled when its .po changes; Vēstnesis reads the .mo files (vestnesis/i18n.py).
+$(LOCALE)/%/LC_MESSAGES/vestnesis.mo: $(LOCALE)/%/LC_MESSAGES/vestnesis.po | $(BIN)/vestnesis
+	$(BIN)/pybabel -q compile -i $< -o $@ -l $* -D vestnesis
+
+# The .pot and the .po files agree with the code (what `make catalogs` would write).
+catalogs-check: $(BIN)/vestnesis
+	mkdir -p build
+	$(EXTRACT) -o build/vestnesis.pot .
+	@$(POT_ENTRIES) $(POT) > build/vestnesis.pot.kept
+	@$(POT_ENTRIES) build/vestnesis.pot > build/vestnesis.pot.code
+	@diff -u build/vestnesis.pot.kept build/vestnesis.pot.code \
+		|| { echo "$(POT) is behind the code: run make catalogs" >&2; exit 1; }
+	@$(UPDATE) --check 2>/dev/null \
+		|| { echo "a catalog is behind $(POT): run make catalogs" >&2; exit 1; }
+
 clean:
-	rm -rf $(VENV) data $(EMULATOR)/node_modules
+	rm -rf $(VENV) data $(EMULATOR)/node_modules $(MO)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import html
-import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import structlog
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -25,7 +25,7 @@ from bot.render import visible_text
 from bot.services import Step
 from storage import Announcement
 
-log = logging.getLogger("vestnesis.bot")
+log = structlog.stdlib.get_logger("vestnesis.bot")
 AUDIENCES = ("chats", "subscribers", "email")
 NAME_LENGTH = 50  # characters of an announcement's text that name it in reports and lists
 
@@ -309,7 +309,8 @@ class AnnouncementHandlers(BoardMixin):
             except TelegramError as error:  # a board member who never opened the bot
                 log.warning(
                     "approval request not delivered",
-                    extra={"fields": {"user": user_id, "reason": str(error)}},
+                    user=user_id,
+                    reason=str(error),
                 )
                 continue
             await self.s.add_prompt(draft.id, user_id, sent.message_id)

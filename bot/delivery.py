@@ -9,7 +9,6 @@ longer than `hold_limit`, when the loop pauses the channel. Retries are the loop
 from __future__ import annotations
 
 import json
-import logging
 import warnings
 import weakref
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -26,7 +26,7 @@ from bot.flood import FloodControl
 from bot.render import telegram_length, visible_text
 from storage import Database, Delivery, OutboxMessage
 
-log = logging.getLogger("vestnesis.telegram")
+log = structlog.stdlib.get_logger("vestnesis.telegram")
 CHANNEL = "telegram"
 CAPTION_LIMIT = 1024
 # A 429 asking for at most this long is waited out for that chat; a longer one pauses the channel.
@@ -151,7 +151,8 @@ class TelegramChannel:
         except BadRequest as error:
             log.warning(
                 "telegram refused a message",
-                extra={"fields": {"chat": chat_id, "reason": error.message}},
+                chat=chat_id,
+                reason=error.message,
             )
             return Pushed("permanent", f"bad request: {error.message}", held=held)
         except (TimedOut, NetworkError) as error:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import logging
 import traceback
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from babel import Locale
 from telegram import (
     BotCommand,
@@ -38,7 +38,7 @@ from bot.services import BotAnswer, BotServices
 from bot.startup import BotApplication, Courtesies, network_failure
 from storage import TelegramMember
 
-log = logging.getLogger("vestnesis.bot")
+log = structlog.stdlib.get_logger("vestnesis.bot")
 MEMBER_COMMANDS = (
     "start",
     "settings",
@@ -665,7 +665,7 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             # Polling lost its connection: python-telegram-bot retries by itself.
             log.warning(
                 "Telegram polling interrupted; retrying",
-                extra={"fields": {"reason": type(error).__name__}},
+                reason=type(error).__name__,
             )
             return
         where = ""
@@ -677,7 +677,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             where = ", ".join(dict.fromkeys(places))
         log.error(
             "update failed",
-            extra={"fields": {"reason": f"{type(error).__name__}: {error}", "at": where}},
+            reason=f"{type(error).__name__}: {error}",
+            at=where,
         )
         if not isinstance(update, Update) or update.effective_chat is None:
             return
@@ -701,9 +702,7 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
             return
         active = change.new_chat_member.status in ("member", "administrator")
         await self.s.chat_seen(change.chat.id, change.chat.title, change.chat.type, active)
-        log.info(
-            "chat membership changed", extra={"fields": {"chat": change.chat.id, "active": active}}
-        )
+        log.info("chat membership changed", chat=change.chat.id, active=active)
 
     async def migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -734,7 +733,8 @@ class Handlers(AnnouncementHandlers, BoardEventHandlers):
         user = update.effective_user
         log.warning(
             "board command refused",
-            extra={"fields": {"command": what, "user": user.id if user else 0}},
+            command=what,
+            user=user.id if user else 0,
         )
         if update.callback_query is not None:
             return _("Only the board can do this.")

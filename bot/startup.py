@@ -8,15 +8,15 @@ one) that refuses them is logged once, and the bot serves anyway. Only a network
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias
 
 import httpx
+import structlog
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
-log = logging.getLogger("vestnesis.telegram")
+log = structlog.stdlib.get_logger("vestnesis.telegram")
 
 
 def network_failure(error: BaseException) -> bool:
@@ -45,9 +45,8 @@ class Courtesies:
                 self._logged.add(method)
                 log.warning(
                     "Bot API server refused a non-essential call; serving without it",
-                    extra={
-                        "fields": {"method": method, "reason": f"{type(error).__name__}: {error}"}
-                    },
+                    method=method,
+                    reason=f"{type(error).__name__}: {error}",
                 )
             return False
         return True

@@ -7,13 +7,14 @@ count as undated and make an old article look like this week's news.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import warnings
 from datetime import UTC, datetime
 
 import dateparser
+import structlog
 
+log = structlog.stdlib.get_logger("vestnesis.poll")
 # dateparser needs a complete date: a bare "Februar" is no publication date.
 _SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": True,
@@ -83,5 +84,5 @@ def _parse(text: str, languages: list[str] | None) -> datetime | None:
             return dateparser.parse(text, languages=languages, settings=_SETTINGS)
     except (ValueError, OverflowError, TypeError, KeyError, AttributeError):
         # An unknown language code, or a date dateparser chokes on: not a date to us.
-        logging.getLogger("vestnesis.poll").debug("unreadable date %r", text)
+        log.debug("unreadable date", text=text)
         return None

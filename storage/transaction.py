@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
+import structlog
 
 from storage.faults import is_busy
 
-log = logging.getLogger("vestnesis.storage")
+log = structlog.stdlib.get_logger("vestnesis.storage")
 T = TypeVar("T")
 # Between attempts after "database is locked" (SQLite has already waited busy_timeout).
 _FIRST_PAUSE = 0.05

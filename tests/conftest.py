@@ -15,7 +15,11 @@ import pytest
 from tests.feedserver import FeedServer
 from vestnesis.app import App, open_app
 from vestnesis.common.clock import FixedClock
+from vestnesis.common.logs import route_to_stdlib
 from vestnesis.config import Config, load_config
+
+# Every event goes to `logging` (pytest's caplog reads it), as the service's own set-up does.
+route_to_stdlib()
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,6 +11,7 @@ import socket
 
 from tests.botapi import BotApi
 from tests.conftest import running
+from tests.logged import events, messages
 from tests.test_bot import MEMBER, NOW, bot_config, until
 from vestnesis.telegram.runtime import build_runtime
 
@@ -43,12 +44,12 @@ async def test_a_server_without_the_courtesy_methods_is_served(
             [welcome] = await until(lambda: api.sent(MEMBER))
             assert welcome.params["text"].startswith("Sveiki! Esmu biedrības ziņnesis.")
             assert any(c.method == "getUpdates" for c in api.calls)
-    messages = [r.getMessage() for r in caplog.records]
-    assert not any("unreachable" in m for m in messages)
-    refused = [r for r in caplog.records if "non-essential" in r.getMessage()]
-    methods = sorted(r.fields["method"] for r in refused)
+    names = messages(caplog)
+    assert not any("unreachable" in m for m in names)
+    refused = [e for e in events(caplog) if "non-essential" in e["message"]]
+    methods = sorted(e["method"] for e in refused)
     assert methods == ["deleteWebhook", "setMyCommands", "setMyDescription"]  # once each
-    assert any("Telegram bot running" in m for m in messages)
+    assert "Telegram bot running" in names
 
 
 async def test_only_a_network_failure_is_unreachable(tmp_path, api: BotApi, caplog) -> None:
@@ -58,7 +59,7 @@ async def test_only_a_network_failure_is_unreachable(tmp_path, api: BotApi, capl
     config = bot_config(tmp_path, api, base_url=f"http://127.0.0.1:{port}")
     with caplog.at_level(logging.WARNING, logger="vestnesis"):
         async with serving(config):
-            await until(lambda: [r for r in caplog.records if "unreachable" in r.getMessage()])
+            await until(lambda: [m for m in messages(caplog) if "unreachable" in m])
 
 
 async def test_a_refused_token_is_said_plainly(tmp_path, api: BotApi, caplog) -> None:
@@ -66,8 +67,8 @@ async def test_a_refused_token_is_said_plainly(tmp_path, api: BotApi, caplog) ->
     config = bot_config(tmp_path, api)
     with caplog.at_level(logging.WARNING, logger="vestnesis"):
         async with serving(config):
-            records = await until(
-                lambda: [r for r in caplog.records if "refused the bot's token" in r.getMessage()]
+            refused = await until(
+                lambda: [e for e in events(caplog) if "refused the bot's token" in e["message"]]
             )
-    assert not any("unreachable" in r.getMessage() for r in caplog.records)
-    assert "TEST-TOKEN" not in records[0].getMessage() + str(records[0].fields)
+    assert not any("unreachable" in m for m in messages(caplog))
+    assert "TEST-TOKEN" not in str(refused[0])

@@ -1,11 +1,15 @@
-"""The catalogs stay complete and correct: every text in the code is translated into lv and
-lt, nothing is fuzzy, numbers go through ngettext with the language's plural forms, and
-Latvian and Lithuanian use their own quotation marks."""
+"""The catalogs stay complete and correct: the template (vestnesis/locale/vestnesis.pot) is
+what `pybabel extract` finds in the code, each catalog is what `pybabel update` makes of it,
+every text in the code is translated into lv and lt, nothing is fuzzy, numbers go through
+ngettext with the language's plural forms, Latvian and Lithuanian use their own quotation
+marks, and the compiled catalogs say what the .po files say."""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,12 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from tests.catalog_template import extract_template
+from tests.catalog_template import (
+    catalogs_up_to_date,
+    compile_catalogs,
+    extract_template,
+    read_catalog,
+)
 from tests.conftest import ROOT
 from vestnesis.i18n import LOCALE_DIR, Catalogs
 
@@ -51,18 +60,67 @@ def _entries(catalog: Catalog) -> list[Message]:
 
 
 def _singular(message: Message) -> str:
-    return message.id[0] if isinstance(message.id, tuple) else message.id
+    return str(message.id[0]) if isinstance(message.id, tuple | list) else str(message.id)
 
 
 def _texts(message: Message) -> list[str]:
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    return [s or "" for s in strings]
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return [str(s or "") for s in strings]
+
+
+TEMPLATE = LOCALE_DIR / "vestnesis.pot"
 
 
 @pytest.fixture(scope="module")
 def template() -> Catalog:
-    """What `pybabel extract -F babel.cfg` finds in the code and templates."""
+    """The template kept in the repository (`make pot`)."""
+    return read_catalog(TEMPLATE)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> Catalog:
+    """What `pybabel extract -F babel.cfg` finds in the code and templates now."""
     return extract_template(ROOT)
+
+
+def _described(catalog: Catalog) -> dict[object, tuple[object, ...]]:
+    return {m.id: (sorted(m.flags), m.auto_comments, m.context) for m in _entries(catalog)}
+
+
+def test_the_kept_template_is_what_the_code_holds(template: Catalog, extracted: Catalog) -> None:
+    """vestnesis/locale/vestnesis.pot is behind the code otherwise: run `make catalogs`."""
+    kept, found = _described(template), _described(extracted)
+    assert [m.id for m in _entries(template)] == [m.id for m in _entries(extracted)], (
+        f"vestnesis.pot is behind the code (run make catalogs): {set(kept) ^ set(found)}"
+    )
+    assert kept == found, "vestnesis.pot is behind the code (run make catalogs)"
+
+
+def test_every_catalog_is_what_pybabel_update_makes_of_the_template() -> None:
+    """`pybabel update --check` (as `make lint` runs it): an entry added or edited by hand
+    out of the template's order, or a template entry missing, needs `make catalogs`."""
+    assert catalogs_up_to_date(TEMPLATE, LOCALE_DIR), (
+        "catalogs behind vestnesis.pot: run make catalogs"
+    )
+
+
+def test_no_text_is_translated_inside_an_f_string() -> None:
+    """`pybabel extract` does not see a gettext call inside an f-string: its text would never
+    reach the catalogs. Translate first, then format: `_("…%(name)s…") % {"name": …}`."""
+    offenders = []
+    for path in _python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if not isinstance(inner, ast.Call):
+                    continue
+                func = inner.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in {"_", "gettext", "ngettext"}:
+                    offenders.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not offenders, "gettext inside an f-string:\n" + "\n".join(offenders)
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +128,8 @@ def catalogs() -> dict[str, Catalog]:
     return {language: _catalog(language) for language in LANGUAGES}
 
 
-def test_the_extraction_finds_the_code_s_texts(template: Catalog) -> None:
-    ids = {_singular(m) for m in _entries(template)}
+def test_the_extraction_finds_the_code_s_texts(extracted: Catalog) -> None:
+    ids = {_singular(m) for m in _entries(extracted)}
     # One from Python, one plural, one from a Jinja template, one from the bot.
     assert "%(name)s weekly digest, %(date)s" in ids
     assert "%(num)d news item" in ids
@@ -161,9 +219,7 @@ def test_texts_with_numbers_are_plural_entries(catalogs: dict[str, Catalog], lan
     single = [
         m.id
         for m in _entries(catalogs[language])
-        if not isinstance(m.id, tuple)
-        and _count_placeholders(m.id)
-        and m.id not in NUMBER_WITHOUT_PLURAL
+        if isinstance(m.id, str) and _count_placeholders(m.id) and m.id not in NUMBER_WITHOUT_PLURAL
     ]
     assert not single, f"{language}: numbers shown without ngettext: {single}"
 
@@ -187,8 +243,9 @@ def test_code_formats_no_number_into_a_singular_text() -> None:
             if name not in {"_", "gettext"} or not isinstance(first, ast.Constant):
                 continue
             text = first.value
-            singular = isinstance(text, str) and text not in NUMBER_WITHOUT_PLURAL
-            if singular and _count_placeholders(text):
+            if not isinstance(text, str) or text in NUMBER_WITHOUT_PLURAL:
+                continue
+            if _count_placeholders(text):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {text}")
     assert not offenders, "numbers without ngettext:\n" + "\n".join(offenders)
 
@@ -235,3 +292,43 @@ def test_no_entry_appears_twice(language: str) -> None:
         line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")
     ]
     assert len(ids) == len(set(ids)), f"{language}: {sorted({i for i in ids if ids.count(i) > 1})}"
+
+
+def test_the_compiled_catalogs_say_what_the_po_files_say(tmp_path: Path) -> None:
+    """`pybabel compile` (the Makefile, the package build) gives .mo files that Vēstnesis
+    reads, with every translation of the .po files."""
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE_DIR, locale, ignore=shutil.ignore_patterns("*.mo"))
+    compile_catalogs(locale)
+    loaded = Catalogs(locale)
+    for language in LANGUAGES:
+        assert (locale / language / "LC_MESSAGES" / "vestnesis.mo").is_file()
+        catalog, translations = _catalog(language), loaded.get(language)
+        for message in _entries(catalog):
+            if isinstance(message.id, tuple | list):
+                singular, plural = str(message.id[0]), str(message.id[1])
+                forms = {translations.ngettext(singular, plural, n) for n in range(30)}
+                wanted = [s for s in _texts(message) if s] or [singular, plural]
+                assert forms == set(wanted), f"{language}: {singular}"
+            else:
+                text = _singular(message)
+                assert translations.gettext(text) == (_texts(message)[0] or text)
+
+
+def test_a_po_file_newer_than_its_compiled_catalog_is_read_instead(tmp_path: Path) -> None:
+    """A catalog edited since `make catalogs` shows its new text, not the stale .mo's."""
+    folder = tmp_path / "lv" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    source = folder / "vestnesis.po"
+    entry = 'msgid "Unsubscribe"\nmsgstr "{}"\n'
+    header = 'msgid ""\nmsgstr "Language: lv\\nContent-Type: text/plain; charset=UTF-8\\n"\n\n'
+    source.write_text(header + entry.format("Atteikties"), "utf-8")
+    compile_catalogs(tmp_path)
+    assert Catalogs(tmp_path).get("lv").gettext("Unsubscribe") == "Atteikties"
+    source.write_text(header + entry.format("Atteikties no jaunumiem"), "utf-8")
+    later = (folder / "vestnesis.mo").stat().st_mtime + 10
+    os.utime(source, (later, later))
+    assert Catalogs(tmp_path).get("lv").gettext("Unsubscribe") == "Atteikties no jaunumiem"
+    (folder / "vestnesis.mo").unlink()
+    source.unlink()
+    assert Catalogs(tmp_path).get("lv").gettext("Unsubscribe") == "Unsubscribe"

@@ -11,7 +11,6 @@ database already requires)."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import pickle
 import secrets
@@ -20,10 +19,11 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from vestnesis.answering.engine import Knowledge
-from vestnesis.common.logs import fields
+import structlog
 
-log = logging.getLogger("vestnesis.answer_index")
+from vestnesis.answering.engine import Knowledge
+
+log = structlog.stdlib.get_logger("vestnesis.answer_index")
 INDEX_FILE = "answer-index.pickle"
 _FORMAT = b"vestnesis-answer-index-1"
 
@@ -68,7 +68,7 @@ def read_index(path: Path, key: str) -> Knowledge | None:
     except FileNotFoundError:
         return None
     except Exception as error:  # a torn or foreign file is rebuilt, never fatal
-        log.warning("answer index not read; rebuilding it", **fields(reason=repr(error)))
+        log.warning("answer index not read; rebuilding it", reason=repr(error))
         return None
     return found if isinstance(found, Knowledge) else None
 
@@ -93,5 +93,5 @@ def write_index(path: Path, key: str, knowledge: Knowledge) -> None:
             pickle.dump(replace(knowledge, detector=None), file, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
     except OSError as error:
-        log.warning("answer index not kept", **fields(reason=str(error)))
+        log.warning("answer index not kept", reason=str(error))
         temporary.unlink(missing_ok=True)

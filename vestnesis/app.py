@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
+import structlog
 
 from feeds.fetch import Fetcher, FetchLimits, user_agent
 from feeds.health import RetryPolicy
@@ -16,13 +16,13 @@ from feeds.translate.cached import CachedTranslator
 from feeds.workers import ParseWorkers, default_workers
 from storage import Database, SourceSpec
 from vestnesis.common.clock import Clock
-from vestnesis.common.logs import fields
+from vestnesis.common.logs import route_to_stdlib
 from vestnesis.config import Config
 from vestnesis.i18n import Catalogs
 from vestnesis.sources.polling import Poller
 from vestnesis.sources.translation import HTTP_BACKENDS, build_translator
 
-log = logging.getLogger("vestnesis.app")
+log = structlog.stdlib.get_logger("vestnesis.app")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,10 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
     configured feeds are not synced: the service and the commands that change things do that
     (unless the database had to be created or migrated first, which writes anyway).
     """
+    if not structlog.is_configured():
+        # Used as a library (a bench, a script): events go where `logging` sends everything
+        # else; structlog would print them to stdout otherwise. The CLI has set this up.
+        route_to_stdlib(config.secrets())
     busy_wait = config.association.busy_wait.total_seconds()
     if not writes:
         database = await Database.open_read_only(config.database_path, busy_wait=busy_wait)
@@ -74,9 +78,7 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
         if not database.read_only:
             sync = await database.sources.sync_configured(configured_sources(config), clock.now())
             for name in sync.disabled:
-                log.info(
-                    "feed no longer in the config; disabled, items kept", **fields(source=name)
-                )
+                log.info("feed no longer in the config; disabled, items kept", source=name)
         languages = (*config.association.languages, *COMMON_SOURCE_LANGUAGES)
         detector = LanguageDetector(languages)
         workers = config.fetch.parse_workers

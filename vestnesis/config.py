@@ -511,6 +511,14 @@ class Web(_Section):
         return value.rstrip("/")
 
 
+class Logs(_Section):
+    """How the service writes its logs (to stderr; `--log-json` on the command line wins)."""
+
+    # "text": one `key=value` line per event (logfmt) for people; "json": one JSON object
+    # per line, for a log collector.
+    format: Literal["text", "json"] = "text"
+
+
 class Config(_Section):
     """The whole validated config."""
 
@@ -527,6 +535,7 @@ class Config(_Section):
     telegram: Telegram = Telegram()
     email: Email = Email()
     web: Web = Web()
+    logging: Logs = Logs()
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:

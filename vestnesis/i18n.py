@@ -1,4 +1,5 @@
-"""gettext catalogs (lv, en, lt), compiled from the .po files in memory when first used."""
+"""gettext catalogs (lv, en, lt): the compiled `.mo` files `pybabel compile` writes beside the
+`.po` files (`make catalogs`, or the package build), read when a language is first used."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -15,6 +17,7 @@ from vestnesis.config import Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "vestnesis"
+log = structlog.stdlib.get_logger("vestnesis.i18n")
 
 
 class Catalogs:
@@ -31,15 +34,26 @@ class Catalogs:
         return self._loaded[language]
 
     def _load(self, language: str) -> NullTranslations:
-        path = self._dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if not path.is_file():
+        source = self._dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        compiled = source.with_suffix(".mo")
+        if compiled.is_file() and not _newer(source, compiled):
+            with compiled.open("rb") as stream:
+                return Translations(stream, domain=DOMAIN)
+        if not source.is_file():
             return NullTranslations()
-        with path.open("rb") as source:
-            catalog = read_po(source, locale=language, domain=DOMAIN)
-        compiled = io.BytesIO()
-        write_mo(compiled, catalog)
-        compiled.seek(0)
-        return Translations(compiled, domain=DOMAIN)
+        # A source checkout before `make catalogs`, or a .po edited since: its own text, not
+        # a stale or missing .mo (which would show old or English text without a word).
+        log.info("catalog not compiled; compiling it in memory", language=language)
+        with source.open("rb") as text:
+            catalog = read_po(text, locale=language, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
+
+
+def _newer(path: Path, than: Path) -> bool:
+    return path.is_file() and path.stat().st_mtime > than.stat().st_mtime
 
 
 @dataclass(frozen=True)

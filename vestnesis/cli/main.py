@@ -48,7 +48,9 @@ if TYPE_CHECKING:
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
     help="Log detail (default: INFO for `run`, ERROR for other commands).",
 )
-@click.option("--log-json", is_flag=True, help="Write logs as JSON lines.")
+@click.option(
+    "--log-json", is_flag=True, help='Write logs as JSON lines (as `[logging] format = "json"`).'
+)
 @click.version_option(package_name="vestnesis")
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, log_level: str | None, log_json: bool) -> None:

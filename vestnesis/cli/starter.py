@@ -78,6 +78,9 @@ security = "starttls"               # none | starttls | tls
 listen = "127.0.0.1:8080"           # behind the https proxy (see deploy/)
 trusted_proxies = ["127.0.0.1"]     # the proxy whose X-Forwarded-For names the visitor
 public_url = "http://127.0.0.1:8080"  # the https address members see, e.g. "https://news.example.org"
+
+[logging]
+format = "text"                     # text: key=value lines for people; json: JSON lines
 """
 
 _SECRETS = """\

@@ -52,7 +52,8 @@ class Settings:
             click.echo(str(error), err=True)
             raise SystemExit(2) from None
         level = self.log_level or ("INFO" if service else "ERROR")
-        setup_logging(level=level, json_lines=self.log_json, secrets=config.secrets())
+        json_lines = self.log_json or config.logging.format == "json"
+        setup_logging(level=level, json_lines=json_lines, secrets=config.secrets())
         self.database = config.database_path
         return config
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-log = logging.getLogger("vestnesis.health")
+import structlog
+
+log = structlog.stdlib.get_logger("vestnesis.health")
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,12 @@ class Health:
         failures = before.failures + 1 if before else 1
         self._trouble[part] = Trouble(part, since, failures, reason)
         if before is None:
-            log.error("service unhealthy", extra={"fields": {"part": part, "reason": reason}})
+            log.error("service unhealthy", part=part, reason=reason)
 
     def ok(self, part: str) -> None:
         """`part` works (again)."""
         if self._trouble.pop(part, None) is not None:
-            log.info("recovered", extra={"fields": {"part": part}})
+            log.info("recovered", part=part)
 
     @property
     def healthy(self) -> bool:
@@ -86,7 +87,7 @@ async def supervise(
             deaths += 1
             reason = f"{type(error).__name__}: {error}"
             details = {"part": part, "reason": reason}
-            log.exception("stopped unexpectedly; restarting", extra={"fields": details})
+            log.exception("stopped unexpectedly; restarting", **details)
             health.failing(part, f"restarted after: {reason}")
             pause = min(first_pause * 2 ** min(deaths - 1, 16), longest_pause)
             with contextlib.suppress(TimeoutError):

@@ -6,19 +6,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import logging
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import structlog
+
 from storage import Database, Delivery, StorageError
 from vestnesis.delivery.channel import Channel, DrainReport, Pushed
 from vestnesis.delivery.held import HeldMessages
 from vestnesis.delivery.retry import GiveUp, Pause, Retry, RetryPolicy, Sent, Verdict, decide
 
-log = logging.getLogger("vestnesis.delivery")
+log = structlog.stdlib.get_logger("vestnesis.delivery")
 
 # A lane in the work queue: its key (None: a delivery on its own) and its deliveries in order.
 _Lane = tuple[str | None, deque[Delivery]]
@@ -199,7 +200,7 @@ class Outbox:
         except Exception as error:
             reason = f"internal error: {type(error).__name__}: {error}"
             details = {"channel": self._channel.name, "delivery": delivery.id, "reason": reason}
-            log.exception("delivery failed unexpectedly", extra={"fields": details})
+            log.exception("delivery failed unexpectedly", **details)
             await self._db.outbox.failed(delivery.id, reason[:500])
             report.failed += 1
             return
@@ -241,7 +242,7 @@ class Outbox:
                 "until": outcome.until.isoformat(),
                 "reason": outcome.reason,
             }
-            log.error("sending paused", extra={"fields": details})
+            log.error("sending paused", **details)
             self._recorded = True
             await outbox.set_errors(name, verdict.errors, outcome.until, outcome.reason)
             await outbox.retry(delivery.id, outcome.detail, outcome.until)
@@ -267,7 +268,7 @@ class Outbox:
         if disabled:
             report.disabled.append(delivery.recipient)
             details = {"recipient": delivery.recipient, "reason": outcome.reason}
-            log.warning("address disabled after bouncing", extra={"fields": details})
+            log.warning("address disabled after bouncing", **details)
 
 
 @contextlib.contextmanager

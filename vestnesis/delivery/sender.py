@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+
+import structlog
 
 from vestnesis.common.health import Health
 from vestnesis.delivery.channel import DrainReport
 from vestnesis.delivery.outbox import Outbox
 
-log = logging.getLogger("vestnesis.delivery")
+log = structlog.stdlib.get_logger("vestnesis.delivery")
 
 
 class Sender:
@@ -57,9 +58,7 @@ class Sender:
                     self._health.ok(self._name)
             except Exception as error:
                 reason = f"{type(error).__name__}: {error}"
-                log.exception(
-                    f"{self._name} failed; trying again", extra={"fields": {"reason": reason}}
-                )
+                log.exception(f"{self._name} failed; trying again", reason=reason)
                 if self._health is not None:
                     self._health.failing(self._name, reason)
             self._wake.clear()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections import defaultdict
 
+import structlog
+
 from feeds.translate import TranslationError, Translator
-from vestnesis.common.logs import fields
 from vestnesis.digest.model import Digest, DigestEntry
 
-log = logging.getLogger("vestnesis.translate")
+log = structlog.stdlib.get_logger("vestnesis.translate")
 
 
 async def localise(digest: Digest, language: str, translator: Translator | None) -> Digest:
@@ -43,7 +43,9 @@ async def _translate(
         # A failing backend never holds a digest back: these entries go out as written.
         log.warning(
             "translation failed; originals shown",
-            **fields(backend=translator.name, pair=f"{source}-{target}", reason=str(error)),
+            backend=translator.name,
+            pair=f"{source}-{target}",
+            reason=str(error),
         )
         return {e.item_id: dataclasses.replace(e, translation_failed=True) for e in entries}
     count = len(entries)

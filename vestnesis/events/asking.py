@@ -4,12 +4,13 @@ for the asker, and words the answer."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
+
+import structlog
 
 from feeds.language import LanguageDetector
 from feeds.translate.base import TranslationError
@@ -22,10 +23,9 @@ from vestnesis.answering.text import Wording, answer_text
 from vestnesis.app import App
 from vestnesis.common.catalog import Gettext
 from vestnesis.common.clock import Clock
-from vestnesis.common.logs import fields
 from vestnesis.config import Config
 
-log = logging.getLogger("vestnesis.asking")
+log = structlog.stdlib.get_logger("vestnesis.asking")
 CALENDAR_PATH = "/events.ics"
 LANGUAGES = ("lv", "en", "lt")
 # Titles sent to the translation backend per index build (cached, so paid for once each).
@@ -139,7 +139,7 @@ def _plan_text(path: str | None) -> str | None:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        log.warning("plan not read; plan questions go unanswered", **fields(reason=str(error)))
+        log.warning("plan not read; plan questions go unanswered", reason=str(error))
         return None
 
 
@@ -278,7 +278,7 @@ class Answerer:
                 try:
                     done = await translator.translate(batch, source, target)
                 except TranslationError as error:
-                    log.warning("event titles not translated", **fields(reason=str(error)))
+                    log.warning("event titles not translated", reason=str(error))
                     return {title: tuple(texts) for title, texts in found.items()}
                 for title, text in zip(batch, done, strict=True):
                     if text and text != title:
@@ -308,7 +308,7 @@ class Answerer:
             try:
                 done = await translator.translate(texts, source, target)
             except TranslationError as error:
-                log.warning("plan not translated for search", **fields(reason=str(error)))
+                log.warning("plan not translated for search", reason=str(error))
                 break
             for text, translated in zip(texts, done, strict=True):
                 if translated and translated != text:
@@ -349,6 +349,6 @@ class Answerer:
         try:
             done = await translator.translate(texts, plan_language, found.language)
         except TranslationError as error:
-            log.warning("plan text not translated", **fields(reason=str(error)))
+            log.warning("plan text not translated", reason=str(error))
             return {}
         return dict(zip(texts, done, strict=True))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,14 +11,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import structlog
+
 from storage import Event
 from vestnesis.answering import kinds
 from vestnesis.app import App, open_app
 from vestnesis.common.clock import Clock
-from vestnesis.common.logs import fields
 from vestnesis.config import Config
 
-log = logging.getLogger("vestnesis.events")
+log = structlog.stdlib.get_logger("vestnesis.events")
 BOARD_CALENDAR = "board"
 # Past occurrences are kept this long, so "when was …?" still finds them.
 KEEP_PAST = timedelta(days=366)
@@ -66,16 +66,19 @@ async def import_calendar(
     except CalendarError as error:
         raise CalendarImportError(str(error)) from None
     for warning in parsed.warnings:
-        log.warning("calendar event skipped", **fields(calendar=name, reason=warning))
+        log.warning("calendar event skipped", calendar=name, reason=warning)
     tables = app.config.answers.tables()
     events = [replace(e, kind=kinds.classify(e.title, e.categories, tables)) for e in parsed.events]
     stored, removed = await app.database.events.replace_calendar(name, events, now, digest)
     cancelled = sum(1 for e in events if e.cancelled)
     for warning in parsed.warnings:
-        log.warning("calendar event not read", **fields(calendar=name, problem=warning))
+        log.warning("calendar event not read", calendar=name, problem=warning)
     log.info(
         "calendar imported",
-        **fields(calendar=name, events=stored, removed=removed, cancelled=cancelled),
+        calendar=name,
+        events=stored,
+        removed=removed,
+        cancelled=cancelled,
     )
     return ImportReport(name, stored, removed, parsed.skipped, cancelled, False, parsed.warnings)
 
@@ -133,7 +136,8 @@ async def poll_calendars(app: App) -> list[ImportReport]:
         except CalendarImportError as error:
             log.warning(
                 "calendar not read; its stored events are kept",
-                **fields(calendar=calendar.name, reason=str(error)),
+                calendar=calendar.name,
+                reason=str(error),
             )
     return reports
 

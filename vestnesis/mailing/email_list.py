@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import ssl
 import uuid
 import weakref
@@ -13,6 +12,7 @@ from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from typing import Any
 
+import structlog
 from email_validator import EmailNotValidError, validate_email
 
 from mailer.addresses import needs_smtputf8
@@ -35,7 +35,6 @@ from mailer.tokens import Tokens
 from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.common.clock import SystemClock
-from vestnesis.common.logs import fields
 from vestnesis.config import Config
 from vestnesis.delivery import Outbox, RetryPolicy
 from vestnesis.digest.compose import ItemFilter
@@ -52,7 +51,7 @@ from vestnesis.digest.weekly import (
 from vestnesis.digest.wording import confirmation_view
 from vestnesis.i18n import presentation
 
-log = logging.getLogger("vestnesis.mailing")
+log = structlog.stdlib.get_logger("vestnesis.mailing")
 # Two confirmation mails for one address at least this far apart.
 REQUEST_SPACING = timedelta(minutes=5)
 # Where anyone can ask for a confirmation mail; the administrator's command line is not limited.
@@ -148,7 +147,7 @@ async def subscribe(
     if _limited(app, subscriber, now) or (
         source in PUBLIC_SOURCES and await confirmations_exhausted(app)
     ):
-        log.warning("confirmation request refused: too many", **fields(subscriber=subscriber.id))
+        log.warning("confirmation request refused: too many", subscriber=subscriber.id)
         return SubscribeResult("limited", email)
     await app.database.subscribers.note_request(subscriber.id, now)
     await _enqueue_confirmation(app, subscriber, language, now)
@@ -220,7 +219,7 @@ async def unsubscribe(app: App, token: str) -> Subscriber | None:
     if subscriber is None:
         return None
     await app.database.subscribers.unsubscribe(subscriber.id, app.clock.now())
-    log.info("unsubscribed", **fields(subscriber=subscriber.id))
+    log.info("unsubscribed", subscriber=subscriber.id)
     return subscriber
 
 

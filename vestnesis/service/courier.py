@@ -4,21 +4,21 @@ for the email channel on a timer and when woken; and the weekly send."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
+
 from vestnesis.app import App
 from vestnesis.common.health import Health
-from vestnesis.common.logs import fields
 from vestnesis.delivery import DrainReport, Sender
 from vestnesis.digest.edition import Edition
 from vestnesis.digest.weekly import Decision, decide, due_send_time, record_empty
 from vestnesis.mailing.email_list import digest_record, email_delivery, enqueue_email_digest
 from vestnesis.telegram.outbox import enqueue_telegram_digest
 
-log = logging.getLogger("vestnesis.courier")
+log = structlog.stdlib.get_logger("vestnesis.courier")
 IDLE_CHECK = timedelta(seconds=30)
 
 
@@ -54,12 +54,10 @@ class Courier:
         if report.sent or report.failed or report.paused:
             log.info(
                 "email sent",
-                **fields(
-                    sent=report.sent,
-                    retry=report.retried,
-                    failed=report.failed,
-                    paused=report.paused or "",
-                ),
+                sent=report.sent,
+                retry=report.retried,
+                failed=report.failed,
+                paused=report.paused or "",
             )
 
 
@@ -82,13 +80,13 @@ async def send_weekly_digest(
     }
     if decision.action == "nothing":
         await record_empty(app, decision)
-        log.info("nothing new this week: no digest", **fields(**details))
+        log.info("nothing new this week: no digest", **details)
         return decision
     if decision.action == "wait":
-        log.info("digest held for the board", **fields(**details))
+        log.info("digest held for the board", **details)
         return decision
     if decision.action == "done":
-        log.info("this week's digest went out before", **fields(**details))
+        log.info("this week's digest went out before", **details)
         return decision
     now = app.clock.now()
     record = await digest_record(app, decision.prepared, now)
@@ -102,7 +100,7 @@ async def send_weekly_digest(
         details["telegram"] = sum(counts.values())
         telegram.wake()
     await app.database.digests.mark_sent(record.id, now)
-    log.info("weekly digest queued", **fields(**details))
+    log.info("weekly digest queued", **details)
     return decision
 
 
@@ -128,13 +126,13 @@ async def catch_up(
         # last week's news the moment the service is first switched on.
         log.info(
             "first weekly period of this installation: left to the next send time",
-            **fields(due=due.isoformat()),
+            due=due.isoformat(),
         )
         return None
     log.info(
         "this week's digest was not decided at its time (the service was not running): "
         "polling, then deciding it",
-        **fields(due=due.isoformat()),
+        due=due.isoformat(),
     )
     if poll is not None:
         await poll()

@@ -4,9 +4,10 @@ outbox; a cancelled event sends a notice instead."""
 from __future__ import annotations
 
 import html
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
+import structlog
 
 from bot.delivery import CHANNEL, telegram_body
 from mailer.build import UNSUBSCRIBE, build_template
@@ -16,13 +17,12 @@ from storage import Event, Recipient
 from vestnesis.answering.dates_text import day_text
 from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
-from vestnesis.common.logs import fields
 from vestnesis.digest.views import NoticeView
 from vestnesis.events.asking import calendar_url
 from vestnesis.i18n import presentation
 from vestnesis.mailing.email_list import MailingError, identity
 
-log = logging.getLogger("vestnesis.reminders")
+log = structlog.stdlib.get_logger("vestnesis.reminders")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ async def send_reminders(app: App) -> int:
             if mails:
                 queued += await _email(app, notice, language, mails, now)
     if queued:
-        log.info("event reminders queued", **fields(messages=queued))
+        log.info("event reminders queued", messages=queued)
     return queued
 
 
@@ -143,7 +143,7 @@ async def _email(
     try:
         sender = identity(app.config)
     except MailingError as error:
-        log.warning("reminder not mailed", **fields(reason=str(error)))
+        log.warning("reminder not mailed", reason=str(error))
         return 0
     heading, body = reminder_text(notice, language, app, now)
     reader = presentation(app.config, language, app.catalogs)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator
@@ -13,6 +12,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import structlog
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -21,7 +21,6 @@ from vestnesis.app import App, open_app
 from vestnesis.common.clock import Clock
 from vestnesis.common.durations import WeeklyTime, format_duration
 from vestnesis.common.health import Health, supervise
-from vestnesis.common.logs import fields
 from vestnesis.config import Config
 from vestnesis.digest.weekly import make_draft
 from vestnesis.events.calendar import poll_calendars
@@ -32,7 +31,7 @@ from vestnesis.telegram.outbox import enqueue_news
 from vestnesis.telegram.runtime import TelegramRuntime, build_runtime, sync_chats
 from vestnesis.web.pages import create_web_app
 
-log = logging.getLogger("vestnesis.service")
+log = structlog.stdlib.get_logger("vestnesis.service")
 
 STOP_GRACE = timedelta(seconds=60)
 REMINDER_CHECK = timedelta(minutes=5)
@@ -58,10 +57,10 @@ class Jobs:
                 if self._health is not None:
                     self._health.ok(name)
             except asyncio.CancelledError:
-                log.warning("job cancelled", **fields(job=name))
+                log.warning("job cancelled", job=name)
                 raise
             except Exception as error:
-                log.exception("job failed", **fields(job=name))
+                log.exception("job failed", job=name)
                 if self._health is not None:
                     self._health.failing(name, f"{type(error).__name__}: {error}")
             finally:
@@ -73,7 +72,7 @@ class Jobs:
         """Wait for running jobs to finish; cancel what is left after `grace`."""
         if not self._running:
             return
-        log.info("finishing current work", **fields(jobs=len(self._running)))
+        log.info("finishing current work", jobs=len(self._running))
         _, pending = await asyncio.wait(self._running, timeout=grace.total_seconds())
         for task in pending:
             task.cancel()
@@ -94,11 +93,9 @@ async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) ->
         telegram.wake()  # type: ignore[union-attr]
     log.info(
         "poll pass done",
-        **fields(
-            sources=len(reports),
-            new=sum(r.new for r in reports),
-            failed=sum(r.status == "failed" for r in reports),
-        ),
+        sources=len(reports),
+        new=sum(r.new for r in reports),
+        failed=sum(r.status == "failed" for r in reports),
     )
 
 
@@ -141,15 +138,15 @@ async def prepare_draft(app: App, telegram: TelegramRuntime | None = None) -> No
     send_at = next_weekly(app.clock.now(), weekly, app.config.association.zone)
     record = await make_draft(app, send_at)
     if record is None:
-        log.info(
-            "nothing new for the coming digest; no draft", **fields(send_at=send_at.isoformat())
-        )
+        log.info("nothing new for the coming digest; no draft", send_at=send_at.isoformat())
         return
     if telegram is not None and record.status == "draft":
         await telegram.offer_draft(record)
     log.info(
         "digest draft ready for review",
-        **fields(send_at=send_at.isoformat(), items=len(record.item_ids), status=record.status),
+        send_at=send_at.isoformat(),
+        items=len(record.item_ids),
+        status=record.status,
     )
 
 
@@ -206,16 +203,14 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
         scheduler.start()
         log.info(
             "service started",
-            **fields(
-                association=config.association.short_name or config.association.name,
-                feeds=len(await app.database.sources.active()),
-                poll_every=format_duration(config.schedule.poll_feeds),
-                digest=str(config.schedule.weekly_digest),
-                mail="on" if courier else "off",
-                telegram="on" if telegram else "off",
-                web=config.web.listen if web else "off",
-                database=str(config.database_path),
-            ),
+            association=config.association.short_name or config.association.name,
+            feeds=len(await app.database.sources.active()),
+            poll_every=format_duration(config.schedule.poll_feeds),
+            digest=str(config.schedule.weekly_digest),
+            mail="on" if courier else "off",
+            telegram="on" if telegram else "off",
+            web=config.web.listen if web else "off",
+            database=str(config.database_path),
         )
         _tell_the_administrator(app, web is not None, courier is not None)
         if courier is not None or telegram is not None:
@@ -251,23 +246,21 @@ def _tell_the_administrator(app: App, web: bool, mail: bool) -> None:
         public = config.web.public_url
         log.info(
             "web pages",
-            **fields(
-                subscribe=f"{public}/subscribe",
-                archive=f"{public}/archive",
-                calendar=f"{public}/events.ics",
-            ),
+            subscribe=f"{public}/subscribe",
+            archive=f"{public}/archive",
+            calendar=f"{public}/events.ics",
         )
     folder = mail_folder(config)
     if mail and folder is not None:
         log.warning(
             'email.transport = "file": no mail is sent; each message is written to a folder',
-            **fields(folder=str(folder)),
+            folder=str(folder),
         )
     if config.translation.backend == "none" and len(config.association.languages) > 1:
         log.warning(
             "no translation backend: readers get news in other languages as written, "
             "with a note at the top of their digest",
-            **fields(languages=",".join(config.association.languages)),
+            languages=",".join(config.association.languages),
         )
 
 
@@ -278,7 +271,7 @@ def _start_mail(
         courier = Courier(app, health)
         email_delivery(app)  # checks sender and secret now
     except MailingError as error:
-        log.warning("mailing list off", **fields(reason=str(error)))
+        log.warning("mailing list off", reason=str(error))
         return None
     background.append(
         asyncio.create_task(supervise("email sender", lambda: courier.run(stop), stop, health))
@@ -379,7 +372,7 @@ def _start_web(
     try:
         web_app = create_web_app(app, wake, hook, health)
     except MailingError as error:
-        log.warning("web pages off", **fields(reason=str(error)))
+        log.warning("web pages off", reason=str(error))
         return None
     host, _, port = app.config.web.listen.rpartition(":")
     server = _QuietServer(
@@ -462,7 +455,7 @@ def run_service(config: Config, clock: Clock) -> None:
                 if this is not None:
                     this.cancel()
                 return
-            log.info("stopping", **fields(signal=signal.Signals(signum).name))
+            log.info("stopping", signal=signal.Signals(signum).name)
             stop.set()
 
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -9,15 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+import structlog
+
 from feeds.fetch import Fetched, Fetcher, is_http
 from feeds.health import RetryPolicy
 from feeds.workers import ParseJob, ParseWorkers
 from storage import Database, Source
 from vestnesis.common.clock import Clock
-from vestnesis.common.logs import fields
 from vestnesis.sources.decide import Failure, Unchanged, after_fetch, failure
 
-log = logging.getLogger("vestnesis.poll")
+log = structlog.stdlib.get_logger("vestnesis.poll")
 
 Status = Literal["new", "unchanged", "failed"]
 
@@ -101,7 +102,7 @@ class Poller:
         try:
             return await self._poll(source)
         except Exception as error:  # a bug must cost one source, not the pass
-            log.exception("polling failed unexpectedly", **fields(source=source.name))
+            log.exception("polling failed unexpectedly", source=source.name)
             reason = f"internal error: {type(error).__name__}: {error}"
             return await self._failed(source, failure(source, reason, *self._when()))
 
@@ -140,7 +141,7 @@ class Poller:
             details["duplicates"] = stored.duplicates
         if parsed.warning:
             details["warning"] = parsed.warning
-        log.log(level, "polled", **fields(**details))
+        log.log(level, "polled", **details)
         return report
 
     def _when(self) -> tuple[datetime, RetryPolicy]:
@@ -159,12 +160,15 @@ class Poller:
         record = decision.record
         await self._db.sources.record(source.id, record)
         retry_at = record.next_attempt.isoformat() if record.next_attempt else None
-        details = fields(
-            source=source.name, reason=record.error, failures=decision.failures, retry_at=retry_at
+        log.warning(
+            "source failed",
+            source=source.name,
+            reason=record.error,
+            failures=decision.failures,
+            retry_at=retry_at,
         )
-        log.warning("source failed", **details)
         if decision.board_message is not None:
-            log.error(decision.board_message, **fields(source=source.name))
+            log.error(decision.board_message, source=source.name)
             if self.notify_failure is not None:
                 await self.notify_failure(decision.board_message)
         return SourceReport(

@@ -3,9 +3,10 @@ list), the weekly digest for each chat, and news as it arrives to the chats that
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import Any
+
+import structlog
 
 from bot.delivery import CHANNEL, telegram_body
 from bot.render import render_digest, render_news
@@ -16,7 +17,6 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from storage import Announcement, Item, Recipient
 from vestnesis.app import App
-from vestnesis.common.logs import fields
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose
 from vestnesis.digest.edition import Edition
 from vestnesis.digest.views import DigestView, NoticeView
@@ -27,7 +27,7 @@ from vestnesis.mailing.email_list import (
     identity,
 )
 
-log = logging.getLogger("vestnesis.telegram")
+log = structlog.stdlib.get_logger("vestnesis.telegram")
 
 
 async def enqueue_announcement(app: App, announcement: Announcement) -> None:
@@ -67,7 +67,7 @@ async def _enqueue_announcement_email(app: App, announcement: Announcement) -> N
     try:
         sender = identity(app.config)
     except MailingError as error:
-        log.warning("announcement not mailed", **fields(reason=str(error)))
+        log.warning("announcement not mailed", reason=str(error))
         return
     now = app.clock.now()
     text = html_to_text(announcement.text_html)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import structlog
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
@@ -25,12 +25,11 @@ from storage import (
     DigestRecord,
 )
 from vestnesis.app import App
-from vestnesis.common.logs import fields
 from vestnesis.delivery import DrainReport, Outbox, RetryPolicy, Sender
 from vestnesis.digest.weekly import digest_of, view_for
 from vestnesis.telegram.services import Services
 
-log = logging.getLogger("vestnesis.telegram")
+log = structlog.stdlib.get_logger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
 # Telegram's network trouble: each delivery tried again 30 s later, without end; a long 429
 # pauses the channel (see bot/delivery.py), a network fault alone never does.
@@ -143,7 +142,7 @@ class TelegramRuntime:
                     )
                 else:
                     message = "Telegram bot could not start; retrying"
-                log.warning(message, **fields(reason=reason, retry_in=f"{delay:.0f}s"))
+                log.warning(message, reason=reason, retry_in=f"{delay:.0f}s")
                 with contextlib.suppress(Exception):
                     await self.stop()
                 with contextlib.suppress(TimeoutError):
@@ -151,7 +150,7 @@ class TelegramRuntime:
                         await stop.wait()
                 delay = min(delay * 2, 300.0)
         if not stop.is_set():
-            log.info("Telegram bot running", **fields(mode=self.app.config.telegram.mode))
+            log.info("Telegram bot running", mode=self.app.config.telegram.mode)
             await self.run(stop)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -173,13 +172,11 @@ class TelegramRuntime:
             )
         log.info(
             "telegram sent",
-            **fields(
-                sent=report.sent,
-                blocked=report.blocked,
-                failed=report.failed,
-                rate_limited=report.rate_limited,
-                paused=report.paused or "",
-            ),
+            sent=report.sent,
+            blocked=report.blocked,
+            failed=report.failed,
+            rate_limited=report.rate_limited,
+            paused=report.paused or "",
         )
 
     async def notify_board(self, text: str) -> None:

@@ -3,9 +3,10 @@ subscriptions, the board's announcements and events, and chats joining and leavi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+
+import structlog
 
 from bot.render import TelegramMessage, render_digest
 from bot.services import BotAnswer, Step
@@ -15,7 +16,6 @@ from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.common import dates
 from vestnesis.common.catalog import Gettext
-from vestnesis.common.logs import fields
 from vestnesis.digest.weekly import digest_of, prepare, view_for
 from vestnesis.events import form as event_form
 from vestnesis.events.asking import Answerer
@@ -35,7 +35,7 @@ from vestnesis.mailing.email_list import (
 )
 from vestnesis.telegram.outbox import enqueue_announcement
 
-log = logging.getLogger("vestnesis.telegram")
+log = structlog.stdlib.get_logger("vestnesis.telegram")
 
 
 class Services:
@@ -114,7 +114,7 @@ class Services:
         try:
             result = await subscribe(self.app, address, language=language, source="bot")
         except MailingError as error:
-            log.warning("email subscription from the bot failed", **fields(reason=str(error)))
+            log.warning("email subscription from the bot failed", reason=str(error))
             return
         if result.status == "sent":
             self._wake_mail()
@@ -123,7 +123,7 @@ class Services:
         return self.app.clock.now()
 
     async def forget(self, user_id: int) -> bool:
-        log.info("member asked to be forgotten", **fields(user=user_id))
+        log.info("member asked to be forgotten", user=user_id)
         return await self.app.database.telegram.forget(user_id)
 
     async def answer(self, question: str, language: str) -> BotAnswer:
@@ -132,7 +132,8 @@ class Services:
         reply = await self._answerer.ask(question, language, links=False)
         log.info(
             "question answered",
-            **fields(intent=reply.answer.intent, language=reply.answer.language),
+            intent=reply.answer.intent,
+            language=reply.answer.language,
         )
         events = tuple((event_key(e), e) for e in reply.answer.events if not e.cancelled)
         return BotAnswer(reply.text, reply.answer.language, events)
@@ -165,7 +166,7 @@ class Services:
 
     async def save_event(self, event: Event, user_id: int) -> Event:
         saved = await save_board_event(self.app, event)
-        log.info("board event saved", **fields(uid=saved.uid, user=user_id))
+        log.info("board event saved", uid=saved.uid, user=user_id)
         return saved
 
     async def board_events(self) -> list[Event]:
@@ -176,7 +177,7 @@ class Services:
 
     async def remove_event(self, uid: str, user_id: int) -> bool:
         removed = await self.app.database.events.remove(BOARD_CALENDAR, uid)
-        log.info("board event removed", **fields(uid=uid, user=user_id, removed=removed))
+        log.info("board event removed", uid=uid, user=user_id, removed=removed)
         return removed
 
     def describe_event(self, event: Event, language: str) -> str:
@@ -191,6 +192,8 @@ class Services:
         db = self.app.database
         # The store's state codes, worded for the board; an unknown code shows as it is.
         states = {
+            # Translators: /stats for the board: states of Telegram users and of email
+            # subscribers.
             "subscribed": _("receive the digest"),
             "not subscribed": _("do not receive the digest"),
             "blocked": _("blocked the bot"),
@@ -367,7 +370,7 @@ class Services:
 
     async def decide_digest(self, digest_id: int, status: str, user_id: int) -> bool:
         """A board member approves or holds the coming digest's draft."""
-        log.info("digest draft decided", **fields(digest=digest_id, status=status, by=user_id))
+        log.info("digest draft decided", digest=digest_id, status=status, by=user_id)
         return await self.app.database.digests.decide(
             digest_id, status, f"telegram:{user_id}", self.app.clock.now()
         )
@@ -378,5 +381,5 @@ class Services:
         )
 
     async def chat_migrated(self, old_id: int, new_id: int) -> None:
-        log.info("group moved to a supergroup", **fields(old=old_id, new=new_id))
+        log.info("group moved to a supergroup", old=old_id, new=new_id)
         await self.app.database.telegram.migrated(old_id, new_id, self.app.clock.now())

@@ -99,7 +99,8 @@ class ArchiveFeed:
         public = self._public_url
         rss = ET.Element("rss", version="2.0")
         channel = ET.SubElement(rss, "channel")
-        ET.SubElement(channel, "title").text = f"{self._title} — {_('Past digests')}"
+        past = _("Past digests")  # outside the f-string, where pybabel extract sees it
+        ET.SubElement(channel, "title").text = f"{self._title} — {past}"
         ET.SubElement(channel, "link").text = f"{public}/archive?lang={language}"
         ET.SubElement(channel, "description").text = _("Subscribe to the weekly news")
         ET.SubElement(channel, "language").text = language

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hmac
 import json
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
+import structlog
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -27,7 +27,6 @@ from storage import Subscriber
 from vestnesis.app import App
 from vestnesis.common import dates
 from vestnesis.common.health import Health
-from vestnesis.common.logs import fields
 from vestnesis.digest.weekly import record_view
 from vestnesis.events.asking import CALENDAR_PATH
 from vestnesis.events.calendar import public_feed
@@ -47,7 +46,7 @@ from vestnesis.mailing.email_list import (
 from vestnesis.web.archive_feed import ArchiveFeed
 from vestnesis.web.guard import ClientLimiter, guarded
 
-log = logging.getLogger("vestnesis.web")
+log = structlog.stdlib.get_logger("vestnesis.web")
 HERE = Path(__file__).parent
 CSRF_COOKIE = "vestnesis_csrf"
 # Pages load nothing from elsewhere.
@@ -208,7 +207,7 @@ class Pages:
             )
         client = request.client.host if request.client else ""
         if not self.clients.allow(client) or await confirmations_exhausted(self.app):
-            log.warning("subscribe form limited", **fields(client=client))
+            log.warning("subscribe form limited", client=client)
             return self.message(
                 request,
                 _("Too many requests"),
@@ -226,7 +225,7 @@ class Pages:
         try:
             result = await subscribe(self.app, email, language=language, source="web", name=name)
         except Exception as error:  # after the response: nobody else would hear of it
-            log.error("subscribe failed", **fields(error=str(error)))
+            log.error("subscribe failed", error=str(error))
             return
         if result.status == "sent":
             self.on_enqueued()
@@ -580,7 +579,7 @@ class Pages:
 
     async def server_error(self, request: Request, exc: Exception) -> Response:
         """A bug: logged through the service's own (masked) logging, a plain page shown."""
-        log.error("web request failed", exc_info=exc, **fields(path=request.url.path))
+        log.error("web request failed", exc_info=exc, path=request.url.path)
         language = self.language_of(request, "")
         _ = self.t(request, language)
         return self.message(
