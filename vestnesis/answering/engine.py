@@ -4,7 +4,7 @@ resting on calendar events or plan sections. Nothing here does I/O."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
@@ -138,11 +138,17 @@ class Knowledge:
         """The one series of the kind (or a sort of it) still to come (already over when
         `past`), None when there are none or several. Looks at two series per kind at most:
         each kind's series are kept sorted by their first and last end."""
-        if past:
-            orders = [(0, lambda end: end <= now)]
-        else:
-            # Of those to come, the ones still on first: a cancelled meeting's rescheduled twin.
-            orders = [(2, lambda end: end > now), (1, lambda end: end > now)]
+
+        def over(end: datetime) -> bool:
+            return end <= now
+
+        def to_come(end: datetime) -> bool:
+            return end > now
+
+        # Of those to come, the ones still on first: a cancelled meeting's rescheduled twin.
+        orders: list[tuple[int, Callable[[datetime], bool]]] = (
+            [(0, over)] if past else [(2, to_come), (1, to_come)]
+        )
         keys = sorted(self.tables.family(kind))
         for order, holds in orders:
             found: dict[tuple[str, str], Series] = {}
