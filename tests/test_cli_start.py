@@ -81,4 +81,4 @@ def test_the_probe_sees_a_heavy_import() -> None:
         text=True,
         check=True,
     )
-    assert "'httpx'" in done.stdout
+    assert "'aiosqlite'" in done.stdout

@@ -6,8 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from feeds.fetch import Fetcher, FetchLimits, user_agent
 from feeds.health import RetryPolicy
@@ -20,6 +19,9 @@ from vestnesis.config import Config
 from vestnesis.i18n import Catalogs
 from vestnesis.sources.polling import Poller
 from vestnesis.sources.translation import HTTP_BACKENDS, build_translator
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("vestnesis.app")
 
@@ -56,6 +58,16 @@ def configured_sources(config: Config) -> list[SourceSpec]:
     return [SourceSpec(feed.name, feed.location, feed.language, "config") for feed in config.feeds]
 
 
+def _http_client(config: Config) -> httpx.AsyncClient:
+    """The translation backend's client (httpx is imported only when one is configured)."""
+    import httpx
+
+    return httpx.AsyncClient(
+        timeout=config.translation.timeout.total_seconds(),
+        headers={"User-Agent": user_agent(config.association.website)},
+    )
+
+
 @asynccontextmanager
 async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> AsyncIterator[App]:
     """Open the database (migrating it), sync the configured feeds, and build the poller.
@@ -84,12 +96,7 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
         )
         # A client (and its TLS set-up, tens of milliseconds) only for a backend over HTTP.
         translation_client = (
-            httpx.AsyncClient(
-                timeout=config.translation.timeout.total_seconds(),
-                headers={"User-Agent": user_agent(config.association.website)},
-            )
-            if config.translation.backend in HTTP_BACKENDS
-            else None
+            _http_client(config) if config.translation.backend in HTTP_BACKENDS else None
         )
         async with (
             Fetcher.open(fetch_limits(config)) as fetcher,
