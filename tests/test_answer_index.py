@@ -112,3 +112,41 @@ async def test_a_torn_index_file_is_rebuilt_not_fatal(tmp_path) -> None:
         kept.write_bytes(key + b"\nnot a pickle")
         assert await _replies(Answerer(app)) == first
         assert kept.stat().st_size > 1000  # written again, whole
+
+
+async def test_an_index_others_may_write_is_never_loaded(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pickle runs code on load: a kept index that another user could have written is
+    rebuilt, not read; the index is written readable by its owner alone."""
+    config = load_config(sample_config(tmp_path), {})
+    async with running(config) as app:
+        await poll_calendars(app)
+        first = await _replies(Answerer(app))
+        kept = config.database_path.with_name(INDEX_FILE)
+        assert kept.stat().st_mode & 0o777 == 0o600
+        kept.chmod(0o666)
+        monkeypatch.setattr(Knowledge, "build", _no_build)
+        with pytest.raises(Rebuilt):
+            await Answerer(app).knowledge()
+        monkeypatch.undo()
+        assert await _replies(Answerer(app)) == first
+        assert kept.stat().st_mode & 0o777 == 0o600  # written again, for its owner only
+
+
+def test_shared_copies_keep_every_value_and_make_one_object_of_equals() -> None:
+    from vestnesis.answer_index import shared
+
+    start = NOW + timedelta(days=1)
+    events = [
+        Event(uid=f"e{n}", title="".join(["Semi", "nārs"]), start=start, end=start, place="Rīga")
+        for n in range(3)
+    ]
+    words = [frozenset({"".join(["sem", "in"])}) for _ in range(3)]
+    root = {"events": events, "words": words, "by": {events[0]: {1, 2}}}
+    same = shared(root)
+    assert same is root and same["events"] == events and same["words"] == words
+    assert [e.uid for e in same["events"]] == ["e0", "e1", "e2"]
+    assert same["events"][0].title is same["events"][2].title
+    assert same["words"][0] is same["words"][1]
+    assert same["by"] == {events[0]: {1, 2}}
