@@ -4,6 +4,7 @@ the word tables change (vestnesis/answer_index.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace as dataclass_replace
 from datetime import timedelta
 
 import pytest
@@ -150,3 +151,24 @@ def test_shared_copies_keep_every_value_and_make_one_object_of_equals() -> None:
     assert same["events"][0].title is same["events"][2].title
     assert same["words"][0] is same["words"][1]
     assert same["by"] == {events[0]: {1, 2}}
+
+
+@pytest.mark.parametrize("name", ["team", "lt-school", "en-network", "lv-regional"])
+def test_every_question_set_is_answered_alike_from_the_kept_index(tmp_path, name: str) -> None:
+    """The kept index (shared copies, pickled, read back) answers every question of the
+    question sets exactly as the index it was made from: the same Answer, field by field."""
+    from tests.question_set import SETS, question_set
+    from vestnesis.answer_index import read_index, write_index
+
+    if name not in SETS:
+        pytest.skip(f"no question set {name}")
+    chosen = question_set(name)
+    built = chosen.knowledge()
+    asked = [q.text for q in chosen.load()]
+    expected = [answer(text, built, chosen.now) for text in asked]
+    path = tmp_path / INDEX_FILE
+    write_index(path, "key", built)
+    kept = read_index(path, "key")
+    assert kept is not None
+    kept = dataclass_replace(kept, detector=built.detector)
+    assert [answer(text, kept, chosen.now) for text in asked] == expected
