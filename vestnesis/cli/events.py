@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,12 +122,21 @@ async def ask(
     settings: Settings, question: str, lang: str | None, as_json: bool, now: str | None
 ) -> None:
     """Answer a question as the bot would: events and the association's plan."""
-    from vestnesis.events.asking import Answerer
-    from vestnesis.events.calendar import calendars_read
+    # One question, then the process ends: what it makes (modules, classes, the answer index)
+    # is hardly ever garbage, and the cyclic collector walking it again and again was a tenth
+    # of a cold `ask` (issue 18). It is on again afterwards (for a caller in the same process).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from vestnesis.events.asking import Answerer
+        from vestnesis.events.calendar import calendars_read
 
-    config = settings.config()
-    async with calendars_read(config, parse_now(now, config)) as app:
-        reply = await Answerer(app).ask(question, lang)
+        config = settings.config()
+        async with calendars_read(config, parse_now(now, config)) as app:
+            reply = await Answerer(app).ask(question, lang)
+    finally:
+        if collecting:
+            gc.enable()
     if as_json:
         emit_json(reply.as_json())
     else:
