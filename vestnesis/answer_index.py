@@ -144,10 +144,11 @@ _NOT_WALKED = (type, types.FunctionType, types.BuiltinFunctionType, types.Module
 
 def shared(root: T) -> T:
     """`root` with equal strings, dates, word sets and tuples of those made one object each,
-    in place (lists, dicts, sets and objects' attributes get the shared copies; tuples and
-    frozensets are remade): pickle then writes each once and refers to it after, so loading
-    makes far fewer objects. Nothing changes value; records (dataclasses) are never merged,
-    only their attributes shared."""
+    in place (lists, dict values and objects' attributes get the shared copies; tuples and
+    frozensets are remade; dict keys and set members are kept, and their equals elsewhere
+    become them): pickle then writes each once and refers to it after, so loading makes far
+    fewer objects. Nothing changes value; records (dataclasses) are never merged, only their
+    attributes shared."""
     one: dict[tuple[type, object], object] = {}
     done: dict[int, object] = {}
 
@@ -173,17 +174,17 @@ def shared(root: T) -> T:
                 remade = single(remade)
             done[id(value)] = remade
             return remade
+        # Each change below is one assignment (atomic under the GIL), never a clear-and-refill:
+        # the index being kept may be read meanwhile (the service answers while it is written).
         if isinstance(value, list) and kind is list:
             value[:] = [walk(item) for item in value]
         elif isinstance(value, dict) and kind is dict:
-            pairs = [(walk(k), walk(v)) for k, v in value.items()]
-            value.clear()
-            value.update(pairs)
+            for key in list(value):
+                walk(key)  # keys stay as they are; equal ones elsewhere become these
+                value[key] = walk(value[key])
         elif isinstance(value, set) and kind is set:
-            items = [walk(item) for item in value]
-            if any(a is not b for a, b in zip(items, value, strict=True)):
-                value.clear()
-                value.update(items)
+            for item in list(value):
+                walk(item)
         elif hasattr(value, "__dict__") and not isinstance(value, _NOT_WALKED):
             attributes = vars(value)
             for name in list(attributes):
