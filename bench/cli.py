@@ -1,6 +1,7 @@
 """Benchmark: the command line, cold, as a person waits for it: `vestnesis --help`, a
-command's `--help`, and `vestnesis ask` over a calendar of 10,000 events (with the example
-plan), each a fresh process, against `python -c pass` in the same run.
+command's `--help`, every command's `--help` once each, and `vestnesis ask` over a calendar
+of 10,000 events (with the example plan), each a fresh process, against `python -c pass` in
+the same run.
 
 Each command runs in turn with the baseline (A B A B …), 3 times after one warm-up; the
 figures are wall seconds and, apart, the processor seconds of the child (user + system, which
@@ -102,6 +103,34 @@ def compare(name: str, product: list[str], baseline: list[str], runs: int) -> No
         )
 
 
+def every_help(vestnesis: list[str], baseline: list[str]) -> None:
+    """Every command's --help once, each followed by the baseline; the spread is over the
+    commands, and the slowest is named."""
+    import click
+
+    from vestnesis.cli.main import cli
+
+    def paths(command: click.Command, path: list[str]) -> list[list[str]]:
+        found = [path]
+        if isinstance(command, click.Group):
+            for name, sub in sorted(command.commands.items()):
+                found += paths(sub, [*path, name])
+        return found
+
+    timings: list[tuple[str, tuple[float, float], tuple[float, float]]] = []
+    for path in paths(cli, []):
+        timings.append((" ".join(path), timed([*vestnesis, *path, "--help"]), timed(baseline)))
+    for index, unit in ((0, "s wall"), (1, "s CPU")):
+        print_ratio(
+            f"every command's --help, {len(timings)} commands once each ({unit.split()[1]})",
+            ("vestnesis … --help", [ours[index] for _, ours, _ in timings]),
+            ("python -c pass", [theirs[index] for _, _, theirs in timings]),
+            unit,
+        )
+    slowest = max(timings, key=lambda t: t[1][1])
+    print(f"  slowest (CPU): vestnesis {slowest[0]} --help, {slowest[1][1]:.3f} s CPU")
+
+
 def compiled() -> None:
     """Bytecode for the project's packages, as `pip install` leaves it."""
     for package in ("vestnesis", "storage", "feeds", "bot", "mailer"):
@@ -119,6 +148,7 @@ def main() -> None:
     baseline = [sys.executable, "-c", "pass"]
     compare("vestnesis --help", [*vestnesis, "--help"], baseline, args.runs)
     compare("vestnesis ask --help", [*vestnesis, "ask", "--help"], baseline, args.runs)
+    every_help(vestnesis, baseline)
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
