@@ -172,3 +172,23 @@ def test_every_question_set_is_answered_alike_from_the_kept_index(tmp_path, name
     assert kept is not None
     kept = dataclass_replace(kept, detector=built.detector)
     assert [answer(text, kept, chosen.now) for text in asked] == expected
+
+
+def test_shared_copies_never_merge_equals_that_print_or_type_differently() -> None:
+    """An instant in UTC equals the same instant in Riga, 1 equals True and 0.0 equals -0.0:
+    each keeps its own object, zone and type."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from vestnesis.answer_index import shared
+
+    utc = NOW.astimezone(UTC)
+    riga = NOW.astimezone(ZoneInfo("Europe/Riga"))
+    assert utc == riga
+    root = [utc, riga, (utc,), (riga,), (1, "a"), (True, "a"), (0.0,), (-0.0,), ("x",), ("x",)]
+    same = shared(root)
+    assert same[0].tzinfo is UTC and same[1].tzinfo == ZoneInfo("Europe/Riga")
+    assert same[2][0].tzinfo is UTC and same[3][0].tzinfo == ZoneInfo("Europe/Riga")
+    assert type(same[4][0]) is int and type(same[5][0]) is bool
+    assert str(same[6][0]) == "0.0" and str(same[7][0]) == "-0.0"
+    assert same[8] is same[9]

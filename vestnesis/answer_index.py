@@ -137,41 +137,51 @@ def write_index(path: Path, key: str, knowledge: Knowledge) -> None:
         temporary.unlink(missing_ok=True)
 
 
-# Values that are equal exactly when interchangeable: one copy of each is enough.
+# Values equal exactly when interchangeable, one copy of each kept; dates and times also by
+# their zone and fold (an instant in UTC equals the same instant in Riga, but does not print so).
 _ATOMS = (str, bytes, datetime, date, time, timedelta)
+_NUMBERS = (int, bool, float, type(None))
 _NOT_WALKED = (type, types.FunctionType, types.BuiltinFunctionType, types.ModuleType)
 
 
 def shared(root: T) -> T:
-    """`root` with equal strings, dates, word sets and tuples of those made one object each,
-    in place (lists, dict values and objects' attributes get the shared copies; tuples and
-    frozensets are remade; dict keys and set members are kept, and their equals elsewhere
-    become them): pickle then writes each once and refers to it after, so loading makes far
-    fewer objects. Nothing changes value; records (dataclasses) are never merged, only their
-    attributes shared."""
-    one: dict[tuple[type, object], object] = {}
+    """`root` with equal strings, dates and times made one object each, and then tuples and
+    frozensets of the very same objects, in place (lists, dict values and objects' attributes
+    get the shared copies; tuples and frozensets are remade; dict keys and set members are
+    kept, and their equals elsewhere become them): pickle then writes each once and refers to
+    it after, so loading makes far fewer objects. Nothing changes value or type; records
+    (dataclasses) are never merged, only their attributes shared."""
+    one: dict[object, object] = {}
     done: dict[int, object] = {}
 
-    def single(value: object) -> object:
-        return one.setdefault((type(value), value), value)
+    def atom(value: object) -> object:
+        kind = type(value)
+        key: tuple[object, ...] = (kind, value)
+        if isinstance(value, (datetime, time)):
+            key = (kind, value, repr(value.tzinfo), value.fold)
+        return one.setdefault(key, value)
 
-    def immutable(value: object) -> bool:
-        return type(value) in (*_ATOMS, int, bool, float, frozenset, tuple, type(None))
+    def identity(item: object) -> object:
+        # Items are shared already: the same object stands for the same value (numbers by
+        # their type too, so that (1,) and (True,) stay apart).
+        if type(item) is float:
+            return (float, repr(item))  # 0.0 and -0.0 are equal, not interchangeable
+        return (type(item), item) if type(item) in _NUMBERS else id(item)
 
     def walk(value: object) -> object:
         kind = type(value)
         if kind in _ATOMS:
-            return single(value)
-        if value is None or kind in (int, bool, float):
+            return atom(value)
+        if kind in _NUMBERS:
             return value
         if id(value) in done:
             return done[id(value)]
         done[id(value)] = value
         if isinstance(value, (frozenset, tuple)) and kind in (frozenset, tuple):
             items = [walk(item) for item in value]
-            remade: object = kind(items)
-            if all(immutable(item) for item in items):
-                remade = single(remade)
+            marks = [identity(item) for item in items]
+            key = (kind, frozenset(marks) if kind is frozenset else tuple(marks))
+            remade = one.setdefault(key, kind(items))
             done[id(value)] = remade
             return remade
         # Each change below is one assignment (atomic under the GIL), never a clear-and-refill:
