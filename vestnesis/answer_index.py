@@ -28,12 +28,10 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
+from vestnesis.answering.engine import Knowledge
 from vestnesis.common.logs import fields
-
-if TYPE_CHECKING:
-    from vestnesis.answering.engine import Knowledge
 
 T = TypeVar("T")
 log = logging.getLogger("vestnesis.answer_index")
@@ -87,8 +85,6 @@ def read_index(path: Path, key: str) -> Knowledge | None:
     except Exception as error:  # a torn or foreign file is rebuilt, never fatal
         log.warning("answer index not read; rebuilding it", **fields(reason=repr(error)))
         return None
-    from vestnesis.answering.engine import Knowledge
-
     return found if isinstance(found, Knowledge) else None
 
 

@@ -137,7 +137,7 @@ async def ask(
 
         config = settings.config()
         async with calendars_read(config, parse_now(now, config)) as app:
-            reply = await Answerer(app).ask(question, lang)
+            reply = await Answerer.from_app(app).ask(question, lang)
     finally:
         if collecting:
             gc.enable()
