@@ -6,6 +6,12 @@ language and intent; then answers the team's set over its calendars plus generat
 (two more years of seminars, courses, meetings… in three languages, placed after the set's
 dates so its expected answers still hold) and prints latency p50/p99/max per question.
 
+The latency's baseline, measured in the same run, is the simplest answerer one could write: the
+same events' titles as sets of lower-case words (built once), scanned in order of start for the
+first upcoming event that shares a word of four letters or more with the question. Both answer
+every question `--repeat` times per round, in turn, over 3 rounds; the ratios (product /
+baseline, pair by pair: lower is better) come first, then min/median/max of each side.
+
     python bench/answers.py [--set all|team|lt-school|en-network] [--hide en-network]
                             [--events 10000] [--repeat 20] [--no-latency]
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
 import sys
 import time
@@ -25,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ratio import REPEATS, print_ratio  # noqa: E402
 from storage import Event  # noqa: E402
 from tests.question_set import (  # noqa: E402
     NOW,
@@ -151,13 +159,15 @@ def main() -> None:
     latency(args.events, args.repeat)
 
 
-def latency(count: int, repeat: int) -> None:
-    """Answer the team's set `repeat` times over a calendar of `count` events; print the
-    index's build time and memory and the latency per answer."""
+def latency(count: int, repeat: int, rounds: int = REPEATS) -> None:
+    """Answer the team's set `repeat` times per round over a calendar of `count` events, and
+    the same questions with the baseline (`Scan`); print the ratios of the index's build time
+    and of the latency p50 and p99, and the product's memory."""
     base = len(knowledge().events)
+    extra = generated(count - base)
     tracemalloc.start()
     began = time.perf_counter()
-    indexed = knowledge(generated(count - base))
+    indexed = knowledge(extra)
     build = time.perf_counter() - began
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -167,28 +177,67 @@ def latency(count: int, repeat: int) -> None:
     cold = (time.perf_counter() - began) * 1000
     for question in asked:  # the language detector loads each language's model once
         answer(question.text, indexed, NOW)
+    builds: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):  # in turn, with the word tables' caches warm
+        builds[0].append(_built(extra))
+        began = time.perf_counter()
+        Scan(indexed.events)
+        builds[1].append(time.perf_counter() - began)
+    scan = Scan(indexed.events)
 
-    timings: list[float] = []
-    for question in asked:
-        for _ in range(repeat):
-            began = time.perf_counter()
-            answer(question.text, indexed, NOW)
-            timings.append((time.perf_counter() - began) * 1000)
     print(
-        f"\nlatency: calendar of {len(indexed.events):,} events; index built in {build:.2f} s, "
-        f"peak {peak / 1e6:.0f} MB (tracemalloc)"
+        f"\nlatency: calendar of {len(indexed.events):,} events; index peak {peak / 1e6:.0f} MB "
+        f"(tracemalloc); questions: {len(asked)}, each asked {repeat} times a round after one "
+        f"warm-up pass (the very first answer took {cold:.0f} ms: language models loading); "
+        f"the first index build, caches cold, took {build:.2f} s"
     )
-    print(
-        f"questions: {len(asked)}, each asked {repeat} times after one warm-up pass; "
-        f"the very first answer took {cold:.0f} ms (language models loading)"
-    )
-    ordered = sorted(timings)
-    p50 = statistics.median(ordered)
-    p99 = ordered[int(len(ordered) * 0.99) - 1]
-    print(
-        f"latency per question: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms "
-        f"({len(ordered):,} answers)"
-    )
+    print_ratio("index build", ("Knowledge.build", builds[0]), ("word-set scan", builds[1]), "s")
+    p50s: tuple[list[float], list[float]] = ([], [])
+    p99s: tuple[list[float], list[float]] = ([], [])
+    worst = 0.0
+    for _ in range(rounds):
+        ours: list[float] = []
+        theirs: list[float] = []
+        for question in asked:
+            for _ in range(repeat):
+                began = time.perf_counter()
+                answer(question.text, indexed, NOW)
+                ours.append((time.perf_counter() - began) * 1000)
+                began = time.perf_counter()
+                scan.first(question.text, NOW)
+                theirs.append((time.perf_counter() - began) * 1000)
+        for side, timings in enumerate((sorted(ours), sorted(theirs))):
+            p50s[side].append(statistics.median(timings))
+            p99s[side].append(timings[int(len(timings) * 0.99) - 1])
+        worst = max(worst, max(ours))
+    print_ratio("latency p50", ("answer()", p50s[0]), ("word-set scan", p50s[1]), "ms", 2)
+    print_ratio("latency p99", ("answer()", p99s[0]), ("word-set scan", p99s[1]), "ms", 2)
+    print(f"  answer() slowest of {rounds * repeat * len(asked):,}: {worst:.2f} ms")
+
+
+def _built(extra: list[Event]) -> float:
+    began = time.perf_counter()
+    knowledge(extra)
+    return time.perf_counter() - began
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+class Scan:
+    """The baseline answerer: each title's lower-case words, scanned in order of start."""
+
+    def __init__(self, events: tuple[Event, ...]) -> None:
+        ordered = sorted(events, key=lambda e: (e.start, e.title))
+        self._titles = [(e, frozenset(_WORD.findall(e.title.casefold()))) for e in ordered]
+
+    def first(self, question: str, now: datetime) -> Event | None:
+        """The first event from `now` whose title shares a word of 4+ letters with `question`."""
+        asked = {w for w in _WORD.findall(question.casefold()) if len(w) >= 4}
+        for event, words in self._titles:
+            if event.start >= now and not asked.isdisjoint(words):
+                return event
+        return None
 
 
 if __name__ == "__main__":

@@ -3,13 +3,21 @@
 Prints the time of each step and the peak memory (tracemalloc) with translation off, and
 again with a LibreTranslate backend (a local fake server) after its cache is warm.
 
-    python bench/digest.py [--items 5000]
+Each is set beside a baseline measured in the same run, in turn with it, 3 rounds: the same
+week's items (all of them, about 1,250, as the digest weighs them all) read with one plain
+sqlite3 query, and the newest 40 (as many as the digest holds) written as one HTML list by a
+bare Jinja2 template, once per language: the reading and writing any digest needs, without
+choosing, grouping, translating, Telegram's messages or the email's inlined CSS. The ratio (product / baseline, pair by pair: lower is better) comes first,
+then min/median/max of each.
+
+    python bench/digest.py [--items 5000] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -21,9 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from jinja2 import Environment  # noqa: E402
+
+from bench.ratio import REPEATS, print_ratio  # noqa: E402
 from bot.render import render_digest  # noqa: E402
 from mailer.render import EmailRenderer  # noqa: E402
 from storage import NewItem  # noqa: E402
+from storage.timefmt import to_db  # noqa: E402
 from tests.conftest import config_text  # noqa: E402
 from tests.translation_servers import ApiServer, LibreTranslateBehaviour  # noqa: E402
 from vestnesis.app import open_app  # noqa: E402
@@ -80,7 +92,33 @@ async def fill(config_path: Path, total: int) -> None:
             )
 
 
-async def measure(config_path: Path, rounds: int) -> dict[str, float]:
+BASELINE = Environment(autoescape=True).from_string(
+    "<h1>{{ title }}</h1><ul>{% for title, url, summary, source in items %}"
+    '<li><a href="{{ url }}">{{ title }}</a> ({{ source }})<p>{{ summary }}</p></li>'
+    "{% endfor %}</ul>"
+)
+BASELINE_ITEMS = 40
+
+
+def baseline(database: Path, start: datetime, end: datetime) -> float:
+    """Seconds to read the week's items with plain sqlite3 and write the newest as HTML in
+    each of the three languages (the same list each time: there is nothing to translate)."""
+    began = time.perf_counter()
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT items.title, items.url, items.summary, sources.name, items.published "
+            "FROM items JOIN sources ON sources.id = items.source_id "
+            "WHERE items.published >= ? AND items.published < ?",
+            (to_db(start), to_db(end)),
+        ).fetchall()
+    newest = sorted(rows, key=lambda row: row[4], reverse=True)[:BASELINE_ITEMS]
+    for language in ("lv", "en", "lt"):
+        BASELINE.render(title=f"Digest ({language})", items=[row[:4] for row in newest])
+    connection.close()
+    return time.perf_counter() - began
+
+
+async def measure(config_path: Path, rounds: int) -> dict[str, object]:
     config = load_config(config_path, {})
     timings: dict[str, list[float]] = {
         "compose": [],
@@ -88,10 +126,12 @@ async def measure(config_path: Path, rounds: int) -> dict[str, float]:
         "telegram": [],
         "email": [],
     }
+    totals: list[float] = []
+    baselines: list[float] = []
     renderer = EmailRenderer()
     async with open_app(config, FixedClock(SEND)) as app:
         for _ in range(rounds):
-            started = time.perf_counter()
+            began = started = time.perf_counter()
             prepared = await prepare(app, SEND)
             timings["compose"].append(time.perf_counter() - started)
             for language in ("lv", "en", "lt"):
@@ -104,26 +144,34 @@ async def measure(config_path: Path, rounds: int) -> dict[str, float]:
                 started = time.perf_counter()
                 renderer.render(view)
                 timings["email"].append(time.perf_counter() - started)
+            totals.append(time.perf_counter() - began)
+            period = prepared.period
+            baselines.append(baseline(config.database_path, period.start, period.end))
         entries = prepared.digest.total
-    result = {step: statistics.median(values) * 1000 for step, values in timings.items()}
+    result: dict[str, object] = {
+        step: statistics.median(values) * 1000 for step, values in timings.items()
+    }
     result["entries"] = entries
     result["messages"] = len(messages)
+    result["totals"] = totals
+    result["baselines"] = baselines
     return result
 
 
-def report(label: str, figures: dict[str, float], peak: int) -> None:
-    per_language = figures["localise+word"] + figures["telegram"] + figures["email"]
-    print(
-        f"  {label}: {int(figures['entries'])} entries, {int(figures['messages'])} Telegram message(s)"
+def report(label: str, figures: dict[str, object], peak: int) -> None:
+    steps = {k: float(v) for k, v in figures.items() if isinstance(v, (int, float))}
+    print_ratio(
+        f"  {label}, compose + all three languages",
+        ("Vestnesis", [t * 1000 for t in figures["totals"]]),  # type: ignore[attr-defined]
+        ("sqlite3 + bare Jinja2", [t * 1000 for t in figures["baselines"]]),  # type: ignore[attr-defined]
+        "ms",
+        1,
     )
     print(
-        f"    compose (load + select) {figures['compose']:.1f} ms; per language: "
-        f"translate+word {figures['localise+word']:.1f} ms, Telegram {figures['telegram']:.1f} ms, "
-        f"email {figures['email']:.1f} ms"
-    )
-    print(
-        f"    all three languages: {figures['compose'] + 3 * per_language:.1f} ms; "
-        f"peak traced memory {peak / 1_048_576:.1f} MB"
+        f"    {int(steps['entries'])} entries, {int(steps['messages'])} Telegram message(s); "
+        f"medians: compose (load + select) {steps['compose']:.1f} ms; per language: "
+        f"translate+word {steps['localise+word']:.1f} ms, Telegram {steps['telegram']:.1f} ms, "
+        f"email {steps['email']:.1f} ms; peak traced memory {peak / 1_048_576:.1f} MB"
     )
 
 
@@ -139,7 +187,7 @@ def peak_memory(config_path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=REPEATS)
     args = parser.parse_args()
     feeds = [
         {"name": name, "url": f"https://feed{n}.example/rss"} for n, (name, _) in enumerate(SOURCES)
@@ -151,7 +199,7 @@ def main() -> None:
             plain.write_text(config_text(feeds, digest={"max_per_section": 6, "max_items": 40}))
             asyncio.run(fill(plain, args.items))
             print(
-                f"digest from {args.items} stored items (8 sources, 4 weeks), median of {args.rounds}"
+                f"digest from {args.items} stored items (8 sources, 4 weeks), {args.rounds} rounds"
             )
             figures = asyncio.run(measure(plain, args.rounds))
             report("translation off", figures, peak_memory(plain))

@@ -11,10 +11,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
+# httpx (with its TLS set-up) is imported and its client built at the first HTTP fetch: a
+# command that reads only local files or none (`vestnesis ask`) never pays for it (issue 18).
 
 
 def _version() -> str:
@@ -63,9 +67,10 @@ class Fetched:
 
 
 class Fetcher:
-    """Fetches URLs and local files within the limits, through one shared client."""
+    """Fetches URLs and local files within the limits, through one shared client (made at
+    the first HTTP fetch when not given)."""
 
-    def __init__(self, client: httpx.AsyncClient, limits: FetchLimits) -> None:
+    def __init__(self, client: httpx.AsyncClient | None, limits: FetchLimits) -> None:
         self._client = client
         self._limits = limits
 
@@ -73,15 +78,27 @@ class Fetcher:
     @asynccontextmanager
     async def open(cls, limits: FetchLimits) -> AsyncIterator[Fetcher]:
         """A fetcher with its own client, closed when the block ends."""
-        client = httpx.AsyncClient(
-            follow_redirects=True,
-            max_redirects=limits.max_redirects,
-            timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
-            headers={"User-Agent": limits.user_agent, "Accept": _ACCEPT},
-            limits=httpx.Limits(max_connections=max(limits.concurrency * 2, 10)),
-        )
-        async with client:
-            yield cls(client, limits)
+        fetcher = cls(None, limits)
+        try:
+            yield fetcher
+        finally:
+            if fetcher._client is not None:
+                await fetcher._client.aclose()
+
+    def _http(self) -> httpx.AsyncClient:
+        """The shared client, made on first use."""
+        if self._client is None:
+            import httpx
+
+            limits = self._limits
+            self._client = httpx.AsyncClient(
+                follow_redirects=True,
+                max_redirects=limits.max_redirects,
+                timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
+                headers={"User-Agent": limits.user_agent, "Accept": _ACCEPT},
+                limits=httpx.Limits(max_connections=max(limits.concurrency * 2, 10)),
+            )
+        return self._client
 
     async def fetch(
         self, location: str, *, etag: str | None = None, last_modified: str | None = None
@@ -89,6 +106,8 @@ class Fetcher:
         """Fetch a URL (conditionally, when validators are given) or read a local file."""
         if not is_http(location):
             return await self._read_file(Path(location))
+        import httpx
+
         try:
             async with asyncio.timeout(self._limits.total_timeout):
                 return await self._get(location, etag, last_modified)
@@ -119,7 +138,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        async with self._client.stream("GET", url, headers=headers) as response:
+        async with self._http().stream("GET", url, headers=headers) as response:
             final_url = str(response.url)
             if response.status_code == 304:
                 return Fetched(

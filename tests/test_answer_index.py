@@ -4,6 +4,7 @@ the word tables change (vestnesis/answer_index.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace as dataclass_replace
 from datetime import timedelta
 
 import pytest
@@ -112,3 +113,82 @@ async def test_a_torn_index_file_is_rebuilt_not_fatal(tmp_path) -> None:
         kept.write_bytes(key + b"\nnot a pickle")
         assert await _replies(Answerer.from_app(app)) == first
         assert kept.stat().st_size > 1000  # written again, whole
+
+
+async def test_an_index_others_may_write_is_never_loaded(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pickle runs code on load: a kept index that another user could have written is
+    rebuilt, not read; the index is written readable by its owner alone."""
+    config = load_config(sample_config(tmp_path), {})
+    async with running(config) as app:
+        await poll_calendars(app)
+        first = await _replies(Answerer.from_app(app))
+        kept = config.database_path.with_name(INDEX_FILE)
+        assert kept.stat().st_mode & 0o777 == 0o600
+        kept.chmod(0o666)
+        monkeypatch.setattr(Knowledge, "build", _no_build)
+        with pytest.raises(Rebuilt):
+            await Answerer.from_app(app).knowledge()
+        monkeypatch.undo()
+        assert await _replies(Answerer.from_app(app)) == first
+        assert kept.stat().st_mode & 0o777 == 0o600  # written again, for its owner only
+
+
+def test_shared_copies_keep_every_value_and_make_one_object_of_equals() -> None:
+    from vestnesis.answer_index import shared
+
+    start = NOW + timedelta(days=1)
+    events = [
+        Event(uid=f"e{n}", title="".join(["Semi", "nārs"]), start=start, end=start, place="Rīga")
+        for n in range(3)
+    ]
+    words = [frozenset({"".join(["sem", "in"])}) for _ in range(3)]
+    root = {"events": events, "words": words, "by": {events[0]: {1, 2}}}
+    same = shared(root)
+    assert same is root and same["events"] == events and same["words"] == words
+    assert [e.uid for e in same["events"]] == ["e0", "e1", "e2"]
+    assert same["events"][0].title is same["events"][2].title
+    assert same["words"][0] is same["words"][1]
+    assert same["by"] == {events[0]: {1, 2}}
+
+
+@pytest.mark.parametrize("name", ["team", "lt-school", "en-network", "lv-regional"])
+def test_every_question_set_is_answered_alike_from_the_kept_index(tmp_path, name: str) -> None:
+    """The kept index (shared copies, pickled, read back) answers every question of the
+    question sets exactly as the index it was made from: the same Answer, field by field."""
+    from tests.question_set import SETS, question_set
+    from vestnesis.answer_index import read_index, write_index
+
+    if name not in SETS:
+        pytest.skip(f"no question set {name}")
+    chosen = question_set(name)
+    built = chosen.knowledge()
+    asked = [q.text for q in chosen.load()]
+    expected = [answer(text, built, chosen.now) for text in asked]
+    path = tmp_path / INDEX_FILE
+    write_index(path, "key", built)
+    kept = read_index(path, "key")
+    assert kept is not None
+    kept = dataclass_replace(kept, detector=built.detector)
+    assert [answer(text, kept, chosen.now) for text in asked] == expected
+
+
+def test_shared_copies_never_merge_equals_that_print_or_type_differently() -> None:
+    """An instant in UTC equals the same instant in Riga, 1 equals True and 0.0 equals -0.0:
+    each keeps its own object, zone and type."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from vestnesis.answer_index import shared
+
+    utc = NOW.astimezone(UTC)
+    riga = NOW.astimezone(ZoneInfo("Europe/Riga"))
+    assert utc == riga
+    root = [utc, riga, (utc,), (riga,), (1, "a"), (True, "a"), (0.0,), (-0.0,), ("x",), ("x",)]
+    same = shared(root)
+    assert same[0].tzinfo is UTC and same[1].tzinfo == ZoneInfo("Europe/Riga")
+    assert same[2][0].tzinfo is UTC and same[3][0].tzinfo == ZoneInfo("Europe/Riga")
+    assert type(same[4][0]) is int and type(same[5][0]) is bool
+    assert str(same[6][0]) == "0.0" and str(same[7][0]) == "-0.0"
+    assert same[8] is same[9]

@@ -73,6 +73,33 @@ def test_help_imports_no_heavy_module(args: tuple[str, ...]) -> None:
     assert heavy == set(), f"`vestnesis {' '.join(args)}` imported {sorted(heavy)}"
 
 
+# What `vestnesis ask` needs: the config (pydantic), the database (asyncio, aiosqlite), the
+# answering engine and its word tools (stemmers, rapidfuzz, Babel for dates and catalogs), and
+# lingua's module (a few milliseconds; its models load only for a question it must detect).
+ASK_NEEDS = {"pydantic", "asyncio", "aiosqlite", "babel", "lingua"}
+
+
+def test_ask_imports_only_what_answering_needs(tmp_path) -> None:
+    """A cold `vestnesis ask` (calendar unchanged, answer index kept, no translation backend)
+    loads no HTTP client, feed parser, calendar parser, template engine, bot or web library."""
+    from tests.conftest import sample_config
+
+    config = str(sample_config(tmp_path))
+    question = ["--config", config, "ask", "Kad ir nākamais seminārs?", "--now", "2026-11-23T09:00"]
+    first = subprocess.run(
+        [sys.executable, "-m", "vestnesis", *question], capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr  # imports the calendar, builds the index
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *question], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == first.stdout and "Tuvākais seminārs:" in done.stdout
+    loaded = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert loaded >= ASK_NEEDS  # the probe sees what the command does load
+    heavy = loaded & (set(HEAVY) - ASK_NEEDS)
+    assert heavy == set(), f"`vestnesis ask` imported {sorted(heavy)}"
+
+
 def test_the_probe_sees_a_heavy_import() -> None:
     """The check can fail: a command that runs imports the libraries it needs."""
     done = subprocess.run(
@@ -81,4 +108,4 @@ def test_the_probe_sees_a_heavy_import() -> None:
         text=True,
         check=True,
     )
-    assert "'httpx'" in done.stdout
+    assert "'aiosqlite'" in done.stdout

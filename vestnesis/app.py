@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
 import structlog
 
 from feeds.fetch import Fetcher, FetchLimits, user_agent
@@ -21,6 +21,9 @@ from vestnesis.config import Config
 from vestnesis.i18n import Catalogs
 from vestnesis.sources.polling import Poller
 from vestnesis.sources.translation import HTTP_BACKENDS, build_translator
+
+if TYPE_CHECKING:
+    import httpx
 
 log = structlog.stdlib.get_logger("vestnesis.app")
 
@@ -55,6 +58,16 @@ def fetch_limits(config: Config) -> FetchLimits:
 def configured_sources(config: Config) -> list[SourceSpec]:
     """The `[[feeds]]` of the config as source specs."""
     return [SourceSpec(feed.name, feed.location, feed.language, "config") for feed in config.feeds]
+
+
+def _http_client(config: Config) -> httpx.AsyncClient:
+    """The translation backend's client (httpx is imported only when one is configured)."""
+    import httpx
+
+    return httpx.AsyncClient(
+        timeout=config.translation.timeout.total_seconds(),
+        headers={"User-Agent": user_agent(config.association.website)},
+    )
 
 
 @asynccontextmanager
@@ -94,12 +107,7 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
         )
         # A client (and its TLS set-up, tens of milliseconds) only for a backend over HTTP.
         translation_client = (
-            httpx.AsyncClient(
-                timeout=config.translation.timeout.total_seconds(),
-                headers={"User-Agent": user_agent(config.association.website)},
-            )
-            if config.translation.backend in HTTP_BACKENDS
-            else None
+            _http_client(config) if config.translation.backend in HTTP_BACKENDS else None
         )
         async with (
             Fetcher.open(fetch_limits(config)) as fetcher,

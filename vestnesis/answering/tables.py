@@ -12,9 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
-
-from vestnesis.answering import words
+from vestnesis.answering import cldr, words
 
 LANGUAGES = ("lv", "en", "lt")
 _FILES = ("kinds", "concepts", "languages", "synonyms", "towns")
@@ -302,13 +300,13 @@ class Tables:
 
 @cache
 def _calendar_words() -> dict[str, frozenset[str]]:
-    """Month and weekday names (Babel's CLDR data): folded word → its languages."""
+    """Month and weekday names (CLDR's, cldr.py): folded word → its languages."""
     votes: dict[str, set[str]] = {}
     for language in LANGUAGES:
-        locale = Locale(language)
+        months = cldr.months(language)
         names = [
-            *(n for c in ("format", "stand-alone") for n in locale.months[c]["wide"].values()),
-            *locale.days["format"]["wide"].values(),
+            *(n for c in ("format", "stand-alone") for n in months[c]["wide"].values()),
+            *cldr.days(language)["format"]["wide"].values(),
         ]
         for name in names:
             for token in words.tokens(name):

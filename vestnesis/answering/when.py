@@ -1,4 +1,4 @@
-"""Periods named in a question: months in every case form (from Babel's CLDR names), days and
+"""Periods named in a question: months in every case form (from CLDR's names, cldr.py), days and
 weeks relative to today, weekdays, written dates; dateparser as the last resort."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
-from babel import Locale
 from rapidfuzz.distance import OSA
 
-from vestnesis.answering import words
+from vestnesis.answering import cldr, words
 
 LANGUAGES = ("lv", "lt", "en")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -132,7 +131,7 @@ def _month_names() -> frozenset[str]:
         for code in LANGUAGES
         for context in ("format", "stand-alone")
         for width in ("wide", "abbreviated")
-        for name in Locale(code).months[context][width].values()
+        for name in cldr.months(code)[context][width].values()
     )
 
 
@@ -154,7 +153,7 @@ def _month_forms() -> tuple[list[str], dict[str, int]]:
     by_form: dict[str, int] = {}
     for code in LANGUAGES:
         for context in ("format", "stand-alone"):
-            for number, name in Locale(code).months[context]["wide"].items():
+            for number, name in cldr.months(code)[context]["wide"].items():
                 if len(name) >= TYPO_MONTH_LENGTH:
                     by_form[words.fold(name)] = number
     return sorted(by_form), by_form
@@ -272,10 +271,9 @@ def _month_span(
 def _months() -> words.Lexicon[int]:
     entries: list[tuple[str, int]] = []
     for code in LANGUAGES:
-        locale = Locale(code)
         for context in ("format", "stand-alone"):
             for width in ("wide", "abbreviated"):
-                for number, name in locale.months[context][width].items():
+                for number, name in cldr.months(code)[context][width].items():
                     name = name.rstrip(".")
                     if width == "wide" or len(name) > SHORT:
                         entries.append((name, number))
@@ -290,7 +288,7 @@ def _short_months() -> dict[str, int]:
     found: dict[str, int] = {}
     for code in LANGUAGES:
         for context in ("format", "stand-alone"):
-            for number, name in Locale(code).months[context]["abbreviated"].items():
+            for number, name in cldr.months(code)[context]["abbreviated"].items():
                 if len(name.rstrip(".")) <= SHORT:
                     found[words.fold(name.rstrip("."))] = number
     return found
@@ -300,7 +298,7 @@ def _short_months() -> dict[str, int]:
 def _weekdays() -> words.Lexicon[int]:
     entries: list[tuple[str, int]] = []
     for code in LANGUAGES:
-        for number, name in Locale(code).days["format"]["wide"].items():
+        for number, name in cldr.days(code)["format"]["wide"].items():
             entries.append((name, number))
             # The adverbial forms: lv "piektdien", lt "penktadienį".
             if code == "lv":

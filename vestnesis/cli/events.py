@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,12 +123,24 @@ async def ask(
     settings: Settings, question: str, lang: str | None, as_json: bool, now: str | None
 ) -> None:
     """Answer a question as the bot would: events and the association's plan."""
-    from vestnesis.events.asking import Answerer
-    from vestnesis.events.calendar import calendars_read
+    # One question, then the process ends: what it makes (modules, classes, the answer index)
+    # is hardly ever garbage, and the cyclic collector walking it again and again was a tenth
+    # of a cold `ask` (issue 18). It is on again afterwards (for a caller in the same process);
+    # at exit what is left is frozen, so that the interpreter's last collections do not walk
+    # it all once more before the process ends anyway.
+    collecting = gc.isenabled()
+    gc.disable()
+    atexit.register(gc.freeze)
+    try:
+        from vestnesis.events.asking import Answerer
+        from vestnesis.events.calendar import calendars_read
 
-    config = settings.config()
-    async with calendars_read(config, parse_now(now, config)) as app:
-        reply = await Answerer.from_app(app).ask(question, lang)
+        config = settings.config()
+        async with calendars_read(config, parse_now(now, config)) as app:
+            reply = await Answerer.from_app(app).ask(question, lang)
+    finally:
+        if collecting:
+            gc.enable()
     if as_json:
         emit_json(reply.as_json())
     else:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
-from feeds.translate import Translator
 from feeds.translate.cached import CachedTranslator
-from feeds.translate.deepl import DeepL
-from feeds.translate.libretranslate import LibreTranslate
-from storage import Database
-from vestnesis.common.clock import Clock
-from vestnesis.config import Config
+
+if TYPE_CHECKING:
+    import httpx
+
+    from feeds.translate import Translator
+    from storage import Database
+    from vestnesis.common.clock import Clock
+    from vestnesis.config import Config
+
+# Each backend (and httpx under the HTTP ones) is imported only when configured: with none,
+# a command such as `vestnesis ask` loads no HTTP library (issue 18).
 
 # The backends that need an HTTP client (the others: none, argos offline).
 HTTP_BACKENDS = frozenset({"deepl", "libretranslate"})
@@ -34,6 +39,8 @@ def build_backend(config: Config, client: httpx.AsyncClient | None) -> Translato
     if settings.backend == "none":
         return None
     if settings.backend == "deepl":
+        from feeds.translate.deepl import DeepL
+
         assert key is not None  # the config requires it
         assert client is not None
         backend = DeepL(
@@ -45,6 +52,8 @@ def build_backend(config: Config, client: httpx.AsyncClient | None) -> Translato
             retries=settings.retries,
         )
     elif settings.backend == "libretranslate":
+        from feeds.translate.libretranslate import LibreTranslate
+
         assert client is not None  # open_app makes one for an HTTP backend
         backend = LibreTranslate(
             client,
