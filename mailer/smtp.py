@@ -8,6 +8,9 @@ from typing import Literal
 
 import aiosmtplib
 
+from mailer.transaction import transact
+from mailer.wire import data_form
+
 Outcome = Literal["sent", "retry", "hard_bounce", "rejected"]
 
 
@@ -54,13 +57,12 @@ class SmtpConnection:
 
     async def send(self, sender: str, recipient: str, message: bytes) -> Result:
         """Send one prebuilt message; never raises for SMTP or network trouble. A recipient
-        that is not ASCII goes with SMTPUTF8 (see `offers_smtputf8`)."""
-        options = [] if recipient.isascii() and sender.isascii() else ["SMTPUTF8"]
+        that is not ASCII goes with SMTPUTF8 (see `offers_smtputf8`). A WireMessage goes as
+        its prebuilt DATA bytes (mailer/wire.py); other bytes are put in that form here."""
         try:
             client = await self._connected()
-            errors, reply = await client.sendmail(
-                sender, [recipient], message, mail_options=options
-            )
+            data, size = data_form(message)
+            reply = await transact(client, sender, recipient, data, size)
         except aiosmtplib.SMTPAuthenticationError as error:
             await self.close()
             return Result(
@@ -86,8 +88,6 @@ class SmtpConnection:
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             await self.close()
             return Result("retry", f"{type(error).__name__}: {error}", connection_problem=True)
-        if errors:
-            return _recipient_result(next(iter(errors.values())))
         return Result("sent", reply)
 
     async def close(self) -> None:
@@ -114,6 +114,13 @@ class SmtpConnection:
         await client.connect()
         if settings.username:
             await client.login(settings.username, settings.password or "")
+        if client.is_ehlo_or_helo_needed:
+            # Each send looks the extensions (SIZE, SMTPUTF8) up; a relay that knows only
+            # HELO has none.
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
         self._client = client
         return client
 

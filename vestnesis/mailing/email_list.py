@@ -22,7 +22,6 @@ from mailer.build import (
     UNSUBSCRIBE,
     Identity,
     Links,
-    Template,
     build_template,
 )
 from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery, Personalise
@@ -31,6 +30,7 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
+from mailer.wire import WireMessage, WireTemplate
 from storage import Delivery, Digest, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.common.clock import SystemClock
@@ -361,7 +361,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
 
     # A message's parsed template lives exactly as long as the message object: the sender
     # holds that only while deliveries of it are in flight, so this never grows with age.
-    parsed: weakref.WeakKeyDictionary[OutboxMessage, tuple[Template, set[str]]]
+    parsed: weakref.WeakKeyDictionary[OutboxMessage, tuple[WireTemplate, set[str]]]
     parsed = weakref.WeakKeyDictionary()
 
     async def fill(message: OutboxMessage, delivery: Delivery, address: str) -> bytes | None:
@@ -370,7 +370,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
             return None
         if message not in parsed:
             parsed[message] = (
-                Template(message.body),
+                WireTemplate(message.body),
                 {p for p in (UNSUBSCRIBE, PREFERENCES, CONFIRM) if p.encode() in message.body},
             )
         template, uses = parsed[message]
@@ -390,6 +390,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
             confirm=f"{public}/confirm/{token('confirm', CONFIRM)}",
             date=format_datetime(wall()),
         )
+        # In DATA form too (mailer/wire.py): the transport sends it without another pass.
         payload = template.fill(links, f"{uuid.uuid4().hex}.{delivery.id}")
         return sign(payload) if sign else payload
 
@@ -415,7 +416,10 @@ def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
     ]
 
     def sign(message: bytes) -> bytes:
-        return dkim.sign(message, selector, domain, key, include_headers=headers) + message
+        signature = dkim.sign(message, selector, domain, key, include_headers=headers)
+        if isinstance(message, WireMessage):
+            return message.prepend(signature)
+        return signature + message
 
     return sign
 
