@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
@@ -16,6 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.bulk import BulkSender, bulk_possible
 from bot.flood import FloodControl
 from bot.render import telegram_length, visible_text
 from storage import Database, Delivery
@@ -102,17 +104,24 @@ class TelegramDelivery:
         self._now = now
         self._slots = asyncio.Semaphore(parallel)
         self._bodies: dict[int, dict[str, Any]] = {}
+        # Bulk sends skip python-telegram-bot's per-call objects (bot/bulk.py).
+        self._bulk = BulkSender(bot.base_url, min(parallel, 16)) if bulk_possible() else None
 
     async def drain(self) -> TelegramReport:
         """Send everything due; a restart resumes from the outbox."""
         report = TelegramReport()
         await self._db.outbox.recover(CHANNEL)
-        while batch := await self._db.outbox.claim(CHANNEL, self._now(), 500):
-            # One task per chat keeps a chat's messages in order and lets chats run side by side.
-            by_chat: dict[str, list[Delivery]] = {}
-            for delivery in batch:
-                by_chat.setdefault(delivery.recipient, []).append(delivery)
-            await asyncio.gather(*(self._chat(items, report) for items in by_chat.values()))
+        try:
+            while batch := await self._db.outbox.claim(CHANNEL, self._now(), 500):
+                # One task per chat keeps a chat's messages in order and lets chats run side
+                # by side.
+                by_chat: dict[str, list[Delivery]] = {}
+                for delivery in batch:
+                    by_chat.setdefault(delivery.recipient, []).append(delivery)
+                await asyncio.gather(*(self._chat(items, report) for items in by_chat.values()))
+        finally:
+            if self._bulk is not None:
+                await self._bulk.close()
         return report
 
     async def _chat(self, deliveries: list[Delivery], report: TelegramReport) -> None:
@@ -179,8 +188,8 @@ class TelegramDelivery:
     async def _call(
         self, chat_id: int, thread: int | None, part: dict[str, Any], media: dict[str, str] | None
     ) -> None:
-        await send_part(
-            self._bot,
+        send = self._bulk.send_part if self._bulk is not None else partial(send_part, self._bot)
+        await send(
             chat_id,
             part["html"],
             media=media,
