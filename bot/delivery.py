@@ -174,7 +174,8 @@ class TelegramDelivery:
         report: TelegramReport,
     ) -> int:
         while True:
-            await self._flood.turn(chat_id)
+            target = chat_id  # the chat this turn was taken for, even if it moves
+            await self._flood.turn(target)
             try:
                 await self._call(chat_id, thread, part, media)
                 return chat_id
@@ -184,6 +185,8 @@ class TelegramDelivery:
             except ChatMigrated as error:
                 await self._db.telegram.migrated(chat_id, error.new_chat_id, self._now())
                 chat_id = error.new_chat_id
+            finally:
+                self._flood.finished(target)
 
     async def _call(
         self, chat_id: int, thread: int | None, part: dict[str, Any], media: dict[str, str] | None

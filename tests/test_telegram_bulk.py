@@ -164,3 +164,48 @@ async def test_a_broadcast_survives_every_refusal_once(tmp_path, api) -> None:
         assert (await app.database.telegram.member(71)).status == "blocked"
         assert new_id in {c.chat_id for c in await app.database.telegram.chats()}
         assert (await runtime.drain()).sent == 0  # nothing sent twice
+
+
+class _Time:
+    """A clock that only moves when the flood control sleeps (or the test says so)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+
+
+async def test_sends_count_until_a_second_after_their_reply() -> None:
+    """However late replies come, no one-second window at the server can hold 30 messages:
+    a send counts from its request until a second after its reply."""
+    from bot.flood import FloodControl
+
+    time = _Time()
+    flood = FloodControl(clock=time.clock, sleep=time.sleep)
+    replies = []
+    for chat in range(1, 29):  # 28 = 95% of 30 may be counted at once
+        await flood.turn(chat)
+    first_request = time.now
+    time.now += 2.0  # slow replies: all 28 are still in flight...
+    for chat in range(1, 29):
+        flood.finished(chat)
+        replies.append(time.now)
+    await flood.turn(99)  # ...so the 29th waits a second past their replies
+    assert time.now >= replies[0] + 1.0 > first_request + 1.0
+
+
+async def test_a_groups_next_message_waits_its_interval_from_the_reply() -> None:
+    from bot.flood import FloodControl
+
+    time = _Time()
+    flood = FloodControl(clock=time.clock, sleep=time.sleep)
+    await flood.turn(-100500)
+    time.now += 0.7  # the reply took 0.7 s
+    flood.finished(-100500)
+    replied = time.now
+    await flood.turn(-100500)
+    assert time.now >= replied + 3.0  # 20 a minute, counted from the reply
