@@ -36,6 +36,8 @@ class FloodControl:
         self._window = max(int(overall_per_second * 0.95), 1) if overall_per_second else 0
         self._open = 0  # sends between turn() and finished()
         self._replied: deque[float] = deque()  # when the replies of the last second came
+        self._gate = asyncio.Lock()
+        self._answered = asyncio.Event()
         self._private = private_interval
         self._group = 60 / group_per_minute if group_per_minute else 0.0
         self._clock = clock
@@ -59,15 +61,23 @@ class FloodControl:
             self._overall_next = slot + self._spacing
             if slot > now:
                 await self._sleep(slot - now)
-        while self._window:
-            now = self._clock()
-            while self._replied and self._replied[0] <= now - 1.0:
-                self._replied.popleft()
-            if self._open + len(self._replied) < self._window:
-                break
-            # Full: wait until the oldest reply is a second old (or for one in flight).
-            await self._sleep(self._replied[0] + 1.0 - now if self._replied else 0.01)
-        self._open += 1
+        if not self._window:
+            return
+        # One sender waits for room at a time, the rest queue behind it in order: were they
+        # all to wake whenever room might have come, each message would cost thirty wake-ups.
+        async with self._gate:
+            while True:
+                now = self._clock()
+                while self._replied and self._replied[0] <= now - 1.0:
+                    self._replied.popleft()
+                if self._open + len(self._replied) < self._window:
+                    break
+                if self._replied:  # room when the oldest reply is a second old
+                    await self._sleep(self._replied[0] + 1.0 - now)
+                else:  # all in flight: room when one replies
+                    self._answered.clear()
+                    await self._answered.wait()
+            self._open += 1
 
     def finished(self, chat_id: int) -> None:
         """The send that `turn` allowed got its reply (or failed): it counts for one more
@@ -76,6 +86,7 @@ class FloodControl:
         if self._window:
             self._open = max(self._open - 1, 0)
             self._replied.append(now)
+            self._answered.set()
         interval = self._group if chat_id < 0 else self._private
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), now + interval)
 
