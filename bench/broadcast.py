@@ -95,12 +95,14 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
     from telegram import Bot
     from telegram.request import HTTPXRequest
 
-    from bot.delivery import TelegramDelivery
+    from bot.delivery import TelegramChannel
     from bot.flood import FloodControl
     from tests.botapi import TOKEN
     from tests.conftest import running, sample_config
     from vestnesis.config import load_config
+    from vestnesis.delivery import Outbox
     from vestnesis.telegram.outbox import enqueue_announcement
+    from vestnesis.telegram.runtime import TELEGRAM_RETRY
 
     with tempfile.TemporaryDirectory() as folder:
         path = sample_config(Path(folder))
@@ -108,7 +110,9 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
         async with running(config, NOW) as app:
             for n in range(members):
                 await app.database.telegram.touch(10_000 + n, 10_000 + n, None, NOW)
-            await app.database.telegram._db.execute("UPDATE telegram_members SET weekly = 1")
+                await app.database.telegram.set_subscription(
+                    10_000 + n, weekly=True, instant=False, now=NOW
+                )
             await app.database.telegram.sync_chats(
                 [(-1000 - g, "lv", 0) for g in range(groups)], NOW
             )
@@ -130,7 +134,8 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
                 else FloodControl(overall_per_second=0, private_interval=0, group_per_minute=0)
             )
             async with bot:
-                delivery = TelegramDelivery(app.database, bot, flood, lambda: NOW)
+                channel = TelegramChannel(app.database, bot, flood, lambda: NOW)
+                delivery = Outbox(app.database, channel, TELEGRAM_RETRY, lambda: NOW)
                 cpu0 = time.process_time()
                 started = time.perf_counter()
                 report = await delivery.drain()

@@ -101,8 +101,10 @@ async def run_vestnesis(config_path: Path) -> dict[str, float]:
         started = time.perf_counter()
         reports = await app.poller.poll(sources)
         wall = time.perf_counter() - started
+        workers = _children_peak_mb()
     return {
         "wall": wall,
+        "workers_rss_mb": workers,
         "new": sum(r.new for r in reports),
         "unchanged": sum(r.status == "unchanged" for r in reports),
         "failed": sum(r.status == "failed" for r in reports),
@@ -137,6 +139,20 @@ async def run_plain(config_path: Path, validators_file: Path) -> dict[str, float
         "unchanged": sum(c == -1 for c in counts),
         "failed": 0,
     }
+
+
+def _children_peak_mb() -> float:
+    """The peak resident memory of this process's live children (the parsing workers), summed."""
+    total = 0
+    for process in multiprocessing.active_children():
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 def child(mode: str, config_path: Path, validators: Path) -> None:
@@ -182,13 +198,16 @@ def main() -> None:
             f"  first pass (everything new):   {primed['wall']:.2f} s, "
             f"{primed['new'] / primed['wall']:,.0f} new items/s, "
             f"peak RSS {primed['peak_rss_mb']:.0f} MB"
+            f" + parsing workers {primed.get('workers_rss_mb', 0):.0f} MB"
         )
         for label, row in (("Vēstnesis pipeline", ours), ("plain feedparser only", plain)):
             rate = row["new"] / row["wall"] if row["wall"] else 0
+            workers = row.get("workers_rss_mb", 0)
             print(
                 f"  {label:<24} half 304: {row['wall']:.2f} s wall, {int(row['new'])} new items "
                 f"({rate:,.0f}/s), {int(row['unchanged'])} unchanged, {int(row['failed'])} "
                 f"failed, peak RSS {row['peak_rss_mb']:.0f} MB"
+                + (f" + parsing workers {workers:.0f} MB" if workers else "")
             )
         ours_rates.append(ours["new"] / ours["wall"])
         plain_rates.append(plain["new"] / plain["wall"])

@@ -1,13 +1,19 @@
-"""Draining the Telegram outbox: flood-safe, each chat at its own pace, nothing sent twice."""
+"""The Telegram channel: flood-safe, each chat at its own pace, nothing sent twice.
+
+`TelegramChannel` is what the outbox loop (`vestnesis.delivery.Outbox`) pushes Telegram
+deliveries through: a chat is a lane (its messages go in order), `FloodControl` keeps
+Telegram's limits, and a 429 is waited out for that chat alone unless Telegram asks for
+longer than `hold_limit`, when the loop pauses the channel. Retries are the loop's.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import warnings
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -20,28 +26,24 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.bulk import BulkSender, bulk_possible
 from bot.flood import FloodControl
 from bot.render import telegram_length, visible_text
-from storage import Database, Delivery
+from storage import Database, Delivery, OutboxMessage
 
 log = logging.getLogger("vestnesis.telegram")
 CHANNEL = "telegram"
 CAPTION_LIMIT = 1024
-RETRY_LATER = timedelta(seconds=30)
+# A 429 asking for at most this long is waited out for that chat; a longer one pauses the channel.
+HOLD_LIMIT = 60.0
 
 
-@dataclass
-class TelegramReport:
-    """What one drain did, in all and per message."""
+@dataclass(frozen=True)
+class Pushed:
+    """One push's result, as the outbox loop reads it (`vestnesis.delivery.Pushed`)."""
 
-    sent: int = 0
-    failed: int = 0
-    blocked: int = 0
-    retried: int = 0
-    rate_limited: int = 0
-    by_message: dict[int, dict[str, int]] = field(default_factory=dict)
-
-    def count(self, message_id: int, outcome: str) -> None:
-        per = self.by_message.setdefault(message_id, {})
-        per[outcome] = per.get(outcome, 0) + 1
+    fault: str | None = None  # None: sent; else permanent | channel | rate_limited
+    detail: str = ""
+    retry_after: float | None = None
+    tally: str = "failed"  # 'blocked' when the member blocked the bot
+    held: int = 0  # 429s waited out for this chat
 
 
 def _seconds(error: RetryAfter) -> float:
@@ -84,11 +86,13 @@ def telegram_body(parts: list[dict[str, Any]], media: dict[str, str] | None = No
     return json.dumps({"parts": parts, "media": media}, ensure_ascii=False).encode()
 
 
-class TelegramDelivery:
-    """Sends due Telegram deliveries; up to `parallel` chats at once, each at its own pace.
+class TelegramChannel:
+    """Telegram through the Bot API; up to `parallel` chats at once, each at its own pace.
 
     Telegram takes about 30 messages a second, so a few concurrent sends keep up; many more
     only make httpcore's pool rescan its connections for every queued request."""
+
+    name = CHANNEL
 
     def __init__(
         self,
@@ -96,102 +100,77 @@ class TelegramDelivery:
         bot: Bot,
         flood: FloodControl,
         now: Callable[[], datetime],
+        *,
         parallel: int = 30,
+        claim_size: int = 500,
+        hold_limit: float = HOLD_LIMIT,
     ) -> None:
         self._db = database
         self._bot = bot
         self._flood = flood
         self._now = now
-        self._slots = asyncio.Semaphore(parallel)
-        self._bodies: dict[int, dict[str, Any]] = {}
+        self.parallel = parallel
+        self.claim_size = claim_size
+        self._hold_limit = hold_limit
+        # A message's parts, parsed once while the loop holds the message.
+        self._bodies: weakref.WeakKeyDictionary[OutboxMessage, dict[str, Any]]
+        self._bodies = weakref.WeakKeyDictionary()
         # Bulk sends skip python-telegram-bot's per-call objects (bot/bulk.py).
         self._bulk = BulkSender(bot.base_url, min(parallel, 16)) if bulk_possible() else None
 
-    async def drain(self) -> TelegramReport:
-        """Send everything due; a restart resumes from the outbox."""
-        report = TelegramReport()
-        await self._db.outbox.recover(CHANNEL)
-        try:
-            while batch := await self._db.outbox.claim(CHANNEL, self._now(), 500):
-                # One task per chat keeps a chat's messages in order and lets chats run side
-                # by side.
-                by_chat: dict[str, list[Delivery]] = {}
-                for delivery in batch:
-                    by_chat.setdefault(delivery.recipient, []).append(delivery)
-                await asyncio.gather(*(self._chat(items, report) for items in by_chat.values()))
-        finally:
-            if self._bulk is not None:
-                await self._bulk.close()
-        return report
+    def lane(self, delivery: Delivery) -> str | None:
+        """The chat: its messages (in any of its topics) go one after another, in order."""
+        return delivery.recipient.partition(":")[0]
 
-    async def _chat(self, deliveries: list[Delivery], report: TelegramReport) -> None:
-        async with self._slots:
-            for delivery in deliveries:
-                outcome = await self._deliver(delivery, report)
-                report.count(delivery.message_id, outcome)
-
-    async def _deliver(self, delivery: Delivery, report: TelegramReport) -> str:
-        body = await self._body(delivery.message_id)
+    async def push(self, delivery: Delivery, message: OutboxMessage | None) -> Pushed:
+        """Send one delivery, part after part; never raises for Telegram's answers."""
+        body = self._body(message)
         target, _, topic = delivery.recipient.partition(":")
         chat_id = int(target)
         thread = int(topic) if topic else None
         parts = body.get("parts", [])
         media = body.get("media")
+        held = 0
         try:
             for index, part in enumerate(parts):
-                chat_id = await self._send(
-                    chat_id, thread, part, media if index == 0 else None, report
-                )
+                while True:
+                    turn = chat_id  # the chat this turn was taken for, even if it moves
+                    await self._flood.turn(turn)
+                    try:
+                        await self.send(chat_id, thread, part, media if index == 0 else None)
+                        break
+                    except RetryAfter as error:
+                        held += 1
+                        seconds = _seconds(error)
+                        if seconds > self._hold_limit:
+                            return Pushed(
+                                "rate_limited", error.message, retry_after=seconds, held=held
+                            )
+                        self._flood.hold(chat_id, seconds)
+                    except ChatMigrated as error:
+                        await self._db.telegram.migrated(chat_id, error.new_chat_id, self._now())
+                        chat_id = error.new_chat_id
+                    finally:
+                        self._flood.finished(turn)
         except Forbidden as error:
             await self._db.telegram.blocked(chat_id)
-            await self._db.outbox.failed(delivery.id, f"forbidden: {error.message}")
-            report.blocked += 1
-            return "blocked"
+            return Pushed("permanent", f"forbidden: {error.message}", tally="blocked", held=held)
         except BadRequest as error:
-            await self._db.outbox.failed(delivery.id, f"bad request: {error.message}")
-            report.failed += 1
             log.warning(
                 "telegram refused a message",
                 extra={"fields": {"chat": chat_id, "reason": error.message}},
             )
-            return "failed"
+            return Pushed("permanent", f"bad request: {error.message}", held=held)
         except (TimedOut, NetworkError) as error:
-            await self._db.outbox.retry(
-                delivery.id, f"network: {error.message}", self._now() + RETRY_LATER
-            )
-            report.retried += 1
-            return "retry"
-        await self._db.outbox.sent(delivery.id, self._now())
-        report.sent += 1
-        return "sent"
+            return Pushed("channel", f"network: {error.message}", held=held)
+        return Pushed(held=held)
 
-    async def _send(
-        self,
-        chat_id: int,
-        thread: int | None,
-        part: dict[str, Any],
-        media: dict[str, str] | None,
-        report: TelegramReport,
-    ) -> int:
-        while True:
-            target = chat_id  # the chat this turn was taken for, even if it moves
-            await self._flood.turn(target)
-            try:
-                await self._call(chat_id, thread, part, media)
-                return chat_id
-            except RetryAfter as error:
-                report.rate_limited += 1
-                self._flood.hold(chat_id, _seconds(error))
-            except ChatMigrated as error:
-                await self._db.telegram.migrated(chat_id, error.new_chat_id, self._now())
-                chat_id = error.new_chat_id
-            finally:
-                self._flood.finished(target)
-
-    async def _call(
+    async def send(
         self, chat_id: int, thread: int | None, part: dict[str, Any], media: dict[str, str] | None
     ) -> None:
-        send = self._bulk.send_part if self._bulk is not None else partial(send_part, self._bot)
+        """The per-message send: one stored part to one chat (raises Telegram's errors); through
+        bot/bulk.py unless a proxy is set."""
+        send = partial(send_part, self._bot) if self._bulk is None else self._bulk.send_part
         await send(
             chat_id,
             part["html"],
@@ -200,8 +179,18 @@ class TelegramDelivery:
             disable_preview=part.get("disable_preview", True),
         )
 
-    async def _body(self, message_id: int) -> dict[str, Any]:
-        if message_id not in self._bodies:
-            message = await self._db.outbox.message(message_id)
-            self._bodies[message_id] = json.loads(message.body) if message else {"parts": []}
-        return self._bodies[message_id]
+    async def flush(self) -> None:
+        """Each push is sent at once: nothing is buffered."""
+
+    async def close(self) -> None:
+        """Close the bulk sender's connections (the bot's own belong to the running bot)."""
+        if self._bulk is not None:
+            await self._bulk.close()
+
+    def _body(self, message: OutboxMessage | None) -> dict[str, Any]:
+        if message is None:
+            return {"parts": []}
+        body = self._bodies.get(message)
+        if body is None:
+            body = self._bodies[message] = json.loads(message.body)
+        return body

@@ -7,7 +7,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from storage import DigestView, EntryView, safe_link
+from bot.views import DigestView, EntryView
+from storage import safe_link
 
 MESSAGE_LIMIT = 4096  # characters after entity parsing, counted in UTF-16 code units
 ENTITY_LIMIT = 100  # formatting entities (bold, italic, links…) that take effect in a message

@@ -8,7 +8,15 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.render import TelegramMessage
-from storage import Announcement, Event, Gettext, TelegramMember
+from storage import Announcement, Event, TelegramMember
+
+
+class Gettext(Protocol):
+    """The part of a gettext catalog the bot uses to word its replies."""
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 COMMON_SOURCE_LANGUAGES = ("en", "lv", "lt", "et", "de", "fr", "ru")
 _MIN_LETTERS = 20
 _MIN_CONFIDENCE = 0.5
+# Lingua's low-accuracy mode uses its trigram models only: it starts at once and detects
+# several times faster, and from about 120 characters on it is nearly as accurate as the
+# full mode (lingua's README, "Low accuracy mode versus high accuracy mode"). Shorter texts
+# get the full mode, whose models load on the first such text.
+_LONG_TEXT = 120
 
 
 def normalise_code(code: str | None) -> str | None:
@@ -32,13 +37,16 @@ class LanguageDetector:
                 continue
         if len(languages) < 2:
             languages.update({Language.ENGLISH, Language.LATVIAN})
-        self._detector = LanguageDetectorBuilder.from_languages(*languages).build()
+        builder = LanguageDetectorBuilder.from_languages(*languages)
+        self._precise = builder.build()
+        self._fast = builder.with_low_accuracy_mode().build()
 
     def detect(self, text: str) -> str | None:
         """An ISO 639-1 code, or None when the text is too short or the guess too weak."""
         if sum(ch.isalpha() for ch in text) < _MIN_LETTERS:
             return None
-        values = self._detector.compute_language_confidence_values(text)
+        detector = self._fast if len(text) >= _LONG_TEXT else self._precise
+        values = detector.compute_language_confidence_values(text)
         if not values or values[0].value < _MIN_CONFIDENCE:
             return None
         return values[0].language.iso_code_639_1.name.lower()

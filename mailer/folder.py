@@ -20,6 +20,10 @@ class FolderConnection:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
 
+    async def offers_smtputf8(self) -> bool:
+        """A file takes any address as written."""
+        return True
+
     async def send(self, sender: str, recipient: str, message: bytes) -> Result:
         """Write one message; never raises (a full disk is reported like a relay error)."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

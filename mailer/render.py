@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from storage import DigestView, NoticeView, safe_link
+from mailer.views import DigestView, NoticeView
+from storage import safe_link
 
 TEXT_WIDTH = 72  # plain-text lines, the width mail readers and RFC 3676 expect
 PREHEADER_ITEMS = 3  # headlines shown in the inbox preview

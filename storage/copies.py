@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.database import APPLICATION_ID
+from storage.faults import translated
 from storage.migrations import MIGRATIONS
 
 # Tables every Vēstnesis database has; a file without them is something else.
@@ -83,14 +84,16 @@ def inspect_copy(path: Path) -> CopySummary:
 def restore_copy(source: Path, target: Path) -> None:
     """Replace the database at `target` with the copy at `source`, page by page (SQLite's
     backup API, so the result is consistent and its WAL is reset). Nothing else may use
-    `target` meanwhile."""
+    `target` meanwhile. Raises a storage.faults.DatabaseError about `target` when SQLite fails
+    (check the copy first with `inspect_copy`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    origin = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        destination = sqlite3.connect(target)
+    with translated(target):
+        origin = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            origin.backup(destination)
+            destination = sqlite3.connect(target)
+            try:
+                origin.backup(destination)
+            finally:
+                destination.close()
         finally:
-            destination.close()
-    finally:
-        origin.close()
+            origin.close()

@@ -11,6 +11,13 @@ import aiosqlite
 
 from storage.digests import DigestStore
 from storage.events import EventStore
+from storage.faults import (
+    ForeignDatabaseError,
+    MigrationError,
+    SchemaTooNewError,
+    StorageError,
+    translated,
+)
 from storage.items import ItemStore
 from storage.migrations import MIGRATIONS
 from storage.outbox import OutboxStore
@@ -24,35 +31,41 @@ DATABASE_FILE = "vestnesis.sqlite3"
 # PRAGMA application_id: marks the file as a Vēstnesis database ("VEST" in ASCII), so that
 # another program's SQLite file is refused instead of being migrated into.
 APPLICATION_ID = 0x56455354
-# How long SQLite itself waits for a lock per statement; Transactions waits out the rest.
+# How long SQLite itself waits for a lock per statement (at most); Transactions waits out the
+# rest of `busy_wait`.
 _BUSY_TIMEOUT_MS = 5000
 
 
-class StorageError(RuntimeError):
-    """The database file cannot be used as it is; the message says why and what to do."""
-
-
-class SchemaTooNewError(StorageError):
-    """The database was written by a newer Vēstnesis than this one."""
-
-
-class ForeignDatabaseError(StorageError):
-    """The file is another program's SQLite database, not a Vēstnesis one; it is left as is."""
-
-
-class MigrationError(StorageError):
-    """A migration left rows whose foreign keys point nowhere; it was rolled back."""
+__all__ = [
+    "APPLICATION_ID",
+    "DATABASE_FILE",
+    "Database",
+    "ForeignDatabaseError",
+    "MigrationError",
+    "SchemaTooNewError",
+    "StorageError",
+]
 
 
 class Database:
-    """An open database; use `await Database.open(path)` or `async with Database.open(...)`."""
+    """An open database; use `await Database.open(path)` or `async with Database.open(...)`.
+
+    Every method here and of the stores raises a `storage.faults.DatabaseError` (one line
+    naming the file, the fault and the remedy), never a raw sqlite3 error, when SQLite fails.
+    """
 
     def __init__(
-        self, connection: aiosqlite.Connection, busy_wait: float = 120.0, *, read_only: bool = False
+        self,
+        connection: aiosqlite.Connection,
+        busy_wait: float = 120.0,
+        *,
+        read_only: bool = False,
+        path: Path = Path(DATABASE_FILE),
     ) -> None:
         self._db = connection
         self.read_only = read_only
-        transactions = Transactions(connection, busy_wait)
+        self.path = path
+        self._transactions = transactions = Transactions(connection, busy_wait, path)
         self.sources = SourceStore(connection, transactions)
         self.items = ItemStore(connection, transactions)
         self.translations = TranslationStore(connection, transactions)
@@ -67,27 +80,22 @@ class Database:
         """Open (creating if needed) the database at `path` and bring its schema up to date.
 
         A write lock another process holds is waited out for up to `busy_wait` seconds.
-        Raises sqlite3.Error or OSError (see storage.faults.describe for a line about it),
-        SchemaTooNewError, ForeignDatabaseError (another program's SQLite file, left as it
-        is) or MigrationError (a migration broke a foreign key; rolled back).
+        Raises OSError (the data folder cannot be made; storage.faults.describe gives a line
+        about it), or a StorageError: a DatabaseError (SQLite failed), SchemaTooNewError,
+        ForeignDatabaseError (another program's SQLite file, left as it is) or MigrationError
+        (a migration broke a foreign key; rolled back).
         """
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        with translated(path):
+            connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = sqlite3.Row
         try:
-            await connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            # Before anything writes (WAL mode changes the file header): is the file ours?
-            version = await _user_version(connection)
-            _check_not_newer(version)
-            await _check_ours(connection, version)
-            await patiently(lambda: connection.execute("PRAGMA journal_mode = WAL"), busy_wait)
-            await connection.execute("PRAGMA foreign_keys = ON")
-            await connection.execute("PRAGMA synchronous = NORMAL")
-            await _migrate(connection, busy_wait)
+            with translated(path):
+                await _prepare(connection, busy_wait)
         except BaseException:
             await connection.close()
             raise
-        return cls(connection, busy_wait)
+        return cls(connection, busy_wait, path=path)
 
     @classmethod
     async def open_read_only(cls, path: Path, *, busy_wait: float = 120.0) -> Database:
@@ -95,36 +103,43 @@ class Database:
         on close (a read-only connection never checkpoints), so commands that only look can
         run beside the service without competing for its lock. A database that does not
         exist yet or needs migrating is opened as `open` does, since there is nothing
-        current to read without that one-time write. Any write raises sqlite3.OperationalError.
+        current to read without that one-time write. Any write raises DatabaseReadOnly.
         """
         uri = await asyncio.to_thread(_read_only_uri, path)
         if uri is None:
             return await cls.open(path, busy_wait=busy_wait)
-        connection = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+        with translated(path):
+            connection = await aiosqlite.connect(uri, uri=True, isolation_level=None)
         connection.row_factory = sqlite3.Row
         try:
-            await connection.execute("PRAGMA busy_timeout = 5000")
-            current = await _user_version(connection)
+            with translated(path):
+                await connection.execute(f"PRAGMA busy_timeout = {_busy_timeout(busy_wait)}")
+                current = await _user_version(connection)
         except BaseException:
             await connection.close()
             raise
         if current != len(MIGRATIONS):
             await connection.close()
             return await cls.open(path, busy_wait=busy_wait)  # migrates, or says it is too new
-        return cls(connection, busy_wait, read_only=True)
+        return cls(connection, busy_wait, read_only=True, path=path)
 
     async def schema_version(self) -> int:
         """The applied migration number."""
-        return await _user_version(self._db)
+        with translated(self.path):
+            return await _user_version(self._db)
 
     async def backup(self, target: Path) -> None:
         """Write a consistent copy of the database to `target` while it stays in use."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        await self._db.execute("VACUUM INTO ?", (str(target),))
+        # VACUUM INTO may not run inside a transaction: wait until no coroutine has one open.
+        with translated(self.path):
+            async with self._transactions.alone() as connection:
+                await connection.execute("VACUUM INTO ?", (str(target),))
 
     async def close(self) -> None:
         """Close the connection."""
-        await self._db.close()
+        with translated(self.path):
+            await self._db.close()
 
     async def __aenter__(self) -> Database:
         return self
@@ -136,6 +151,24 @@ class Database:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+async def _prepare(connection: aiosqlite.Connection, busy_wait: float) -> None:
+    """Settings, the check that the file is ours, and the migrations."""
+    await connection.execute(f"PRAGMA busy_timeout = {_busy_timeout(busy_wait)}")
+    # Before anything writes (WAL mode changes the file header): is the file ours?
+    version = await _user_version(connection)
+    _check_not_newer(version)
+    await _check_ours(connection, version)
+    await patiently(lambda: connection.execute("PRAGMA journal_mode = WAL"), busy_wait)
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await _migrate(connection, busy_wait)
+
+
+def _busy_timeout(busy_wait: float) -> int:
+    """SQLite's own wait per statement, in milliseconds: never longer than the patience."""
+    return min(_BUSY_TIMEOUT_MS, int(busy_wait * 1000))
 
 
 def _read_only_uri(path: Path) -> str | None:
@@ -213,7 +246,8 @@ async def _migrate(connection: aiosqlite.Connection, busy_wait: float) -> None:
             await _check_foreign_keys(connection, number)
             await connection.execute(f"PRAGMA user_version = {number}")
     except BaseException:
-        await connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite may have rolled back by itself (disk full)
+            await connection.execute("ROLLBACK")
         raise
     await connection.execute("COMMIT")
 

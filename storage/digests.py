@@ -6,23 +6,17 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from storage.records import DigestRecord
+from storage.store import Store
 from storage.timefmt import from_db, to_db
-from storage.transaction import Transactions
 
 
 class DigestExistsError(ValueError):
     """A digest for that period is already stored."""
 
 
-class DigestStore:
+class DigestStore(Store):
     """Digest records, one per period end."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
 
     async def create(
         self,

@@ -12,6 +12,7 @@ import aiosqlite
 
 from storage.links import safe_link
 from storage.records import Event
+from storage.store import Store
 from storage.timefmt import from_db, to_db
 from storage.transaction import Transactions
 
@@ -26,12 +27,11 @@ _INSERT = (
 )
 
 
-class EventStore:
+class EventStore(Store):
     """Event occurrences, replaced calendar by calendar so a source's edits and removals show."""
 
     def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
+        super().__init__(connection, transactions)
         # version() is asked before every answer: this process's own writes are counted, and
         # only a commit by another process (PRAGMA data_version) costs a look at the table.
         self._writes = 0

@@ -7,21 +7,15 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from storage.chunked import fetch_in
 from storage.links import safe_link
 from storage.records import Item, NewItem, StoreResult
+from storage.store import Store
 from storage.timefmt import from_db, to_db
-from storage.transaction import Transactions
 
 
-class ItemStore:
+class ItemStore(Store):
     """News items, deduplicated within and across sources."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
 
     async def store(self, source_id: int, entries: Sequence[NewItem], now: datetime) -> StoreResult:
         """Store a source's entries in one transaction: new ones become items, seen ones are

@@ -6,19 +6,13 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from storage.records import Delivery, OutboxMessage, Recipient
+from storage.store import Store
 from storage.timefmt import to_db
-from storage.transaction import Transactions
 
 
-class OutboxStore:
+class OutboxStore(Store):
     """Durable delivery for every channel: enqueue once, claim, and settle each row."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
 
     async def enqueue(
         self,

@@ -1,10 +1,10 @@
-"""Typed records that go in and out of the database."""
+"""Typed records that go in and out of the database (what is stored, what a store is given
+to store, and what a store reports); views for readers live with the code that words them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -96,57 +96,6 @@ class StoreResult:
 
 
 @dataclass(frozen=True)
-class DigestEntry:
-    """One news item in a digest, with its rendering in the reader's language when known."""
-
-    item_id: int
-    source: str
-    title: str
-    summary: str
-    url: str | None
-    language: str | None
-    published: datetime
-    categories: tuple[str, ...] = ()
-    title_translated: str | None = None
-    summary_translated: str | None = None
-    translation_failed: bool = False
-
-    @property
-    def is_translated(self) -> bool:
-        """True when a translation is shown in place of the original."""
-        return self.title_translated is not None
-
-
-@dataclass(frozen=True)
-class DigestSection:
-    """A part of a digest: one source's news, upcoming events, or the board's announcements."""
-
-    kind: str  # source | events | announcements
-    name: str
-    entries: tuple[DigestEntry, ...]
-
-
-@dataclass(frozen=True)
-class Digest:
-    """A composed digest for one period; `language` is set once it is localised for readers."""
-
-    period_start: datetime
-    period_end: datetime
-    sections: tuple[DigestSection, ...]
-    language: str | None = None
-
-    @property
-    def entries(self) -> tuple[DigestEntry, ...]:
-        """Every entry, in order."""
-        return tuple(entry for section in self.sections for entry in section.entries)
-
-    @property
-    def total(self) -> int:
-        """How many entries the digest holds."""
-        return sum(len(section.entries) for section in self.sections)
-
-
-@dataclass(frozen=True)
 class DigestRecord:
     """A digest's stored state: its period, status and the items it carries."""
 
@@ -159,62 +108,6 @@ class DigestRecord:
     decided_at: datetime | None
     sent_at: datetime | None
     item_ids: tuple[int, ...]
-
-
-class Gettext(Protocol):
-    """The part of a gettext catalog that renderers use."""
-
-    def gettext(self, message: str) -> str: ...
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
-
-
-@dataclass(frozen=True)
-class Presentation:
-    """Everything about one reader that shapes how text is shown to them."""
-
-    language: str
-    catalog: Gettext
-    association: str
-    short_name: str
-    website: str
-    timezone: str
-
-
-@dataclass(frozen=True)
-class EntryView:
-    """One item as a reader sees it: every label already in their language."""
-
-    title: str
-    url: str | None
-    summary: str
-    date: str
-    note: str | None  # the original title and language, or why it is untranslated
-    language: str | None  # the language the shown title and summary are in
-
-
-@dataclass(frozen=True)
-class SectionView:
-    """A titled run of entries."""
-
-    title: str
-    entries: tuple[EntryView, ...]
-
-
-@dataclass(frozen=True)
-class DigestView:
-    """A digest ready to lay out for one reader: renderers only escape and arrange it."""
-
-    language: str
-    subject: str
-    title: str
-    period: str
-    count: str
-    intro: str
-    sections: tuple[SectionView, ...]
-    website: str
-    website_label: str
-    labels: dict[str, str]  # footer and link texts the layouts need
 
 
 @dataclass(frozen=True)
@@ -273,20 +166,6 @@ class Recipient:
 
     address: str
     subscriber_id: int | None = None
-
-
-@dataclass(frozen=True)
-class NoticeView:
-    """A short message with one action (confirm a subscription, …), worded for one reader."""
-
-    language: str
-    subject: str
-    title: str
-    paragraphs: tuple[str, ...]
-    action_label: str
-    action_url: str
-    footer: str
-    preheader: str = ""  # the inbox preview's one line; the first paragraph when empty
 
 
 @dataclass(frozen=True)

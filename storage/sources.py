@@ -7,11 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from storage.records import FetchOutcome, Source, SourceSpec
+from storage.store import Store
 from storage.timefmt import from_db, to_db
-from storage.transaction import Transactions
 
 
 class DuplicateSourceError(ValueError):
@@ -27,12 +25,8 @@ class SyncReport:
     disabled: tuple[str, ...] = ()
 
 
-class SourceStore:
+class SourceStore(Store):
     """Sources: the configured feeds, those added from the command line, and their state."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
 
     async def sync_configured(self, specs: Iterable[SourceSpec], now: datetime) -> SyncReport:
         """Make the stored config sources match `specs`; ones no longer configured are disabled.

@@ -5,19 +5,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-import aiosqlite
-
 from storage.records import Subscriber
+from storage.store import Store
 from storage.timefmt import from_db, to_db
-from storage.transaction import Transactions
 
 
-class SubscriberStore:
+class SubscriberStore(Store):
     """Subscribers by id or address (addresses are stored lower-case)."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
 
     async def get(self, subscriber_id: int) -> Subscriber | None:
         """The subscriber with that id."""

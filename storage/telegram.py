@@ -9,19 +9,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from storage.records import Announcement, TelegramChat, TelegramMember
+from storage.store import Store
 from storage.timefmt import from_db, to_db
-from storage.transaction import Transactions
 
 
-class TelegramStore:
+class TelegramStore(Store):
     """Members of the bot, the chats it posts to, and announcements."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
 
     # --- members -----------------------------------------------------------------------
 
@@ -198,18 +192,19 @@ class TelegramStore:
         now: datetime,
     ) -> Announcement:
         """Store a draft announcement."""
-        cursor = await self._db.execute(
-            "INSERT INTO announcements (author_id, author_chat, text_html, media_kind, media_id, "
-            "status, created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?)",
-            (
-                author_id,
-                author_chat,
-                text_html,
-                media[0] if media else None,
-                media[1] if media else None,
-                to_db(now),
-            ),
-        )
+        async with self._tx.begin():
+            cursor = await self._db.execute(
+                "INSERT INTO announcements (author_id, author_chat, text_html, media_kind, "
+                "media_id, status, created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?)",
+                (
+                    author_id,
+                    author_chat,
+                    text_html,
+                    media[0] if media else None,
+                    media[1] if media else None,
+                    to_db(now),
+                ),
+            )
         announcement = await self.announcement(int(cursor.lastrowid or 0))
         assert announcement is not None
         return announcement

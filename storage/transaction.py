@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
@@ -43,12 +44,19 @@ async def patiently(operation: Callable[[], Awaitable[T]], patience: float) -> T
 class Transactions:
     """Serialises write transactions: coroutines share one connection, and SQLite has one
     transaction per connection, so two must never interleave. A write lock held by another
-    process is waited out for up to `patience` seconds."""
+    process is waited out for up to `patience` seconds. `path` is the database file, named in
+    the storage errors (see storage.faults)."""
 
-    def __init__(self, connection: aiosqlite.Connection, patience: float = 120.0) -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        patience: float = 120.0,
+        path: Path = Path("vestnesis.sqlite3"),
+    ) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
         self._patience = patience
+        self.path = path
 
     async def execute(self, sql: str, params: tuple[object, ...] = ()) -> int:
         """One statement on its own (atomic by itself), never inside another's transaction;
@@ -67,6 +75,23 @@ class Transactions:
             try:
                 yield self._connection
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                # SQLite rolls back by itself after some faults (a full disk, an I/O error);
+                # a second ROLLBACK would then fail and hide the first error.
+                if self._connection.in_transaction:
+                    await self._connection.execute("ROLLBACK")
                 raise
-            await self._connection.execute("COMMIT")
+            try:
+                await self._connection.execute("COMMIT")
+            except BaseException:
+                # A COMMIT that fails (a full disk) leaves the transaction open: end it, or
+                # every later BEGIN on the shared connection would fail.
+                if self._connection.in_transaction:
+                    await self._connection.execute("ROLLBACK")
+                raise
+
+    @asynccontextmanager
+    async def alone(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block outside any transaction, with no other coroutine's in progress: for
+        statements that may not run inside one (VACUUM INTO)."""
+        async with self._lock:
+            yield self._connection

@@ -6,11 +6,9 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from storage.chunked import fetch_in
+from storage.store import Store
 from storage.timefmt import to_db
-from storage.transaction import Transactions
 
 
 def text_hash(text: str) -> str:
@@ -18,12 +16,8 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class TranslationStore:
+class TranslationStore(Store):
     """Translations keyed by backend, language pair and the hash of the source text."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        self._db = connection
-        self._tx = transactions
 
     async def get_many(
         self, backend: str, source: str, target: str, texts: Sequence[str]

@@ -198,7 +198,7 @@ class BotApi:
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        self._push({"message": message})
+        self.push_update({"message": message})
 
     def press(self, data: str, *, user: dict | None = None, message: dict | None = None) -> None:
         """A member presses an inline button."""
@@ -209,7 +209,7 @@ class BotApi:
             "chat": {"id": user["id"], "type": "private"},
             "text": "…",
         }
-        self._push(
+        self.push_update(
             {
                 "callback_query": {
                     "id": str(self._message_id()),
@@ -242,7 +242,8 @@ class BotApi:
 
     # --- answering ---------------------------------------------------------------------
 
-    def _push(self, update: dict[str, Any]) -> None:
+    def push_update(self, update: dict[str, Any]) -> None:
+        """Queue an update of any shape for the bot's next getUpdates."""
         with self.lock:
             update["update_id"] = self.next_update
             self.next_update += 1

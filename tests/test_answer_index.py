@@ -48,18 +48,18 @@ async def test_a_fresh_answerer_reads_the_kept_index_and_answers_the_same(
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
         await poll_calendars(app)
-        first = await _replies(Answerer(app))
+        first = await _replies(Answerer.from_app(app))
         kept = config.database_path.with_name(INDEX_FILE)
         assert kept.is_file()
         # A new process's answerer: the index comes from the file, never from a build.
         monkeypatch.setattr(Knowledge, "build", _no_build)
-        again = await _replies(Answerer(app))
+        again = await _replies(Answerer.from_app(app))
         monkeypatch.undo()
         assert again == first
         # …and the same as the engine answers over an index built here and now.
         fresh = Knowledge.build(
             await app.database.events.between(),
-            load_plan(app),
+            load_plan(app.config.plan.path),
             config.association.zone,
             None,
             config.answers.tables(),
@@ -76,7 +76,7 @@ async def test_the_kept_index_is_rebuilt_when_the_calendar_changes(tmp_path) -> 
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
         await poll_calendars(app)
-        await Answerer(app).knowledge()
+        await Answerer.from_app(app).knowledge()
         kept = config.database_path.with_name(INDEX_FILE)
         before = kept.read_bytes().split(b"\n", 1)[0]
         start = NOW + timedelta(days=20)
@@ -84,7 +84,7 @@ async def test_the_kept_index_is_rebuilt_when_the_calendar_changes(tmp_path) -> 
         saved = await save_board_event(
             app, Event(uid="", title=title, start=start, end=start + timedelta(hours=2))
         )
-        reply = await Answerer(app).ask("Kad būs grāmatu maratons?", now=NOW)
+        reply = await Answerer.from_app(app).ask("Kad būs grāmatu maratons?", now=NOW)
         assert reply.as_json()["events"] == [saved.uid]
         assert kept.read_bytes().split(b"\n", 1)[0] != before
 
@@ -94,10 +94,10 @@ async def test_the_kept_index_is_rebuilt_when_the_plan_changes(tmp_path) -> None
     plan.write_text("# Mērķis\n\nVeicināt lasīšanu visos novados.\n", encoding="utf-8")
     config = load_config(sample_config(tmp_path, plan={"path": str(plan)}), {})
     async with running(config) as app:
-        reply = await Answerer(app).ask("Kāds ir biedrības mērķis?", now=NOW)
+        reply = await Answerer.from_app(app).ask("Kāds ir biedrības mērķis?", now=NOW)
         assert "lasīšanu" in reply.text
         plan.write_text("# Mērķis\n\nAtbalstīt skolu bibliotekārus.\n", encoding="utf-8")
-        reply = await Answerer(app).ask("Kāds ir biedrības mērķis?", now=NOW)
+        reply = await Answerer.from_app(app).ask("Kāds ir biedrības mērķis?", now=NOW)
         assert "skolu bibliotekārus" in reply.text
         assert "lasīšanu" not in reply.text
 
@@ -106,9 +106,9 @@ async def test_a_torn_index_file_is_rebuilt_not_fatal(tmp_path) -> None:
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
         await poll_calendars(app)
-        first = await _replies(Answerer(app))
+        first = await _replies(Answerer.from_app(app))
         kept = config.database_path.with_name(INDEX_FILE)
         key = kept.read_bytes().split(b"\n", 1)[0]
         kept.write_bytes(key + b"\nnot a pickle")
-        assert await _replies(Answerer(app)) == first
+        assert await _replies(Answerer.from_app(app)) == first
         assert kept.stat().st_size > 1000  # written again, whole

@@ -432,7 +432,7 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
             start = moment + timedelta(days=30)
             event = Event(uid="", title=title, start=start, end=start + timedelta(hours=3))
             saved = await save_board_event(app, event)
-            answerer = Answerer(app)
+            answerer = Answerer.from_app(app)
             for question in (
                 "When is the librarians' celebration?",
                 "Kad būs bibliotekāru svētki?",
@@ -553,7 +553,7 @@ async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_pat
     indexed = SCHOOL.knowledge()
     async with running(load_config(path, {}), NOW) as app:
         await import_calendar(app, "lt-school", str(ics))
-        answerer = Answerer(app)
+        answerer = Answerer.from_app(app)
         for question in SCHOOL.load():
             stored = (await answerer.ask(question.text, now=NOW)).answer
             direct = answer(question.text, indexed, NOW)
@@ -784,7 +784,7 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
             plan={"path": str(plan), "language": "en"},
         )
         async with running(load_config(path, {}), NOW) as app:
-            answerer = Answerer(app)
+            answerer = Answerer.from_app(app)
             for question in (
                 "ką planas sako apie garsines knygas?",
                 "ko plāns saka par audiogrāmatām?",

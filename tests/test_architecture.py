@@ -25,7 +25,9 @@ def lint_imports(config: Path) -> subprocess.CompletedProcess[str]:
 def test_every_import_contract_is_kept() -> None:
     result = lint_imports(ROOT / ".importlinter")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 7 kept, 0 broken." in result.stdout
+    contracts = (ROOT / ".importlinter").read_text("utf-8").count("[importlinter:contract:")
+    assert contracts >= 8  # none dropped (the delivery pipeline's is the eighth)
+    assert f"Contracts: {contracts} kept, 0 broken." in result.stdout
 
 
 def test_a_broken_contract_fails_the_check(tmp_path: Path) -> None:

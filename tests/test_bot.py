@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+import sqlite3
+from contextlib import asynccontextmanager, closing
+from datetime import UTC, datetime, timedelta
 
 from storage import SourceSpec
 from tests.botapi import TOKEN, BotApi
@@ -128,7 +129,7 @@ async def test_board_announcement_reaches_everyone_once(tmp_path, api) -> None:
             )
         )
         text = "Svarīgi: seminārs 15. decembrī <Jelgavā> & tiešsaistē"
-        api._push(
+        api.push_update(
             {
                 "message": {
                     "message_id": 1,
@@ -252,13 +253,79 @@ async def test_flood_limits_429_and_blocked_members(tmp_path, api) -> None:
         assert (await runtime.drain()).sent == 0  # nothing retried for the blocked member
 
 
+async def test_one_bad_chat_fails_alone_and_the_others_are_sent(tmp_path, api) -> None:
+    """An error Telegram's classes do not cover (a 409 from the server, a chat id that is
+    not a number) is recorded on that delivery alone; every other chat still gets it."""
+    from bot.delivery import telegram_body
+    from storage import Recipient
+
+    async with bot(bot_config(tmp_path, api)) as (app, runtime):
+        api.fail(51, 409, "Conflict: something unexpected")
+        await app.database.outbox.enqueue(
+            kind="announcement",
+            key="9",
+            channel="telegram",
+            language="all",
+            subject="",
+            body=telegram_body([{"html": "Sapulce rīt"}]),
+            recipients=[Recipient(r) for r in ("50", "51", "not-a-chat", "52")],
+            now=NOW,
+        )
+        report = await runtime.drain()
+        assert report.sent == 2 and report.failed == 2
+        assert api.texts(50) == ["Sapulce rīt"] and api.texts(52) == ["Sapulce rīt"]
+        status = await app.database.outbox.status()
+        assert status[("telegram", "announcement 9", "failed")] == 2
+        assert ("telegram", "announcement 9", "pending") not in status
+        assert (await runtime.drain()).sent == 0  # given up, not retried without end
+
+
+async def test_a_long_429_pauses_telegram_until_it_ends(tmp_path, api) -> None:
+    from bot.delivery import telegram_body
+    from storage import Recipient
+
+    clock = MovingClock(NOW)
+    async with bot(bot_config(tmp_path, api), clock) as (app, runtime):
+        api.fail(60, 429, "Too Many Requests: retry after 300", retry_after=300)
+        await app.database.outbox.enqueue(
+            kind="announcement",
+            key="9",
+            channel="telegram",
+            language="all",
+            subject="",
+            body=telegram_body([{"html": "Sapulce rīt"}]),
+            recipients=[Recipient("60")],
+            now=NOW,
+        )
+        report = await runtime.drain()  # not waited out in the drain: the channel pauses
+        assert report.sent == 0 and report.rate_limited == 1
+        assert report.paused.startswith("rate limited for 300 s: Flood control exceeded")
+        assert (await runtime.drain()).paused == "paused"
+        until = NOW + timedelta(seconds=300)
+        paused_until = (await app.database.outbox.errors("telegram"))[1]
+        assert datetime.fromisoformat(paused_until) == until
+        clock.moment = NOW + timedelta(seconds=301)
+        assert (await runtime.drain()).sent == 1
+        assert len(api.texts(60)) == 2  # the try Telegram refused, then the one after the pause
+        assert (await runtime.drain()).sent == 0
+        assert await app.database.outbox.errors("telegram") == (0, None, None)  # pause over
+
+
+class MovingClock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
 async def test_photo_announcement_with_a_long_caption(tmp_path, api) -> None:
     async with bot(bot_config(tmp_path, api)) as (_app, runtime):
         api.send_text("/start subscribe", user=api.user(80))
         api.send_text("/announce", user=api.user(BOARD))
         await until(lambda: any("Atsūtiet" in t for t in api.texts(BOARD)))
         caption = "Seminārs Jelgavā. " * 70  # 1,260 characters: over Telegram's 1,024
-        api._push(
+        api.push_update(
             {
                 "message": {
                     "message_id": 2,
@@ -519,12 +586,13 @@ async def test_supergroup_migration_and_membership(tmp_path, api) -> None:
                 "user": {"id": 123456, "is_bot": True, "first_name": "V"},
             },
         }
-        api._push({"my_chat_member": left})
+        api.push_update({"my_chat_member": left})
         for _ in range(100):
-            rows = await app.database.telegram._db.execute_fetchall(
-                "SELECT active, title FROM telegram_chats WHERE chat_id = -100777"
-            )
-            if rows:
+            with closing(sqlite3.connect(app.config.database_path)) as raw:  # beside the app
+                rows = raw.execute(
+                    "SELECT active, title FROM telegram_chats WHERE chat_id = -100777"
+                ).fetchall()
+            if rows and rows[0][0] == 0:
                 break
             await asyncio.sleep(0.02)
         assert tuple(rows[0]) == (0, "Vecā grupa")

@@ -23,19 +23,12 @@ from pathlib import Path
 import pytest
 
 from mailer.render import EmailRenderer, Links
-from storage import (
-    Digest,
-    DigestEntry,
-    DigestSection,
-    EntryView,
-    NoticeView,
-    Presentation,
-    SectionView,
-)
 from tests.axe import EMAIL_EXEMPT, scan
 from tests.test_browser import CHROMIUM, FLAGS
+from vestnesis.digest.model import Digest, DigestEntry, DigestSection
+from vestnesis.digest.views import EntryView, NoticeView, SectionView
 from vestnesis.digest.wording import confirmation_view, digest_view
-from vestnesis.i18n import Catalogs
+from vestnesis.i18n import Catalogs, Presentation
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)"

@@ -239,7 +239,7 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
             tmp_path, translation={"backend": "libretranslate", "url": server.url, "retries": 0}
         )
         async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-            answerer = Answerer(app)
+            answerer = Answerer.from_app(app)
             english = await answerer.ask("What is the motto?")
             assert "⟨EN:iedvesmo; iesaisti; iespējo; vieno.⟩" in english.text
             assert "has not been translated" not in english.text
@@ -264,7 +264,7 @@ async def test_an_edited_plan_is_read_again_without_a_restart(tmp_path) -> None:
     plan.write_text("# Plāns\n\n## Moto\n\nLasi!\n", "utf-8")
     path = sample_config(tmp_path, plan={"path": str(plan)})
     async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-        answerer = Answerer(app)
+        answerer = Answerer.from_app(app)
         assert "Lasi!" in (await answerer.ask("Kāds ir moto?")).text
         plan.write_text("# Plāns\n\n## Moto\n\nLasi un raksti!\n", "utf-8")
         os.utime(plan, (1_900_000_000, 1_900_000_000))

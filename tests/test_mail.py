@@ -282,14 +282,14 @@ async def test_sender_pauses_after_errors_and_resumes(tmp_path, mail_server) -> 
 
 
 async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
-    from mailer.delivery import _exclusive
+    from vestnesis.delivery import exclusive
 
     config = mail_config(tmp_path, mail_server)
     async with running(config, SEND_TIME) as app:
         await poll_and_add(app, {"a@example.lv": "lv"})
         await enqueue_digest(app, SEND_TIME)
         lock = config.association.data_dir / "email-sender.lock"
-        with _exclusive(lock) as held:  # as if the service's courier were mid-drain
+        with exclusive(lock) as held:  # as if the service's courier were mid-drain
             assert held
             report = await email_delivery(app).drain()
             assert report.busy and report.sent == 0

@@ -60,7 +60,7 @@ async def test_sent_messages_do_not_stay_in_memory(tmp_path, mail_server) -> Non
 def test_held_messages_are_counted_per_claim() -> None:
     import asyncio
 
-    from mailer.held import HeldMessages
+    from vestnesis.delivery.held import HeldMessages
 
     loads: list[int] = []
 

@@ -17,9 +17,10 @@ from bot.render import (
     visible_text,
 )
 from mailer.render import EmailRenderer, Links
-from storage import Digest, DigestEntry, DigestSection, NoticeView, Presentation
+from vestnesis.digest.model import Digest, DigestEntry, DigestSection
+from vestnesis.digest.views import NoticeView
 from vestnesis.digest.wording import digest_view
-from vestnesis.i18n import Catalogs
+from vestnesis.i18n import Catalogs, Presentation
 
 END = datetime(2026, 11, 23, 7, tzinfo=UTC)
 START = END - timedelta(days=7)

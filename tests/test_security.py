@@ -360,7 +360,7 @@ def test_rendered_email_and_telegram_never_carry_a_script_link() -> None:
     from tests.test_render import reader
 
     base = reader("lv")
-    from storage import Digest, DigestEntry, DigestSection
+    from vestnesis.digest.model import Digest, DigestEntry, DigestSection
     from vestnesis.digest.wording import digest_view
 
     digest = Digest(

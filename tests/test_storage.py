@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import ast
+import re
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiosqlite
 import pytest
 
+import storage
 from storage import (
     APPLICATION_ID,
+    ConstraintViolation,
     Database,
+    DatabaseLocked,
+    DatabaseReadOnly,
     ForeignDatabaseError,
     MigrationError,
     NewItem,
     SchemaTooNewError,
     SourceSpec,
+    StorageError,
 )
 from storage.migrations import MIGRATIONS
 from storage.sources import DuplicateSourceError
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+def _read(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of `sql` read through a connection of its own, as another process would."""
+    with closing(sqlite3.connect(path)) as raw:
+        return [tuple(row) for row in raw.execute(sql).fetchall()]
 
 
 def entry(key: str, title: str, url: str | None = None) -> NewItem:
@@ -38,10 +54,10 @@ def entry(key: str, title: str, url: str | None = None) -> NewItem:
 async def test_open_sets_wal_foreign_keys_and_schema_version(tmp_path) -> None:
     async with await Database.open(tmp_path / "db" / "v.sqlite3") as db:
         assert await db.schema_version() == len(MIGRATIONS)
-        rows = await db._db.execute_fetchall("PRAGMA journal_mode")
-        assert rows[0][0] == "wal"
-        rows = await db._db.execute_fetchall("PRAGMA foreign_keys")
-        assert rows[0][0] == 1
+        assert _read(db.path, "PRAGMA journal_mode") == [("wal",)]  # kept in the file
+        # Foreign keys are enforced (a per-connection setting: seen by what it refuses).
+        with pytest.raises(ConstraintViolation, match="FOREIGN KEY"):
+            await db.items.store(1, [entry("1", "no such source")], NOW)
     # Opening again applies nothing twice.
     async with await Database.open(tmp_path / "db" / "v.sqlite3") as db:
         assert await db.schema_version() == len(MIGRATIONS)
@@ -84,8 +100,7 @@ async def test_duplicate_sources_are_refused_and_removal_cascades(tmp_path) -> N
         await db.items.store(source.id, [entry("1", "one"), entry("2", "two")], NOW)
         assert await db.sources.remove("A")
         assert await db.items.count() == 0
-        rows = await db._db.execute_fetchall("SELECT COUNT(*) FROM source_entries")
-        assert rows[0][0] == 0
+        assert _read(db.path, "SELECT COUNT(*) FROM source_entries") == [(0,)]
         assert not await db.sources.remove("A")
 
 
@@ -161,8 +176,7 @@ async def test_a_database_from_before_the_mark_is_marked_and_kept(tmp_path) -> N
         await raw.execute("PRAGMA application_id = 0")
     async with await Database.open(path) as db:
         assert [s.name for s in await db.sources.list()] == ["A"]
-        rows = await db._db.execute_fetchall("PRAGMA application_id")
-        assert rows[0][0] == APPLICATION_ID
+        assert _read(path, "PRAGMA application_id") == [(APPLICATION_ID,)]
 
 
 async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path, monkeypatch) -> None:
@@ -183,4 +197,109 @@ async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path, mo
     monkeypatch.undo()
     async with await Database.open(path) as db:
         assert await db.schema_version() == len(MIGRATIONS)
-        assert await db._db.execute_fetchall("SELECT * FROM items") == []
+        assert await db.items.count() == 0
+
+
+# --- storage errors: callers never see a raw sqlite3 error ---------------------------------
+
+
+async def test_a_write_meeting_a_lock_held_past_patience_raises_database_locked(tmp_path) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with await Database.open(path, busy_wait=0.2) as db:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(DatabaseLocked) as caught:
+                await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        message = str(caught.value)
+        assert isinstance(caught.value, StorageError)
+        assert type(caught.value).__module__ == "storage.faults"
+        assert message.startswith(f"{path}: ") and "\n" not in message
+        assert "locked by another process" in message and "try again" in message
+        assert caught.value.code == "SQLITE_BUSY"
+        assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+        # Once the lock is gone the same write goes through: nothing was left half-open.
+        added = await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
+        assert [s.name for s in await db.sources.list()] == [added.name]
+
+
+async def test_a_broken_constraint_raises_a_constraint_violation_and_is_rolled_back(
+    tmp_path,
+) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with await Database.open(path) as db:
+        source = await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
+        # Items of a source that does not exist: the foreign key refuses them.
+        with pytest.raises(ConstraintViolation) as caught:
+            await db.items.store(source.id + 1, [entry("1", "orphan")], NOW)
+        message = str(caught.value)
+        assert message.startswith(f"{path}: ") and "\n" not in message
+        assert "FOREIGN KEY constraint failed" in message and "rolled back" in message
+        assert isinstance(caught.value, StorageError)
+        assert caught.value.code == "SQLITE_CONSTRAINT_FOREIGNKEY"
+        # The transaction was rolled back, and the connection takes the next write.
+        assert await db.items.count() == 0
+        stored = await db.items.store(source.id, [entry("1", "kept")], NOW)
+        assert stored.new == 1 and await db.items.count() == 1
+
+
+async def test_a_write_on_a_read_only_database_raises_database_read_only(tmp_path) -> None:
+    path = tmp_path / "v.sqlite3"
+    async with await Database.open(path):
+        pass
+    async with await Database.open_read_only(path) as db:
+        assert db.read_only
+        with pytest.raises(DatabaseReadOnly) as caught:
+            await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
+        assert str(caught.value).startswith(f"{path}: the database is read-only")
+        assert await db.sources.list() == []
+
+
+def test_every_write_in_storage_goes_through_the_serialising_transaction() -> None:
+    """A write on the shared connection outside `Transactions` would land inside whatever
+    transaction another coroutine has open, and be rolled back with it. So every INSERT,
+    UPDATE or DELETE in a store runs in `async with self._tx.begin()` or through
+    `self._tx.execute`, or in a private helper called only from such a block."""
+    stray: list[str] = []
+    for module in sorted(Path(storage.__file__).parent.glob("*.py")):
+        stray += _writes_outside_transactions(module)
+    assert stray == []
+
+
+_WRITE = re.compile(r"^\W*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def _writes_outside_transactions(module: Path) -> list[str]:
+    tree = ast.parse(module.read_text("utf-8"))
+    loose: dict[str, list[int]] = {}  # function -> lines of writes outside a transaction
+    calls_outside: set[str] = set()  # private helpers called outside a transaction
+
+    def walk(node: ast.AST, function: str, inside: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function, inside = node.name, False
+        if isinstance(node, ast.AsyncWith) and any(
+            ast.unparse(item.context_expr) == "self._tx.begin()" for item in node.items
+        ):
+            inside = True
+        if isinstance(node, ast.Call):
+            called = ast.unparse(node.func)
+            if called.startswith("self._db.execute") and node.args:
+                sql = ast.unparse(node.args[0])
+                if _WRITE.search(sql) and not inside:
+                    loose.setdefault(function, []).append(node.lineno)
+            private = called.startswith("self._")
+            if private and not inside and not called.startswith(("self._db", "self._tx")):
+                calls_outside.add(called.removeprefix("self."))
+        for child in ast.iter_child_nodes(node):
+            walk(child, function, inside)
+
+    walk(tree, "", False)
+    return [
+        f"{module.name}:{line} ({function})"
+        for function, lines in loose.items()
+        if not function.startswith("_") or function in calls_outside
+        for line in lines
+    ]

@@ -11,9 +11,10 @@ from feeds.translate import TranslationError, TranslationUnavailable
 from feeds.translate.cached import CachedTranslator
 from feeds.translate.deepl import FREE_API, PRO_API, DeepL
 from feeds.translate.libretranslate import LibreTranslate
-from storage import Database, Digest, DigestEntry, DigestSection
+from storage import Database
 from tests.translation_servers import ApiServer, DeepLBehaviour, LibreTranslateBehaviour
 from vestnesis.digest.localise import localise
+from vestnesis.digest.model import Digest, DigestEntry, DigestSection
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 

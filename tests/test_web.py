@@ -140,6 +140,11 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
             preferences_url + "/again", data={"csrf": csrf_of(after.text), "lang": "lv"}
         )
         assert '<html lang="lv">' in back.text and "Pārbaudiet savu e-pastu" in back.text
+        # The result page's language links open a page, not a 404 (the address only took POST).
+        switch = re.search(r'href="(\?lang=en)"', back.text).group(1)
+        english = await web.get(preferences_url + "/again" + switch)
+        assert english.status_code == 200 and '<html lang="en">' in english.text
+        assert "Your subscription is waiting for confirmation" in english.text
         assert (await app.database.subscribers.by_email("ilze@example.lv")).status == "pending"
         await email_delivery(app).drain()
         second = mail.received[-1].message.get_body(("plain",)).get_content()
@@ -234,7 +239,8 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         [digest] = mail.received
         one_click = digest.message["List-Unsubscribe"].split(",")[0].strip(" <>")
         # What a mailbox provider sends: a bare POST, no cookies, no form token.
-        response = await httpx.AsyncClient(transport=web._transport, base_url=BASE).post(
+        bare = client_for(app)  # a client of its own: none of the pages' cookies
+        response = await bare.post(
             path_of(one_click),
             content=b"List-Unsubscribe=One-Click",
             headers={"Content-Type": "application/x-www-form-urlencoded"},

@@ -227,3 +227,29 @@ async def test_a_first_start_mid_week_sends_nothing_until_the_next_send_time(
         assert await app.database.digests.for_period(SEND_TIME) is None
         assert await app.database.digests.empty_since(SEND_TIME) is None
     assert mail_server.received == []
+
+
+async def test_a_send_composes_its_digest_once_for_every_channel(tmp_path, mail_server) -> None:
+    from vestnesis.digest.compose import ItemFilter
+    from vestnesis.digest.edition import Edition
+    from vestnesis.digest.weekly import decide
+    from vestnesis.mailing.email_list import digest_record
+
+    config = load_config(config_file(tmp_path, mail_server), SECRET)
+    async with running(config, SEND_TIME) as app:
+        await poll(app)
+        decision = await decide(app, SEND_TIME)
+        assert decision.action == "send"
+        record = await digest_record(app, decision.prepared, SEND_TIME)
+        edition = await Edition.of(app, decision.prepared, record)
+        # The decision's digest is the one every unfiltered destination gets (email's empty
+        # filter included), and each language's view is made once and shared.
+        assert edition.digest() is decision.prepared.digest
+        assert edition.digest(ItemFilter()) is decision.prepared.digest
+        lv = await edition.view("lv")
+        assert lv is not None and await edition.view("lv", ItemFilter()) is lv
+        # A destination's own filter gets a digest of just its items, from the same ones.
+        source = decision.prepared.digest.entries[0].source
+        own = edition.digest(ItemFilter(include_sources=frozenset({source})))
+        assert own is not None and {e.source for e in own.entries} == {source}
+        assert edition.digest(ItemFilter(include_sources=frozenset({"nowhere"}))) is None

@@ -19,12 +19,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from vestnesis.answering.engine import Knowledge
 from vestnesis.common.logs import fields
-
-if TYPE_CHECKING:
-    from vestnesis.answering.engine import Knowledge
 
 log = logging.getLogger("vestnesis.answer_index")
 INDEX_FILE = "answer-index.pickle"
@@ -73,8 +70,6 @@ def read_index(path: Path, key: str) -> Knowledge | None:
     except Exception as error:  # a torn or foreign file is rebuilt, never fatal
         log.warning("answer index not read; rebuilding it", **fields(reason=repr(error)))
         return None
-    from vestnesis.answering.engine import Knowledge
-
     return found if isinstance(found, Knowledge) else None
 
 

@@ -13,6 +13,7 @@ from feeds.fetch import Fetcher, FetchLimits, user_agent
 from feeds.health import RetryPolicy
 from feeds.language import COMMON_SOURCE_LANGUAGES, LanguageDetector
 from feeds.translate.cached import CachedTranslator
+from feeds.workers import ParseWorkers, default_workers
 from storage import Database, SourceSpec
 from vestnesis.common.clock import Clock
 from vestnesis.common.logs import fields
@@ -76,7 +77,14 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
                 log.info(
                     "feed no longer in the config; disabled, items kept", **fields(source=name)
                 )
-        detector = LanguageDetector((*config.association.languages, *COMMON_SOURCE_LANGUAGES))
+        languages = (*config.association.languages, *COMMON_SOURCE_LANGUAGES)
+        detector = LanguageDetector(languages)
+        workers = config.fetch.parse_workers
+        parser = ParseWorkers(
+            workers=default_workers() if workers is None else workers,
+            languages=languages,
+            detector=detector,
+        )
         policy = RetryPolicy(
             interval=config.schedule.poll_feeds,
             max_backoff=config.fetch.max_backoff,
@@ -99,11 +107,14 @@ async def open_app(config: Config, clock: Clock, *, writes: bool = True) -> Asyn
             poller = Poller(
                 database=database,
                 fetcher=fetcher,
-                detector=detector,
+                parser=parser,
                 policy=policy,
                 clock=clock,
                 concurrency=config.fetch.concurrency,
             )
-            yield App(config, clock, database, fetcher, poller, translator, Catalogs())
+            try:
+                yield App(config, clock, database, fetcher, poller, translator, Catalogs())
+            finally:
+                parser.close()
     finally:
         await database.close()

@@ -193,6 +193,8 @@ class Answers(_Section):
     def _words_file(cls, value: str | None, info: ValidationInfo) -> str | None:
         path = _readable_file(value, info)
         if path is not None:
+            # Imported here for the CLI's start-up: the answerer is heavy and most commands
+            # never ask it anything (as below).
             from vestnesis.answering.tables import Tables
 
             Tables.load(Path(path))  # a WordsError is a ValueError: reported like any field
@@ -263,6 +265,8 @@ class Fetch(_Section):
     concurrency: int = Field(default=10, ge=1, le=100)
     pause_after: int = Field(default=20, ge=1)
     max_backoff: Duration = timedelta(days=1)
+    # Processes that parse feeds in a large poll pass; None: one per core, 0: in a thread.
+    parse_workers: int | None = Field(default=None, ge=0, le=64)
 
 
 class Translation(_Section):
@@ -537,6 +541,8 @@ class Config(_Section):
     @property
     def database_path(self) -> Path:
         """The SQLite file inside the data directory."""
+        # Imported here for the CLI's start-up: storage brings aiosqlite, which `--help` and
+        # `check` do without.
         from storage import DATABASE_FILE
 
         return self.association.data_dir / DATABASE_FILE

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from storage import Presentation
+from vestnesis.common.catalog import Gettext
 from vestnesis.config import Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -39,6 +40,18 @@ class Catalogs:
         write_mo(compiled, catalog)
         compiled.seek(0)
         return Translations(compiled, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """Everything about one reader that shapes how text is shown to them."""
+
+    language: str
+    catalog: Gettext
+    association: str
+    short_name: str
+    website: str
+    timezone: str
 
 
 def presentation(config: Config, language: str, catalogs: Catalogs) -> Presentation:

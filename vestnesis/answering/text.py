@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from storage import Event, Gettext, safe_link
+from storage import Event, safe_link
 from vestnesis.answering import kinds
 from vestnesis.answering.dates_text import day_text, event_when, period_text
 from vestnesis.answering.engine import Answer
 from vestnesis.answering.tables import Tables
+from vestnesis.common.catalog import Gettext
 
 MAX_SECTION_CHARS = 1800
 

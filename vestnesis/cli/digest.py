@@ -14,10 +14,10 @@ import click
 from vestnesis.cli.support import Settings, now_option, parse_now, pass_settings, run_async
 
 if TYPE_CHECKING:
-    from storage import DigestView
     from vestnesis.app import App
     from vestnesis.config import Config
     from vestnesis.digest.compose import ItemFilter
+    from vestnesis.digest.views import DigestView
 
 # The renderers (Jinja2, css_inline), the app and the digest logic are imported in the commands
 # that use them: `--help` answers at once.

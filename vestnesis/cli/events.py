@@ -126,7 +126,7 @@ async def ask(
 
     config = settings.config()
     async with calendars_read(config, parse_now(now, config)) as app:
-        reply = await Answerer(app).ask(question, lang)
+        reply = await Answerer.from_app(app).ask(question, lang)
     if as_json:
         emit_json(reply.as_json())
     else:

@@ -366,17 +366,22 @@ async def status(settings: Settings, as_json: bool) -> None:
     a sender is paused. (--json: the raw counts per channel, message and state.)"""
     async with _reader(settings) as app:
         counts = await app.database.outbox.status()
-        _, paused_until, reason = await app.database.outbox.errors("email")
+        pauses = {
+            name: await app.database.outbox.errors(channel)
+            for channel, name in (("email", "Email"), ("telegram", "Telegram"))
+        }
         zone = app.config.association.zone
+        now = app.clock.now()
     if as_json:
         for (channel, message, state), count in counts.items():
             emit_json({"channel": channel, "message": message, "status": state, "count": count})
         return
     for line in outbox_lines(counts, zone):
         click.echo(line)
-    if paused_until:
-        when = datetime.fromisoformat(paused_until).astimezone(zone)
-        click.echo(f"Email sending is paused until {when:%a %d %b %H:%M}: {reason}")
+    for name, (_, paused_until, reason) in pauses.items():
+        if paused_until and datetime.fromisoformat(paused_until) > now:
+            when = datetime.fromisoformat(paused_until).astimezone(zone)
+            click.echo(f"{name} sending is paused until {when:%a %d %b %H:%M}: {reason}")
     if not counts:
         click.echo("Nothing has been sent yet; the outbox is empty.")
 

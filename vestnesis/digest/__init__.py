@@ -1,6 +1,8 @@
-"""The digest: compose it from stored items (pure, `compose`), translate it for a reader
-(`localise`), put it in the reader's words (`wording`), and decide and prepare the weekly send
-(`weekly`: the send time, the board's draft review, the send decision).
+"""The digest: compose it from stored items (pure, `compose`, into the records of `model`),
+translate it for a reader (`localise`), put it in the reader's words (`wording`, into the
+`views` the renderers lay out), decide and prepare the weekly send (`weekly`: the send time,
+the board's draft review, the send decision), and one send's digest composed once for every
+channel (`edition`).
 
 May import: `storage`, `feeds` helpers, `vestnesis.common`, `vestnesis.config`, `vestnesis.i18n`,
 `vestnesis.app`, `vestnesis.answering` (for event dates), `vestnesis.events`. Never the

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from feeds.identity import fold
-from storage import Digest, DigestEntry, DigestSection, Item
+from storage import Item
 from vestnesis.config import Config, Filter
+from vestnesis.digest.model import Digest, DigestEntry, DigestSection
 
 
 @dataclass(frozen=True)

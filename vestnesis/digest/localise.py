@@ -7,8 +7,8 @@ import logging
 from collections import defaultdict
 
 from feeds.translate import TranslationError, Translator
-from storage import Digest, DigestEntry
 from vestnesis.common.logs import fields
+from vestnesis.digest.model import Digest, DigestEntry
 
 log = logging.getLogger("vestnesis.translate")
 

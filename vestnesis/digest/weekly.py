@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage import Digest, DigestRecord, DigestView
+from storage import DigestRecord
 from vestnesis.app import App
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose, digest_period
 from vestnesis.digest.localise import localise
+from vestnesis.digest.model import Digest
+from vestnesis.digest.views import DigestView
 from vestnesis.digest.wording import digest_view, events_section
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.i18n import presentation
@@ -92,6 +94,13 @@ async def view_for(app: App, digest: Digest, language: str, *, upcoming: bool = 
     if not section.entries:
         return view
     return dataclasses.replace(view, sections=(*view.sections, section))
+
+
+async def record_view(app: App, record: DigestRecord, language: str) -> DigestView | None:
+    """A stored digest worded for readers of `language` (as the archive shows it); None when
+    none of its items is left."""
+    digest = await digest_of(app, record)
+    return None if digest is None else await view_for(app, digest, language)
 
 
 async def make_draft(app: App, send_time: datetime) -> DigestRecord | None:

@@ -7,20 +7,12 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 
-from storage import (
-    Digest,
-    DigestEntry,
-    DigestSection,
-    DigestView,
-    EntryView,
-    Event,
-    NoticeView,
-    Presentation,
-    SectionView,
-    safe_link,
-)
+from storage import Event, safe_link
 from vestnesis.answering.dates_text import event_when
 from vestnesis.common import dates
+from vestnesis.digest.model import Digest, DigestEntry, DigestSection
+from vestnesis.digest.views import DigestView, EntryView, NoticeView, SectionView
+from vestnesis.i18n import Presentation
 
 
 def digest_view(digest: Digest, reader: Presentation) -> DigestView:

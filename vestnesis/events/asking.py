@@ -7,8 +7,9 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Protocol
 
 from feeds.language import LanguageDetector
 from feeds.translate.base import TranslationError
@@ -16,9 +17,13 @@ from storage import Event
 from vestnesis.answer_index import index_key, index_path, read_index, write_index
 from vestnesis.answering.engine import Answer, Knowledge, answer
 from vestnesis.answering.plan import Plan, parse_plan
+from vestnesis.answering.tables import Tables
 from vestnesis.answering.text import Wording, answer_text
 from vestnesis.app import App
+from vestnesis.common.catalog import Gettext
+from vestnesis.common.clock import Clock
 from vestnesis.common.logs import fields
+from vestnesis.config import Config
 
 log = logging.getLogger("vestnesis.asking")
 CALENDAR_PATH = "/events.ics"
@@ -67,14 +72,68 @@ def _by_language(
     return grouped
 
 
-def load_plan(app: App) -> Plan | None:
-    """The configured plan document, parsed (None when there is none)."""
-    return _parsed_plan(_plan_text(app))
+class EventReader(Protocol):
+    """The part of the event store answering reads (storage.events.EventStore is one)."""
+
+    async def version(self) -> str: ...
+
+    async def content_digest(self) -> str: ...
+
+    async def between(
+        self, start: datetime | None = None, end: datetime | None = None, calendar: str = ""
+    ) -> list[Event]: ...
 
 
-def _plan_text(app: App) -> str | None:
-    """The configured plan document's text (None when there is none or it cannot be read)."""
-    path = app.config.plan.path
+class Translating(Protocol):
+    """A (cached) translation backend: feeds.translate.cached.CachedTranslator is one."""
+
+    async def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]: ...
+
+
+class CatalogSource(Protocol):
+    """Where the catalog of a language comes from (vestnesis.i18n.Catalogs is one)."""
+
+    def get(self, language: str) -> Gettext: ...
+
+
+@dataclass(frozen=True)
+class AskingSettings:
+    """What answering reads from the config: the plan file and its language, the words file
+    and the word tables, the association's zone and language, the public calendar's address,
+    and where the answer index is kept."""
+
+    zone: tzinfo
+    default_language: str
+    plan_path: str | None
+    plan_language: str
+    words_path: str | None
+    tables: Tables
+    calendar_url: str
+    index_path: Path
+
+    @classmethod
+    def from_config(cls, config: Config) -> AskingSettings:
+        """The settings of `config` (reads the words file, which the config has checked)."""
+        association = config.association
+        return cls(
+            zone=association.zone,
+            default_language=association.default_language,
+            plan_path=config.plan.path,
+            plan_language=config.plan.language or association.default_language,
+            words_path=config.answers.words,
+            tables=config.answers.tables(),
+            calendar_url=calendar_url(config),
+            index_path=index_path(config.database_path),
+        )
+
+
+def load_plan(path: str | None) -> Plan | None:
+    """The plan document at `path`, parsed (None when there is none or it cannot be read)."""
+    return _parsed_plan(_plan_text(path))
+
+
+def _plan_text(path: str | None) -> str | None:
+    """The plan document's text (None when there is none or it cannot be read)."""
     if not path:
         return None
     try:
@@ -95,31 +154,51 @@ def _read_bytes(path: str) -> bytes:
         return b""
 
 
-def _modified(app: App) -> float:
-    path = app.config.plan.path
+def _modified(path: str | None) -> float:
     try:
         return Path(path).stat().st_mtime if path else 0.0
     except OSError:
         return 0.0
 
 
-def calendar_url(app: App) -> str:
+def calendar_url(config: Config) -> str:
     """The public address of the events feed (empty when the web pages are off)."""
-    if app.config.web.secret is None:
+    if config.web.secret is None:
         return ""
-    return app.config.web.public_url + CALENDAR_PATH
+    return config.web.public_url + CALENDAR_PATH
 
 
 class Answerer:
-    """Answers questions; the index is rebuilt only when the calendar has changed."""
+    """Answers questions; the index is rebuilt only when the calendar has changed.
 
-    def __init__(self, app: App) -> None:
-        self._app = app
+    It reads the events (`events`), translates titles and plan text with `translator` (None:
+    no backend), words answers with the catalogs of `catalogs`, and takes the time from
+    `clock`; `Answerer.from_app` builds one from the app's parts."""
+
+    def __init__(
+        self,
+        settings: AskingSettings,
+        events: EventReader,
+        translator: Translating | None,
+        clock: Clock,
+        catalogs: CatalogSource,
+    ) -> None:
+        self._settings = settings
+        self._events = events
+        self._translator = translator
+        self._clock = clock
+        self._catalogs = catalogs
         self._detector = LanguageDetector(("lv", "lt", "en"))
-        self._tables = app.config.answers.tables()
+        self._tables = settings.tables
         self._knowledge: Knowledge | None = None
         self._version = ""
         self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_app(cls, app: App) -> Answerer:
+        """An answerer over the app's events, translator, clock and catalogs."""
+        settings = AskingSettings.from_config(app.config)
+        return cls(settings, app.database.events, app.translator, app.clock, app.catalogs)
 
     async def knowledge(self) -> Knowledge:
         """The current index of events and plan: kept in memory while the calendar and the
@@ -127,44 +206,45 @@ class Answerer:
         next process, rebuilt only when what it is built from has changed."""
         async with self._lock:
             # The plan file may be edited while the service runs: its time is in the version.
-            version = f"{await self._app.database.events.version()}/{_modified(self._app)}"
+            plan = self._settings.plan_path
+            version = f"{await self._events.version()}/{_modified(plan)}"
             if self._knowledge is None or version != self._version:
                 self._knowledge = await self._kept_or_built()
                 self._version = version
             return self._knowledge
 
     async def _kept_or_built(self) -> Knowledge:
-        app = self._app
+        settings = self._settings
         events: list[Event] | None = None
         translations: dict[str, tuple[str, ...]] = {}
-        if app.translator is not None:
+        if self._translator is not None:
             # The titles translated depend on the events and on the day: part of the key.
-            events = await app.database.events.between()
+            events = await self._events.between()
             translations = await self._title_translations(events)
-        plan_text = await asyncio.to_thread(_plan_text, app)
+        plan_text = await asyncio.to_thread(_plan_text, settings.plan_path)
         plan = _parsed_plan(plan_text)
         plan_translations = await self._plan_translations(plan)
-        words = app.config.answers.words
+        words = settings.words_path
         parts = [
-            (await app.database.events.content_digest()).encode(),
+            (await self._events.content_digest()).encode(),
             (plan_text or "").encode(),
             await asyncio.to_thread(_read_bytes, words) if words else b"",
-            str(app.config.association.zone).encode(),
+            str(settings.zone).encode(),
             repr(sorted(translations.items())).encode(),
             repr(sorted(plan_translations.items())).encode(),
         ]
         key = index_key(parts)
-        path = index_path(app.config.database_path)
+        path = settings.index_path
         kept = await asyncio.to_thread(read_index, path, key)
         if kept is not None:
             return replace(kept, detector=self._detector)
         if events is None:
-            events = await app.database.events.between()
+            events = await self._events.between()
         built = await asyncio.to_thread(
             Knowledge.build,
             events,
             plan,
-            app.config.association.zone,
+            settings.zone,
             self._detector,
             self._tables,
             translations,
@@ -178,17 +258,17 @@ class Answerer:
         backend, so that "the annual meeting" finds "metinis susirinkimas"; the titles nearest
         in time first, at most MAX_TRANSLATED_TITLES. Nothing when there is no backend or it
         fails (the shared word groups still apply)."""
-        translator = self._app.translator
+        translator = self._translator
         if translator is None or not events:
             return {}
-        now = self._app.clock.now()
+        now = self._clock.now()
         titles: list[str] = []
         for event in sorted(events, key=lambda e: (abs(e.start - now), e.title)):
             if event.title not in titles:
                 titles.append(event.title)
             if len(titles) >= MAX_TRANSLATED_TITLES:
                 break
-        default = self._app.config.association.default_language
+        default = self._settings.default_language
         by_language = await asyncio.to_thread(_by_language, titles, self._detector, default)
         found: dict[str, list[str]] = {}
         for source, batch in sorted(by_language.items()):
@@ -211,10 +291,10 @@ class Answerer:
         plan's finds what the word groups do not ("garsinės knygos" in an English plan's
         "audiobooks"); at most MAX_TRANSLATED_PARAGRAPHS texts. Nothing when there is no
         backend or it fails."""
-        translator = self._app.translator
+        translator = self._translator
         if translator is None or plan is None:
             return {}
-        source = self._app.config.plan.language or self._app.config.association.default_language
+        source = self._settings.plan_language
         texts: list[str] = []
         for section in plan.sections:
             for text in (section.heading, *section.paragraphs):
@@ -245,15 +325,15 @@ class Answerer:
     ) -> Reply:
         """Answer a member's question in the language they asked in. With links=False a
         single event's answer leaves out its bare links (the bot shows them as buttons)."""
-        moment = now or self._app.clock.now()
+        moment = now or self._clock.now()
         found = answer(question, await self.knowledge(), moment, language)
-        app = self._app
-        plan_language = app.config.plan.language or app.config.association.default_language
+        settings = self._settings
+        plan_language = settings.plan_language
         wording = Wording(
-            catalog=app.catalogs.get(found.language),
-            zone=app.config.association.zone,
+            catalog=self._catalogs.get(found.language),
+            zone=settings.zone,
             now=moment,
-            calendar_url=calendar_url(app),
+            calendar_url=settings.calendar_url,
             translations=await self._translate(found, plan_language),
             plan_language=plan_language,
             tables=self._tables,
@@ -262,7 +342,7 @@ class Answerer:
         return Reply(found, answer_text(found, wording))
 
     async def _translate(self, found: Answer, plan_language: str) -> dict[str, str]:
-        translator = self._app.translator
+        translator = self._translator
         if found.intent != "plan" or found.language == plan_language or translator is None:
             return {}
         texts = [p.text for p in found.passages] or [s.text for s in found.sections]

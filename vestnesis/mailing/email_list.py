@@ -24,28 +24,30 @@ from mailer.build import (
     Links,
     build_template,
 )
-from mailer.delivery import CHANNEL, DeliveryPolicy, EmailDelivery, Personalise
+from mailer.delivery import CHANNEL, EmailChannel, Personalise
+from mailer.folder import FolderConnection
 from mailer.headers import clean_name
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
 from mailer.wire import WireMessage, WireTemplate
-from storage import Delivery, Digest, DigestRecord, OutboxMessage, Recipient, Subscriber
+from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.common.clock import SystemClock
 from vestnesis.common.logs import fields
 from vestnesis.config import Config
+from vestnesis.delivery import Outbox, RetryPolicy
 from vestnesis.digest.compose import ItemFilter
+from vestnesis.digest.edition import Edition
+from vestnesis.digest.model import Digest
 from vestnesis.digest.weekly import (
     Decision,
     Prepared,
     decide,
-    digest_of,
     digest_of_items,
     item_ids,
     record_empty,
-    view_for,
 )
 from vestnesis.digest.wording import confirmation_view
 from vestnesis.i18n import presentation
@@ -266,7 +268,8 @@ async def enqueue_digest(
         return report
     now = app.clock.now()
     record = await digest_record(app, decision.prepared, now)
-    report.by_language = await enqueue_email_digest(app, record, now)
+    edition = await Edition.of(app, decision.prepared, record)
+    report.by_language = await enqueue_email_digest(app, edition, now)
     await app.database.digests.mark_sent(record.id, now)
     return report
 
@@ -292,12 +295,13 @@ async def email_digest(app: App, prepared: Prepared) -> Digest | None:
     return await digest_of_items(app, item_ids(prepared), prepared.period, wanted)
 
 
-async def enqueue_email_digest(app: App, record: DigestRecord, now: datetime) -> dict[str, int]:
-    """Queue the stored digest for every member, one message per language not queued before;
-    members per language queued now."""
-    digest = await digest_of(app, record, ItemFilter.from_config(app.config.email.filter))
-    if digest is None:
+async def enqueue_email_digest(app: App, edition: Edition, now: datetime) -> dict[str, int]:
+    """Queue the send's digest (`email.filter` applied) for every member, one message per
+    language not queued before; members per language queued now."""
+    wanted = ItemFilter.from_config(app.config.email.filter)
+    if edition.digest(wanted) is None:
         return {}
+    record = edition.record
     mail_identity = identity(app.config)
     renderer = EmailRenderer()
     key = record.period_end.isoformat()
@@ -309,7 +313,8 @@ async def enqueue_email_digest(app: App, record: DigestRecord, now: datetime) ->
         recipients = await app.database.subscribers.digest_recipients(language)
         if not recipients:
             continue
-        view = await view_for(app, digest, language)
+        view = await edition.view(language, wanted)
+        assert view is not None  # the digest is not empty
         links = PageLinks(
             unsubscribe=UNSUBSCRIBE,
             preferences=PREFERENCES,
@@ -399,7 +404,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
 
 def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
     """A function that prepends a DKIM-Signature made with the configured key (read once)."""
-    import dkim
+    import dkim  # only when a DKIM key is configured: most installs never load it
 
     email = config.email
     key = Path(email.dkim_key or "").read_bytes()
@@ -445,16 +450,15 @@ def tls_context(config: Config) -> ssl.SSLContext | None:
     return ssl.create_default_context(cafile=config.email.ca_file)
 
 
-def delivery_policy(config: Config) -> DeliveryPolicy:
-    """The sender's limits from `[email]`."""
+def delivery_policy(config: Config) -> RetryPolicy:
+    """The mail sender's patience from `[email]`: back-off for a recipient's temporary
+    trouble, and the relay's faults in a row that pause sending."""
     email = config.email
-    return DeliveryPolicy(
-        parallel=email.parallel,
-        per_second=email.per_second,
-        per_hour=email.per_hour,
+    return RetryPolicy(
         max_attempts=email.max_attempts,
         retry_base=email.retry_base,
-        soft_bounce_limit=email.soft_bounce_limit,
+        first_channel_retry=timedelta(0),  # a dropped connection usually reconnects at once
+        channel_retry=email.retry_base,
         pause_after_errors=email.pause_after_errors,
         pause_for=email.pause_for,
     )
@@ -469,21 +473,28 @@ def mail_folder(config: Config) -> Path | None:
     )
 
 
-def email_delivery(app: App, settings: SmtpSettings | None = None) -> EmailDelivery:
-    """The outbox drainer for email, wired to this app."""
+def email_delivery(app: App, settings: SmtpSettings | None = None) -> Outbox:
+    """The outbox loop for email, wired to this app: the relay of `[email]` (or `settings`),
+    or the folder of `email.transport = "file"`."""
     folder = mail_folder(app.config)
     connect = None
     if folder is not None and settings is None:
-        from mailer.folder import FolderConnection
-
         connect = lambda: FolderConnection(folder)  # noqa: E731
-    return EmailDelivery(
-        app.database,
+    email = app.config.email
+    channel = EmailChannel(
         settings or smtp_settings(app.config),
         identity(app.config).address,
         personaliser(app),
-        app.clock.now,
+        parallel=email.parallel,
+        per_second=email.per_second,
+        per_hour=email.per_hour,
+        connect=connect,
+    )
+    return Outbox(
+        app.database,
+        channel,
         delivery_policy(app.config),
-        app.config.association.data_dir / "email-sender.lock",
-        connect,
+        app.clock.now,
+        lock_path=app.config.association.data_dir / "email-sender.lock",
+        soft_bounce_limit=email.soft_bounce_limit,
     )

@@ -1,5 +1,6 @@
 """`vestnesis run`: the long-running service. `run` owns the event loop, the scheduler and a
-clean stop; `courier` keeps the email outbox moving and sends the weekly digest; `reminders`
+clean stop; `courier` runs the email channel's outbox sender and sends the weekly digest
+(composed once, handed to every channel); `reminders`
 sends event reminders (N days before, on the morning) and cancellation notices through both
 channels' outboxes.
 

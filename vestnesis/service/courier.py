@@ -1,4 +1,5 @@
-"""Keeps the email outbox moving inside the service: drains on a timer and when woken."""
+"""Keeps the email outbox moving inside the service: runs the outbox loop (`vestnesis.delivery`)
+for the email channel on a timer and when woken; and the weekly send."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from mailer.delivery import EmailDelivery
 from vestnesis.app import App
 from vestnesis.common.health import Health
 from vestnesis.common.logs import fields
+from vestnesis.delivery import DrainReport, Sender
+from vestnesis.digest.edition import Edition
 from vestnesis.digest.weekly import Decision, decide, due_send_time, record_empty
 from vestnesis.mailing.email_list import digest_record, email_delivery, enqueue_email_digest
 from vestnesis.telegram.outbox import enqueue_telegram_digest
@@ -21,44 +23,31 @@ IDLE_CHECK = timedelta(seconds=30)
 
 
 class Courier:
-    """Drains the email outbox; `wake()` makes it look now instead of at the next tick."""
+    """The email channel's `Sender`; `wake()` makes it look now instead of at the next tick."""
 
     def __init__(self, app: App, health: Health | None = None) -> None:
         self._app = app
         self._health = health or Health(app.clock.now)
-        self._wake = asyncio.Event()
+        self._sender: Sender | None = None  # built when it runs: mail must be configured
         self.notify: Callable[[str], Awaitable[None]] | None = None  # the board chat, if any
 
     def wake(self) -> None:
         """Something was enqueued: send it soon."""
-        self._wake.set()
+        if self._sender is not None:  # else its first round, still to come, looks anyway
+            self._sender.wake()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Drain until `stop` is set; the drain in progress finishes first."""
-        delivery = email_delivery(self._app)
-        while not stop.is_set():
-            try:
-                await self._send(delivery, stop)
-                self._health.ok("email sender")
-            except Exception as error:
-                # The database locked past all patience, the disk full…: this round is lost,
-                # the rows stay queued ('sending' ones are recovered), and the next round comes.
-                reason = f"{type(error).__name__}: {error}"
-                details = {"reason": reason}
-                log.exception("email sending failed; trying again", extra={"fields": details})
-                self._health.failing("email sender", reason)
-            self._wake.clear()
-            waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
-            await asyncio.wait(
-                waits, timeout=IDLE_CHECK.total_seconds(), return_when=asyncio.FIRST_COMPLETED
-            )
-            for task in waits:
-                task.cancel()
+        self._sender = Sender(
+            email_delivery(self._app),
+            name="email sender",
+            idle=IDLE_CHECK,
+            health=self._health,
+            after=self._reported,
+        )
+        await self._sender.run(stop)
 
-    async def _send(self, delivery: EmailDelivery, stop: asyncio.Event) -> None:
-        if not await self._app.database.outbox.pending_count("email"):
-            return
-        report = await delivery.drain(stop=stop)
+    async def _reported(self, report: DrainReport) -> None:
         if report.paused and report.paused != "paused" and self.notify is not None:
             _ = self._app.catalogs.get(self._app.config.association.default_language).gettext
             await self.notify(_("Email sending paused: %(reason)s") % {"reason": report.paused})
@@ -103,11 +92,13 @@ async def send_weekly_digest(
         return decision
     now = app.clock.now()
     record = await digest_record(app, decision.prepared, now)
+    # Composed once, handed to every channel.
+    edition = await Edition.of(app, decision.prepared, record)
     if courier is not None:
-        details["email"] = sum((await enqueue_email_digest(app, record, now)).values())
+        details["email"] = sum((await enqueue_email_digest(app, edition, now)).values())
         courier.wake()
     if telegram is not None:
-        counts = await enqueue_telegram_digest(app, decision.prepared)
+        counts = await enqueue_telegram_digest(app, edition)
         details["telegram"] = sum(counts.values())
         telegram.wake()
     await app.database.digests.mark_sent(record.id, now)

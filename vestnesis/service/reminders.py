@@ -12,11 +12,12 @@ from bot.delivery import CHANNEL, telegram_body
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
-from storage import Event, NoticeView, Recipient
+from storage import Event, Recipient
 from vestnesis.answering.dates_text import day_text
 from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.common.logs import fields
+from vestnesis.digest.views import NoticeView
 from vestnesis.events.asking import calendar_url
 from vestnesis.i18n import presentation
 from vestnesis.mailing.email_list import MailingError, identity
@@ -95,7 +96,7 @@ async def send_reminders(app: App) -> int:
 def reminder_text(notice: Due, language: str, app: App, now: datetime) -> tuple[str, str]:
     """The notice's heading and body in `language`."""
     zone = app.config.association.zone
-    wording = Wording(app.catalogs.get(language), zone, now, calendar_url=calendar_url(app))
+    wording = Wording(app.catalogs.get(language), zone, now, calendar_url=calendar_url(app.config))
     _ = wording.catalog.gettext
     event = notice.event
     if notice.moment == "cancelled":

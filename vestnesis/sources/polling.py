@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from datetime import datetime
+from typing import Literal
 
 from feeds.fetch import Fetched, Fetcher, is_http
 from feeds.health import RetryPolicy
-from storage import Database, FetchOutcome, NewItem, Source
+from feeds.workers import ParseJob, ParseWorkers
+from storage import Database, Source
 from vestnesis.common.clock import Clock
 from vestnesis.common.logs import fields
-
-if TYPE_CHECKING:
-    # feedparser and dateparser load with these: imported where a feed is parsed, so that the
-    # commands that never parse one (`ask`, `events`, `digest`) start without them.
-    from feeds.normalise import Detector
-    from feeds.parse import ParsedFeed
+from vestnesis.sources.decide import Failure, Unchanged, after_fetch, failure
 
 log = logging.getLogger("vestnesis.poll")
 
@@ -69,7 +65,7 @@ class Poller:
         *,
         database: Database,
         fetcher: Fetcher,
-        detector: Detector | None,
+        parser: ParseWorkers,
         policy: RetryPolicy,
         clock: Clock,
         concurrency: int,
@@ -77,7 +73,7 @@ class Poller:
     ) -> None:
         self._db = database
         self._fetcher = fetcher
-        self._detector = detector
+        self._parser = parser
         self._policy = policy
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
@@ -89,6 +85,7 @@ class Poller:
         on_report: Callable[[SourceReport], None] | None = None,
     ) -> list[SourceReport]:
         """Poll every source given; reports come back in the order of `sources`."""
+        self._parser.prepare(len(sources))
 
         async def run(source: Source) -> SourceReport:
             async with self._slots:
@@ -105,38 +102,36 @@ class Poller:
             return await self._poll(source)
         except Exception as error:  # a bug must cost one source, not the pass
             log.exception("polling failed unexpectedly", **fields(source=source.name))
-            return await self._failed(source, f"internal error: {type(error).__name__}: {error}")
+            reason = f"internal error: {type(error).__name__}: {error}"
+            return await self._failed(source, failure(source, reason, *self._when()))
 
     async def _poll(self, source: Source) -> SourceReport:
         if source.origin != "config" and not is_http(source.location):
             # Only the administrator's config may name a local file (an OPML row or an old
             # `feeds add` must not read the disk).
-            return await self._failed(source, "not an http(s) URL")
+            return await self._failed(source, failure(source, "not an http(s) URL", *self._when()))
         fetched = await self._fetcher.fetch(
             source.location, etag=source.etag, last_modified=source.last_modified
         )
-        if fetched.status == "failed":
-            return await self._failed(source, fetched.error or "failed", fetched)
-        if fetched.status == "not_modified":
-            await self._succeeded(source, source.etag, source.last_modified, source.content_hash)
-            return SourceReport(source.name, "unchanged")
-        digest = hashlib.sha256(fetched.content).hexdigest()
-        if digest == source.content_hash:
-            await self._succeeded(source, fetched.etag, fetched.last_modified, digest)
+        decision = after_fetch(source, fetched, *self._when())
+        if isinstance(decision, Failure):
+            return await self._failed(source, decision)
+        if isinstance(decision, Unchanged):
+            await self._db.sources.record(source.id, decision.record)
             return SourceReport(source.name, "unchanged")
 
-        parsed, items, skipped = await asyncio.to_thread(self._parse, source, fetched)
+        parsed = await self._parser.parse(self._job(source, fetched))
         if parsed.error:
-            return await self._failed(source, parsed.error)
-        stored = await self._db.items.store(source.id, items, self._clock.now())
-        await self._succeeded(source, fetched.etag, fetched.last_modified, digest)
+            return await self._failed(source, failure(source, parsed.error, *self._when()))
+        stored = await self._db.items.store(source.id, parsed.items, self._clock.now())
+        await self._db.sources.record(source.id, decision.record)
         report = SourceReport(
             source.name,
             "new" if stored.new else "unchanged",
             new=stored.new,
             seen=stored.seen,
             duplicates=stored.duplicates,
-            skipped=skipped,
+            skipped=parsed.skipped,
             warning=parsed.warning,
         )
         level = logging.WARNING if parsed.warning else logging.INFO
@@ -148,63 +143,34 @@ class Poller:
         log.log(level, "polled", **fields(**details))
         return report
 
-    def _parse(self, source: Source, fetched: Fetched) -> tuple[ParsedFeed, list[NewItem], int]:
-        from feeds.normalise import Context, normalise
-        from feeds.parse import parse_feed
+    def _when(self) -> tuple[datetime, RetryPolicy]:
+        return self._clock.now(), self._policy
 
-        parsed = parse_feed(
-            fetched.content, base_url=fetched.final_url or source.location, headers=fetched.headers
-        )
-        if parsed.error:
-            return parsed, [], 0
-        context = Context(
+    def _job(self, source: Source, fetched: Fetched) -> ParseJob:
+        return ParseJob(
+            content=fetched.content,
+            base_url=fetched.final_url or source.location,
+            headers=dict(fetched.headers),
             now=self._clock.now(),
             source_language=source.language,
-            feed_language=parsed.language,
-            detector=self._detector,
         )
-        items, skipped = normalise(parsed.entries, context)
-        return parsed, items, skipped
 
-    async def _succeeded(
-        self, source: Source, etag: str | None, last_modified: str | None, digest: str | None
-    ) -> None:
-        now = self._clock.now()
-        outcome = FetchOutcome(
-            ok=True,
-            attempted_at=now,
-            etag=etag,
-            last_modified=last_modified,
-            content_hash=digest,
-            # A source coming back from failures starts its schedule afresh: its next attempt
-            # was a back-off, which a manual poll may have come before.
-            next_attempt=self._policy.after_success(
-                now, source.next_attempt if source.error_count == 0 else None
-            ),
-        )
-        await self._db.sources.record(source.id, outcome)
-
-    async def _failed(
-        self, source: Source, reason: str, fetched: Fetched | None = None
-    ) -> SourceReport:
-        now = self._clock.now()
-        failures = source.error_count + 1
-        retry_after = fetched.retry_after if fetched else None
-        next_attempt, pause = self._policy.after_failure(now, failures, retry_after)
-        outcome = FetchOutcome(
-            ok=False, attempted_at=now, error=reason, next_attempt=next_attempt, pause=pause
-        )
-        await self._db.sources.record(source.id, outcome)
+    async def _failed(self, source: Source, decision: Failure) -> SourceReport:
+        record = decision.record
+        await self._db.sources.record(source.id, record)
+        retry_at = record.next_attempt.isoformat() if record.next_attempt else None
         details = fields(
-            source=source.name, reason=reason, failures=failures, retry_at=next_attempt.isoformat()
+            source=source.name, reason=record.error, failures=decision.failures, retry_at=retry_at
         )
         log.warning("source failed", **details)
-        if pause:
-            message = (
-                f"News source {source.name!r} is paused after {failures} failures in a row; "
-                f"last: {reason}. Resume it with `vestnesis feeds resume {source.name}`."
-            )
-            log.error(message, **fields(source=source.name))
+        if decision.board_message is not None:
+            log.error(decision.board_message, **fields(source=source.name))
             if self.notify_failure is not None:
-                await self.notify_failure(message)
-        return SourceReport(source.name, "failed", error=reason, failures=failures, paused=pause)
+                await self.notify_failure(decision.board_message)
+        return SourceReport(
+            source.name,
+            "failed",
+            error=record.error,
+            failures=decision.failures,
+            paused=record.pause,
+        )

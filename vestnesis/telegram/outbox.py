@@ -14,16 +14,13 @@ from feeds.identity import fold
 from mailer.build import UNSUBSCRIBE, build_template
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
-from storage import (
-    Announcement,
-    Item,
-    NoticeView,
-    Recipient,
-)
+from storage import Announcement, Item, Recipient
 from vestnesis.app import App
 from vestnesis.common.logs import fields
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose
-from vestnesis.digest.weekly import Prepared, view_for
+from vestnesis.digest.edition import Edition
+from vestnesis.digest.views import DigestView, NoticeView
+from vestnesis.digest.weekly import view_for
 from vestnesis.i18n import presentation
 from vestnesis.mailing.email_list import (
     MailingError,
@@ -104,10 +101,10 @@ async def _enqueue_announcement_email(app: App, announcement: Announcement) -> N
         )
 
 
-async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int]:
-    """The week's digest for members and chats, one message per language; a chat with its
+async def enqueue_telegram_digest(app: App, edition: Edition) -> dict[str, int]:
+    """The send's digest for members and chats, one message per language; a chat with its
     own filter gets a digest of just the items it wants."""
-    if prepared.digest is None:
+    if edition.digest() is None:
         return {}
     store = app.database.telegram
     default = app.config.association.default_language
@@ -118,7 +115,7 @@ async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int
         if c.filter != type(c.filter)()
     }
     chats = await store.chats()
-    key = prepared.period.end.isoformat()
+    key = edition.period.end.isoformat()
     counts: dict[str, int] = {}
     for language in app.config.association.languages:
         recipients = [
@@ -129,20 +126,17 @@ async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int
             for c in chats
             if (c.language or default) == language and c.chat_id not in filters
         ]
-        if recipients:
-            await _enqueue_digest_message(app, prepared.digest, language, key, recipients)
+        view = await edition.view(language) if recipients else None
+        if view is not None:
+            await _enqueue_digest_message(app, view, language, key, recipients)
             counts[language] = len(recipients)
-    items = await app.database.items.by_ids([e.item_id for e in prepared.digest.entries])
-    rules = DigestRules(
-        len(items) or 1, len(items) or 1, DigestRules.from_config(app.config).source_order
-    )
     for chat in chats:
         if chat.chat_id not in filters:
             continue
-        own = compose(items, prepared.period, rules, item_filter=filters[chat.chat_id])
+        language = chat.language or default
+        own = await edition.view(language, filters[chat.chat_id])
         if own is None:
             continue
-        language = chat.language or default
         await _enqueue_digest_message(
             app,
             own,
@@ -155,9 +149,9 @@ async def enqueue_telegram_digest(app: App, prepared: Prepared) -> dict[str, int
 
 
 async def _enqueue_digest_message(
-    app: App, digest: Any, language: str, key: str, recipients: list[Recipient]
+    app: App, view: DigestView, language: str, key: str, recipients: list[Recipient]
 ) -> None:
-    messages = render_digest(await view_for(app, digest, language))
+    messages = render_digest(view)
     body = telegram_body([{"html": m.html, "disable_preview": m.disable_preview} for m in messages])
     await app.database.outbox.enqueue(
         kind="digest",

@@ -6,18 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.announcements import announcement_name
-from bot.delivery import CHANNEL, TelegramDelivery, TelegramReport
+from bot.delivery import TelegramChannel
 from bot.flood import FloodControl
 from bot.handlers import register, set_commands
 from bot.render import render_digest
@@ -27,11 +26,19 @@ from storage import (
 )
 from vestnesis.app import App
 from vestnesis.common.logs import fields
+from vestnesis.delivery import DrainReport, Outbox, RetryPolicy, Sender
 from vestnesis.digest.weekly import digest_of, view_for
 from vestnesis.telegram.services import Services
 
 log = logging.getLogger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
+# Telegram's network trouble: each delivery tried again 30 s later, without end; a long 429
+# pauses the channel (see bot/delivery.py), a network fault alone never does.
+TELEGRAM_RETRY = RetryPolicy(
+    first_channel_retry=timedelta(seconds=30),
+    channel_retry=timedelta(seconds=30),
+    pause_after_errors=None,
+)
 
 
 class TelegramRuntime:
@@ -44,17 +51,27 @@ class TelegramRuntime:
         services: Services,
         flood: FloodControl,
         courtesies: Courtesies | None = None,
+        wake: asyncio.Event | None = None,
     ) -> None:
         self.app = app
         self._courtesies = courtesies or Courtesies()
         self.application = application
         self.services = services
-        self._wake = asyncio.Event()
-        self._delivery = TelegramDelivery(app.database, application.bot, flood, app.clock.now)
+        channel = TelegramChannel(app.database, application.bot, flood, app.clock.now)
+        # `wake` is set when something was queued for Telegram; the services set it too (see
+        # build_runtime).
+        self._sender = Sender(
+            Outbox(app.database, channel, TELEGRAM_RETRY, app.clock.now),
+            name="telegram sender",
+            idle=IDLE_CHECK,
+            before=services.release_due,
+            after=self._reported,
+            wake=wake,
+        )
 
     def wake(self) -> None:
         """Something was queued for Telegram."""
-        self._wake.set()
+        self._sender.wake()
 
     async def start(self) -> None:
         """Connect, register commands, and start long polling (or register the webhook)."""
@@ -95,9 +112,9 @@ class TelegramRuntime:
         with contextlib.suppress(Exception):
             await self.application.bot.shutdown()
 
-    async def drain(self) -> TelegramReport:
+    async def drain(self) -> DrainReport:
         """Send what is due, then tell authors how their announcements went."""
-        report = await self._delivery.drain()
+        report = await self._sender.outbox.drain()
         await self._report_announcements()
         return report
 
@@ -139,36 +156,31 @@ class TelegramRuntime:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Drain on a timer and when woken, until stopped."""
-        while not stop.is_set():
-            await self.services.release_due()
-            if await self.app.database.outbox.pending_count(CHANNEL):
-                report = await self.drain()
-                if report.failed:
-                    catalog = self.services.catalog(self.app.config.association.default_language)
-                    await self.notify_board(
-                        catalog.ngettext(
-                            "%(count)d Telegram message could not be delivered (see vestnesis outbox status).",
-                            "%(count)d Telegram messages could not be delivered (see vestnesis outbox status).",
-                            report.failed,
-                        )
-                        % {"count": report.failed}
-                    )
-                log.info(
-                    "telegram sent",
-                    **fields(
-                        sent=report.sent,
-                        blocked=report.blocked,
-                        failed=report.failed,
-                        rate_limited=report.rate_limited,
-                    ),
+        await self._sender.run(stop)
+
+    async def _reported(self, report: DrainReport) -> None:
+        """After a drain: tell authors how their announcements went, the board of failures."""
+        await self._report_announcements()
+        if report.failed:
+            catalog = self.services.catalog(self.app.config.association.default_language)
+            await self.notify_board(
+                catalog.ngettext(
+                    "%(count)d Telegram message could not be delivered (see vestnesis outbox status).",
+                    "%(count)d Telegram messages could not be delivered (see vestnesis outbox status).",
+                    report.failed,
                 )
-            self._wake.clear()
-            waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
-            await asyncio.wait(
-                waits, timeout=IDLE_CHECK.total_seconds(), return_when=asyncio.FIRST_COMPLETED
+                % {"count": report.failed}
             )
-            for task in waits:
-                task.cancel()
+        log.info(
+            "telegram sent",
+            **fields(
+                sent=report.sent,
+                blocked=report.blocked,
+                failed=report.failed,
+                rate_limited=report.rate_limited,
+                paused=report.paused or "",
+            ),
+        )
 
     async def notify_board(self, text: str) -> None:
         """Report a problem to the board chat (feed failures, delivery trouble)."""
@@ -180,8 +192,6 @@ class TelegramRuntime:
 
     async def offer_draft(self, record: DigestRecord) -> None:
         """Show the board the coming digest with Approve and Hold buttons."""
-        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
         language = self.app.config.association.default_language
         _ = self.services.catalog(language).gettext
         digest = await digest_of(self.app, record)
@@ -241,9 +251,6 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
     if settings.token is None or not settings.token.get_secret_value():
         log.info("Telegram bot off: set VESTNESIS_TELEGRAM_TOKEN to turn it on")
         return None
-    # Opt in to python-telegram-bot's coming behaviour (durations as timedelta, its v23
-    # default) instead of the deprecation warning it gives on every rate-limit reply.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
     courtesies = Courtesies()
     base = settings.base_url or "https://api.telegram.org"
     bot = TolerantBot(
@@ -261,12 +268,11 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
         group_per_minute=settings.group_per_minute,
         private_interval=settings.private_interval.total_seconds(),
     )
-    holder: list[TelegramRuntime] = []
-    services = Services(app, wake_mail, lambda: holder[0].wake() if holder else None)
+    # The services wake the drain when they queue something: one event, made first, serves both.
+    wake = asyncio.Event()
+    services = Services(app, wake_mail, wake.set)
     register(application, services)
-    runtime = TelegramRuntime(app, application, services, flood, courtesies)
-    holder.append(runtime)
-    return runtime
+    return TelegramRuntime(app, application, services, flood, courtesies, wake)
 
 
 async def sync_chats(app: App) -> None:

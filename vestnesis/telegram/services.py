@@ -9,16 +9,12 @@ from datetime import datetime
 
 from bot.render import TelegramMessage, render_digest
 from bot.services import BotAnswer, Step
-from storage import (
-    Announcement,
-    Event,
-    Gettext,
-    TelegramMember,
-)
+from storage import Announcement, Event, TelegramMember
 from vestnesis.answering import kinds
 from vestnesis.answering.text import Wording, event_block
 from vestnesis.app import App
 from vestnesis.common import dates
+from vestnesis.common.catalog import Gettext
 from vestnesis.common.logs import fields
 from vestnesis.digest.weekly import digest_of, prepare, view_for
 from vestnesis.events import form as event_form
@@ -132,7 +128,7 @@ class Services:
 
     async def answer(self, question: str, language: str) -> BotAnswer:
         if self._answerer is None:
-            self._answerer = Answerer(self.app)
+            self._answerer = Answerer.from_app(self.app)
         reply = await self._answerer.ask(question, language, links=False)
         log.info(
             "question answered",

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Protocol
 
-from vestnesis.app import App
-from vestnesis.digest.weekly import digest_of, view_for
+from storage import DigestRecord
+from vestnesis.digest.views import DigestView
 
 FEED_LENGTH = 50  # digests in the feed, newest first
 
@@ -54,16 +55,37 @@ class RenderedFeed:
         return self.last_modified.replace(microsecond=0) <= moment
 
 
-class ArchiveFeed:
-    """The feed per language, re-rendered only when the set of sent digests changed."""
+class SentDigests(Protocol):
+    """The part of the digest store the feed reads (storage.digests.DigestStore is one)."""
 
-    def __init__(self, app: App) -> None:
-        self._app = app
+    async def archive_stamp(self) -> tuple[str, datetime | None]: ...
+
+    async def sent(self, limit: int = 100) -> list[DigestRecord]: ...
+
+
+# A stored digest worded for one language (vestnesis.digest.weekly.record_view); None when
+# nothing of it is left.
+RecordView = Callable[[DigestRecord, str], Awaitable[DigestView | None]]
+
+
+class ArchiveFeed:
+    """The feed per language, re-rendered only when the set of sent digests changed.
+
+    It reads the sent digests from `digests`, words each with `view_of`, and links them
+    under `public_url`; `title` names the association in the feed's title."""
+
+    def __init__(
+        self, digests: SentDigests, view_of: RecordView, *, public_url: str, title: str
+    ) -> None:
+        self._digests = digests
+        self._view_of = view_of
+        self._public_url = public_url
+        self._title = title
         self._rendered: dict[str, RenderedFeed] = {}  # at most one per configured language
 
     async def get(self, language: str, gettext: Callable[[str], str]) -> RenderedFeed:
         """The feed in `language` (one of the association's), rendering it if it is stale."""
-        stamp, last_sent = await self._app.database.digests.archive_stamp()
+        stamp, last_sent = await self._digests.archive_stamp()
         kept = self._rendered.get(language)
         if kept is not None and kept.stamp == stamp:
             return kept
@@ -74,20 +96,17 @@ class ArchiveFeed:
         return rendered
 
     async def _render(self, language: str, _: Callable[[str], str]) -> bytes:
-        app = self._app
-        public = app.config.web.public_url
+        public = self._public_url
         rss = ET.Element("rss", version="2.0")
         channel = ET.SubElement(rss, "channel")
-        short = app.config.association.short_name or app.config.association.name
-        ET.SubElement(channel, "title").text = f"{short} — {_('Past digests')}"
+        ET.SubElement(channel, "title").text = f"{self._title} — {_('Past digests')}"
         ET.SubElement(channel, "link").text = f"{public}/archive?lang={language}"
         ET.SubElement(channel, "description").text = _("Subscribe to the weekly news")
         ET.SubElement(channel, "language").text = language
-        for record in await app.database.digests.sent(limit=FEED_LENGTH):
-            digest = await digest_of(app, record)
-            if digest is None:
+        for record in await self._digests.sent(limit=FEED_LENGTH):
+            view = await self._view_of(record, language)
+            if view is None:
                 continue
-            view = await view_for(app, digest, language)
             entry = ET.SubElement(channel, "item")
             link = f"{public}/archive/{record.id}?lang={language}"
             ET.SubElement(entry, "title").text = view.subject

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
@@ -26,7 +27,7 @@ from vestnesis.app import App
 from vestnesis.common import dates
 from vestnesis.common.health import Health
 from vestnesis.common.logs import fields
-from vestnesis.digest.weekly import digest_of, view_for
+from vestnesis.digest.weekly import record_view
 from vestnesis.events.asking import CALENDAR_PATH
 from vestnesis.events.calendar import public_feed
 from vestnesis.i18n import presentation
@@ -55,6 +56,7 @@ PAGE_POLICY = (
 )
 ONE_CLICK = "List-Unsubscribe=One-Click"
 GONE = ("unsubscribed", "bounced")  # members who get nothing until they subscribe again
+AGAIN_FROM = ("confirm", "unsubscribe", "preferences")  # links that may carry "subscribe again"
 
 
 WebhookFeed = Callable[[dict[str, Any]], Awaitable[None]]
@@ -92,6 +94,7 @@ def create_web_app(
         Route("/preferences/{token}/data.json", pages.data, methods=["GET"]),
         Route("/preferences/{token}/delete", pages.delete_form, methods=["GET"]),
         Route("/preferences/{token}/delete", pages.delete, methods=["POST"]),
+        Route("/{purpose:str}/{token}/again", pages.again_page, methods=["GET"]),
         Route("/{purpose:str}/{token}/again", pages.again, methods=["POST"]),
         Route("/archive", pages.archive, methods=["GET"]),
         Route("/archive/feed.xml", pages.archive_feed, methods=["GET"]),
@@ -143,7 +146,13 @@ class Pages:
         self.app = app
         self.on_enqueued = on_enqueued
         self.clients = ClientLimiter(app.config.web.subscribe_per_client_per_hour, app.clock.now)
-        self.archive_rss = ArchiveFeed(app)
+        association = app.config.association
+        self.archive_rss = ArchiveFeed(
+            app.database.digests,
+            functools.partial(record_view, app),
+            public_url=app.config.web.public_url,
+            title=association.short_name or association.name,
+        )
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -320,11 +329,23 @@ class Pages:
             again=f"/unsubscribe/{token}/again",
         )
 
+    async def again_page(self, request: Request) -> Response:
+        """The address the "Subscribe again" button posts to, opened (its result page's
+        language links lead here): where the member stands now; changes nothing."""
+        purpose = request.path_params["purpose"]
+        if purpose not in AGAIN_FROM:
+            return await self.not_found(request, None)
+        member = await subscriber_from(self.app, purpose, request.path_params["token"])
+        language, _ = self.reader(request, member)
+        if member is None:
+            return self.invalid(request, language)
+        return self.used(request, member, language)
+
     async def again(self, request: Request) -> Response:
         """Subscribe again from a member's own link (double opt-in: a confirmation first)."""
         form = await request.form()
         purpose = request.path_params["purpose"]
-        if purpose not in ("confirm", "unsubscribe", "preferences"):
+        if purpose not in AGAIN_FROM:
             return await self.not_found(request, None)
         member = await subscriber_from(self.app, purpose, request.path_params["token"])
         language = self.shown(request, form, member.language if member else "")
@@ -532,12 +553,11 @@ class Pages:
         record = await self.app.database.digests.get(digest_id)
         if record is None or record.status != "sent":
             return await self.not_found(request, None)
-        digest = await digest_of(self.app, record)
-        if digest is None:
-            return await self.not_found(request, None)
         # The site's page around the digest, without what only a subscriber's copy says
         # (why you receive it, unsubscribe, preferences).
-        view = await view_for(self.app, digest, language)
+        view = await record_view(self.app, record, language)
+        if view is None:
+            return await self.not_found(request, None)
         return self.page(request, "digest.html", view.subject, language=language, view=view)
 
     async def calendar(self, request: Request) -> Response:
