@@ -2,8 +2,10 @@
 
 Prints messages per second, CPU seconds per message and peak memory for Vēstnesis
 (enqueue, then drain: personalise, send, settle each delivery in SQLite), and beside it raw
-aiosmtplib sending one prebuilt message over the same number of connections. Uses Postfix's
-smtp-sink when installed (Debian package postfix), else an aiosmtpd sink in another process.
+aiosmtplib sending one prebuilt message over the same number of connections, and Postfix's
+smtp-source (C) sending the same message the same number of times over as many sessions. Uses
+Postfix's smtp-sink when installed (Debian package postfix), else an aiosmtpd sink in another
+process; smtp-source's figure is left out when it is not installed.
 
     python bench/mail.py [--members 10000] [--parallel 8]
 """
@@ -53,10 +55,50 @@ def aiosmtpd_sink(port: int) -> None:
         time.sleep(3600)
 
 
-def start_sink(port: int):
-    sink = shutil.which("smtp-sink") or (
-        "/usr/sbin/smtp-sink" if Path("/usr/sbin/smtp-sink").exists() else None
+def postfix_tool(name: str) -> str | None:
+    """The path of one of Postfix's test programs, if installed (they live in /usr/sbin)."""
+    return shutil.which(name) or (
+        f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None
     )
+
+
+def run_smtp_source(
+    port: int, total: int, parallel: int, message: bytes, folder: Path
+) -> float | None:
+    """Messages per second of Postfix's smtp-source sending `message` `total` times over
+    `parallel` sessions (one connection each, reused); None when it is not installed."""
+    tool = postfix_tool("smtp-source")
+    if tool is None:
+        return None
+    # smtp-source reads lines and ends each with CR LF itself, and doubles leading dots.
+    path = folder / "source.eml"
+    path.write_bytes(message.replace(b"\r\n", b"\n"))
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            tool,
+            "-d",
+            "-s",
+            str(parallel),
+            "-m",
+            str(total),
+            "-F",
+            str(path),
+            "-f",
+            "info@bibliotekari.lv",
+            "-t",
+            "member@example.lv",
+            f"127.0.0.1:{port}",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return total / (time.perf_counter() - started)
+
+
+def start_sink(port: int):
+    sink = postfix_tool("smtp-sink")
     if sink:
         process = subprocess.Popen(
             [sink, "-u", "nobody", "-c", f"127.0.0.1:{port}", "1000"],
@@ -178,6 +220,7 @@ def child(mode: str, path: Path, port: int, total: int, parallel: int) -> None:
             ),
             "raw",
         )
+        (path.parent / "personalised.eml").write_bytes(message)
         figures = asyncio.run(run_raw(port, total, parallel, message))
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(figures))
@@ -218,15 +261,27 @@ def main() -> None:
     sink, sink_name = start_sink(port)
     ours_rates: list[float] = []
     raw_rates: list[float] = []
+    source_rates: list[float] = []
+    paired_ours: list[float] = []
     try:
         for _ in range(args.repeat):
             with tempfile.TemporaryDirectory() as folder:
                 path = asyncio.run(prepare(Path(folder), port, args.members, args.parallel))
                 ours = measured("vestnesis", path, port, args.members, args.parallel)
                 raw = measured("raw", path, port, int(ours["messages"]), args.parallel)
-            _print_run(ours, raw, args.parallel, sink_name)
+                source = run_smtp_source(
+                    port,
+                    int(ours["messages"]),
+                    args.parallel,
+                    (path.parent / "personalised.eml").read_bytes(),
+                    Path(folder),
+                )
+            _print_run(ours, raw, args.parallel, sink_name, source)
             ours_rates.append(ours["messages"] / ours["send_s"])
             raw_rates.append(raw["messages"] / raw["send_s"])
+            if source is not None:
+                source_rates.append(source)
+                paired_ours.append(ours_rates[-1])
     finally:
         sink.terminate() if hasattr(sink, "terminate") else None
     print_ratio(
@@ -236,9 +291,21 @@ def main() -> None:
         "msg/s",
         0,
     )
+    if source_rates:
+        print_ratio(
+            f"personalised email, {args.parallel} connections (throughput)",
+            ("Vēstnesis outbox", paired_ours),
+            ("Postfix smtp-source", source_rates),
+            "msg/s",
+            0,
+        )
+    else:
+        print("Postfix smtp-source is not installed (Debian package postfix): no C baseline")
 
 
-def _print_run(ours: dict[str, float], raw: dict[str, float], parallel: int, sink: str) -> None:
+def _print_run(
+    ours: dict[str, float], raw: dict[str, float], parallel: int, sink: str, source: float | None
+) -> None:
     print(f"{int(ours['messages'])} personalised digests, {parallel} connections, sink: {sink}")
     print(
         f"  Vēstnesis: enqueue {ours['enqueue_s']:.2f} s (render 3 languages, "
@@ -252,6 +319,8 @@ def _print_run(ours: dict[str, float], raw: dict[str, float], parallel: int, sin
         f"CPU {raw['cpu_s'] / raw['messages'] * 1e6:,.0f} µs/msg; "
         f"peak RSS {raw['peak_rss_mb']:.0f} MB"
     )
+    if source is not None:
+        print(f"  Postfix smtp-source, the same message: {source:,.0f} msg/s")
     extra = ours["cpu_s"] / ours["messages"] - raw["cpu_s"] / raw["messages"]
     print(f"  our own work per message (CPU beyond the transport's): {extra * 1e6:,.0f} µs")
 

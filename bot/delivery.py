@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import structlog
@@ -22,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.bulk import BulkSender, bulk_possible
 from bot.flood import FloodControl
 from bot.render import telegram_length, visible_text
 from storage import Database, Delivery, OutboxMessage
@@ -113,6 +115,8 @@ class TelegramChannel:
         # A message's parts, parsed once while the loop holds the message.
         self._bodies: weakref.WeakKeyDictionary[OutboxMessage, dict[str, Any]]
         self._bodies = weakref.WeakKeyDictionary()
+        # Bulk sends skip python-telegram-bot's per-call objects (bot/bulk.py).
+        self._bulk = BulkSender(bot.base_url, min(parallel, 16)) if bulk_possible() else None
 
     def lane(self, delivery: Delivery) -> str | None:
         """The chat: its messages (in any of its topics) go one after another, in order."""
@@ -130,7 +134,8 @@ class TelegramChannel:
         try:
             for index, part in enumerate(parts):
                 while True:
-                    await self._flood.turn(chat_id)
+                    turn = chat_id  # the chat this turn was taken for, even if it moves
+                    await self._flood.turn(turn)
                     try:
                         await self.send(chat_id, thread, part, media if index == 0 else None)
                         break
@@ -145,6 +150,8 @@ class TelegramChannel:
                     except ChatMigrated as error:
                         await self._db.telegram.migrated(chat_id, error.new_chat_id, self._now())
                         chat_id = error.new_chat_id
+                    finally:
+                        self._flood.finished(turn)
         except Forbidden as error:
             await self._db.telegram.blocked(chat_id)
             return Pushed("permanent", f"forbidden: {error.message}", tally="blocked", held=held)
@@ -162,9 +169,10 @@ class TelegramChannel:
     async def send(
         self, chat_id: int, thread: int | None, part: dict[str, Any], media: dict[str, str] | None
     ) -> None:
-        """The per-message send: one stored part to one chat (raises Telegram's errors)."""
-        await send_part(
-            self._bot,
+        """The per-message send: one stored part to one chat (raises Telegram's errors); through
+        bot/bulk.py unless a proxy is set."""
+        send = partial(send_part, self._bot) if self._bulk is None else self._bulk.send_part
+        await send(
             chat_id,
             part["html"],
             media=media,
@@ -176,7 +184,9 @@ class TelegramChannel:
         """Each push is sent at once: nothing is buffered."""
 
     async def close(self) -> None:
-        """The bot's connections belong to the running bot: nothing to close here."""
+        """Close the bulk sender's connections (the bot's own belong to the running bot)."""
+        if self._bulk is not None:
+            await self._bulk.close()
 
     def _body(self, message: OutboxMessage | None) -> dict[str, Any]:
         if message is None:

@@ -120,11 +120,16 @@ def build_template(
 
 
 class Template:
-    """A stored template cut once into literal bytes and placeholder slots."""
+    """A stored template cut once into literal bytes and placeholder slots.
+
+    `_parts` alternates literal, slot, literal, …, literal (odd indexes are the slots, as
+    (kind, placeholder) until filled), so a copy with the slots replaced by their values is the
+    message."""
 
     def __init__(self, template: bytes) -> None:
         skeleton, text, middle, html, tail = template.split(_PART)
-        self._pieces: list[tuple[str, bytes]] = []
+        literals: list[bytes] = [b""]
+        self._slots: list[tuple[str, str]] = []  # (header | text | html | literal, placeholder)
         for part, kind in (
             (skeleton, "header"),
             (text, "text"),
@@ -133,13 +138,15 @@ class Template:
             (tail, "literal"),
         ):
             for piece in _PLACEHOLDER.split(part):
-                if not piece:
-                    continue
-                slot = piece.decode() if _PLACEHOLDER.fullmatch(piece) else None
-                self._pieces.append((f"{kind}:{slot}", b"") if slot else ("", piece))
+                if _PLACEHOLDER.fullmatch(piece):
+                    self._slots.append((kind, piece.decode()))
+                    literals.append(b"")
+                else:
+                    literals[-1] += piece
+        self._literals = literals
 
-    def fill(self, links: Links, message_id: str) -> bytes:
-        """The message for one recipient."""
+    def values(self, links: Links, message_id: str) -> list[bytes]:
+        """The bytes that go into each slot, in order, for one recipient."""
         raw = {
             MESSAGE_ID: message_id,
             UNSUBSCRIBE: links.unsubscribe,
@@ -149,11 +156,7 @@ class Template:
             DATE: links.date or format_datetime(datetime.now(UTC)),
         }
         out = []
-        for slot, literal in self._pieces:
-            if not slot:
-                out.append(literal)
-                continue
-            kind, placeholder = slot.split(":", 1)
+        for kind, placeholder in self._slots:
             if placeholder == TO:
                 out.append(_header_address(links.to, links.to_name))
             elif kind == "header":
@@ -162,7 +165,18 @@ class Template:
                 out.append(_qp(raw[placeholder].replace("&", "&amp;").encode()))
             else:
                 out.append(_qp(raw[placeholder].encode()))
-        return b"".join(out)
+        return out
+
+    def fill(self, links: Links, message_id: str) -> bytes:
+        """The message for one recipient."""
+        return self.assemble(self.values(links, message_id))
+
+    def assemble(self, values: list[bytes]) -> bytes:
+        """The literals with `values` (from `values`) in their slots."""
+        parts = [b""] * (2 * len(self._literals) - 1)
+        parts[0::2] = self._literals
+        parts[1::2] = values
+        return b"".join(parts)
 
 
 def personalise(template: bytes, links: Links, message_id: str) -> bytes:

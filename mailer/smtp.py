@@ -8,6 +8,9 @@ from typing import Literal
 
 import aiosmtplib
 
+from mailer.transaction import Session
+from mailer.wire import data_form
+
 Outcome = Literal["sent", "retry", "hard_bounce", "rejected"]
 
 
@@ -38,29 +41,25 @@ class SmtpConnection:
 
     def __init__(self, settings: SmtpSettings) -> None:
         self._settings = settings
-        self._client: aiosmtplib.SMTP | None = None
+        self._session: Session | None = None
 
     async def offers_smtputf8(self) -> bool:
         """Whether the relay takes internationalised addresses (connecting if need be); False
         when it cannot be reached, and the send that follows reports why."""
         try:
-            client = await self._connected()
-            if client.last_ehlo_response is None:
-                await client.ehlo()
-            return client.supports_extension("smtputf8")
+            return (await self._connected()).smtputf8
         except (aiosmtplib.SMTPException, OSError, TimeoutError):
             await self.close()
             return False
 
     async def send(self, sender: str, recipient: str, message: bytes) -> Result:
         """Send one prebuilt message; never raises for SMTP or network trouble. A recipient
-        that is not ASCII goes with SMTPUTF8 (see `offers_smtputf8`)."""
-        options = [] if recipient.isascii() and sender.isascii() else ["SMTPUTF8"]
+        that is not ASCII goes with SMTPUTF8 (see `offers_smtputf8`). A WireMessage goes as
+        its prebuilt DATA bytes (mailer/wire.py); other bytes are put in that form here."""
         try:
-            client = await self._connected()
-            errors, reply = await client.sendmail(
-                sender, [recipient], message, mail_options=options
-            )
+            session = await self._connected()
+            data, size = data_form(message)
+            reply = await session.transact(sender, recipient, data, size)
         except aiosmtplib.SMTPAuthenticationError as error:
             await self.close()
             return Result(
@@ -86,22 +85,17 @@ class SmtpConnection:
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             await self.close()
             return Result("retry", f"{type(error).__name__}: {error}", connection_problem=True)
-        if errors:
-            return _recipient_result(next(iter(errors.values())))
         return Result("sent", reply)
 
     async def close(self) -> None:
         """Say QUIT if connected."""
-        client, self._client = self._client, None
-        if client is not None and client.is_connected:
-            try:
-                await client.quit()
-            except (aiosmtplib.SMTPException, OSError, TimeoutError):
-                client.close()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.quit()
 
-    async def _connected(self) -> aiosmtplib.SMTP:
-        if self._client is not None and self._client.is_connected:
-            return self._client
+    async def _connected(self) -> Session:
+        if self._session is not None and self._session.is_connected:
+            return self._session
         settings = self._settings
         client = aiosmtplib.SMTP(
             hostname=settings.host,
@@ -112,15 +106,27 @@ class SmtpConnection:
             tls_context=settings.tls_context,
         )
         await client.connect()
-        if settings.username:
-            await client.login(settings.username, settings.password or "")
-        self._client = client
-        return client
+        try:
+            if settings.username:
+                await client.login(settings.username, settings.password or "")
+            if client.is_ehlo_or_helo_needed:
+                # The session looks the extensions up (PIPELINING, SIZE, SMTPUTF8); a relay
+                # that knows only HELO has none.
+                try:
+                    await client.ehlo()
+                except aiosmtplib.SMTPHeloError:
+                    await client.helo()
+            # aiosmtplib opened the session; its transactions are ours (mailer/transaction.py).
+            self._session = Session(client)
+        except BaseException:
+            client.close()
+            raise
+        return self._session
 
     async def _reset(self) -> None:
-        if self._client is not None and self._client.is_connected:
+        if self._session is not None and self._session.is_connected:
             try:
-                await self._client.rset()
+                await self._session.rset()
             except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 await self.close()
 

@@ -126,6 +126,9 @@ class BotApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes: with Nagle's algorithm the second waits
+            # for the client's delayed ACK (40 ms), which Telegram's servers never make us wait.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

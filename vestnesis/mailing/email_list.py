@@ -22,7 +22,6 @@ from mailer.build import (
     UNSUBSCRIBE,
     Identity,
     Links,
-    Template,
     build_template,
 )
 from mailer.delivery import CHANNEL, EmailChannel, Personalise
@@ -32,6 +31,7 @@ from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
 from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
+from mailer.wire import WireMessage, WireTemplate
 from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
 from vestnesis.app import App
 from vestnesis.common.clock import SystemClock
@@ -365,7 +365,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
 
     # A message's parsed template lives exactly as long as the message object: the sender
     # holds that only while deliveries of it are in flight, so this never grows with age.
-    parsed: weakref.WeakKeyDictionary[OutboxMessage, tuple[Template, set[str]]]
+    parsed: weakref.WeakKeyDictionary[OutboxMessage, tuple[WireTemplate, set[str]]]
     parsed = weakref.WeakKeyDictionary()
 
     async def fill(message: OutboxMessage, delivery: Delivery, address: str) -> bytes | None:
@@ -374,7 +374,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
             return None
         if message not in parsed:
             parsed[message] = (
-                Template(message.body),
+                WireTemplate(message.body),
                 {p for p in (UNSUBSCRIBE, PREFERENCES, CONFIRM) if p.encode() in message.body},
             )
         template, uses = parsed[message]
@@ -394,6 +394,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
             confirm=f"{public}/confirm/{token('confirm', CONFIRM)}",
             date=format_datetime(wall()),
         )
+        # In DATA form too (mailer/wire.py): the transport sends it without another pass.
         payload = template.fill(links, f"{uuid.uuid4().hex}.{delivery.id}")
         return sign(payload) if sign else payload
 
@@ -420,6 +421,8 @@ def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
 
     def sign(message: bytes) -> bytes:
         signature: bytes = dkim.sign(message, selector, domain, key, include_headers=headers)
+        if isinstance(message, WireMessage):
+            return message.prepend(signature)
         return signature + message
 
     return sign
