@@ -157,9 +157,7 @@ async def _prepare(connection: aiosqlite.Connection, busy_wait: float) -> None:
     """Settings, the check that the file is ours, and the migrations."""
     await connection.execute(f"PRAGMA busy_timeout = {_busy_timeout(busy_wait)}")
     # Before anything writes (WAL mode changes the file header): is the file ours?
-    version = await _user_version(connection)
-    _check_not_newer(version)
-    await _check_ours(connection, version)
+    await _check_ours(connection)
     await patiently(lambda: connection.execute("PRAGMA journal_mode = WAL"), busy_wait)
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute("PRAGMA synchronous = NORMAL")
@@ -188,23 +186,33 @@ async def _pragma(connection: aiosqlite.Connection, name: str) -> int:
     return int(row[0]) if row else 0
 
 
-async def _check_ours(connection: aiosqlite.Connection, version: int) -> None:
-    """Raise ForeignDatabaseError unless the file is ours: marked with our application id, or
-    unmarked but either empty or holding our tables (written before the mark existed)."""
-    mark = await _pragma(connection, "application_id")
+# One statement, so one snapshot: read apart, another process's first migration could commit
+# between the reads (version 0, then its tables) and make a new file look foreign.
+_IDENTITY = (
+    "SELECT (SELECT user_version FROM pragma_user_version), "
+    "(SELECT application_id FROM pragma_application_id), "
+    "(SELECT group_concat(name, char(31)) FROM (SELECT name FROM sqlite_master "
+    "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name))"
+)
+
+
+async def _check_ours(connection: aiosqlite.Connection) -> int:
+    """The file's schema version; raise ForeignDatabaseError unless the file is ours: marked
+    with our application id, or unmarked but either empty or holding our tables (written
+    before the mark existed)."""
+    async with connection.execute(_IDENTITY) as cursor:
+        row = await cursor.fetchone()
+    version, mark = (int(row[0]), int(row[1])) if row else (0, 0)
+    tables = str(row[2]).split("\x1f") if row and row[2] else []
+    _check_not_newer(version)
     if mark == APPLICATION_ID:
-        return
+        return version
     if mark != 0:
         raise ForeignDatabaseError(
             f"this SQLite file belongs to another program (application id {mark:#x}; "
             f"Vēstnesis marks its own with {APPLICATION_ID:#x}); it was left as it is: give "
             "Vēstnesis a data folder of its own (association.data_dir)"
         )
-    async with connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    ) as cursor:
-        tables = [str(row[0]) for row in await cursor.fetchall()]
     if (version == 0 and tables) or (version > 0 and not {"sources", "items"} <= set(tables)):
         shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
         raise ForeignDatabaseError(
@@ -212,6 +220,7 @@ async def _check_ours(connection: aiosqlite.Connection, version: int) -> None:
             "it was left as it is: give Vēstnesis a data folder of its own "
             "(association.data_dir)"
         )
+    return version
 
 
 async def _check_foreign_keys(connection: aiosqlite.Connection, number: int) -> None:
@@ -227,18 +236,14 @@ async def _check_foreign_keys(connection: aiosqlite.Connection, number: int) -> 
 
 
 async def _migrate(connection: aiosqlite.Connection, busy_wait: float) -> None:
-    current = await _user_version(connection)
-    _check_not_newer(current)
-    await _check_ours(connection, current)
+    current = await _check_ours(connection)
     if current == len(MIGRATIONS) and await _pragma(connection, "application_id") == APPLICATION_ID:
         return
     # Two processes may open a new data folder at once: each migrates only under the write
     # lock, and reads the version again once it holds it, so a step is never applied twice.
     await patiently(lambda: connection.execute("BEGIN IMMEDIATE"), busy_wait)
     try:
-        current = await _user_version(connection)
-        _check_not_newer(current)
-        await _check_ours(connection, current)
+        current = await _check_ours(connection)
         await connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in _statements(script):
