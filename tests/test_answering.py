@@ -1522,3 +1522,116 @@ def test_a_title_word_one_letter_from_a_category_and_start_words(
 ) -> None:
     found = zask(zemgale, question)
     assert (found.intent, uids(found)) == ("event_by_name", [expected])
+
+
+# Set D's classes of miss (lv-lt-academic, a tuning set after its first measure), on a
+# calendar of their own: a Kurzeme–Klaipėda academic libraries' partnership, asked on a
+# Wednesday afternoon in June. Its kinds are known by categories in one language and asked in
+# another; the same event recurs under one name a year apart, or in two languages.
+COAST_NOW = datetime(2027, 6, 9, 15, 0, tzinfo=SCHOOL.zone)  # a Wednesday afternoon
+
+
+def _coast(uid: str, title: str, day: tuple[int, ...], place: str, category: str) -> Event:
+    start = datetime(*day, tzinfo=SCHOOL.zone) if len(day) > 3 else None
+    start = start or datetime(*day, 10, tzinfo=SCHOOL.zone)
+    return Event(
+        uid=uid,
+        title=title,
+        start=start,
+        end=start + timedelta(hours=3),
+        place=place,
+        categories=(category,),
+        status="confirmed",
+    )
+
+
+COAST_EVENTS = [
+    _coast(
+        "k1",
+        "Bibliotēka vaļā: Liepājas akadēmiskā bibliotēka",
+        (2027, 6, 12),
+        "Liepāja",
+        "Atvērto durvju diena",
+    ),
+    _coast("k2", "Vakaras „Jūros žodžiai“", (2027, 6, 9, 18), "Klaipėda", "Poezijos vakaras"),
+    _coast("k3", "„Jūnija vārdi”", (2027, 6, 20), "Ventspils", "Dzejas vakars"),
+    _coast("k4", "Libraries and AI: what next?", (2027, 6, 15), "Klaipėda", "Round table"),
+    _coast("k5", "Lekcija par atvērto zinātni", (2027, 6, 10), "Ventspils", "Lekcija"),
+    _coast("k6", "Researchers' Night 2026", (2026, 9, 25, 18), "Liepāja", "Science"),
+    _coast("k7", "Researchers' Night 2027", (2027, 9, 24, 18), "Liepāja", "Science"),
+    _coast("k8", "Vasaros mokykla 2026", (2026, 7, 6), "Palanga", "Vasaros mokykla"),
+    _coast("k9", "Coastal Summer School 2027", (2027, 7, 5), "Ventspils", "Summer school"),
+    _coast(
+        "k10",
+        "Metų bibliotekininkas: apdovanojimų ceremonija",
+        (2027, 6, 18),
+        "Klaipėda",
+        "Apdovanojimai",
+    ),
+    _coast("k11", "Atvirosios prieigos savaitė 2027", (2027, 10, 25), "Klaipėda", "Kampanija"),
+    _coast(
+        "k12",
+        "Vebinārs: kā izvēlēties atvērtās piekļuves žurnālu",
+        (2027, 6, 16),
+        "Tiešsaistē",
+        "Vebinārs",
+    ),
+    _coast("k13", "Paroda „Klaipėdos spaustuvės 1900–1939“", (2027, 7, 1), "Liepāja", "Izstāde"),
+]
+
+
+@pytest.fixture(scope="module")
+def coast() -> Knowledge:
+    # Kinds as `events import` stores them.
+    found = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in COAST_EVENTS]
+    return Knowledge.build(found, None, SCHOOL.zone)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("next open day?", "k1"),
+        ("kad nākamā atvērto durvju diena", "k1"),
+        ("kada artimiausia atvirų durų diena", "k1"),
+        ("When is the next poetry evening?", "k2"),
+        ("nākamais dzejas vakars", "k2"),
+        ("kitas poezijos vakaras", "k2"),
+        ("when is the next round table", "k4"),
+        ("nākamais apaļais galds", "k4"),
+        ("kitas apskritasis stalas", "k4"),
+    ],
+)
+def test_a_kind_the_calendar_names_in_one_language_asked_in_another(
+    coast, question, expected
+) -> None:
+    found = ask(coast, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("next_event", [expected])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("when was the researchers night", "k6"),
+        ("whn was the researchers night", "k6"),
+        ("kad bija zinātnieku nakts", "k6"),
+        ("kada vyko tyrėjų naktis", "k6"),
+        ("when is the researchers night", "k7"),
+        ("kada bus tyreju naktis", "k7"),
+        ("when is the summer school", "k9"),
+        ("kad būs vasaras skola", "k9"),
+        ("kada vyks vasaros mokykla", "k9"),
+        ("kur notika pagājušā gada vasaras skola", "k8"),
+        ("where was the summer school in 2026", "k8"),
+        ("kur vyko 2026 m. vasaros mokykla", "k8"),
+        ("kad ir apbalvošanas ceremonija", "k10"),
+        ("when is the award ceremony", "k10"),
+        ("kada bus apdovanojimų ceremonija", "k10"),
+        ("kad būs atvērtās piekļuves nedēļa", "k11"),
+        ("when is open access week", "k11"),
+        ("kada vyks atvirosios prieigos savaitė", "k11"),
+        ("when does the exhibition about klaipeda printing houses open", "k13"),
+    ],
+)
+def test_a_named_event_this_years_or_last_in_any_language(coast, question, expected) -> None:
+    found = ask(coast, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("event_by_name", [expected])

@@ -304,7 +304,7 @@ def answer(
         for i, w in enumerate(question_words)
         if listing_cue and i not in taken and knowledge.names_a_place(w)
     }
-    named = knowledge.titles.best(question_words, taken | towns, kind, now)
+    named = knowledge.titles.best(question_words, taken | towns, kind, now, tense == "past")
     # "izstāde Viļņā", "exhibition in Vilnius" ask where; "the Ventspils port books
     # exhibition", "Vilniaus knygų mugė" name a title that has the town in it.
     asked_towns = {
@@ -316,7 +316,9 @@ def answer(
         # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
         # town, does the question still name it? And "the reading marathon in Bauska" names
         # the marathon held there, whose title does not say Bauska.
-        without = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
+        without = knowledge.titles.best(
+            question_words, taken | asked_towns, kind, now, tense == "past"
+        )
         if not _held_in(knowledge, named, question_words, asked_towns):
             named = without
         elif (
@@ -357,6 +359,22 @@ def answer(
             return Answer("unknown", asker)  # when or where of something not in the calendar
         return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
     listing = bool(kind or place or concepts & {"event", "upcoming"})
+    if (
+        kind
+        and span is not None
+        and concepts & {"when", "where"}
+        and not concepts & LISTING
+        and not unknown_name
+        and not _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
+    ):
+        # "kur notika pagājušā gada vasaras skola", "when was the 2026 summer school": when
+        # or where of the one event of the kind in the period names it.
+        within = _in_period(asker, knowledge, now, span, kind, place, past=tense == "past")
+        held = {(e.calendar, e.uid) for e in (*within.events, *within.cancelled)}
+        if len(held) == 1:
+            series = knowledge.titles.series_of(*next(iter(held)))
+            if series is not None:
+                return _by_name(asker, series, now, asked_where, span, zone)
     if span is not None and (listing or not leftover) and not (unknown_name and not listing):
         return _in_period(asker, knowledge, now, span, kind, place, past=tense == "past")
     if "upcoming" in concepts and "next" not in concepts:
@@ -449,7 +467,9 @@ def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> 
     if found is None or language not in found.names:
         return False
     singular, plural = (words.fold(n) for n in found.names[language])
-    return singular != plural and plural in {words.fold(w) for w in asked}
+    # Only the last of the kind's words: one before another is a genitive that modifies it
+    # ("apbalvošanas ceremonija", the award ceremony, is one ceremony).
+    return singular != plural and bool(asked) and words.fold(asked[-1]) == plural
 
 
 def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:

@@ -96,6 +96,11 @@ class TitleIndex:
         ]
         self._count = max(1, len(self.series))
 
+    def series_of(self, calendar: str, uid: str) -> Series | None:
+        """The series of an event, by its calendar and UID (None when not indexed)."""
+        number = self._numbers.get((calendar, uid))
+        return self.series[number] if number is not None else None
+
     def names_word(self, word: str) -> bool:
         """Whether `word` is one of the titles' own words (not a translation of one)."""
         terms = _terms(word, self._tables)
@@ -107,8 +112,12 @@ class TitleIndex:
         skip: set[int],
         kind: str = "",
         now: datetime | None = None,
+        past: bool = False,
     ) -> TitleMatch | None:
-        """The series whose title best covers the question's naming words (None if none)."""
+        """The series whose title best covers the question's naming words (None if none);
+        between equals, one still to come, or with `past` (a question in the past tense,
+        "when was the researchers' night") one already over: last year's edition, not next
+        year's of the same name."""
         tokens = [
             _terms(w, self._tables)
             for i, w in enumerate(question_words)
@@ -168,7 +177,7 @@ class TitleIndex:
             )
             until = self._live_until[number]
             live = now is not None and until is not None and until > now
-            rank = (bool(family & self._kinds[number]), live, share)
+            rank = (bool(family & self._kinds[number]), live != past, share)
             if chosen is None or rank > chosen:
                 chosen, chosen_number = rank, number
         if chosen is None:
