@@ -1635,3 +1635,84 @@ def test_a_kind_the_calendar_names_in_one_language_asked_in_another(
 def test_a_named_event_this_years_or_last_in_any_language(coast, question, expected) -> None:
     found = ask(coast, question, COAST_NOW)
     assert (found.intent, uids(found)) == ("event_by_name", [expected])
+
+
+# A plan of the same partnership's: a title heading, numbered chapters, numbered priorities.
+COAST_PLAN = """# Kurzemes–Klaipėdos akadēmisko bibliotēku partnerības darbības plāns 2027–2030
+
+## 1. Ievads
+
+Partnerība apvieno četras universitāšu bibliotēkas. Sekretariāts atrodas Liepājā.
+
+## 2. Prioritātes
+
+Partnerībai ir trīs prioritātes.
+
+### 2.1. 1. prioritāte: atvērtā zinātne
+
+Atbalstām pētniekus atvērtās zinātnes jautājumos.
+
+### 2.2. 2. prioritāte: informācijpratība
+
+Mācām studentus meklēt un izvērtēt informāciju.
+
+### 2.3. 3. prioritāte: digitalizācija
+
+Digitalizējam reto grāmatu krājumus.
+
+## 3. Partneri
+
+Asociētie partneri: Tartu Universitātes bibliotēka un Klaipėdas apriņķa bibliotēka.
+
+## 4. Budžets un finansējums
+
+Partnerību finansē dalībbibliotēkas; mobilitāti atbalsta Erasmus+ programma.
+
+## 5. Rādītāji
+
+Rādītājus katru gadu apkopo sekretariāts.
+"""
+
+
+@pytest.fixture(scope="module")
+def coast_plan() -> Knowledge:
+    found = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in COAST_EVENTS]
+    return Knowledge.build(found, parse_plan(COAST_PLAN), SCHOOL.zone)
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        # A number next to the topic word asks the numbered sub-section, not the chapter
+        # whose own numbering is that number.
+        ("kas ir 2. prioritāte", "2.2. 2. prioritāte: informācijpratība"),
+        ("what is priority 2", "2.2. 2. prioritāte: informācijpratība"),
+        ("kas yra 2 prioritetas", "2.2. 2. prioritāte: informācijpratība"),
+        ("kādas ir prioritātes", "2. Prioritātes"),
+        # A word of the plan's own title is the association: the other topic is asked, and
+        # the title is never the section.
+        ("how is the partnership funded", "4. Budžets un finansējums"),
+        ("kā partnerība tiek finansēta", "4. Budžets un finansējums"),
+        ("kaip finansuojama partnerystė", "4. Budžets un finansējums"),
+        ("is tartu university library a partner", "3. Partneri"),
+        ("vai Tartu universitātes bibliotēka ir partneris", "3. Partneri"),
+        ("ar Tartu universiteto biblioteka yra partnerė", "3. Partneri"),
+        # Money given, in any language, is the funding.
+        ("kiek pinigu skiriama is Erasmus", "4. Budžets un finansējums"),
+        ("how much money comes from Erasmus", "4. Budžets un finansējums"),
+    ],
+)
+def test_numbered_priorities_title_words_and_money_in_the_plan(
+    coast_plan, question, section
+) -> None:
+    found = ask(coast_plan, question, COAST_NOW)
+    assert (found.intent, found.sections[0].heading) == ("plan", section)
+
+
+@pytest.mark.parametrize(
+    "question", ["kur atrodas sekretariāts", "where is the secretariat", "kur yra sekretoriatas"]
+)
+def test_where_of_a_body_the_plan_names_is_a_plan_question(coast_plan, question) -> None:
+    found = ask(coast_plan, question, COAST_NOW)
+    assert found.intent == "plan"
+    assert found.sections[0].heading in {"1. Ievads", "5. Rādītāji"}

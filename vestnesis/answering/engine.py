@@ -4,6 +4,7 @@ resting on calendar events or plan sections. Nothing here does I/O."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
@@ -284,6 +285,11 @@ def answer(
 
     plan = knowledge.plan
     topics = [c for c in tables.topics if c in concepts and c not in modifiers]
+    if len(topics) > 1 and plan is not None:
+        # "how is the partnership funded" of the partnership's plan: a word of the plan's
+        # own title is the association, the topic is the other one.
+        named = _title_words(plan, question_words, found)
+        topics = [t for t in topics if t not in named] or topics
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
@@ -356,7 +362,13 @@ def answer(
     strange = [w for w in unknown_name if not _known(knowledge, w)]
     if strange and not concepts & LISTING:
         if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
-            return Answer("unknown", asker)  # when or where of something not in the calendar
+            # When or where of something not in the calendar: of a body the plan names
+            # ("kur atrodas sekretariāts"), the plan says; else nothing we know.
+            if span is None and not kind and plan is not None:
+                searched = _plan_search(asker, plan, question_words, concept_words, concepts)
+                if searched is not None:
+                    return searched
+            return Answer("unknown", asker)
         return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
     listing = bool(kind or place or concepts & {"event", "upcoming"})
     if (
@@ -640,6 +652,7 @@ def _names_event(
     return named.title_share >= 0.3 or named.question_share >= 0.99 or named.complete
 
 
+SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.\s+")
 # Words before a town that make it the place asked ("in Kaunas", "uz Rīgu", "į Vilnių").
 PLACE_WORDS = frozenset({"in", "at", "near", "around", "uz", "pie", "i", "prie", "netoli"})
 # Locative endings (lv, lt): "Rīgā", "Talsos", "Cēsīs", "Kaune", "Vilniuje", "Šiauliuose".
@@ -893,14 +906,60 @@ def _plan_topic(
             if wanted
             and any(hit.value == wanted for hit in lexicon.scan(words.tokens(section.heading)))
         ]
+        title = _plan_title(plan)
+        # The plan's own title ("… partnerības darbības plāns") names the association, not
+        # a topic: a section that does is the answer.
+        headed = [entry for entry in headed if entry[1] is not title] or headed
         if headed:
-            chosen = max(headed, key=lambda entry: _heading_rank(entry, question_words, plan))[1]
+            asked = {w for w in question_words if w.isdigit()}
+            chosen = max(
+                headed,
+                key=lambda entry: (
+                    bool(asked & _numbered(entry[1].heading, wanted, lexicon)),
+                    *_heading_rank(entry, question_words, plan),
+                ),
+            )[1]
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it: what the plan says about the question's other words, if anything.
     # Its own words count: "nario mokestis" is found in the funding section; but only when
     # the plan has every word of the question ("Kiek kainuoja nario mokestis?" it does not say).
     return _plan_or_unknown(language, plan, question_words, set(), concepts)
+
+
+def _plan_title(plan: PlanIndex) -> Section | None:
+    """The plan's title: its first heading, when it is the only one of the top level and
+    every other heading comes under it."""
+    sections = plan.plan.sections
+    if len(sections) < 2 or any(s.level <= sections[0].level for s in sections[1:]):
+        return None
+    return sections[0]
+
+
+def _title_words(
+    plan: PlanIndex, question_words: list[str], found: Sequence[words.Found[str]]
+) -> set[str]:
+    """The topics the question asks only by words of the plan's title."""
+    title = _plan_title(plan)
+    if title is None:
+        return set()
+    terms = _content_terms(words.tokens(title.heading), plan.tables)
+    by_topic: dict[str, bool] = {}
+    for hit in found:
+        inside = all(glossary.terms(question_words[i], plan.tables) & terms for i in hit.positions)
+        by_topic[hit.value] = by_topic.get(hit.value, True) and inside
+    return {topic for topic, inside in by_topic.items() if inside}
+
+
+def _numbered(heading: str, topic: str, lexicon: words.Lexicon[str]) -> set[str]:
+    """The numbers a heading gives next to its topic word ("2.2. 2. prioritāte: …", "Goal 2:
+    Reading", "3 tikslas"): "priority 2", "2 prioritetas", "kas ir 2. prioritāte" ask it."""
+    # The heading's own numbering ("2.", "2.2.") is where it stands, not what it numbers.
+    tokens = words.tokens(SECTION_NUMBER.sub("", heading, count=1))
+    at = {
+        i for hit in lexicon.scan(tokens, fuzzy=False) if hit.value == topic for i in hit.positions
+    }
+    return {w for i, w in enumerate(tokens) if w.isdigit() and (i - 1 in at or i + 1 in at)}
 
 
 def _heading_rank(
