@@ -1716,3 +1716,52 @@ def test_where_of_a_body_the_plan_names_is_a_plan_question(coast_plan, question)
     found = ask(coast_plan, question, COAST_NOW)
     assert found.intent == "plan"
     assert found.sections[0].heading in {"1. Ievads", "5. Rādītāji"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # This weekend in every phrasing: Saturday 12 and Sunday 13 June.
+        ("kas notiks šajās brīvdienās", ["k1"]),
+        ("what's on this weekend", ["k1"]),
+        ("kas vyks šį savaitgalį", ["k1"]),
+        # A range across two months: each month with its own day, both ends included.
+        ("nuo birželio 15 iki liepos 5", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+        ("kas notiks no 15. jūnija līdz 5. jūlijam", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+        ("events from June 15 to July 5", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+        ("what is on from 15 june to 5 july", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+    ],
+)
+def test_a_weekend_and_a_range_of_two_months(coast, question, expected) -> None:
+    found = ask(coast, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("events_in_period", expected)
+
+
+def test_a_range_that_ends_in_january_ends_in_the_next_year(coast) -> None:
+    found = ask(coast, "what is on from 20 December to 10 January", COAST_NOW)
+    assert found.period is not None
+    assert (found.period.start, found.period.end) == (date(2027, 12, 20), date(2028, 1, 11))
+
+
+CLUB = [
+    _coast("c1", "Knygų klubas „Banga“", (2027, 6, 22, 18), "Klaipėda", "Knygų klubas"),
+    _coast("c2", "Partnerības padomes sanāksme", (2027, 6, 23), "Liepāja", "Sanāksme"),
+    _coast("c3", "Knygų klubas „Banga“", (2027, 6, 29, 18), "Klaipėda", "Knygų klubas"),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "book club meetings for the rest of the month",
+        "grāmatu kluba tikšanās līdz mēneša beigām",
+        "knygų klubo susitikimai iki mėnesio pabaigos",
+    ],
+)
+def test_a_clubs_meetings_are_the_club_not_any_meeting(question) -> None:
+    found_events = [
+        replace(e, kind=kinds.classify(e.title, e.categories)) for e in [*COAST_EVENTS, *CLUB]
+    ]
+    knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
+    found = ask(knowledge, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("events_in_period", ["c1", "c3"])
