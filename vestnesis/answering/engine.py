@@ -35,6 +35,8 @@ TOPIC_FALLBACK = {
     "indicators": ("results",),
     "results": ("indicators",),
 }
+# Concepts of everyday questions (the weather) that neither the calendar nor the plan answers.
+OFF_TOPIC = frozenset({"weather"})
 LISTING = frozenset(
     {"event", "upcoming", "next"}
 )  # concepts that ask for events  # words; fewer than this, the language detector is not asked
@@ -217,6 +219,11 @@ def answer(
         asker = detect_language(text, question_words, knowledge.detector, language, tables)
     zone = knowledge.zone
     today = now.astimezone(zone).date()
+    if any(
+        hit.value in OFF_TOPIC
+        for hit in vocabulary.concepts(tables).scan(question_words, fuzzy=False)
+    ):
+        return Answer("unknown", asker)
     chapter = _numbered_part(question_words, knowledge.plan)
     if chapter is not None:
         return Answer(
