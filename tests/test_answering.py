@@ -1793,3 +1793,21 @@ def test_set_d_stays_right() -> None:
         for q in questions.load()
     ]
     assert [w for w in wrong if w[1]] == []
+
+
+@pytest.mark.parametrize(
+    "question", ["next hackathon", "nākamais hakatons", "kitas hakatonas", "kad būs hakatons"]
+)
+def test_a_category_the_calendar_gives_in_two_languages_names_the_kind_in_both(
+    question,
+) -> None:
+    sprint = replace(
+        _coast("h1", "Open Data Sprint 2027", (2027, 6, 19), "Liepāja", "Hakatons"),
+        categories=("Hakatons", "Hackathon"),
+    )
+    found_events = [
+        replace(e, kind=kinds.classify(e.title, e.categories)) for e in [*COAST_EVENTS, sprint]
+    ]
+    knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
+    found = ask(knowledge, question, COAST_NOW)
+    assert uids(found) == ["h1"]

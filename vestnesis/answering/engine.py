@@ -4,6 +4,7 @@ resting on calendar events or plan sections. Nothing here does I/O."""
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ NAME_SHARE = 0.6
 # A question of a kind whose other words a title of that kind covers this much names it.
 SURE_NAME = 0.75
 SHORT_QUESTION = 3
+SPELT_ALIKE = 0.75  # two words this alike are one word in two languages ("hakatons")
 MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
 # A topic the plan has no heading for, answered by the nearest one it has.
 TOPIC_FALLBACK = {
@@ -567,9 +569,32 @@ def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
             continue  # events of several kinds: a topic or an audience, not a kind
         parent = parent or next(iter(given), "")
         pair = (category.lower(), category.lower())
-        terms = (category, *_head_word(category, tables))
+        # The same kind in another language beside it ("Hakatons, Hackathon", "Dzejas
+        # vakars, Poezijos vakaras"): the calendar's own translation names it too.
+        also = sorted(
+            {
+                other.strip()
+                for e in by_category[category]
+                for other in e.categories[1:]
+                if other.strip() and _same_words(category, other.strip(), tables)
+            }
+        )
+        terms = (category, *_head_word(category, tables), *also)
         found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, terms, parent=parent)
     return [found[key] for key in sorted(found)]
+
+
+def _same_words(first: str, second: str, tables: Tables) -> bool:
+    """Whether two categories say the same in two languages: word for word, each pair
+    in one shared word group or spelt alike ("hakatons", "hackathon")."""
+    one, other = words.tokens(first), words.tokens(second)
+    if not one or len(one) != len(other) or words.fold(first) == words.fold(second):
+        return False
+    return all(
+        glossary.terms(a, tables) & glossary.terms(b, tables) - words.stems(a) - words.stems(b)
+        or difflib.SequenceMatcher(None, words.fold(a), words.fold(b)).ratio() >= SPELT_ALIKE
+        for a, b in zip(one, other, strict=True)
+    )
 
 
 def _head_word(category: str, tables: Tables) -> tuple[str, ...]:
