@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
@@ -143,6 +143,7 @@ class Knowledge:
         """The one series of the kind (or a sort of it) still to come (already over when
         `past`), None when there are none or several. Looks at two series per kind at most:
         each kind's series are kept sorted by their first and last end."""
+        orders: list[tuple[int, Callable[[datetime], bool]]]
         if past:
             orders = [(0, lambda end: end <= now)]
         else:
@@ -297,8 +298,8 @@ def answer(
     if len(topics) > 1 and plan is not None:
         # "how is the partnership funded" of the partnership's plan: a word of the plan's
         # own title is the association, the topic is the other one.
-        named = _title_words(plan, question_words, found)
-        topics = [t for t in topics if t not in named] or topics
+        in_title = _title_words(plan, question_words, found)
+        topics = [t for t in topics if t not in in_title] or topics
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
