@@ -1590,6 +1590,9 @@ def coast() -> Knowledge:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        ("next summer school", "k9"),
+        ("nākamā vasaras skola", "k9"),
+        ("kita vasaros mokykla", "k9"),
         ("next open day?", "k1"),
         ("kad nākamā atvērto durvju diena", "k1"),
         ("kada artimiausia atvirų durų diena", "k1"),
