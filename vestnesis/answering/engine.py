@@ -252,7 +252,7 @@ def answer(
     if span is not None:
         # A kind of several words that holds a period's word ("next summer school", "the
         # winter school"): the kind, not the season.
-        whole_kind, whole_kind_words = kinds.find(question_words, tables=tables)
+        _, whole_kind_words = kinds.find(question_words, tables=tables)
         if len(whole_kind_words) > 1 and whole_kind_words & taken:
             period_words = ["" if i in whole_kind_words else w for i, w in enumerate(period_words)]
             span, taken = when.find(text, period_words, today, tense)
