@@ -951,7 +951,9 @@ def _plan_topic(
         # a topic: a section that does is the answer.
         headed = [entry for entry in headed if entry[1] is not title] or headed
         if headed:
-            asked = {w for w in question_words if w.isdigit()}
+            asked = {w for w in question_words if w.isdigit()} | {
+                hit.value for hit in plan.tables.ordinal_lexicon.scan(question_words, fuzzy=False)
+            }
             chosen = max(
                 headed,
                 key=lambda entry: (
