@@ -379,9 +379,16 @@ def answer(
     strange = [w for w in unknown_name if not _known(knowledge, w)]
     if strange and not concepts & LISTING:
         if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
-            # When or where of something not in the calendar: of a body the plan names
-            # ("kur atrodas sekretariāts"), the plan says; else nothing we know.
-            if span is None and not kind and plan is not None:
+            # Where something not in the calendar is: of a body the plan names ("kur
+            # atrodas sekretariāts"), the plan says; when it happens, nothing we know.
+            if (
+                "where" in concepts
+                and "when" not in concepts
+                and tense != "future"
+                and span is None
+                and not kind
+                and plan is not None
+            ):
                 searched = _plan_search(asker, plan, question_words, concept_words, concepts)
                 if searched is not None:
                     return searched
