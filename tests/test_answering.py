@@ -1577,6 +1577,7 @@ COAST_EVENTS = [
         "Vebinārs",
     ),
     _coast("k13", "Paroda „Klaipėdos spaustuvės 1900–1939“", (2027, 7, 1), "Liepāja", "Izstāde"),
+    _coast("k14", "Paskaitų ciklas „Jūra ir knygos“", (2027, 7, 8), "Klaipėda", "Paskaita"),
 ]
 
 
@@ -1633,6 +1634,9 @@ def test_a_kind_the_calendar_names_in_one_language_asked_in_another(
         ("when is open access week", "k11"),
         ("kada vyks atvirosios prieigos savaitė", "k11"),
         ("when does the exhibition about klaipeda printing houses open", "k13"),
+        ("when is the lecture series", "k14"),
+        ("kad būs lekciju cikls", "k14"),
+        ("kada vyks paskaitų ciklas", "k14"),
     ],
 )
 def test_a_named_event_this_years_or_last_in_any_language(coast, question, expected) -> None:
