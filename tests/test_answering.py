@@ -1713,6 +1713,9 @@ def coast_plan() -> Knowledge:
         ("is tartu university library a partner", "3. Partneri"),
         ("vai Tartu universitātes bibliotēka ir partneris", "3. Partneri"),
         ("ar Tartu universiteto biblioteka yra partnerė", "3. Partneri"),
+        ("what does the partnership do for students", "2.2. 2. prioritāte: informācijpratība"),
+        ("ko partnerība dara studentiem", "2.2. 2. prioritāte: informācijpratība"),
+        ("ką partnerystė daro studentams", "2.2. 2. prioritāte: informācijpratība"),
         # Money given, in any language, is the funding.
         ("kiek pinigu skiriama is Erasmus", "4. Budžets un finansējums"),
         ("how much money comes from Erasmus", "4. Budžets un finansējums"),

@@ -302,11 +302,14 @@ def answer(
 
     plan = knowledge.plan
     topics = [c for c in tables.topics if c in concepts and c not in modifiers]
-    if len(topics) > 1 and plan is not None:
+    in_title: set[str] = set()
+    if topics and plan is not None:
         # "how is the partnership funded" of the partnership's plan: a word of the plan's
-        # own title is the association, the topic is the other one.
+        # own title is the association, the topic is the other one; alone ("what does the
+        # partnership do for students") it is no topic: the plan is searched.
         in_title = _title_words(plan, question_words, found)
-        topics = [t for t in topics if t not in in_title] or topics
+        if len(topics) > 1:
+            topics = [t for t in topics if t not in in_title] or topics
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
@@ -317,6 +320,10 @@ def answer(
             # honest "I don't know", not a seminar that happens to be about them.
             return Answer("unknown", asker)
     if topics and plan is not None and not cue:
+        if topics[0] in in_title and len(question_words) > SHORT_QUESTION:
+            searched = _plan_search(asker, plan, question_words, concept_words, concepts)
+            if searched is not None:
+                return searched
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
     # "the next event in Vilnius": a town asked with a listing word filters by place, even
     # when some title names that town too.
