@@ -1830,3 +1830,28 @@ def test_a_category_the_calendar_gives_in_two_languages_names_the_kind_in_both(
     knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
     found = ask(knowledge, question, COAST_NOW)
     assert uids(found) == ["h1"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("next online event", ["o1"]),
+        ("nākamais tiešsaistes pasākums", ["o1"]),
+        ("kada kitas renginys internetu", ["o1"]),
+        ("online events in june", ["o1", "k12"]),
+        ("kas notiks tiešsaistē jūnijā", ["o1", "k12"]),
+    ],
+)
+def test_online_is_asked_like_a_place(question, expected) -> None:
+    online = _coast(
+        "o1",
+        "Lekcija: atvērtie dati",
+        (2027, 6, 11),
+        "Tiešsaistē / nuotoliniu būdu (Zoom)",
+        "Lekcija",
+    )
+    found_events = [
+        replace(e, kind=kinds.classify(e.title, e.categories)) for e in [*COAST_EVENTS, online]
+    ]
+    knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
+    assert uids(ask(knowledge, question, COAST_NOW)) == expected

@@ -875,6 +875,16 @@ def _town_stems(place: str, tables: Tables) -> frozenset[str]:
     """The stems of a place's one-word parts ("…, Mūkusalas iela 3, Rīga" → Rīga): towns and
     countries, not the "national" and "library" of an institution's name."""
     towns = [part for part in place.split(",") if len(words.tokens(part)) == 1]
+    # A known town's word inside a longer part ("Tiešsaistē / nuotoliniu būdu (Zoom)").
+    towns += [
+        token
+        for part in place.split(",")
+        if len(words.tokens(part)) > 1
+        for token in words.tokens(part)
+        if any(
+            tables.synonym_table.get(s, frozenset()) & tables.town_terms for s in words.stems(token)
+        )
+    ]
     return _place_stems(" ".join(towns), tables)
 
 
