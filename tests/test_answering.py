@@ -1855,3 +1855,14 @@ def test_online_is_asked_like_a_place(question, expected) -> None:
     ]
     knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
     assert uids(ask(knowledge, question, COAST_NOW)) == expected
+
+
+@pytest.mark.parametrize("question", ["what are the goals", "kādi ir mērķi", "kokie tikslai"])
+def test_goals_of_a_plan_with_a_mission_and_priorities_are_the_priorities(question) -> None:
+    plan = parse_plan(
+        "# Tīkla plāns\n\n## Misija\n\nMēs vienojam bibliotēkas.\n\n"
+        "## Prioritātes\n\n1. Lasīšana.\n2. Digitalizācija.\n"
+    )
+    knowledge = Knowledge.build([], plan, SCHOOL.zone)
+    found = ask(knowledge, question, COAST_NOW)
+    assert (found.intent, found.sections[0].heading) == ("plan", "Prioritātes")

@@ -31,7 +31,7 @@ MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("members
 # A topic the plan has no heading for, answered by the nearest one it has.
 TOPIC_FALLBACK = {
     "mission": ("goal",),
-    "goal": ("mission", "priorities", "directions"),
+    "goal": ("priorities", "mission", "directions"),
     "priorities": ("directions", "goal"),
     "directions": ("priorities", "goal"),
     "indicators": ("results",),
@@ -968,7 +968,12 @@ def _plan_topic(
             (number, section)
             for number, section in enumerate(plan.plan.sections)
             if wanted
-            and any(hit.value == wanted for hit in lexicon.scan(words.tokens(section.heading)))
+            # A heading is written with care: its words, not a typo's lookalike ("Tīkla
+            # plāns", the network's plan, has no "tikslas", goal).
+            and any(
+                hit.value == wanted
+                for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
+            )
         ]
         title = _plan_title(plan)
         # The plan's own title ("… partnerības darbības plāns") names the association, not
