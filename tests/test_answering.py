@@ -1522,3 +1522,347 @@ def test_a_title_word_one_letter_from_a_category_and_start_words(
 ) -> None:
     found = zask(zemgale, question)
     assert (found.intent, uids(found)) == ("event_by_name", [expected])
+
+
+# Set D's classes of miss (lv-lt-academic, a tuning set after its first measure), on a
+# calendar of their own: a Kurzeme–Klaipėda academic libraries' partnership, asked on a
+# Wednesday afternoon in June. Its kinds are known by categories in one language and asked in
+# another; the same event recurs under one name a year apart, or in two languages.
+COAST_NOW = datetime(2027, 6, 9, 15, 0, tzinfo=SCHOOL.zone)  # a Wednesday afternoon
+
+
+def _coast(uid: str, title: str, day: tuple[int, ...], place: str, category: str) -> Event:
+    start = datetime(*day, tzinfo=SCHOOL.zone) if len(day) > 3 else None
+    start = start or datetime(*day, 10, tzinfo=SCHOOL.zone)
+    return Event(
+        uid=uid,
+        title=title,
+        start=start,
+        end=start + timedelta(hours=3),
+        place=place,
+        categories=(category,),
+        status="confirmed",
+    )
+
+
+COAST_EVENTS = [
+    _coast(
+        "k1",
+        "Bibliotēka vaļā: Liepājas akadēmiskā bibliotēka",
+        (2027, 6, 12),
+        "Liepāja",
+        "Atvērto durvju diena",
+    ),
+    _coast("k2", "Vakaras „Jūros žodžiai“", (2027, 6, 9, 18), "Klaipėda", "Poezijos vakaras"),
+    _coast("k3", "„Jūnija vārdi”", (2027, 6, 20), "Ventspils", "Dzejas vakars"),
+    _coast("k4", "Libraries and AI: what next?", (2027, 6, 15), "Klaipėda", "Round table"),
+    _coast("k5", "Lekcija par atvērto zinātni", (2027, 6, 10), "Ventspils", "Lekcija"),
+    _coast("k6", "Researchers' Night 2026", (2026, 9, 25, 18), "Liepāja", "Science"),
+    _coast("k7", "Researchers' Night 2027", (2027, 9, 24, 18), "Liepāja", "Science"),
+    _coast("k8", "Vasaros mokykla 2026", (2026, 7, 6), "Palanga", "Vasaros mokykla"),
+    _coast("k9", "Coastal Summer School 2027", (2027, 7, 5), "Ventspils", "Summer school"),
+    _coast(
+        "k10",
+        "Metų bibliotekininkas: apdovanojimų ceremonija",
+        (2027, 6, 18),
+        "Klaipėda",
+        "Apdovanojimai",
+    ),
+    _coast("k11", "Atvirosios prieigos savaitė 2027", (2027, 10, 25), "Klaipėda", "Kampanija"),
+    _coast(
+        "k12",
+        "Vebinārs: kā izvēlēties atvērtās piekļuves žurnālu",
+        (2027, 6, 16),
+        "Tiešsaistē",
+        "Vebinārs",
+    ),
+    _coast("k13", "Paroda „Klaipėdos spaustuvės 1900–1939“", (2027, 7, 1), "Liepāja", "Izstāde"),
+    _coast("k14", "Paskaitų ciklas „Jūra ir knygos“", (2027, 7, 8), "Klaipėda", "Paskaita"),
+    _coast("k15", "Open Access Week 2026", (2026, 10, 19), "Liepāja", "Campaign"),
+]
+
+
+@pytest.fixture(scope="module")
+def coast() -> Knowledge:
+    # Kinds as `events import` stores them.
+    found = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in COAST_EVENTS]
+    return Knowledge.build(found, None, SCHOOL.zone)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("next summer school", "k9"),
+        ("nākamā vasaras skola", "k9"),
+        ("kita vasaros mokykla", "k9"),
+        ("next open day?", "k1"),
+        ("kad nākamā atvērto durvju diena", "k1"),
+        ("kada artimiausia atvirų durų diena", "k1"),
+        ("When is the next poetry evening?", "k2"),
+        ("nākamais dzejas vakars", "k2"),
+        ("kitas poezijos vakaras", "k2"),
+        ("when is the next round table", "k4"),
+        ("nākamais apaļais galds", "k4"),
+        ("kitas apskritasis stalas", "k4"),
+    ],
+)
+def test_a_kind_the_calendar_names_in_one_language_asked_in_another(
+    coast, question, expected
+) -> None:
+    found = ask(coast, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("next_event", [expected])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("when was the researchers night", "k6"),
+        ("whn was the researchers night", "k6"),
+        ("kad bija zinātnieku nakts", "k6"),
+        ("kada vyko tyrėjų naktis", "k6"),
+        ("when is the researchers night", "k7"),
+        ("kada bus tyreju naktis", "k7"),
+        ("when is the summer school", "k9"),
+        ("kad būs vasaras skola", "k9"),
+        ("kada vyks vasaros mokykla", "k9"),
+        ("kur notika pagājušā gada vasaras skola", "k8"),
+        ("where was the summer school in 2026", "k8"),
+        ("kur vyko 2026 m. vasaros mokykla", "k8"),
+        ("kad ir apbalvošanas ceremonija", "k10"),
+        ("when is the award ceremony", "k10"),
+        ("kada bus apdovanojimų ceremonija", "k10"),
+        ("kad būs atvērtās piekļuves nedēļa", "k11"),
+        ("when is open access week", "k11"),
+        ("kada vyks atvirosios prieigos savaitė", "k11"),
+        # The same event titled in another language a year before: the past tense asks it.
+        ("when was open access week", "k15"),
+        ("kad bija atvērtās piekļuves nedēļa", "k15"),
+        ("kada vyko atvirosios prieigos savaitė", "k15"),
+        ("when does the exhibition about klaipeda printing houses open", "k13"),
+        ("when is the lecture series", "k14"),
+        ("kad būs lekciju cikls", "k14"),
+        ("kada vyks paskaitų ciklas", "k14"),
+    ],
+)
+def test_a_named_event_this_years_or_last_in_any_language(coast, question, expected) -> None:
+    found = ask(coast, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("event_by_name", [expected])
+
+
+# A plan of the same partnership's: a title heading, numbered chapters, numbered priorities.
+COAST_PLAN = """# Kurzemes–Klaipėdos akadēmisko bibliotēku partnerības darbības plāns 2027–2030
+
+## 1. Ievads
+
+Partnerība apvieno četras universitāšu bibliotēkas. Sekretariāts atrodas Liepājā.
+
+## 2. Prioritātes
+
+Partnerībai ir trīs prioritātes.
+
+### 2.1. 1. prioritāte: atvērtā zinātne
+
+Atbalstām pētniekus atvērtās zinātnes jautājumos.
+
+### 2.2. 2. prioritāte: informācijpratība
+
+Mācām studentus meklēt un izvērtēt informāciju.
+
+### 2.3. 3. prioritāte: digitalizācija
+
+Digitalizējam reto grāmatu krājumus.
+
+## 3. Partneri
+
+Asociētie partneri: Tartu Universitātes bibliotēka un Klaipėdas apriņķa bibliotēka.
+
+## 4. Budžets un finansējums
+
+Partnerību finansē dalībbibliotēkas; mobilitāti atbalsta Erasmus+ programma.
+
+## 5. Rādītāji
+
+Rādītājus katru gadu apkopo sekretariāts.
+"""
+
+
+@pytest.fixture(scope="module")
+def coast_plan() -> Knowledge:
+    found = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in COAST_EVENTS]
+    return Knowledge.build(found, parse_plan(COAST_PLAN), SCHOOL.zone)
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        # A number next to the topic word asks the numbered sub-section, not the chapter
+        # whose own numbering is that number.
+        ("kas ir 2. prioritāte", "2.2. 2. prioritāte: informācijpratība"),
+        ("what is priority 2", "2.2. 2. prioritāte: informācijpratība"),
+        ("kas yra 2 prioritetas", "2.2. 2. prioritāte: informācijpratība"),
+        ("kādas ir prioritātes", "2. Prioritātes"),
+        # Or an ordinal word in any language and form.
+        ("what is the third priority", "2.3. 3. prioritāte: digitalizācija"),
+        ("kāda ir otrā prioritāte", "2.2. 2. prioritāte: informācijpratība"),
+        ("koks yra trečiasis prioritetas", "2.3. 3. prioritāte: digitalizācija"),
+        # A word of the plan's own title is the association: the other topic is asked, and
+        # the title is never the section.
+        ("how is the partnership funded", "4. Budžets un finansējums"),
+        ("kā partnerība tiek finansēta", "4. Budžets un finansējums"),
+        ("kaip finansuojama partnerystė", "4. Budžets un finansējums"),
+        ("is tartu university library a partner", "3. Partneri"),
+        ("vai Tartu universitātes bibliotēka ir partneris", "3. Partneri"),
+        ("ar Tartu universiteto biblioteka yra partnerė", "3. Partneri"),
+        ("what does the partnership do for students", "2.2. 2. prioritāte: informācijpratība"),
+        ("ko partnerība dara studentiem", "2.2. 2. prioritāte: informācijpratība"),
+        ("ką partnerystė daro studentams", "2.2. 2. prioritāte: informācijpratība"),
+        # Money given, in any language, is the funding.
+        ("kiek pinigu skiriama is Erasmus", "4. Budžets un finansējums"),
+        ("how much money comes from Erasmus", "4. Budžets un finansējums"),
+    ],
+)
+def test_numbered_priorities_title_words_and_money_in_the_plan(
+    coast_plan, question, section
+) -> None:
+    found = ask(coast_plan, question, COAST_NOW)
+    assert (found.intent, found.sections[0].heading) == ("plan", section)
+
+
+@pytest.mark.parametrize(
+    "question", ["kur atrodas sekretariāts", "where is the secretariat", "kur yra sekretoriatas"]
+)
+def test_where_of_a_body_the_plan_names_is_a_plan_question(coast_plan, question) -> None:
+    found = ask(coast_plan, question, COAST_NOW)
+    assert found.intent == "plan"
+    assert found.sections[0].heading in {"1. Ievads", "5. Rādītāji"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # This weekend in every phrasing: Saturday 12 and Sunday 13 June.
+        ("kas notiks šajās brīvdienās", ["k1"]),
+        ("what's on this weekend", ["k1"]),
+        ("kas vyks šį savaitgalį", ["k1"]),
+        # A range across two months: each month with its own day, both ends included.
+        ("nuo birželio 15 iki liepos 5", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+        ("kas notiks no 15. jūnija līdz 5. jūlijam", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+        ("events from June 15 to July 5", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+        ("what is on from 15 june to 5 july", ["k4", "k12", "k10", "k3", "k13", "k9"]),
+    ],
+)
+def test_a_weekend_and_a_range_of_two_months(coast, question, expected) -> None:
+    found = ask(coast, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("events_in_period", expected)
+
+
+def test_a_range_that_ends_in_january_ends_in_the_next_year(coast) -> None:
+    found = ask(coast, "what is on from 20 December to 10 January", COAST_NOW)
+    assert found.period is not None
+    assert (found.period.start, found.period.end) == (date(2027, 12, 20), date(2028, 1, 11))
+
+
+CLUB = [
+    _coast("c1", "Knygų klubas „Banga“", (2027, 6, 22, 18), "Klaipėda", "Knygų klubas"),
+    _coast("c2", "Partnerības padomes sanāksme", (2027, 6, 23), "Liepāja", "Sanāksme"),
+    _coast("c3", "Knygų klubas „Banga“", (2027, 6, 29, 18), "Klaipėda", "Knygų klubas"),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "book club meetings for the rest of the month",
+        "grāmatu kluba tikšanās līdz mēneša beigām",
+        "knygų klubo susitikimai iki mėnesio pabaigos",
+    ],
+)
+def test_a_clubs_meetings_are_the_club_not_any_meeting(question) -> None:
+    found_events = [
+        replace(e, kind=kinds.classify(e.title, e.categories)) for e in [*COAST_EVENTS, *CLUB]
+    ]
+    knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
+    found = ask(knowledge, question, COAST_NOW)
+    assert (found.intent, uids(found)) == ("events_in_period", ["c1", "c3"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kāds laiks būs rīt Liepājā?",
+        "kads laiks bus sestdien klaipeda",
+        "what's the weather in Klaipėda this weekend",
+        "weather forecast for the open day",
+        "koks bus oras rytoj Klaipėdoje",
+        "orų prognozė savaitgaliui Liepojoje",
+    ],
+)
+def test_the_weather_stays_off_topic_whatever_day_town_or_event_it_names(coast, question) -> None:
+    found = ask(coast, question, COAST_NOW)
+    assert (found.intent, found.events, found.sections) == ("unknown", (), ())
+
+
+def test_set_d_stays_right() -> None:
+    """Set D (lv-lt-academic), measured once with its misses hidden at 84.4 %, is a tuning
+    set since."""
+    questions = eval_set("lv-lt-academic")
+    indexed = questions.knowledge()
+    wrong = [
+        (q.text, problems(q, answer(q.text, indexed, questions.now), questions.now))
+        for q in questions.load()
+    ]
+    assert [w for w in wrong if w[1]] == []
+
+
+@pytest.mark.parametrize(
+    "question", ["next hackathon", "nākamais hakatons", "kitas hakatonas", "kad būs hakatons"]
+)
+def test_a_category_the_calendar_gives_in_two_languages_names_the_kind_in_both(
+    question,
+) -> None:
+    sprint = replace(
+        _coast("h1", "Open Data Sprint 2027", (2027, 6, 19), "Liepāja", "Hakatons"),
+        categories=("Hakatons", "Hackathon"),
+    )
+    found_events = [
+        replace(e, kind=kinds.classify(e.title, e.categories)) for e in [*COAST_EVENTS, sprint]
+    ]
+    knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
+    found = ask(knowledge, question, COAST_NOW)
+    assert uids(found) == ["h1"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("next online event", ["o1"]),
+        ("nākamais tiešsaistes pasākums", ["o1"]),
+        ("kada kitas renginys internetu", ["o1"]),
+        ("online events in june", ["o1", "k12"]),
+        ("kas notiks tiešsaistē jūnijā", ["o1", "k12"]),
+    ],
+)
+def test_online_is_asked_like_a_place(question, expected) -> None:
+    online = _coast(
+        "o1",
+        "Lekcija: atvērtie dati",
+        (2027, 6, 11),
+        "Tiešsaistē / nuotoliniu būdu (Zoom)",
+        "Lekcija",
+    )
+    found_events = [
+        replace(e, kind=kinds.classify(e.title, e.categories)) for e in [*COAST_EVENTS, online]
+    ]
+    knowledge = Knowledge.build(found_events, None, SCHOOL.zone)
+    assert uids(ask(knowledge, question, COAST_NOW)) == expected
+
+
+@pytest.mark.parametrize("question", ["what are the goals", "kādi ir mērķi", "kokie tikslai"])
+def test_goals_of_a_plan_with_a_mission_and_priorities_are_the_priorities(question) -> None:
+    plan = parse_plan(
+        "# Tīkla plāns\n\n## Misija\n\nMēs vienojam bibliotēkas.\n\n"
+        "## Prioritātes\n\n1. Lasīšana.\n2. Digitalizācija.\n"
+    )
+    knowledge = Knowledge.build([], plan, SCHOOL.zone)
+    found = ask(knowledge, question, COAST_NOW)
+    assert (found.intent, found.sections[0].heading) == ("plan", "Prioritātes")

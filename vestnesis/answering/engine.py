@@ -4,6 +4,8 @@ resting on calendar events or plan sections. Nothing here does I/O."""
 from __future__ import annotations
 
 import bisect
+import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
@@ -24,16 +26,19 @@ NAME_SHARE = 0.6
 # A question of a kind whose other words a title of that kind covers this much names it.
 SURE_NAME = 0.75
 SHORT_QUESTION = 3
+SPELT_ALIKE = 0.75  # two words this alike are one word in two languages ("hakatons")
 MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
 # A topic the plan has no heading for, answered by the nearest one it has.
 TOPIC_FALLBACK = {
     "mission": ("goal",),
-    "goal": ("mission", "priorities", "directions"),
+    "goal": ("priorities", "mission", "directions"),
     "priorities": ("directions", "goal"),
     "directions": ("priorities", "goal"),
     "indicators": ("results",),
     "results": ("indicators",),
 }
+# Concepts of everyday questions (the weather) that neither the calendar nor the plan answers.
+OFF_TOPIC = frozenset({"weather"})
 LISTING = frozenset(
     {"event", "upcoming", "next"}
 )  # concepts that ask for events  # words; fewer than this, the language detector is not asked
@@ -222,6 +227,11 @@ def answer(
         asker = detect_language(text, question_words, knowledge.detector, language, tables)
     zone = knowledge.zone
     today = now.astimezone(zone).date()
+    if any(
+        hit.value in OFF_TOPIC
+        for hit in vocabulary.concepts(tables).scan(question_words, fuzzy=False)
+    ):
+        return Answer("unknown", asker)
     chapter = _numbered_part(question_words, knowledge.plan)
     if chapter is not None:
         return Answer(
@@ -244,6 +254,13 @@ def answer(
         for w in question_words
     ]
     span, taken = when.find(text, period_words, today, tense)
+    if span is not None:
+        # A kind of several words that holds a period's word ("next summer school", "the
+        # winter school"): the kind, not the season.
+        _, whole_kind_words = kinds.find(question_words, tables=tables)
+        if len(whole_kind_words) > 1 and whole_kind_words & taken:
+            period_words = ["" if i in whole_kind_words else w for i, w in enumerate(period_words)]
+            span, taken = when.find(text, period_words, today, tense)
     if span is None and any(w.isdigit() for w in question_words):
         span = when.parse_fallback(text, asker, today)
         taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
@@ -290,6 +307,14 @@ def answer(
 
     plan = knowledge.plan
     topics = [c for c in tables.topics if c in concepts and c not in modifiers]
+    in_title: set[str] = set()
+    if topics and plan is not None:
+        # "how is the partnership funded" of the partnership's plan: a word of the plan's
+        # own title is the association, the topic is the other one; alone ("what does the
+        # partnership do for students") it is no topic: the plan is searched.
+        in_title = _title_words(plan, question_words, found)
+        if len(topics) > 1:
+            topics = [t for t in topics if t not in in_title] or topics
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if plan is not None and "plan" in concepts and not topics:
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
@@ -300,6 +325,10 @@ def answer(
             # honest "I don't know", not a seminar that happens to be about them.
             return Answer("unknown", asker)
     if topics and plan is not None and not cue:
+        if topics[0] in in_title and len(question_words) > SHORT_QUESTION:
+            searched = _plan_search(asker, plan, question_words, concept_words, concepts)
+            if searched is not None:
+                return searched
         return _plan_topic(asker, plan, topics[0], question_words, concept_words, concepts)
     # "the next event in Vilnius": a town asked with a listing word filters by place, even
     # when some title names that town too.
@@ -310,7 +339,7 @@ def answer(
         for i, w in enumerate(question_words)
         if listing_cue and i not in taken and knowledge.names_a_place(w)
     }
-    named = knowledge.titles.best(question_words, taken | towns, kind, now)
+    named = knowledge.titles.best(question_words, taken | towns, kind, now, tense == "past")
     # "izstāde Viļņā", "exhibition in Vilnius" ask where; "the Ventspils port books
     # exhibition", "Vilniaus knygų mugė" name a title that has the town in it.
     asked_towns = {
@@ -322,7 +351,9 @@ def answer(
         # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
         # town, does the question still name it? And "the reading marathon in Bauska" names
         # the marathon held there, whose title does not say Bauska.
-        without = knowledge.titles.best(question_words, taken | asked_towns, kind, now)
+        without = knowledge.titles.best(
+            question_words, taken | asked_towns, kind, now, tense == "past"
+        )
         if not _held_in(knowledge, named, question_words, asked_towns):
             named = without
         elif (
@@ -360,9 +391,38 @@ def answer(
     strange = [w for w in unknown_name if not _known(knowledge, w)]
     if strange and not concepts & LISTING:
         if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
-            return Answer("unknown", asker)  # when or where of something not in the calendar
+            # Where something not in the calendar is: of a body the plan names ("kur
+            # atrodas sekretariāts"), the plan says; when it happens, nothing we know.
+            if (
+                "where" in concepts
+                and "when" not in concepts
+                and tense != "future"
+                and span is None
+                and not kind
+                and plan is not None
+            ):
+                searched = _plan_search(asker, plan, question_words, concept_words, concepts)
+                if searched is not None:
+                    return searched
+            return Answer("unknown", asker)
         return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
     listing = bool(kind or place or concepts & {"event", "upcoming"})
+    if (
+        kind
+        and span is not None
+        and concepts & {"when", "where"}
+        and not concepts & LISTING
+        and not unknown_name
+        and not _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
+    ):
+        # "kur notika pagājušā gada vasaras skola", "when was the 2026 summer school": when
+        # or where of the one event of the kind in the period names it.
+        within = _in_period(asker, knowledge, now, span, kind, place, past=tense == "past")
+        held = {(e.calendar, e.uid) for e in (*within.events, *within.cancelled)}
+        if len(held) == 1:
+            series = knowledge.titles.series_of(*next(iter(held)))
+            if series is not None:
+                return _by_name(asker, series, now, asked_where, span, zone)
     if span is not None and (listing or not leftover) and not (unknown_name and not listing):
         return _in_period(asker, knowledge, now, span, kind, place, past=tense == "past")
     if "upcoming" in concepts and "next" not in concepts:
@@ -455,7 +515,9 @@ def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> 
     if found is None or language not in found.names:
         return False
     singular, plural = (words.fold(n) for n in found.names[language])
-    return singular != plural and plural in {words.fold(w) for w in asked}
+    # Only the last of the kind's words: one before another is a genitive that modifies it
+    # ("apbalvošanas ceremonija", the award ceremony, is one ceremony).
+    return singular != plural and bool(asked) and words.fold(asked[-1]) == plural
 
 
 def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
@@ -534,9 +596,32 @@ def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
             continue  # events of several kinds: a topic or an audience, not a kind
         parent = parent or next(iter(given), "")
         pair = (category.lower(), category.lower())
-        terms = (category, *_head_word(category, tables))
+        # The same kind in another language beside it ("Hakatons, Hackathon", "Dzejas
+        # vakars, Poezijos vakaras"): the calendar's own translation names it too.
+        also = sorted(
+            {
+                other.strip()
+                for e in by_category[category]
+                for other in e.categories[1:]
+                if other.strip() and _same_words(category, other.strip(), tables)
+            }
+        )
+        terms = (category, *_head_word(category, tables), *also)
         found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, terms, parent=parent)
     return [found[key] for key in sorted(found)]
+
+
+def _same_words(first: str, second: str, tables: Tables) -> bool:
+    """Whether two categories say the same in two languages: word for word, each pair
+    in one shared word group or spelt alike ("hakatons", "hackathon")."""
+    one, other = words.tokens(first), words.tokens(second)
+    if not one or len(one) != len(other) or words.fold(first) == words.fold(second):
+        return False
+    return all(
+        glossary.terms(a, tables) & glossary.terms(b, tables) - words.stems(a) - words.stems(b)
+        or difflib.SequenceMatcher(None, words.fold(a), words.fold(b)).ratio() >= SPELT_ALIKE
+        for a, b in zip(one, other, strict=True)
+    )
 
 
 def _head_word(category: str, tables: Tables) -> tuple[str, ...]:
@@ -626,6 +711,7 @@ def _names_event(
     return named.title_share >= 0.3 or named.question_share >= 0.99 or named.complete
 
 
+SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.\s+")
 # Words before a town that make it the place asked ("in Kaunas", "uz Rīgu", "į Vilnių").
 PLACE_WORDS = frozenset({"in", "at", "near", "around", "uz", "pie", "i", "prie", "netoli"})
 # Locative endings (lv, lt): "Rīgā", "Talsos", "Cēsīs", "Kaune", "Vilniuje", "Šiauliuose".
@@ -794,6 +880,16 @@ def _town_stems(place: str, tables: Tables) -> frozenset[str]:
     """The stems of a place's one-word parts ("…, Mūkusalas iela 3, Rīga" → Rīga): towns and
     countries, not the "national" and "library" of an institution's name."""
     towns = [part for part in place.split(",") if len(words.tokens(part)) == 1]
+    # A known town's word inside a longer part ("Tiešsaistē / nuotoliniu būdu (Zoom)").
+    towns += [
+        token
+        for part in place.split(",")
+        if len(words.tokens(part)) > 1
+        for token in words.tokens(part)
+        if any(
+            tables.synonym_table.get(s, frozenset()) & tables.town_terms for s in words.stems(token)
+        )
+    ]
     return _place_stems(" ".join(towns), tables)
 
 
@@ -877,16 +973,69 @@ def _plan_topic(
             (number, section)
             for number, section in enumerate(plan.plan.sections)
             if wanted
-            and any(hit.value == wanted for hit in lexicon.scan(words.tokens(section.heading)))
+            # A heading is written with care: its words, not a typo's lookalike ("Tīkla
+            # plāns", the network's plan, has no "tikslas", goal).
+            and any(
+                hit.value == wanted
+                for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
+            )
         ]
+        title = _plan_title(plan)
+        # The plan's own title ("… partnerības darbības plāns") names the association, not
+        # a topic: a section that does is the answer.
+        headed = [entry for entry in headed if entry[1] is not title] or headed
         if headed:
-            chosen = max(headed, key=lambda entry: _heading_rank(entry, question_words, plan))[1]
+            asked = {w for w in question_words if w.isdigit()} | {
+                hit.value for hit in plan.tables.ordinal_lexicon.scan(question_words, fuzzy=False)
+            }
+            chosen = max(
+                headed,
+                key=lambda entry: (
+                    bool(asked & _numbered(entry[1].heading, wanted, lexicon)),
+                    *_heading_rank(entry, question_words, plan),
+                ),
+            )[1]
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it: what the plan says about the question's other words, if anything.
     # Its own words count: "nario mokestis" is found in the funding section; but only when
     # the plan has every word of the question ("Kiek kainuoja nario mokestis?" it does not say).
     return _plan_or_unknown(language, plan, question_words, set(), concepts)
+
+
+def _plan_title(plan: PlanIndex) -> Section | None:
+    """The plan's title: its first heading, when it is the only one of the top level and
+    every other heading comes under it."""
+    sections = plan.plan.sections
+    if len(sections) < 2 or any(s.level <= sections[0].level for s in sections[1:]):
+        return None
+    return sections[0]
+
+
+def _title_words(
+    plan: PlanIndex, question_words: list[str], found: Sequence[words.Found[str]]
+) -> set[str]:
+    """The topics the question asks only by words of the plan's title."""
+    title = _plan_title(plan)
+    if title is None:
+        return set()
+    terms = _content_terms(words.tokens(title.heading), plan.tables)
+    by_topic: dict[str, bool] = {}
+    for hit in found:
+        inside = all(glossary.terms(question_words[i], plan.tables) & terms for i in hit.positions)
+        by_topic[hit.value] = by_topic.get(hit.value, True) and inside
+    return {topic for topic, inside in by_topic.items() if inside}
+
+
+def _numbered(heading: str, topic: str, lexicon: words.Lexicon[str]) -> set[str]:
+    """The numbers a heading gives next to its topic word ("2.2. 2. prioritāte: …", "Goal 2:
+    Reading", "3 tikslas"): "priority 2", "2 prioritetas", "kas ir 2. prioritāte" ask it."""
+    # The heading's own numbering ("2.", "2.2.") is where it stands, not what it numbers.
+    tokens = words.tokens(SECTION_NUMBER.sub("", heading, count=1))
+    at = {
+        i for hit in lexicon.scan(tokens, fuzzy=False) if hit.value == topic for i in hit.positions
+    }
+    return {w for i, w in enumerate(tokens) if w.isdigit() and (i - 1 in at or i + 1 in at)}
 
 
 def _heading_rank(

@@ -68,6 +68,11 @@ def named(key: str, language: str, *, tables: Tables | None = None) -> Named | N
     return Named(words, agreement)
 
 
+# Kinds that only say people gather: after another kind ("book club meetings") the other one
+# is what is asked for.
+GATHERINGS = frozenset({"meeting"})
+
+
 def find(
     text_words: Sequence[str], *, fuzzy: bool = True, tables: Tables | None = None
 ) -> tuple[str, set[int]]:
@@ -81,6 +86,10 @@ def find(
         if hit is not None:
             after = hit.start + hit.length
             head = lexicon.at(text_words, after, fuzzy=fuzzy) if after < len(text_words) else None
+            if head is not None and head.value in GATHERINGS and hit.value not in GATHERINGS:
+                # "book club meetings", "grāmatu kluba tikšanās": a club meets; its meetings
+                # are the club's, the kind is the club.
+                return hit.value, head.positions | hit.positions
             if head is not None:
                 # "reading contest", "lasīšanas konkurss", "skaitymo konkursas": the head noun
                 # comes last in lv, en and lt; the kind before it only says what about.

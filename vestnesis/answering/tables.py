@@ -66,7 +66,8 @@ class Tables:
     topics: the concepts that are plan topics, in order of preference; stop: language →
     function words; markers: language → more words that tell the language; synonyms:
     groups of words meaning the same across languages; towns: groups of one town's names
-    and case forms; tense: "past"/"future" → words that set a question's tense."""
+    and case forms; tense: "past"/"future" → words that set a question's tense; ordinals:
+    a number ("2") → its ordinal words ("second", "otrā", "antrasis")."""
 
     kinds: tuple[Kind, ...]
     concepts: Mapping[str, tuple[str, ...]]
@@ -76,6 +77,7 @@ class Tables:
     synonyms: tuple[tuple[str, ...], ...]
     towns: tuple[tuple[str, ...], ...] = ()
     tense: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ordinals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = field(default="built-in", compare=False)
 
     @classmethod
@@ -240,6 +242,13 @@ class Tables:
         return (named or tokens)[-1:]
 
     @cached_property
+    def ordinal_lexicon(self) -> words.Lexicon[str]:
+        """Ordinal words ("fourth", "ceturtā", "ketvirtas") → the number they stand for."""
+        return words.Lexicon(
+            (phrase, number) for number, phrases in self.ordinals.items() for phrase in phrases
+        )
+
+    @cached_property
     def language_words(self) -> dict[str, frozenset[str]]:
         """Folded word → the languages it belongs to (stop words, markers, kind names, and
         month and weekday names)."""
@@ -329,6 +338,7 @@ def builtin() -> Tables:
         synonyms=tuple(tuple(g) for g in data["synonyms"]["groups"]),
         towns=tuple(tuple(g) for g in data["towns"]["groups"]),
         tense=_phrases(data["concepts"]["tense"]),
+        ordinals=_phrases(data["concepts"]["ordinal"]),
     )
 
 
@@ -472,6 +482,7 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
         synonyms=(*base.synonyms, *groups),
         towns=(*base.towns, *towns),
         tense=base.tense,
+        ordinals=base.ordinals,
         source=source,
     )
 

@@ -96,6 +96,16 @@ class TitleIndex:
         ]
         self._count = max(1, len(self.series))
 
+    def _over(self, number: int, now: datetime) -> bool:
+        """Whether the series has nothing still on or to come (cancelled ones aside)."""
+        until = self._live_until[number]
+        return until is None or until <= now
+
+    def series_of(self, calendar: str, uid: str) -> Series | None:
+        """The series of an event, by its calendar and UID (None when not indexed)."""
+        number = self._numbers.get((calendar, uid))
+        return self.series[number] if number is not None else None
+
     def names_word(self, word: str) -> bool:
         """Whether `word` is one of the titles' own words (not a translation of one)."""
         terms = _terms(word, self._tables)
@@ -107,8 +117,12 @@ class TitleIndex:
         skip: set[int],
         kind: str = "",
         now: datetime | None = None,
+        past: bool = False,
     ) -> TitleMatch | None:
-        """The series whose title best covers the question's naming words (None if none)."""
+        """The series whose title best covers the question's naming words (None if none);
+        between equals, one still to come, or with `past` (a question in the past tense,
+        "when was the researchers' night") one already over: last year's edition, not next
+        year's of the same name."""
         tokens = [
             _terms(w, self._tables)
             for i, w in enumerate(question_words)
@@ -168,11 +182,31 @@ class TitleIndex:
             )
             until = self._live_until[number]
             live = now is not None and until is not None and until > now
-            rank = (bool(family & self._kinds[number]), live, share)
+            rank = (bool(family & self._kinds[number]), live != past, share)
             if chosen is None or rank > chosen:
                 chosen, chosen_number = rank, number
         if chosen is None:
             return None
+        if now is not None and not chosen[1]:
+            # Over when the question asks what is to come, or to come when it asks what was:
+            # the same event under another language's title, a year apart ("when was the
+            # open access week" of "Atvirosios prieigos savaitė 2026" and "Open Access Week
+            # 2027"), when its title has every naming word asked.
+            other = [
+                number
+                for number in pool
+                if hits[number] == len(tokens)
+                and bool(family & self._kinds[number]) == chosen[0]
+                and self._over(number, now) == past
+            ]
+            if other:
+                chosen_number = max(other, key=lambda n: (round(scores[n], 6), -n))
+                share = max(
+                    sum(1 for terms in name if terms & found[chosen_number]) / len(name)
+                    for name in self._title_tokens[chosen_number]
+                )
+                chosen = (chosen[0], True, share)
+                top = round(scores[chosen_number], 6)
         complete = hits[chosen_number] == len(tokens)
         return TitleMatch(self.series[chosen_number], top, top / total, chosen[2], complete)
 

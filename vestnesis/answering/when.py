@@ -21,6 +21,7 @@ _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?(?!\d)")
 # Short month names ("Dec", "janv.") count only as written: as stems they would be other
 # words' ("jan" is the stem of "Jāņi").
 SHORT = 4
+_UNTIL_WORDS = frozenset({"lidz", "to", "till", "until", "iki"})
 _RANGE_WORDS = frozenset({"no", "lidz", "from", "to", "till", "until", "nuo", "iki", "d"})
 # "2027. gada martā", "2027 m. kovo": the word for year between a year and its month.
 _YEAR_WORDS = frozenset({"gada", "gads", "gadu", "metu", "metai", "metais", "m", "year"})
@@ -63,8 +64,25 @@ def find(
     month_hits = sorted(
         (h for h in month_hits if _plausible_month(text_words, h)), key=lambda h: h.start
     ) or _misspelt_months(text_words)
+    # "may" is both a month's name and its short form: one hit per word.
+    month_hits = list({h.start: h for h in reversed(month_hits)}.values())[::-1]
+    month_hits.sort(key=lambda h: h.start)
     if month_hits:
         hit = month_hits[0]
+        whole = text_words
+        if len(month_hits) >= 2:
+            # "from 20 December to 10 January", "nuo gegužės 1 iki birželio 15": each month
+            # has the numbers on its own side of the "to".
+            cut = next(
+                (
+                    i
+                    for i in range(hit.start + hit.length, month_hits[1].start)
+                    if words.fold(text_words[i]) in _UNTIL_WORDS
+                ),
+                None,
+            )
+            if cut is not None:
+                text_words = [w if i < cut else "" for i, w in enumerate(whole)]
         positions = hit.positions | _number_positions(text_words, hit)
         for near in (hit.start - 1, hit.start + hit.length):
             if 0 <= near < len(text_words) and words.fold(text_words[near]).startswith(
@@ -78,9 +96,15 @@ def find(
         if len(month_hits) >= 2 and span.unit == "day":
             # "nuo sausio 15 iki vasario 15", "from 20 December to 10 January"
             other = month_hits[1]
-            until = _month_span(text_words, other, today, tense)
+            # The second month's own day only: "nuo gegužės 1 iki birželio 15" is not 1–15
+            # June, nor "nuo sausio 20 iki vasario 5" 20 February.
+            rest = ["" if i in positions else w for i, w in enumerate(whole)]
+            until = _month_span(rest, other, today, tense)
+            if until.unit == "day" and until.start <= span.start:
+                # "from 20 December to 10 January": the January after.
+                until = Span(_next_year(until.start), _next_year(until.end), until.unit)
             if until.unit == "day" and until.start > span.start:
-                taken = positions | other.positions | _number_positions(text_words, other)
+                taken = positions | other.positions | _number_positions(rest, other)
                 return Span(span.start, until.end, "range"), taken
         return span, positions
     if written is not None:
@@ -117,6 +141,10 @@ def find(
         day = today + timedelta(days=ahead)
         return Span(day, day + timedelta(days=1), "day"), hit.positions
     return None, set()
+
+
+def _next_year(day: date) -> date:
+    return day.replace(year=day.year + 1, day=min(day.day, 28) if day.month == 2 else day.day)
 
 
 def is_month_name(word: str) -> bool:
@@ -480,7 +508,10 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
         (
             "nedēļas nogalē",
             "šajā nedēļas nogalē",
+            "šīs nedēļas nogalē",
             "brīvdienās",
+            "šajās brīvdienās",
+            "šīs brīvdienas",
             "this weekend",
             "weekend",
             "savaitgalį",
