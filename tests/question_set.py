@@ -129,7 +129,7 @@ def eval_set(name: str) -> QuestionSet:
     )
 
 
-SETS = ("team", "lt-school", "en-network", "lv-regional", "lv-lt-academic")
+SETS = ("team", "lt-school", "en-network", "lv-regional", "lv-lt-academic", "lv-children")
 
 
 def question_set(name: str) -> QuestionSet:
