@@ -153,7 +153,9 @@ def test_shared_copies_keep_every_value_and_make_one_object_of_equals() -> None:
     assert same["by"] == {events[0]: {1, 2}}
 
 
-@pytest.mark.parametrize("name", ["team", "lt-school", "en-network", "lv-regional"])
+@pytest.mark.parametrize(
+    "name", ["team", "lt-school", "en-network", "lv-regional", "lv-lt-academic", "lv-children"]
+)
 def test_every_question_set_is_answered_alike_from_the_kept_index(tmp_path, name: str) -> None:
     """The kept index (shared copies, pickled, read back) answers every question of the
     question sets exactly as the index it was made from: the same Answer, field by field."""
