@@ -365,6 +365,28 @@ def test_an_associations_own_words_file(tmp_path: Path) -> None:
     assert uids(answer("when is the bookmark seminar", knowledge, NOW)) == ["s@x"]
 
 
+def test_the_example_words_file_loads_and_its_readathon_is_a_sort_of_reading() -> None:
+    """examples/words.toml, as shipped: every section loads, and a kind with a parent is
+    found by a question about the wider kind."""
+    tables = Tables.load(Path(__file__).resolve().parent.parent / "examples" / "words.toml")
+    zone = SCHOOL.zone
+    start = datetime(2026, 12, 4, 18, tzinfo=zone)
+    events = [
+        Event(
+            uid="r@x",
+            title="Lasīšanas maratons „Ziemas grāmatas”",
+            start=start,
+            end=start + timedelta(hours=3),
+            place="Rīga",
+            kind="readathon",  # as the calendar's import classifies it with these tables
+        )
+    ]
+    knowledge = Knowledge.build(events, None, zone, tables=tables)
+    for question in ("When is the next readathon?", "next reading?", "kad būs nākamie lasījumi?"):
+        found = answer(question, knowledge, NOW)
+        assert (found.intent, uids(found)) == ("next_event", ["r@x"]), question
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
