@@ -214,7 +214,8 @@ async def _check_ours(connection: aiosqlite.Connection) -> int:
             "Vēstnesis a data folder of its own (association.data_dir)"
         )
     if (version == 0 and tables) or (version > 0 and not {"sources", "items"} <= set(tables)):
-        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        # Names from a foreign file are shown quoted: one may hold a line break or an escape.
+        shown = ", ".join(repr(name) for name in tables[:5]) + (", …" if len(tables) > 5 else "")
         raise ForeignDatabaseError(
             f"this SQLite file belongs to another program (its tables: {shown or 'none'}); "
             "it was left as it is: give Vēstnesis a data folder of its own "

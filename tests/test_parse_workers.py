@@ -92,3 +92,21 @@ async def test_a_large_pass_through_worker_processes_stores_every_item(server, m
     assert len(stored) == count * 4
     languages = {item.title.split()[0]: item.language for item in stored}
     assert languages["Feed0"] == "lv" and languages["Feed1"] == "lt"
+
+
+async def test_ctrl_c_to_the_process_group_leaves_the_workers_to_the_parent():
+    workers = ParseWorkers(workers=1, languages=(), detector=None, pool_from=1)
+    jobs = _jobs(2)
+    try:
+        workers.prepare(2)
+        await workers.parse(jobs[0])  # the worker is up, its handlers set
+        before = {child.pid for child in multiprocessing.active_children()}
+        for pid in before:
+            os.kill(pid, signal.SIGINT)
+            os.kill(pid, signal.SIGTERM)
+        second = await workers.parse(jobs[1])
+        after = {child.pid for child in multiprocessing.active_children()}
+    finally:
+        workers.close()
+    assert second.error is None and len(second.items) == 4
+    assert before and before <= after  # the same workers: none died, no pool was rebuilt

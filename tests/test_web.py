@@ -117,6 +117,12 @@ async def test_subscribe_confirm_preferences_unsubscribe(config, mail) -> None:
         assert json.loads(export.text)["email"] == "ilze@example.lv"
 
         leave = re.search(r'href="(/unsubscribe/[^"?]+)', saved.text).group(1)
+        # An unsubscribe link (never expiring, in every mail's headers) never leads on to the
+        # preferences, where the member's data can be read or erased.
+        peek = await web.get(leave + "/again")
+        assert "Already confirmed" in peek.text and "/preferences/" not in peek.text
+        posted = await web.post(leave + "/again", data={"csrf": csrf_of(saved.text)})
+        assert "/preferences/" not in posted.text
         ask = await web.get(leave)
         assert ask.text.count("<button") == 1
         gone = await web.post(leave, data={"csrf": csrf_of(ask.text)})

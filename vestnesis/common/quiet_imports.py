@@ -11,6 +11,7 @@ of the way: rich stays importable for everything else, and nothing else is touch
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -29,12 +30,19 @@ class _HidingRich(importlib.abc.Loader):
         if "rich" in sys.modules:  # already loaded by someone: nothing left to save
             self._loader.exec_module(module)
             return
+        # Process-wide for a moment, but harmless: the first import of structlog happens while
+        # `vestnesis` is imported, before any thread of ours exists.
         sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` now fails
         try:
             self._loader.exec_module(module)
         finally:
-            if sys.modules.get("rich") is None:
-                del sys.modules["rich"]
+            hidden: object = sys.modules.get("rich", False)
+            if hidden is None:  # still our marker, not a rich imported meanwhile
+                sys.modules.pop("rich")
+            # The module keeps the real loader (its resources, its source).
+            module.__loader__ = self._loader
+            if module.__spec__ is not None:
+                module.__spec__.loader = self._loader
 
 
 class _StructlogFinder(importlib.abc.MetaPathFinder):
@@ -43,7 +51,8 @@ class _StructlogFinder(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if name != "structlog":
             return None
-        sys.meta_path.remove(self)  # once: structlog is found the ordinary way
+        with contextlib.suppress(ValueError):  # once: structlog is found the ordinary way
+            sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.loader is not None:
             spec.loader = _HidingRich(spec.loader)

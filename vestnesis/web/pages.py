@@ -339,7 +339,7 @@ class Pages:
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
-        return self.used(request, member, language)
+        return self.used(request, member, language, purpose=purpose)
 
     async def again(self, request: Request) -> Response:
         """Subscribe again from a member's own link (double opt-in: a confirmation first)."""
@@ -355,7 +355,7 @@ class Pages:
         if not self.csrf_ok(request, form):
             return self.expired(request, language)
         if member.status == "confirmed":
-            return self.used(request, member, language)
+            return self.used(request, member, language, purpose=purpose)
         await self._subscribe(member.email, member.language, member.name)
         return self.check_inbox(request, member.email, language, status=True)
 
@@ -377,10 +377,29 @@ class Pages:
             status=status,
         )
 
-    def used(self, request: Request, member: Subscriber, language: str) -> Response:
-        """A member's link used again: say truthfully where they stand, and what they can do."""
+    def used(
+        self, request: Request, member: Subscriber, language: str, *, purpose: str = "confirm"
+    ) -> Response:
+        """A member's link used again: say truthfully where they stand, and what they can do.
+
+        A link to the preferences (the member's data, erasure) is offered only from a link
+        that grants as much: never from an unsubscribe link, which never expires and is in
+        every mail's headers."""
         _ = self.t(request, language)
         if member.status == "confirmed":
+            if purpose == "unsubscribe":
+                return self.message(
+                    request,
+                    _("Already confirmed"),
+                    [
+                        _(
+                            "%(email)s is already subscribed; this link was used before.",
+                            email=member.email,
+                        )
+                    ],
+                    language=language,
+                    status=True,
+                )
             preferences = tokens(self.app).issue("preferences", member.id, member.email)
             return self.message(
                 request,
