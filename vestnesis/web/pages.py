@@ -387,20 +387,13 @@ class Pages:
         every mail's headers."""
         _ = self.t(request, language)
         if member.status == "confirmed":
-            if purpose == "unsubscribe":
-                return self.message(
-                    request,
-                    _("Already confirmed"),
-                    [
-                        _(
-                            "%(email)s is already subscribed; this link was used before.",
-                            email=member.email,
-                        )
-                    ],
-                    language=language,
-                    status=True,
-                )
-            preferences = tokens(self.app).issue("preferences", member.id, member.email)
+            onward: dict[str, Any] = {}
+            if purpose != "unsubscribe":
+                preferences = tokens(self.app).issue("preferences", member.id, member.email)
+                onward = {
+                    "link": f"/preferences/{preferences}?lang={language}",
+                    "link_label": _("Change your preferences"),
+                }
             return self.message(
                 request,
                 _("Already confirmed"),
@@ -412,8 +405,7 @@ class Pages:
                 ],
                 language=language,
                 status=True,
-                link=f"/preferences/{preferences}?lang={language}",
-                link_label=_("Change your preferences"),
+                **onward,
             )
         if member.status == "pending":
             return self.message(
