@@ -114,7 +114,7 @@ class Database:
         try:
             with translated(path):
                 await connection.execute(f"PRAGMA busy_timeout = {_busy_timeout(busy_wait)}")
-                current = await _user_version(connection)
+                current, _ = await _check_ours(connection)
         except BaseException:
             await connection.close()
             raise
@@ -157,10 +157,12 @@ async def _prepare(connection: aiosqlite.Connection, busy_wait: float) -> None:
     """Settings, the check that the file is ours, and the migrations."""
     await connection.execute(f"PRAGMA busy_timeout = {_busy_timeout(busy_wait)}")
     # Before anything writes (WAL mode changes the file header): is the file ours?
-    await _check_ours(connection)
+    version, mark = await _check_ours(connection)
     await patiently(lambda: connection.execute("PRAGMA journal_mode = WAL"), busy_wait)
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute("PRAGMA synchronous = NORMAL")
+    if version == len(MIGRATIONS) and mark == APPLICATION_ID:
+        return  # current and marked: nothing to write
     await _migrate(connection, busy_wait)
 
 
@@ -180,12 +182,6 @@ async def _user_version(connection: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def _pragma(connection: aiosqlite.Connection, name: str) -> int:
-    async with connection.execute(f"PRAGMA {name}") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
 # One statement, so one snapshot: read apart, another process's first migration could commit
 # between the reads (version 0, then its tables) and make a new file look foreign.
 _IDENTITY = (
@@ -196,17 +192,17 @@ _IDENTITY = (
 )
 
 
-async def _check_ours(connection: aiosqlite.Connection) -> int:
-    """The file's schema version; raise ForeignDatabaseError unless the file is ours: marked
-    with our application id, or unmarked but either empty or holding our tables (written
-    before the mark existed)."""
+async def _check_ours(connection: aiosqlite.Connection) -> tuple[int, int]:
+    """The file's schema version and application id; raise ForeignDatabaseError unless the
+    file is ours: marked with our application id, or unmarked but either empty or holding our
+    tables (written before the mark existed)."""
     async with connection.execute(_IDENTITY) as cursor:
         row = await cursor.fetchone()
     version, mark = (int(row[0]), int(row[1])) if row else (0, 0)
     tables = str(row[2]).split("\x1f") if row and row[2] else []
     _check_not_newer(version)
     if mark == APPLICATION_ID:
-        return version
+        return version, mark
     if mark != 0:
         raise ForeignDatabaseError(
             f"this SQLite file belongs to another program (application id {mark:#x}; "
@@ -221,7 +217,7 @@ async def _check_ours(connection: aiosqlite.Connection) -> int:
             "it was left as it is: give Vēstnesis a data folder of its own "
             "(association.data_dir)"
         )
-    return version
+    return version, mark
 
 
 async def _check_foreign_keys(connection: aiosqlite.Connection, number: int) -> None:
@@ -237,14 +233,11 @@ async def _check_foreign_keys(connection: aiosqlite.Connection, number: int) -> 
 
 
 async def _migrate(connection: aiosqlite.Connection, busy_wait: float) -> None:
-    current = await _check_ours(connection)
-    if current == len(MIGRATIONS) and await _pragma(connection, "application_id") == APPLICATION_ID:
-        return
     # Two processes may open a new data folder at once: each migrates only under the write
     # lock, and reads the version again once it holds it, so a step is never applied twice.
     await patiently(lambda: connection.execute("BEGIN IMMEDIATE"), busy_wait)
     try:
-        current = await _check_ours(connection)
+        current, _ = await _check_ours(connection)
         await connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in _statements(script):

@@ -168,6 +168,17 @@ async def test_a_file_marked_by_another_program_is_refused(tmp_path) -> None:
         await Database.open(path)
 
 
+async def test_a_foreign_file_at_our_schema_version_is_refused_read_only_too(tmp_path) -> None:
+    """The read-only open (`ask`, `events list`) checks the file as `open` does, not only its
+    version: another program's file that happens to carry our version number stays unread."""
+    path = tmp_path / "v.sqlite3"
+    async with aiosqlite.connect(path) as raw:
+        await raw.execute("PRAGMA application_id = 1234")
+        await raw.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    with pytest.raises(ForeignDatabaseError, match="0x4d2"):
+        await Database.open_read_only(path)
+
+
 async def test_a_database_from_before_the_mark_is_marked_and_kept(tmp_path) -> None:
     path = tmp_path / "v.sqlite3"
     async with await Database.open(path) as db:
