@@ -253,24 +253,29 @@ async def test_flood_limits_429_and_blocked_members(tmp_path, api) -> None:
         assert (await runtime.drain()).sent == 0  # nothing retried for the blocked member
 
 
-async def test_one_bad_chat_fails_alone_and_the_others_are_sent(tmp_path, api) -> None:
-    """An error Telegram's classes do not cover (a 409 from the server, a chat id that is
-    not a number) is recorded on that delivery alone; every other chat still gets it."""
+async def queue_announcement(app, chats: tuple[str, ...]) -> None:
+    """Announcement 9, "Sapulce rīt", queued for `chats` as the board's /announce queues it."""
     from bot.delivery import telegram_body
     from storage import Recipient
 
+    await app.database.outbox.enqueue(
+        kind="announcement",
+        key="9",
+        channel="telegram",
+        language="all",
+        subject="",
+        body=telegram_body([{"html": "Sapulce rīt"}]),
+        recipients=[Recipient(chat) for chat in chats],
+        now=NOW,
+    )
+
+
+async def test_one_bad_chat_fails_alone_and_the_others_are_sent(tmp_path, api) -> None:
+    """An error Telegram's classes do not cover (a 409 from the server, a chat id that is
+    not a number) is recorded on that delivery alone; every other chat still gets it."""
     async with bot(bot_config(tmp_path, api)) as (app, runtime):
         api.fail(51, 409, "Conflict: something unexpected")
-        await app.database.outbox.enqueue(
-            kind="announcement",
-            key="9",
-            channel="telegram",
-            language="all",
-            subject="",
-            body=telegram_body([{"html": "Sapulce rīt"}]),
-            recipients=[Recipient(r) for r in ("50", "51", "not-a-chat", "52")],
-            now=NOW,
-        )
+        await queue_announcement(app, ("50", "51", "not-a-chat", "52"))
         report = await runtime.drain()
         assert report.sent == 2 and report.failed == 2
         assert api.texts(50) == ["Sapulce rīt"] and api.texts(52) == ["Sapulce rīt"]
@@ -281,22 +286,10 @@ async def test_one_bad_chat_fails_alone_and_the_others_are_sent(tmp_path, api) -
 
 
 async def test_a_long_429_pauses_telegram_until_it_ends(tmp_path, api) -> None:
-    from bot.delivery import telegram_body
-    from storage import Recipient
-
     clock = MovingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, runtime):
         api.fail(60, 429, "Too Many Requests: retry after 300", retry_after=300)
-        await app.database.outbox.enqueue(
-            kind="announcement",
-            key="9",
-            channel="telegram",
-            language="all",
-            subject="",
-            body=telegram_body([{"html": "Sapulce rīt"}]),
-            recipients=[Recipient("60")],
-            now=NOW,
-        )
+        await queue_announcement(app, ("60",))
         report = await runtime.drain()  # not waited out in the drain: the channel pauses
         assert report.sent == 0 and report.rate_limited == 1
         assert report.paused.startswith("rate limited for 300 s: Flood control exceeded")
