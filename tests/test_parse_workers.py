@@ -110,4 +110,5 @@ async def test_ctrl_c_to_the_process_group_leaves_the_workers_to_the_parent():
     finally:
         workers.close()
     assert second.error is None and len(second.items) == 4
-    assert before and before <= after  # the same workers: none died, no pool was rebuilt
+    # No new worker: none died and no pool was rebuilt (an earlier test's children may exit).
+    assert before and after - before == set()
