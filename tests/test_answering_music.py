@@ -45,6 +45,7 @@ EVENTS = [
         "Atvira repeticija",
     ),
     _event("walk", "Kraštotyros pasivaikščiojimas „Senoji Jelgava“", (2028, 10, 14), "Jelgava"),
+    _event("night", "Bibliotekų naktis 2028: menų labirintai", (2028, 10, 27), "Alytus", "Naktis"),
     _event(
         "organ",
         "Vargonų muzikos vakaras „Rudens vargonai“",
@@ -166,3 +167,14 @@ def test_plan_parts_asked_in_their_own_words(knowledge, question, section) -> No
 
 def test_lithuanian_plan_words_tell_the_language(knowledge) -> None:
     assert answer("kas numatyta 1 tiksle", knowledge, NOW).language == "lt"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["when is library night 2028", "kad būs bibliotēku nakts", "kada bibliotekų naktis"],
+)
+def test_a_word_that_ends_a_kinds_phrase_still_names_a_title(knowledge, question) -> None:
+    # "night" ends "board game night" (and "vakaras" „Stalo žaidimų vakaras”), yet alone it
+    # is no kind: "library night" is the „Bibliotekų naktis”, not the board games evening in
+    # a library.
+    assert _uids(answer(question, knowledge, NOW)) == ["night"]

@@ -134,7 +134,7 @@ class TitleIndex:
         tokens = [
             _terms(w, self._tables)
             for i, w in enumerate(question_words)
-            if i not in skip and _names_something(w, self._tables)
+            if i not in skip and _names_something(w, self._tables, asked=True)
         ]
         if not tokens:
             return None
@@ -357,11 +357,16 @@ def _longest_first(term: str) -> tuple[int, str]:
     return -len(term), term
 
 
-def _names_something(word: str, tables: Tables) -> bool:
+def _names_something(word: str, tables: Tables, *, asked: bool = False) -> bool:
+    """Whether a word can name an event: not a function word nor a kind's word. `asked`: a
+    question's word, which the kinds' finder has already read: only a word that names a
+    kind alone is a kind's word there ("night" of "board game night" is not; "library
+    night" names the „Bibliotekų naktis”)."""
     if word.isdigit():
         return len(word) == 4  # a year can tell two editions apart; other numbers cannot
     stems = words.stems(word)
-    return not (vocabulary.is_stop(word, tables) or stems & tables.kind_stems)
+    kind_words = tables.single_kind_stems if asked else tables.kind_stems
+    return not (vocabulary.is_stop(word, tables) or stems & kind_words)
 
 
 def _kind_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
