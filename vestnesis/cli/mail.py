@@ -441,14 +441,20 @@ def _key_time(key: str, zone: Any) -> str:
 @pass_settings
 @run_async
 async def retry(settings: Settings) -> None:
-    """Give failed deliveries another chance, lift a pause, and send now."""
+    """Give failed deliveries another chance, lift a pause, and send now (email here;
+    Telegram by the running service, which reads the lifted pause at its next send)."""
     from vestnesis.mailing.email_list import email_delivery
 
     async with _app(settings) as app:
         await _guard_value(lambda: email_delivery(app))  # before changing anything
-        count = await app.database.outbox.requeue_failed("email", app.clock.now())
+        now = app.clock.now()
+        count = await app.database.outbox.requeue_failed("email", now)
         await app.database.outbox.set_errors("email", 0, None, None)
+        chats = await app.database.outbox.requeue_failed("telegram", now)
+        await app.database.outbox.set_errors("telegram", 0, None, None)
         click.echo(f"{count} failed deliveries queued again.")
+        if chats:
+            click.echo(f"{chats} failed Telegram messages queued again; the service sends them.")
         await _drain(app, quiet=False)
 
 
