@@ -6,14 +6,14 @@ that only resemble a topic. Each class in lv, en and lt, on events and a plan of
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from storage import Event
-from vestnesis.answering import Knowledge, answer, kinds, parse_plan
+from tests.question_set import event_on, indexed
+from vestnesis.answering import Knowledge, answer
 from vestnesis.answering.engine import calendar_kinds
 from vestnesis.answering.tables import builtin
 
@@ -21,19 +21,8 @@ ZONE = ZoneInfo("Europe/Riga")
 NOW = datetime(2028, 3, 8, 10, 0, tzinfo=ZONE)  # a Wednesday morning
 
 
-def _event(
-    uid: str, title: str, day: tuple[int, int, int], place: str, *categories: str, **more: str
-) -> Event:
-    start = datetime(*day, 14, tzinfo=ZONE)
-    return Event(
-        uid=uid,
-        title=title,
-        start=start,
-        end=start + timedelta(hours=2),
-        place=place,
-        categories=categories,
-        status=more.get("status", "confirmed"),
-    )
+def _event(uid: str, title: str, day: tuple[int, int, int], place: str, *categories: str) -> Event:
+    return event_on(uid, title, day, place, *categories, zone=ZONE, hour=14)
 
 
 EVENTS = [
@@ -97,11 +86,8 @@ Kopsapulce ievēl valdi uz trim gadiem. Revīzijas komisija pārbauda grāmatved
 
 
 def build() -> Knowledge:
-    """The calendar and the plan, indexed. The events as `events import` stores them: each
-    event's kind from the built-in tables; the calendar's own categories become kinds when
-    the knowledge is built."""
-    classified = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in EVENTS]
-    return Knowledge.build(classified, parse_plan(PLAN), ZONE)
+    """The calendar and the plan, indexed."""
+    return indexed(EVENTS, PLAN, ZONE)
 
 
 @pytest.fixture(scope="module")

@@ -6,30 +6,21 @@ who elects the board). Each class in lv, en and lt, on events and a plan of its 
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from storage import Event
-from vestnesis.answering import Knowledge, answer, kinds, parse_plan
+from tests.question_set import event_on, indexed
+from vestnesis.answering import Knowledge, answer
 
 ZONE = ZoneInfo("Europe/Vilnius")
 NOW = datetime(2028, 10, 2, 9, 0, tzinfo=ZONE)  # a Monday morning
 
 
 def _event(uid: str, title: str, day: tuple[int, int, int], place: str, *categories: str) -> Event:
-    start = datetime(*day, 18, tzinfo=ZONE)
-    return Event(
-        uid=uid,
-        title=title,
-        start=start,
-        end=start + timedelta(hours=2),
-        place=place,
-        categories=categories,
-        status="confirmed",
-    )
+    return event_on(uid, title, day, place, *categories, zone=ZONE, hour=18)
 
 
 EVENTS = [
@@ -91,8 +82,7 @@ Vasaros stovykla jauniems bibliotekininkams.
 
 @pytest.fixture(scope="module")
 def knowledge() -> Knowledge:
-    classified = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in EVENTS]
-    return Knowledge.build(classified, parse_plan(PLAN), ZONE)
+    return indexed(EVENTS, PLAN, ZONE)
 
 
 def _uids(found) -> list[str]:
