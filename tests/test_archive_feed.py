@@ -56,9 +56,9 @@ async def test_the_archive_feed_is_kept_and_answers_304(config, mail, monkeypatc
         # Rendered once: repeat requests do not compose the digests again.
         rendered = []
 
-        async def counting(app, record, *rest):
+        async def counting(parts, record, *rest):
             rendered.append(record.id)
-            return await digest_of(app, record, *rest)
+            return await digest_of(parts, record, *rest)
 
         monkeypatch.setattr(weekly, "digest_of", counting)
         for _ in range(5):

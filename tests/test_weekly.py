@@ -16,6 +16,7 @@ from vestnesis.cli.main import cli
 from vestnesis.config import load_config
 from vestnesis.mailing.email_list import email_delivery
 from vestnesis.service.courier import Courier, catch_up, send_weekly_digest
+from vestnesis.wiring import digest_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga
@@ -238,10 +239,10 @@ async def test_a_send_composes_its_digest_once_for_every_channel(tmp_path, mail_
     config = load_config(config_file(tmp_path, mail_server), SECRET)
     async with running(config, SEND_TIME) as app:
         await poll(app)
-        decision = await decide(app, SEND_TIME)
+        decision = await decide(digest_parts(app), SEND_TIME)
         assert decision.action == "send"
         record = await digest_record(app, decision.prepared, SEND_TIME)
-        edition = await Edition.of(app, decision.prepared, record)
+        edition = await Edition.of(digest_parts(app), decision.prepared, record)
         # The decision's digest is the one every unfiltered destination gets (email's empty
         # filter included), and each language's view is made once and shared.
         assert edition.digest() is decision.prepared.digest

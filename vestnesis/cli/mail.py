@@ -269,11 +269,13 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
     from vestnesis.app import open_app
     from vestnesis.digest.weekly import decide, due_send_time
     from vestnesis.mailing.email_list import email_delivery, enqueue_digest
+    from vestnesis.wiring import digest_parts
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         await _guard_value(lambda: email_delivery(app))  # mail must be able to go out at all
-        decision = await decide(app, due_send_time(app, app.clock.now()))
+        parts = digest_parts(app)
+        decision = await decide(parts, due_send_time(parts.settings, app.clock.now()))
         if dry_run:
             click.echo(await dry_run_line(app, decision))
             return

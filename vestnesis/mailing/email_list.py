@@ -50,6 +50,7 @@ from vestnesis.digest.weekly import (
 )
 from vestnesis.digest.wording import confirmation_view
 from vestnesis.i18n import presentation
+from vestnesis.wiring import digest_parts
 
 log = structlog.stdlib.get_logger("vestnesis.mailing")
 # Two confirmation mails for one address at least this far apart.
@@ -252,13 +253,13 @@ async def enqueue_digest(
     An empty period's verdict is stored. Raises MailingError when mail is not configured."""
     identity(app.config)
     tokens(app)
-    decision = decision or await decide(app, send_time)
+    decision = decision or await decide(digest_parts(app), send_time)
     report = EnqueueReport(
         period_end=decision.period.end, decision=decision.action, reason=decision.reason
     )
     if decision.action == "nothing":
         report.empty = True
-        await record_empty(app, decision)
+        await record_empty(digest_parts(app), decision)
         return report
     if decision.action == "done":
         report.already = True
@@ -267,7 +268,7 @@ async def enqueue_digest(
         return report
     now = app.clock.now()
     record = await digest_record(app, decision.prepared, now)
-    edition = await Edition.of(app, decision.prepared, record)
+    edition = await Edition.of(digest_parts(app), decision.prepared, record)
     report.by_language = await enqueue_email_digest(app, edition, now)
     await app.database.digests.mark_sent(record.id, now)
     return report
@@ -291,7 +292,7 @@ async def email_digest(app: App, prepared: Prepared) -> Digest | None:
     """The period's digest as the mailing list gets it (`email.filter` applied); None when
     the filter leaves nothing."""
     wanted = ItemFilter.from_config(app.config.email.filter)
-    return await digest_of_items(app, item_ids(prepared), prepared.period, wanted)
+    return await digest_of_items(digest_parts(app), item_ids(prepared), prepared.period, wanted)
 
 
 async def enqueue_email_digest(app: App, edition: Edition, now: datetime) -> dict[str, int]:

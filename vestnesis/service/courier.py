@@ -14,9 +14,16 @@ from vestnesis.app import App
 from vestnesis.common.health import Health
 from vestnesis.delivery import DrainReport, Sender
 from vestnesis.digest.edition import Edition
-from vestnesis.digest.weekly import Decision, decide, due_send_time, record_empty
+from vestnesis.digest.weekly import (
+    Decision,
+    DigestSettings,
+    decide,
+    due_send_time,
+    record_empty,
+)
 from vestnesis.mailing.email_list import digest_record, email_delivery, enqueue_email_digest
 from vestnesis.telegram.outbox import enqueue_telegram_digest
+from vestnesis.wiring import digest_parts
 
 log = structlog.stdlib.get_logger("vestnesis.courier")
 IDLE_CHECK = timedelta(seconds=30)
@@ -63,7 +70,7 @@ class Courier:
 
 def previous_send_time(app: App, now: datetime) -> datetime:
     """The most recent weekly send time at or before `now`, in the association's zone."""
-    return due_send_time(app, now)
+    return due_send_time(DigestSettings.from_config(app.config), now)
 
 
 async def send_weekly_digest(
@@ -72,14 +79,14 @@ async def send_weekly_digest(
     """Decide the period ending at `send_time` once: queue its digest for the mailing list
     and Telegram and wake the senders, or store that it had nothing new. Returns the
     decision it acted on."""
-    decision = await decide(app, send_time)
+    decision = await decide(digest_parts(app), send_time)
     details: dict[str, Any] = {
         "period_end": send_time.isoformat(),
         "decision": decision.action,
         "reason": decision.reason,
     }
     if decision.action == "nothing":
-        await record_empty(app, decision)
+        await record_empty(digest_parts(app), decision)
         log.info("nothing new this week: no digest", **details)
         return decision
     if decision.action == "wait":
@@ -91,7 +98,7 @@ async def send_weekly_digest(
     now = app.clock.now()
     record = await digest_record(app, decision.prepared, now)
     # Composed once, handed to every channel.
-    edition = await Edition.of(app, decision.prepared, record)
+    edition = await Edition.of(digest_parts(app), decision.prepared, record)
     if courier is not None:
         details["email"] = sum((await enqueue_email_digest(app, edition, now)).values())
         courier.wake()
@@ -115,10 +122,10 @@ async def catch_up(
     while the service was down goes out in it. None when there was nothing to catch up (an
     installation that never decided a week before missed nothing)."""
     now = app.clock.now()
-    due = due_send_time(app, now)
+    due = due_send_time(DigestSettings.from_config(app.config), now)
     if now - due > app.config.digest.catch_up:
         return None
-    before = await decide(app, due)
+    before = await decide(digest_parts(app), due)
     if before.action in ("done", "wait") or before.reason == "decided-empty":
         return None
     if not await app.database.digests.decided_before(due):

@@ -30,6 +30,7 @@ from vestnesis.service.reminders import send_reminders
 from vestnesis.telegram.outbox import enqueue_news
 from vestnesis.telegram.runtime import TelegramRuntime, build_runtime, sync_chats
 from vestnesis.web.pages import create_web_app
+from vestnesis.wiring import digest_parts
 
 log = structlog.stdlib.get_logger("vestnesis.service")
 
@@ -136,7 +137,7 @@ async def prepare_draft(app: App, telegram: TelegramRuntime | None = None) -> No
     """Store the coming digest as a draft for the board to look at."""
     weekly = app.config.schedule.weekly_digest
     send_at = next_weekly(app.clock.now(), weekly, app.config.association.zone)
-    record = await make_draft(app, send_at)
+    record = await make_draft(digest_parts(app), send_at)
     if record is None:
         log.info("nothing new for the coming digest; no draft", send_at=send_at.isoformat())
         return

@@ -26,6 +26,7 @@ from vestnesis.mailing.email_list import (
     MailingError,
     identity,
 )
+from vestnesis.wiring import digest_parts
 
 log = structlog.stdlib.get_logger("vestnesis.telegram")
 
@@ -198,7 +199,9 @@ async def enqueue_news(app: App, since: datetime) -> int:
             digest = compose([item], period, DigestRules(1, 1, ()))
             if digest is None:
                 continue
-            [message] = render_news(await view_for(app, digest, language, upcoming=False))
+            [message] = render_news(
+                await view_for(digest_parts(app), digest, language, upcoming=False)
+            )
             body = telegram_body([{"html": message.html, "disable_preview": False}])
             await app.database.outbox.enqueue(
                 kind="news",

@@ -28,6 +28,7 @@ from vestnesis.app import App
 from vestnesis.delivery import DrainReport, Outbox, RetryPolicy, Sender
 from vestnesis.digest.weekly import digest_of, view_for
 from vestnesis.telegram.services import Services
+from vestnesis.wiring import digest_parts
 
 log = structlog.stdlib.get_logger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
@@ -191,10 +192,10 @@ class TelegramRuntime:
         """Show the board the coming digest with Approve and Hold buttons."""
         language = self.app.config.association.default_language
         _ = self.services.catalog(language).gettext
-        digest = await digest_of(self.app, record)
+        digest = await digest_of(digest_parts(self.app), record)
         if digest is None:
             return
-        messages = render_digest(await view_for(self.app, digest, language))
+        messages = render_digest(await view_for(digest_parts(self.app), digest, language))
         buttons = InlineKeyboardMarkup(
             [
                 [

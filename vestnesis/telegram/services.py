@@ -34,6 +34,7 @@ from vestnesis.mailing.email_list import (
     tokens,
 )
 from vestnesis.telegram.outbox import enqueue_announcement
+from vestnesis.wiring import digest_parts
 
 log = structlog.stdlib.get_logger("vestnesis.telegram")
 
@@ -87,12 +88,12 @@ class Services:
         # The last digest that went out; before any has, the one this week would bring.
         record = await self.app.database.digests.latest("sent")
         if record is not None:
-            digest = await digest_of(self.app, record)
+            digest = await digest_of(digest_parts(self.app), record)
         else:
-            digest = (await prepare(self.app, self.app.clock.now())).digest
+            digest = (await prepare(digest_parts(self.app), self.app.clock.now())).digest
         if digest is None:
             return []
-        return render_digest(await view_for(self.app, digest, language))
+        return render_digest(await view_for(digest_parts(self.app), digest, language))
 
     def check_email(self, address: str) -> str:
         """Whether `/email ADDRESS` can go ahead: 'accepted', 'invalid' (not an address) or

@@ -45,6 +45,7 @@ from vestnesis.mailing.email_list import (
 )
 from vestnesis.web.archive_feed import ArchiveFeed
 from vestnesis.web.guard import ClientLimiter, guarded
+from vestnesis.wiring import digest_parts
 
 log = structlog.stdlib.get_logger("vestnesis.web")
 HERE = Path(__file__).parent
@@ -149,7 +150,7 @@ class Pages:
         association = app.config.association
         self.archive_rss = ArchiveFeed(
             app.database.digests,
-            functools.partial(record_view, app),
+            functools.partial(record_view, digest_parts(app)),
             public_url=app.config.web.public_url,
             title=association.short_name or association.name,
         )
@@ -566,7 +567,7 @@ class Pages:
             return await self.not_found(request, None)
         # The site's page around the digest, without what only a subscriber's copy says
         # (why you receive it, unsubscribe, preferences).
-        view = await record_view(self.app, record, language)
+        view = await record_view(digest_parts(self.app), record, language)
         if view is None:
             return await self.not_found(request, None)
         return self.page(request, "digest.html", view.subject, language=language, view=view)
