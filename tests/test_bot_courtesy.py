@@ -167,8 +167,9 @@ async def test_settings_change_one_by_one(tmp_path, api: BotApi) -> None:
 async def test_email_reply_does_not_tell_who_is_subscribed(tmp_path, api: BotApi) -> None:
     async with bot(bot_config(tmp_path, api, email=MAIL)) as (app, _runtime):
         from vestnesis.mailing.email_list import subscribe
+        from vestnesis.wiring import mailing_parts
 
-        await subscribe(app, "known@example.lv", language="lv", source="cli")
+        await subscribe(mailing_parts(app), "known@example.lv", language="lv", source="cli")
         known = await app.database.subscribers.by_email("known@example.lv")
         await app.database.subscribers.confirm(known.id, app.clock.now())
         replies = []

@@ -363,6 +363,7 @@ async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> 
     from vestnesis.config import load_config
     from vestnesis.mailing.email_list import subscribe
     from vestnesis.service.courier import Courier
+    from vestnesis.wiring import mailing_parts
 
     server = MailServer().start()
     try:
@@ -376,7 +377,7 @@ async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> 
         )
         async with running(config) as app:
             for n in range(3):
-                await subscribe(app, f"m{n}@example.lv", language="lv", source="cli")
+                await subscribe(mailing_parts(app), f"m{n}@example.lv", language="lv", source="cli")
             holder = sqlite3.connect(database_of(tmp_path), isolation_level=None)
             holder.execute("BEGIN IMMEDIATE")
             health = Health(app.clock.now)

@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import running, sample_config
 from tests.smtpserver import MailServer
 from vestnesis.config import load_config
-from vestnesis.mailing.email_list import email_delivery
 from vestnesis.web.pages import create_web_app
+from vestnesis.wiring import email_delivery, mailing_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -103,7 +103,9 @@ async def test_names_are_stored_on_one_line_from_every_entry_point(config, tmp_p
     from vestnesis.mailing.email_list import subscribe
 
     async with running(config, NOW) as app:
-        await subscribe(app, "a@example.lv", language="lv", source="bot", name="A\nB\x00C\x85D")
+        await subscribe(
+            mailing_parts(app), "a@example.lv", language="lv", source="bot", name="A\nB\x00C\x85D"
+        )
         member = await app.database.subscribers.by_email("a@example.lv")
     assert member is not None and member.name == "A B C D"
 

@@ -13,8 +13,9 @@ import pytest
 from tests.conftest import running, sample_config
 from tests.smtpserver import MailServer
 from vestnesis.config import load_config
-from vestnesis.mailing.email_list import email_delivery, enqueue_digest
+from vestnesis.mailing.email_list import enqueue_digest
 from vestnesis.web.pages import create_web_app
+from vestnesis.wiring import email_delivery, mailing_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -240,7 +241,7 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         await app.database.subscribers.add(
             "a@example.lv", name=None, language="lv", source="import", confirmed=True, now=NOW
         )
-        await enqueue_digest(app, NOW)
+        await enqueue_digest(mailing_parts(app), NOW)
         await email_delivery(app).drain()
         [digest] = mail.received
         one_click = digest.message["List-Unsubscribe"].split(",")[0].strip(" <>")

@@ -14,9 +14,8 @@ from tests.conftest import running, sample_config
 from tests.smtpserver import Behaviour, MailServer
 from vestnesis.cli.main import cli
 from vestnesis.config import load_config
-from vestnesis.mailing.email_list import email_delivery
 from vestnesis.service.courier import Courier, catch_up, send_weekly_digest
-from vestnesis.wiring import digest_parts
+from vestnesis.wiring import digest_parts, email_delivery, mailing_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga
@@ -241,7 +240,7 @@ async def test_a_send_composes_its_digest_once_for_every_channel(tmp_path, mail_
         await poll(app)
         decision = await decide(digest_parts(app), SEND_TIME)
         assert decision.action == "send"
-        record = await digest_record(app, decision.prepared, SEND_TIME)
+        record = await digest_record(mailing_parts(app), decision.prepared, SEND_TIME)
         edition = await Edition.of(digest_parts(app), decision.prepared, record)
         # The decision's digest is the one every unfiltered destination gets (email's empty
         # filter included), and each language's view is made once and shared.

@@ -7,10 +7,23 @@ service build those parts here and hand them down."""
 
 from __future__ import annotations
 
+from mailer.delivery import EmailChannel
+from mailer.folder import FolderConnection
+from mailer.smtp import SmtpSettings
 from vestnesis.app import App
+from vestnesis.delivery import Outbox
 from vestnesis.digest.weekly import DigestParts, DigestSettings
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.i18n import Presenter
+from vestnesis.mailing.email_list import (
+    MailingParts,
+    MailingSettings,
+    delivery_policy,
+    identity,
+    mail_folder,
+    personaliser,
+    smtp_settings,
+)
 
 
 def presenter(app: App) -> Presenter:
@@ -34,4 +47,47 @@ def digest_parts(app: App) -> DigestParts:
         present=presenter(app),
         clock=app.clock,
         refresh_calendars=refresh_calendars,
+    )
+
+
+def mailing_parts(app: App) -> MailingParts:
+    """What the mailing list uses."""
+    database = app.database
+    return MailingParts(
+        settings=MailingSettings.from_config(app.config),
+        subscribers=database.subscribers,
+        outbox=database.outbox,
+        digests=database.digests,
+        digest=digest_parts(app),
+        present=presenter(app),
+        clock=app.clock,
+    )
+
+
+def email_delivery(app: App, settings: SmtpSettings | None = None) -> Outbox:
+    """The outbox loop for email, wired to this app: the relay of `[email]` (or `settings`),
+    or the folder of `email.transport = "file"`. Raises MailingError when mail is not
+    configured (no sender, no web secret)."""
+    config = app.config
+    folder = mail_folder(config)
+    connect = None
+    if folder is not None and settings is None:
+        connect = lambda: FolderConnection(folder)  # noqa: E731
+    email = config.email
+    channel = EmailChannel(
+        settings or smtp_settings(config),
+        identity(config).address,
+        personaliser(mailing_parts(app)),
+        parallel=email.parallel,
+        per_second=email.per_second,
+        per_hour=email.per_hour,
+        connect=connect,
+    )
+    return Outbox(
+        app.database,
+        channel,
+        delivery_policy(config),
+        app.clock.now,
+        lock_path=config.association.data_dir / "email-sender.lock",
+        soft_bounce_limit=email.soft_bounce_limit,
     )

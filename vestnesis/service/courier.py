@@ -21,9 +21,9 @@ from vestnesis.digest.weekly import (
     due_send_time,
     record_empty,
 )
-from vestnesis.mailing.email_list import digest_record, email_delivery, enqueue_email_digest
+from vestnesis.mailing.email_list import digest_record, enqueue_email_digest
 from vestnesis.telegram.outbox import enqueue_telegram_digest
-from vestnesis.wiring import digest_parts
+from vestnesis.wiring import digest_parts, email_delivery, mailing_parts
 
 log = structlog.stdlib.get_logger("vestnesis.courier")
 IDLE_CHECK = timedelta(seconds=30)
@@ -96,11 +96,13 @@ async def send_weekly_digest(
         log.info("this week's digest went out before", **details)
         return decision
     now = app.clock.now()
-    record = await digest_record(app, decision.prepared, now)
+    record = await digest_record(mailing_parts(app), decision.prepared, now)
     # Composed once, handed to every channel.
     edition = await Edition.of(digest_parts(app), decision.prepared, record)
     if courier is not None:
-        details["email"] = sum((await enqueue_email_digest(app, edition, now)).values())
+        details["email"] = sum(
+            (await enqueue_email_digest(mailing_parts(app), edition, now)).values()
+        )
         courier.wake()
     if telegram is not None:
         counts = await enqueue_telegram_digest(app, edition)

@@ -24,13 +24,13 @@ from vestnesis.common.health import Health, supervise
 from vestnesis.config import Config
 from vestnesis.digest.weekly import make_draft
 from vestnesis.events.calendar import poll_calendars
-from vestnesis.mailing.email_list import MailingError, email_delivery, mail_folder
+from vestnesis.mailing.email_list import MailingError, mail_folder
 from vestnesis.service.courier import Courier, catch_up, previous_send_time, send_weekly_digest
 from vestnesis.service.reminders import send_reminders
 from vestnesis.telegram.outbox import enqueue_news
 from vestnesis.telegram.runtime import TelegramRuntime, build_runtime, sync_chats
 from vestnesis.web.pages import create_web_app
-from vestnesis.wiring import digest_parts
+from vestnesis.wiring import digest_parts, email_delivery
 
 log = structlog.stdlib.get_logger("vestnesis.service")
 

@@ -34,7 +34,7 @@ from vestnesis.mailing.email_list import (
     tokens,
 )
 from vestnesis.telegram.outbox import enqueue_announcement
-from vestnesis.wiring import digest_parts
+from vestnesis.wiring import digest_parts, mailing_parts
 
 log = structlog.stdlib.get_logger("vestnesis.telegram")
 
@@ -102,7 +102,7 @@ class Services:
         try:
             normalise_address(address)
             identity(self.app.config)
-            tokens(self.app)
+            tokens(self.app.config.web, self.app.clock)
         except ValueError:
             return "invalid"
         except MailingError:
@@ -113,7 +113,9 @@ class Services:
         """The mail work of `/email`, done after the reply: a confirmation for a new (or
         returning) address, nothing for one already confirmed or asked a moment ago."""
         try:
-            result = await subscribe(self.app, address, language=language, source="bot")
+            result = await subscribe(
+                mailing_parts(self.app), address, language=language, source="bot"
+            )
         except MailingError as error:
             log.warning("email subscription from the bot failed", reason=str(error))
             return

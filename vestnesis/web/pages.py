@@ -45,7 +45,7 @@ from vestnesis.mailing.email_list import (
 )
 from vestnesis.web.archive_feed import ArchiveFeed
 from vestnesis.web.guard import ClientLimiter, guarded
-from vestnesis.wiring import digest_parts
+from vestnesis.wiring import digest_parts, mailing_parts
 
 log = structlog.stdlib.get_logger("vestnesis.web")
 HERE = Path(__file__).parent
@@ -79,7 +79,9 @@ def create_web_app(
     `vestnesis.web.guard`; `on_enqueued` is told when a page queued mail (the service wakes its
     courier). /healthz answers 200 "ok", or 503 "unhealthy" and a line per failing part of the
     service when `health` says so."""
-    tokens(app)  # fail at start, not at the first request, when the secret is missing
+    tokens(
+        app.config.web, app.clock
+    )  # fail at start, not at the first request, when the secret is missing
     pages = Pages(app, on_enqueued or (lambda: None))
     routes = [
         Route("/", lambda request: RedirectResponse("/subscribe", status_code=303)),
@@ -145,6 +147,7 @@ class Pages:
 
     def __init__(self, app: App, on_enqueued: Callable[[], None]) -> None:
         self.app = app
+        self.mailing = mailing_parts(app)
         self.on_enqueued = on_enqueued
         self.clients = ClientLimiter(app.config.web.subscribe_per_client_per_hour, app.clock.now)
         association = app.config.association
@@ -207,7 +210,7 @@ class Pages:
                 status_code=422,
             )
         client = request.client.host if request.client else ""
-        if not self.clients.allow(client) or await confirmations_exhausted(self.app):
+        if not self.clients.allow(client) or await confirmations_exhausted(self.mailing):
             log.warning("subscribe form limited", client=client)
             return self.message(
                 request,
@@ -224,7 +227,9 @@ class Pages:
 
     async def _subscribe(self, email: str, language: str, name: str | None) -> None:
         try:
-            result = await subscribe(self.app, email, language=language, source="web", name=name)
+            result = await subscribe(
+                self.mailing, email, language=language, source="web", name=name
+            )
         except Exception as error:  # after the response: nobody else would hear of it
             log.error("subscribe failed", error=str(error))
             return
@@ -234,7 +239,7 @@ class Pages:
     # --- confirm -----------------------------------------------------------------------
 
     async def confirm_form(self, request: Request) -> Response:
-        member = await subscriber_from(self.app, "confirm", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "confirm", request.path_params["token"])
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -258,17 +263,19 @@ class Pages:
     async def confirm(self, request: Request) -> Response:
         form = await request.form()
         token = request.path_params["token"]
-        before = await subscriber_from(self.app, "confirm", token)
+        before = await subscriber_from(self.mailing, "confirm", token)
         language = self.shown(request, form, before.language if before else "")
         _ = self.t(request, language)
         if before is None:
             return self.invalid(request, language)
         if before.status != "pending":
             return self.used(request, before, language)
-        member = await confirm(self.app, token)
+        member = await confirm(self.mailing, token)
         if member is None:
             return self.invalid(request, language)
-        preferences = tokens(self.app).issue("preferences", member.id, member.email)
+        preferences = tokens(self.app.config.web, self.app.clock).issue(
+            "preferences", member.id, member.email
+        )
         return self.message(
             request,
             _("You are subscribed"),
@@ -282,7 +289,7 @@ class Pages:
     # --- unsubscribe -------------------------------------------------------------------
 
     async def unsubscribe_form(self, request: Request) -> Response:
-        member = await subscriber_from(self.app, "unsubscribe", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "unsubscribe", request.path_params["token"])
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -301,8 +308,8 @@ class Pages:
         """RFC 8058 one-click (no cookies, the token is the proof) and the page's button."""
         # The token first: a forged link costs an HMAC, not a read of whatever was posted.
         token = request.path_params["token"]
-        before = await subscriber_from(self.app, "unsubscribe", token)
-        member = await unsubscribe(self.app, token) if before else None
+        before = await subscriber_from(self.mailing, "unsubscribe", token)
+        member = await unsubscribe(self.mailing, token) if before else None
         body = (await request.body()).decode("utf-8", "replace") if before else ""
         if ONE_CLICK in body and "csrf=" not in body:
             status = 200 if member is not None else 404
@@ -336,7 +343,7 @@ class Pages:
         purpose = request.path_params["purpose"]
         if purpose not in AGAIN_FROM:
             return await self.not_found(request, None)
-        member = await subscriber_from(self.app, purpose, request.path_params["token"])
+        member = await subscriber_from(self.mailing, purpose, request.path_params["token"])
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -348,7 +355,7 @@ class Pages:
         purpose = request.path_params["purpose"]
         if purpose not in AGAIN_FROM:
             return await self.not_found(request, None)
-        member = await subscriber_from(self.app, purpose, request.path_params["token"])
+        member = await subscriber_from(self.mailing, purpose, request.path_params["token"])
         language = self.shown(request, form, member.language if member else "")
         _ = self.t(request, language)
         if member is None:
@@ -390,7 +397,9 @@ class Pages:
         if member.status == "confirmed":
             onward: dict[str, Any] = {}
             if purpose != "unsubscribe":
-                preferences = tokens(self.app).issue("preferences", member.id, member.email)
+                preferences = tokens(self.app.config.web, self.app.clock).issue(
+                    "preferences", member.id, member.email
+                )
                 onward = {
                     "link": f"/preferences/{preferences}?lang={language}",
                     "link_label": _("Change your preferences"),
@@ -416,7 +425,9 @@ class Pages:
                 language=language,
                 status=True,
             )
-        leave = tokens(self.app).issue("unsubscribe", member.id, member.email)
+        leave = tokens(self.app.config.web, self.app.clock).issue(
+            "unsubscribe", member.id, member.email
+        )
         return self.message(
             request,
             _("Already unsubscribed"),
@@ -439,12 +450,14 @@ class Pages:
         """The member's settings; one who left sees that, and a way to subscribe again.
         `saved` is 'saved' or 'unchanged' after the form was sent."""
         token = request.path_params["token"]
-        member = await subscriber_from(self.app, "preferences", token)
+        member = await subscriber_from(self.mailing, "preferences", token)
         language = shown_in or self.language_of(request, member.language if member else "")
         _ = self.t(request, language)
         if member is None:
             return self.invalid(request, language)
-        leave = tokens(self.app).issue("unsubscribe", member.id, member.email)
+        leave = tokens(self.app.config.web, self.app.clock).issue(
+            "unsubscribe", member.id, member.email
+        )
         return self.page(
             request,
             "preferences.html",
@@ -463,7 +476,7 @@ class Pages:
 
     async def preferences(self, request: Request) -> Response:
         form = await request.form()
-        member = await subscriber_from(self.app, "preferences", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "preferences", request.path_params["token"])
         shown = self.shown(request, form, member.language if member else "")
         if member is None:
             return self.invalid(request, shown)
@@ -483,10 +496,10 @@ class Pages:
         return await self.preferences_form(request, saved="saved", shown_in=shown)
 
     async def data(self, request: Request) -> Response:
-        member = await subscriber_from(self.app, "preferences", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "preferences", request.path_params["token"])
         if member is None:
             return self.invalid(request, self.language_of(request, ""))
-        body = json.dumps(await member_data(self.app, member), ensure_ascii=False, indent=2)
+        body = json.dumps(await member_data(self.mailing, member), ensure_ascii=False, indent=2)
         return Response(
             body,
             media_type="application/json",
@@ -499,7 +512,7 @@ class Pages:
     async def delete_form(self, request: Request) -> Response:
         """The second page before erasing: what goes, and a button that does it."""
         token = request.path_params["token"]
-        member = await subscriber_from(self.app, "preferences", token)
+        member = await subscriber_from(self.mailing, "preferences", token)
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -522,7 +535,7 @@ class Pages:
 
     async def delete(self, request: Request) -> Response:
         form = await request.form()
-        member = await subscriber_from(self.app, "preferences", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "preferences", request.path_params["token"])
         language = self.shown(request, form, member.language if member else "")
         _ = self.t(request, language)
         if member is None:
