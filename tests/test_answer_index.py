@@ -16,6 +16,7 @@ from vestnesis.answering import Knowledge, answer
 from vestnesis.config import load_config
 from vestnesis.events.asking import Answerer, load_plan
 from vestnesis.events.calendar import poll_calendars, save_board_event
+from vestnesis.wiring import calendar_parts
 
 QUESTIONS = (
     "Kad ir nākamais seminārs?",
@@ -48,7 +49,7 @@ async def test_a_fresh_answerer_reads_the_kept_index_and_answers_the_same(
 ) -> None:
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         first = await _replies(Answerer.from_app(app))
         kept = config.database_path.with_name(INDEX_FILE)
         assert kept.is_file()
@@ -76,14 +77,15 @@ async def test_a_fresh_answerer_reads_the_kept_index_and_answers_the_same(
 async def test_the_kept_index_is_rebuilt_when_the_calendar_changes(tmp_path) -> None:
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         await Answerer.from_app(app).knowledge()
         kept = config.database_path.with_name(INDEX_FILE)
         before = kept.read_bytes().split(b"\n", 1)[0]
         start = NOW + timedelta(days=20)
         title = "Grāmatu maratons Valmierā"
         saved = await save_board_event(
-            app, Event(uid="", title=title, start=start, end=start + timedelta(hours=2))
+            calendar_parts(app),
+            Event(uid="", title=title, start=start, end=start + timedelta(hours=2)),
         )
         reply = await Answerer.from_app(app).ask("Kad būs grāmatu maratons?", now=NOW)
         assert reply.as_json()["events"] == [saved.uid]
@@ -106,7 +108,7 @@ async def test_the_kept_index_is_rebuilt_when_the_plan_changes(tmp_path) -> None
 async def test_a_torn_index_file_is_rebuilt_not_fatal(tmp_path) -> None:
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         first = await _replies(Answerer.from_app(app))
         kept = config.database_path.with_name(INDEX_FILE)
         key = kept.read_bytes().split(b"\n", 1)[0]
@@ -122,7 +124,7 @@ async def test_an_index_others_may_write_is_never_loaded(
     rebuilt, not read; the index is written readable by its owner alone."""
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         first = await _replies(Answerer.from_app(app))
         kept = config.database_path.with_name(INDEX_FILE)
         assert kept.stat().st_mode & 0o777 == 0o600

@@ -445,6 +445,7 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
     from vestnesis.config import load_config
     from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import save_board_event
+    from vestnesis.wiring import calendar_parts
 
     behaviour = LibreTranslateBehaviour()
     title = "Bibliotekininkų šventė Kaune"
@@ -459,7 +460,7 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
         async with running(load_config(path, {}), moment) as app:
             start = moment + timedelta(days=30)
             event = Event(uid="", title=title, start=start, end=start + timedelta(hours=3))
-            saved = await save_board_event(app, event)
+            saved = await save_board_event(calendar_parts(app), event)
             answerer = Answerer.from_app(app)
             for question in (
                 "When is the librarians' celebration?",
@@ -566,6 +567,7 @@ async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_pat
     from vestnesis.config import load_config
     from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import import_calendar
+    from vestnesis.wiring import calendar_parts
 
     ics = SCHOOL.calendars["lt-school"]
     path = tmp_path / "config.toml"
@@ -580,7 +582,7 @@ async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_pat
     )
     indexed = SCHOOL.knowledge()
     async with running(load_config(path, {}), NOW) as app:
-        await import_calendar(app, "lt-school", str(ics))
+        await import_calendar(calendar_parts(app), "lt-school", str(ics))
         answerer = Answerer.from_app(app)
         for question in SCHOOL.load():
             stored = (await answerer.ask(question.text, now=NOW)).answer

@@ -13,6 +13,7 @@ from tests.conftest import running, sample_config
 from vestnesis.config import load_config
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.telegram.runtime import build_runtime, sync_chats
+from vestnesis.wiring import calendar_parts
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 BOARD, SECOND, MEMBER = 1001, 1002, 42
@@ -105,7 +106,7 @@ async def test_start_language_choice_and_subscribe(tmp_path, api) -> None:
         await until(lambda: any("Turpmāk jums sūtīšu" in t for t in api.texts(77)))
         assert (await app.database.telegram.member(77)).weekly
 
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         api.send_text("next seminar?", user=api.user(MEMBER))
         answer = await until(lambda: [t for t in api.texts(MEMBER) if "The next seminar:" in t])
         assert 'Seminārs "Bibliotēkas un ilgtspējīga attīstība"' in answer[0]
@@ -381,7 +382,7 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
                 SourceSpec("News", feeds.url("/lbb"), "lv", "cli"), NOW
             )
             # With events coming up, news as it arrives is still just the news item.
-            await poll_calendars(app)
+            await poll_calendars(calendar_parts(app))
             started = app.clock.now()
             await app.poller.poll([spec_source])
             assert await enqueue_news(app, started) == 1  # the old item is not "news as it arrives"
@@ -752,7 +753,7 @@ async def test_reminders_before_on_the_day_and_when_cancelled(tmp_path, api) -> 
     clock = SteppingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, runtime):
         riga = app.config.association.zone
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         api.send_text("/start", user=api.user(MEMBER, language_code="en"))
         api.send_text("/remind", user=api.user(MEMBER))
         await until(lambda: any("Reminders on" in t for t in api.texts(MEMBER)))

@@ -246,10 +246,11 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
     from tests.conftest import SteppingClock
     from vestnesis.events.calendar import poll_calendars
     from vestnesis.service.reminders import send_reminders
+    from vestnesis.wiring import calendar_parts
 
     clock = SteppingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, _runtime):
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         member = api.user(MEMBER, language_code="lt")
         api.send_text("Kada kitas seminaras?", user=member)
         [reply] = await until(lambda: api.sent(MEMBER))

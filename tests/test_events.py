@@ -17,6 +17,7 @@ from tests.conftest import ROOT, running
 from tests.feedserver import Route
 from vestnesis.cli.main import cli
 from vestnesis.events.calendar import BOARD_CALENDAR, import_calendar, public_feed, save_board_event
+from vestnesis.wiring import calendar_parts
 
 RIGA = ZoneInfo("Europe/Riga")
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -120,15 +121,19 @@ async def test_import_replaces_a_calendar_and_skips_unchanged_files(
     config = make_config(calendars=[{"name": "LBB", "url": server.url("/events.ics")}])
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)
     async with running(config, now) as app:
-        report = await import_calendar(app, "LBB", server.url("/events.ics"))
+        report = await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         assert report.stored > 10 and report.cancelled == 2
-        again = await import_calendar(app, "LBB", server.url("/events.ics"), skip_unchanged=True)
+        again = await import_calendar(
+            calendar_parts(app), "LBB", server.url("/events.ics"), skip_unchanged=True
+        )
         assert again.unchanged
         server.routes["/events.ics"] = Route(
             body=ics("UID:only\nDTSTART:20261201T100000Z\nSUMMARY:Seminārs"),
             content_type="text/calendar",
         )
-        third = await import_calendar(app, "LBB", server.url("/events.ics"), skip_unchanged=True)
+        third = await import_calendar(
+            calendar_parts(app), "LBB", server.url("/events.ics"), skip_unchanged=True
+        )
         assert third.stored == 1 and third.removed == report.stored
         [only] = await app.database.events.between(now)
         assert only.kind == "seminar" and only.calendar == "LBB"
@@ -136,18 +141,19 @@ async def test_import_replaces_a_calendar_and_skips_unchanged_files(
 
 async def test_a_broken_calendar_keeps_the_stored_events(server, make_config) -> None:
     from vestnesis.events.calendar import CalendarImportError
+    from vestnesis.wiring import calendar_parts
 
     server.routes["/events.ics"] = Route(body=EXAMPLE.read_bytes(), content_type="text/calendar")
     config = make_config()
     async with running(config, datetime(2026, 11, 23, tzinfo=UTC)) as app:
-        await import_calendar(app, "LBB", server.url("/events.ics"))
+        await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         before = await app.database.events.between()
         server.routes["/events.ics"] = Route(body=b"<html>oops</html>", content_type="text/html")
         with pytest.raises(CalendarImportError, match="not an iCalendar file"):
-            await import_calendar(app, "LBB", server.url("/events.ics"))
+            await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         server.routes["/events.ics"] = Route(status=500)
         with pytest.raises(CalendarImportError):
-            await import_calendar(app, "LBB", server.url("/events.ics"))
+            await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         assert await app.database.events.between() == before
 
 
@@ -161,13 +167,13 @@ async def test_board_events_are_saved_edited_and_removed(make_config) -> None:
             datetime(2026, 12, 5, 12, tzinfo=RIGA),
             place="Rīga",
         )
-        saved = await save_board_event(app, draft)
+        saved = await save_board_event(calendar_parts(app), draft)
         assert saved.uid.endswith("@bibliotekari.lv") and saved.kind == "workshop"
         assert saved.calendar == BOARD_CALENDAR
-        await save_board_event(app, Event(**{**saved.__dict__, "place": "Liepāja"}))
+        await save_board_event(calendar_parts(app), Event(**{**saved.__dict__, "place": "Liepāja"}))
         [stored] = await app.database.events.between()
         assert stored.place == "Liepāja" and stored.uid == saved.uid
-        feed = await public_feed(app)
+        feed = await public_feed(calendar_parts(app))
         assert "Liepāja" in feed.replace(b"\r\n ", b"").decode()
         assert await app.database.events.remove(BOARD_CALENDAR, saved.uid)
         assert await app.database.events.between() == []

@@ -286,9 +286,10 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
 async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
     from feeds.ics import parse_calendar
     from vestnesis.events.calendar import poll_calendars
+    from vestnesis.wiring import calendar_parts
 
     async with running(config) as app, client_for(app) as web:
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         page = await web.get("/subscribe?lang=lv")
         assert 'href="/events.ics"' in page.text and "Pasākumu kalendārs" in page.text
         feed = await web.get("/events.ics")
@@ -307,9 +308,10 @@ async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
 async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mail) -> None:
     from vestnesis.events.calendar import poll_calendars
     from vestnesis.service.reminders import send_reminders
+    from vestnesis.wiring import calendar_parts
 
     async with running(config, NOW) as app:  # 2026-11-23 09:00 in Riga
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         for address, reminders in (("ilze@example.lv", True), ("juris@example.lv", False)):
             member, _new = await app.database.subscribers.add(
                 address, name=None, language="lv", source="cli", confirmed=True, now=app.clock.now()

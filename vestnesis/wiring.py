@@ -7,13 +7,23 @@ service build those parts here and hand them down."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from mailer.delivery import EmailChannel
 from mailer.folder import FolderConnection
 from mailer.smtp import SmtpSettings
-from vestnesis.app import App
+from vestnesis.app import App, open_app
+from vestnesis.common.clock import Clock
+from vestnesis.config import Config
 from vestnesis.delivery import Outbox
 from vestnesis.digest.weekly import DigestParts, DigestSettings
-from vestnesis.events.calendar import poll_calendars
+from vestnesis.events.calendar import (
+    CalendarParts,
+    CalendarSettings,
+    calendars_changed,
+    poll_calendars,
+)
 from vestnesis.i18n import Presenter
 from vestnesis.mailing.email_list import (
     MailingParts,
@@ -31,11 +41,35 @@ def presenter(app: App) -> Presenter:
     return Presenter(app.config.association, app.catalogs)
 
 
+def calendar_parts(app: App) -> CalendarParts:
+    """What the events calendar uses."""
+    return CalendarParts(
+        settings=CalendarSettings.from_config(app.config),
+        events=app.database.events,
+        fetcher=app.fetcher,
+        clock=app.clock,
+    )
+
+
+@asynccontextmanager
+async def calendars_read(config: Config, clock: Clock) -> AsyncIterator[App]:
+    """The app for a command that reads, with the configured calendars current: opened
+    read-only when none changed since the last import (the usual case while the service
+    runs), else opened for writing to import them."""
+    async with open_app(config, clock, writes=False) as app:
+        if not await calendars_changed(calendar_parts(app)):
+            yield app
+            return
+    async with open_app(config, clock) as app:
+        await poll_calendars(calendar_parts(app))
+        yield app
+
+
 def digest_parts(app: App) -> DigestParts:
     """What composing and wording the digest uses."""
 
     async def refresh_calendars() -> object:
-        return await poll_calendars(app)
+        return await poll_calendars(calendar_parts(app))
 
     database = app.database
     return DigestParts(

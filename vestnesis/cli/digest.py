@@ -72,8 +72,7 @@ async def preview(
     from vestnesis.app import open_app
     from vestnesis.cli.mail import dry_run_line
     from vestnesis.digest.weekly import decide, due_send_time, next_send_time, prepare, view_for
-    from vestnesis.events.calendar import calendars_read
-    from vestnesis.wiring import digest_parts
+    from vestnesis.wiring import calendars_read, digest_parts
 
     config = settings.config()
     language = language or config.association.default_language

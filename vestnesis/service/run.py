@@ -30,7 +30,7 @@ from vestnesis.service.reminders import send_reminders
 from vestnesis.telegram.outbox import enqueue_news
 from vestnesis.telegram.runtime import TelegramRuntime, build_runtime, sync_chats
 from vestnesis.web.pages import create_web_app
-from vestnesis.wiring import digest_parts, email_delivery
+from vestnesis.wiring import calendar_parts, digest_parts, email_delivery
 
 log = structlog.stdlib.get_logger("vestnesis.service")
 
@@ -357,7 +357,7 @@ def _schedule_events(
 
 
 async def _poll_calendars(app: App) -> None:
-    await poll_calendars(app)
+    await poll_calendars(calendar_parts(app))
 
 
 def _start_web(

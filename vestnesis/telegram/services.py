@@ -34,7 +34,7 @@ from vestnesis.mailing.email_list import (
     tokens,
 )
 from vestnesis.telegram.outbox import enqueue_announcement
-from vestnesis.wiring import digest_parts, mailing_parts
+from vestnesis.wiring import calendar_parts, digest_parts, mailing_parts
 
 log = structlog.stdlib.get_logger("vestnesis.telegram")
 
@@ -142,13 +142,13 @@ class Services:
         return BotAnswer(reply.text, reply.answer.language, events)
 
     async def upcoming_event(self, key: str) -> Event | None:
-        return await upcoming_by_key(self.app, key)
+        return await upcoming_by_key(calendar_parts(self.app), key)
 
     async def remind_of(self, user_id: int, event: Event) -> None:
         await self.app.database.telegram.remind_of(user_id, event.key, self.app.clock.now())
 
     def event_file(self, event: Event) -> bytes:
-        return single_event_file(self.app, event)
+        return single_event_file(calendar_parts(self.app), event)
 
     async def set_reminders(self, user_id: int, on: bool) -> None:
         await self.app.database.telegram.set_reminders(user_id, on, self.app.clock.now())
@@ -168,7 +168,7 @@ class Services:
         return event_form.read_link(text)
 
     async def save_event(self, event: Event, user_id: int) -> Event:
-        saved = await save_board_event(self.app, event)
+        saved = await save_board_event(calendar_parts(self.app), event)
         log.info("board event saved", uid=saved.uid, user=user_id)
         return saved
 

@@ -45,7 +45,7 @@ from vestnesis.mailing.email_list import (
 )
 from vestnesis.web.archive_feed import ArchiveFeed
 from vestnesis.web.guard import ClientLimiter, guarded
-from vestnesis.wiring import digest_parts, mailing_parts
+from vestnesis.wiring import calendar_parts, digest_parts, mailing_parts
 
 log = structlog.stdlib.get_logger("vestnesis.web")
 HERE = Path(__file__).parent
@@ -588,7 +588,7 @@ class Pages:
     async def calendar(self, request: Request) -> Response:
         """The iCalendar feed of upcoming events, for members' calendar apps."""
         return Response(
-            await public_feed(self.app),
+            await public_feed(calendar_parts(self.app)),
             media_type="text/calendar; charset=utf-8",
             headers={"Cache-Control": "public, max-age=900"},
         )
