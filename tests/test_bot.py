@@ -13,7 +13,7 @@ from tests.conftest import running, sample_config
 from vestnesis.config import load_config
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.telegram.runtime import build_runtime, sync_chats
-from vestnesis.wiring import calendar_parts
+from vestnesis.wiring import calendar_parts, runtime_parts, service_parts
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 BOARD, SECOND, MEMBER = 1001, 1002, 42
@@ -41,8 +41,8 @@ def bot_config(tmp_path, api: BotApi, *, email: dict | None = None, **telegram):
 @asynccontextmanager
 async def bot(config, clock=None):
     async with running(config, NOW, clock) as app:
-        runtime = build_runtime(app, lambda: None)
-        await sync_chats(app)
+        runtime = build_runtime(runtime_parts(app), service_parts(app), lambda: None)
+        await sync_chats(runtime_parts(app))
         await runtime.start()
         try:
             yield app, runtime
@@ -353,6 +353,7 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
     from vestnesis.telegram.outbox import enqueue_news
+    from vestnesis.wiring import telegram_parts
 
     feeds = FeedServer().start()
     try:
@@ -385,7 +386,9 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
             await poll_calendars(calendar_parts(app))
             started = app.clock.now()
             await app.poller.poll([spec_source])
-            assert await enqueue_news(app, started) == 1  # the old item is not "news as it arrives"
+            assert (
+                await enqueue_news(telegram_parts(app), started) == 1
+            )  # the old item is not "news as it arrives"
             await runtime.drain()
         [news] = [c for c in api.sent(90) if "Jauns seminārs" in c.params.get("text", "")]
         assert (
@@ -401,6 +404,7 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path, api) -> None:
     import httpx
 
     from vestnesis.web.pages import create_web_app
+    from vestnesis.wiring import web_parts
 
     async with bot(bot_config(tmp_path, api, mode="webhook")) as (app, runtime):
         [registered] = [c for c in api.calls if c.method == "setWebhook"]
@@ -408,7 +412,7 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path, api) -> None:
         secret = registered.params["secret_token"]
         assert secret == runtime.webhook_secret and len(secret) >= 32
         assert not [c for c in api.calls if c.method == "getUpdates"]  # no polling
-        web = create_web_app(app, None, (runtime.feed, runtime.webhook_secret))
+        web = create_web_app(web_parts(app), None, (runtime.feed, runtime.webhook_secret))
         update = {
             "update_id": 1,
             "message": {
@@ -499,6 +503,7 @@ async def test_feeds_and_categories_routed_to_forum_topics(tmp_path, api) -> Non
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
     from vestnesis.telegram.outbox import enqueue_news
+    from vestnesis.wiring import telegram_parts
 
     feeds = FeedServer().start()
     try:
@@ -533,7 +538,9 @@ async def test_feeds_and_categories_routed_to_forum_topics(tmp_path, api) -> Non
             )
             started = app.clock.now()
             await app.poller.poll([source])
-            assert await enqueue_news(app, started) == 3  # the IFLA-feed route takes every item
+            assert (
+                await enqueue_news(telegram_parts(app), started) == 3
+            )  # the IFLA-feed route takes every item
             await runtime.drain()
         by_topic = {}
         for call in api.sent(GROUP):

@@ -17,7 +17,7 @@ from tests.conftest import ROOT, running
 from tests.feedserver import Route
 from vestnesis.cli.main import cli
 from vestnesis.events.calendar import BOARD_CALENDAR, import_calendar, public_feed, save_board_event
-from vestnesis.wiring import calendar_parts
+from vestnesis.wiring import calendar_parts, service_parts
 
 RIGA = ZoneInfo("Europe/Riga")
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -316,7 +316,7 @@ async def test_the_boards_preview_says_the_year_of_an_event_next_year(make_confi
     from vestnesis.telegram.services import Services
 
     async with running(make_config(), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-        services = Services(app, lambda: None, lambda: None)
+        services = Services(service_parts(app), lambda: None, lambda: None)
         start = datetime(2027, 3, 18, 10, tzinfo=RIGA)
         text = services.describe_event(
             Event("", "Konference", start, start + timedelta(hours=6), kind="conference"), "lv"

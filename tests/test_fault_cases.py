@@ -247,12 +247,13 @@ async def test_healthz_answers_503_with_the_failing_part(tmp_path) -> None:
     from tests.conftest import running
     from vestnesis.config import load_config
     from vestnesis.web.pages import create_web_app
+    from vestnesis.wiring import web_parts
 
     relay = SimpleNamespace(port=2525)  # never reached: only the pages are asked
     config = load_config(config_for(tmp_path, relay), ENV)
     health = Health(lambda: datetime(2026, 11, 23, 9, tzinfo=UTC))
     async with running(config) as app:
-        web = create_web_app(app, None, None, health)
+        web = create_web_app(web_parts(app), None, None, health)
         transport = httpx.ASGITransport(app=web)
         async with httpx.AsyncClient(transport=transport, base_url="https://v.example") as client:
             assert (await client.get("/healthz")).text == "ok"

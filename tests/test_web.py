@@ -15,7 +15,7 @@ from tests.smtpserver import MailServer
 from vestnesis.config import load_config
 from vestnesis.mailing.email_list import enqueue_digest
 from vestnesis.web.pages import create_web_app
-from vestnesis.wiring import email_delivery, mailing_parts
+from vestnesis.wiring import email_delivery, mailing_parts, web_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -41,7 +41,7 @@ def config(tmp_path, mail):
 
 
 def client_for(app, on_enqueued=None) -> httpx.AsyncClient:
-    web = create_web_app(app, on_enqueued)
+    web = create_web_app(web_parts(app), on_enqueued)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url=BASE)
 
 

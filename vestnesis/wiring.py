@@ -18,6 +18,7 @@ from vestnesis.common.clock import Clock
 from vestnesis.config import Config
 from vestnesis.delivery import Outbox
 from vestnesis.digest.weekly import DigestParts, DigestSettings
+from vestnesis.events.asking import Answerer
 from vestnesis.events.calendar import (
     CalendarParts,
     CalendarSettings,
@@ -34,6 +35,10 @@ from vestnesis.mailing.email_list import (
     personaliser,
     smtp_settings,
 )
+from vestnesis.telegram.outbox import TelegramParts, TelegramSettings
+from vestnesis.telegram.runtime import RuntimeParts
+from vestnesis.telegram.services import ServiceParts
+from vestnesis.web.pages import WebParts
 
 
 def presenter(app: App) -> Presenter:
@@ -124,4 +129,61 @@ def email_delivery(app: App, settings: SmtpSettings | None = None) -> Outbox:
         app.clock.now,
         lock_path=config.association.data_dir / "email-sender.lock",
         soft_bounce_limit=email.soft_bounce_limit,
+    )
+
+
+def telegram_parts(app: App) -> TelegramParts:
+    """What queueing messages for Telegram uses."""
+    database = app.database
+    return TelegramParts(
+        settings=TelegramSettings.from_config(app.config),
+        members=database.telegram,
+        subscribers=database.subscribers,
+        items=database.items,
+        outbox=database.outbox,
+        digest=digest_parts(app),
+        present=presenter(app),
+        clock=app.clock,
+    )
+
+
+def web_parts(app: App) -> WebParts:
+    """What the members' pages use."""
+    return WebParts(
+        mailing=mailing_parts(app),
+        digest=digest_parts(app),
+        calendar=calendar_parts(app),
+        archive=app.database.digests,
+        members=app.database.subscribers,
+        catalogs=app.catalogs,
+    )
+
+
+def service_parts(app: App) -> ServiceParts:
+    """What the bot's services use."""
+    database = app.database
+    return ServiceParts(
+        members=database.telegram,
+        digests=database.digests,
+        events=database.events,
+        deliveries=database.outbox,
+        sources=database.sources,
+        subscribers=database.subscribers,
+        mailing=mailing_parts(app),
+        digest=digest_parts(app),
+        calendar=calendar_parts(app),
+        telegram=telegram_parts(app),
+        answerer=lambda: Answerer.from_app(app),
+        catalogs=app.catalogs,
+    )
+
+
+def runtime_parts(app: App) -> RuntimeParts:
+    """What the running bot uses."""
+    return RuntimeParts(
+        database=app.database,
+        settings=TelegramSettings.from_config(app.config),
+        webhook_secret=app.config.webhook_secret(),
+        digest=digest_parts(app),
+        clock=app.clock,
     )

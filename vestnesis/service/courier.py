@@ -23,7 +23,7 @@ from vestnesis.digest.weekly import (
 )
 from vestnesis.mailing.email_list import digest_record, enqueue_email_digest
 from vestnesis.telegram.outbox import enqueue_telegram_digest
-from vestnesis.wiring import digest_parts, email_delivery, mailing_parts
+from vestnesis.wiring import digest_parts, email_delivery, mailing_parts, telegram_parts
 
 log = structlog.stdlib.get_logger("vestnesis.courier")
 IDLE_CHECK = timedelta(seconds=30)
@@ -105,7 +105,7 @@ async def send_weekly_digest(
         )
         courier.wake()
     if telegram is not None:
-        counts = await enqueue_telegram_digest(app, edition)
+        counts = await enqueue_telegram_digest(telegram_parts(app), edition)
         details["telegram"] = sum(counts.values())
         telegram.wake()
     await app.database.digests.mark_sent(record.id, now)

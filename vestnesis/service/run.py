@@ -30,7 +30,15 @@ from vestnesis.service.reminders import send_reminders
 from vestnesis.telegram.outbox import enqueue_news
 from vestnesis.telegram.runtime import TelegramRuntime, build_runtime, sync_chats
 from vestnesis.web.pages import create_web_app
-from vestnesis.wiring import calendar_parts, digest_parts, email_delivery
+from vestnesis.wiring import (
+    calendar_parts,
+    digest_parts,
+    email_delivery,
+    runtime_parts,
+    service_parts,
+    telegram_parts,
+    web_parts,
+)
 
 log = structlog.stdlib.get_logger("vestnesis.service")
 
@@ -90,7 +98,7 @@ async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) ->
         return
     reports = await app.poller.poll(sources)
     fresh = telegram is not None and any(r.new for r in reports)  # for members and routes
-    if fresh and await enqueue_news(app, started):
+    if fresh and await enqueue_news(telegram_parts(app), started):
         telegram.wake()  # type: ignore[union-attr]
     log.info(
         "poll pass done",
@@ -287,10 +295,12 @@ async def _start_telegram(
     background: list[asyncio.Task[None]],
     health: Health,
 ) -> TelegramRuntime | None:
-    runtime = build_runtime(app, courier.wake if courier else lambda: None)
+    runtime = build_runtime(
+        runtime_parts(app), service_parts(app), courier.wake if courier else lambda: None
+    )
     if runtime is None:
         return None
-    await sync_chats(app)
+    await sync_chats(runtime_parts(app))
     app.poller.notify_failure = runtime.notify_board
     if courier is not None:
         courier.notify = runtime.notify_board
@@ -371,7 +381,7 @@ def _start_web(
     if telegram is not None and app.config.telegram.mode == "webhook":
         hook = (telegram.feed, telegram.webhook_secret)
     try:
-        web_app = create_web_app(app, wake, hook, health)
+        web_app = create_web_app(web_parts(app), wake, hook, health)
     except MailingError as error:
         log.warning("web pages off", reason=str(error))
         return None
