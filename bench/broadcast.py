@@ -103,7 +103,7 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
     from vestnesis.delivery import Outbox
     from vestnesis.telegram.outbox import enqueue_announcement
     from vestnesis.telegram.runtime import TELEGRAM_RETRY
-    from vestnesis.wiring import telegram_parts
+    from vestnesis.wiring.parts import telegram_parts
 
     with tempfile.TemporaryDirectory() as folder:
         path = sample_config(Path(folder))

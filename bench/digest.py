@@ -42,7 +42,7 @@ from vestnesis.app import open_app  # noqa: E402
 from vestnesis.common.clock import FixedClock  # noqa: E402
 from vestnesis.config import load_config  # noqa: E402
 from vestnesis.digest.weekly import prepare, view_for  # noqa: E402
-from vestnesis.wiring import digest_parts  # noqa: E402
+from vestnesis.wiring.parts import digest_parts  # noqa: E402
 
 SEND = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 SOURCES = [

@@ -157,7 +157,7 @@ async def run_vestnesis(path: Path) -> dict[str, float]:
     from vestnesis.common.clock import FixedClock
     from vestnesis.config import load_config
     from vestnesis.mailing.email_list import enqueue_digest
-    from vestnesis.wiring import email_delivery, mailing_parts
+    from vestnesis.wiring.parts import email_delivery, mailing_parts
 
     config = load_config(path, SECRET)
     async with open_app(config, FixedClock(SEND)) as app:

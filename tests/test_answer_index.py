@@ -16,7 +16,7 @@ from vestnesis.answering import Knowledge, answer
 from vestnesis.config import load_config
 from vestnesis.events.asking import Answerer, load_plan
 from vestnesis.events.calendar import poll_calendars, save_board_event
-from vestnesis.wiring import calendar_parts
+from vestnesis.wiring.calendars import calendar_parts
 
 QUESTIONS = (
     "Kad ir nākamais seminārs?",

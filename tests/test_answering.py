@@ -445,7 +445,7 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
     from vestnesis.config import load_config
     from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import save_board_event
-    from vestnesis.wiring import calendar_parts
+    from vestnesis.wiring.calendars import calendar_parts
 
     behaviour = LibreTranslateBehaviour()
     title = "Bibliotekininkų šventė Kaune"
@@ -567,7 +567,7 @@ async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_pat
     from vestnesis.config import load_config
     from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import import_calendar
-    from vestnesis.wiring import calendar_parts
+    from vestnesis.wiring.calendars import calendar_parts
 
     ics = SCHOOL.calendars["lt-school"]
     path = tmp_path / "config.toml"

@@ -11,7 +11,7 @@ from tests.test_web import NOW, client_for, config, mail  # noqa: F401 (fixtures
 from vestnesis.digest import weekly
 from vestnesis.digest.weekly import digest_of
 from vestnesis.mailing.email_list import enqueue_digest
-from vestnesis.wiring import email_delivery, mailing_parts
+from vestnesis.wiring.parts import email_delivery, mailing_parts
 
 
 async def send_another(app, weeks: int) -> None:

@@ -167,7 +167,7 @@ async def test_settings_change_one_by_one(tmp_path, api: BotApi) -> None:
 async def test_email_reply_does_not_tell_who_is_subscribed(tmp_path, api: BotApi) -> None:
     async with bot(bot_config(tmp_path, api, email=MAIL)) as (app, _runtime):
         from vestnesis.mailing.email_list import subscribe
-        from vestnesis.wiring import mailing_parts
+        from vestnesis.wiring.parts import mailing_parts
 
         await subscribe(mailing_parts(app), "known@example.lv", language="lv", source="cli")
         known = await app.database.subscribers.by_email("known@example.lv")
@@ -246,7 +246,8 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
     from tests.conftest import SteppingClock
     from vestnesis.events.calendar import poll_calendars
     from vestnesis.service.reminders import send_reminders
-    from vestnesis.wiring import calendar_parts
+    from vestnesis.wiring.calendars import calendar_parts
+    from vestnesis.wiring.parts import reminder_parts
 
     clock = SteppingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, _runtime):
@@ -296,7 +297,7 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
 
         # Two days before, at the reminder hour, the reminder goes to this member.
         clock.moment = datetime(2026, 12, 1, 8, 30, tzinfo=app.config.association.zone)
-        assert await send_reminders(app) >= 1
+        assert await send_reminders(reminder_parts(app)) >= 1
         counts = await app.database.outbox.counts_for("reminder", f"{event_key_of(app)}/before")
         assert counts == {("telegram", "pending"): 1}
 

@@ -14,7 +14,7 @@ from tests.conftest import running
 from tests.logged import events, messages
 from tests.test_bot import MEMBER, NOW, bot_config, until
 from vestnesis.telegram.runtime import build_runtime
-from vestnesis.wiring import runtime_parts, service_parts
+from vestnesis.wiring.parts import runtime_parts, service_parts
 
 
 @contextlib.asynccontextmanager

@@ -16,7 +16,8 @@ from tests.test_bot import NOW
 from vestnesis.config import load_config
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.telegram.runtime import build_runtime
-from vestnesis.wiring import calendar_parts, runtime_parts, service_parts
+from vestnesis.wiring.calendars import calendar_parts
+from vestnesis.wiring.parts import runtime_parts, service_parts
 
 pytestmark = pytest.mark.skipif(bool(emulator.available()), reason=emulator.available())
 BOARD, MEMBER = 1001, 42

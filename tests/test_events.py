@@ -17,7 +17,8 @@ from tests.conftest import ROOT, running
 from tests.feedserver import Route
 from vestnesis.cli.main import cli
 from vestnesis.events.calendar import BOARD_CALENDAR, import_calendar, public_feed, save_board_event
-from vestnesis.wiring import calendar_parts, service_parts
+from vestnesis.wiring.calendars import calendar_parts
+from vestnesis.wiring.parts import service_parts
 
 RIGA = ZoneInfo("Europe/Riga")
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -141,7 +142,7 @@ async def test_import_replaces_a_calendar_and_skips_unchanged_files(
 
 async def test_a_broken_calendar_keeps_the_stored_events(server, make_config) -> None:
     from vestnesis.events.calendar import CalendarImportError
-    from vestnesis.wiring import calendar_parts
+    from vestnesis.wiring.calendars import calendar_parts
 
     server.routes["/events.ics"] = Route(body=EXAMPLE.read_bytes(), content_type="text/calendar")
     config = make_config()

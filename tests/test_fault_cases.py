@@ -247,7 +247,7 @@ async def test_healthz_answers_503_with_the_failing_part(tmp_path) -> None:
     from tests.conftest import running
     from vestnesis.config import load_config
     from vestnesis.web.pages import create_web_app
-    from vestnesis.wiring import web_parts
+    from vestnesis.wiring.parts import web_parts
 
     relay = SimpleNamespace(port=2525)  # never reached: only the pages are asked
     config = load_config(config_for(tmp_path, relay), ENV)
@@ -364,7 +364,7 @@ async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> 
     from vestnesis.config import load_config
     from vestnesis.mailing.email_list import subscribe
     from vestnesis.service.courier import Courier
-    from vestnesis.wiring import mailing_parts
+    from vestnesis.wiring.parts import courier_parts, mailing_parts
 
     server = MailServer().start()
     try:
@@ -382,7 +382,7 @@ async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> 
             holder = sqlite3.connect(database_of(tmp_path), isolation_level=None)
             holder.execute("BEGIN IMMEDIATE")
             health = Health(app.clock.now)
-            courier = Courier(app, health)
+            courier = Courier(courier_parts(app), health)
             stop = asyncio.Event()
             task = asyncio.create_task(courier.run(stop))
             try:

@@ -16,7 +16,7 @@ from tests.conftest import running, sample_config
 from tests.smtpserver import Behaviour, MailServer, self_signed
 from vestnesis.config import load_config
 from vestnesis.mailing.email_list import confirm, enqueue_digest, subscribe, unsubscribe
-from vestnesis.wiring import email_delivery, mailing_parts
+from vestnesis.wiring.parts import email_delivery, mailing_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga
@@ -301,6 +301,7 @@ async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
 
 async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server) -> None:
     from vestnesis.service.courier import Courier, catch_up, previous_send_time
+    from vestnesis.wiring.parts import courier_parts, digest_parts, send_parts
 
     config = mail_config(tmp_path, mail_server)
     members = {"a@example.lv": "lv", "b@example.com": "en"}
@@ -311,17 +312,17 @@ async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server
     # The service was down at Monday 09:00 and starts at 14:00: the digest goes out now…
     restart = SEND_TIME + timedelta(hours=5)
     async with running(config, restart) as app:
-        assert previous_send_time(app, restart) == SEND_TIME
-        await catch_up(app, Courier(app))
+        assert previous_send_time(digest_parts(app).settings, restart) == SEND_TIME
+        await catch_up(send_parts(app), Courier(courier_parts(app)))
         await email_delivery(app).drain()
     # …and a second restart the same week sends nothing more.
     async with running(config, restart + timedelta(hours=3)) as app:
-        await catch_up(app, Courier(app))
+        await catch_up(send_parts(app), Courier(courier_parts(app)))
         await email_delivery(app).drain()
     assert mail_server.per_recipient() == dict.fromkeys(members, 1)
     # Down for longer than digest.catch_up: that week is skipped, not sent late.
     async with running(config, SEND_TIME + timedelta(days=13)) as app:
-        await catch_up(app, Courier(app))
+        await catch_up(send_parts(app), Courier(courier_parts(app)))
         assert await app.database.outbox.pending_count("email") == 0
 
 

@@ -13,7 +13,7 @@ from tests.conftest import running
 from tests.smtpserver import MailServer
 from tests.test_mail import mail_config, poll_and_add
 from vestnesis.mailing.email_list import enqueue_digest, subscribe
-from vestnesis.wiring import email_delivery, mailing_parts
+from vestnesis.wiring.parts import email_delivery, mailing_parts
 
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 

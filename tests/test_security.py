@@ -16,7 +16,7 @@ from tests.conftest import running, sample_config
 from tests.smtpserver import MailServer
 from vestnesis.config import load_config
 from vestnesis.web.pages import create_web_app
-from vestnesis.wiring import email_delivery, mailing_parts, web_parts
+from vestnesis.wiring.parts import email_delivery, mailing_parts, web_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from tests.smtpserver import MailServer
 from vestnesis.config import load_config
 from vestnesis.mailing.email_list import enqueue_digest
 from vestnesis.web.pages import create_web_app
-from vestnesis.wiring import email_delivery, mailing_parts, web_parts
+from vestnesis.wiring.parts import email_delivery, mailing_parts, web_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -286,7 +286,7 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
 async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
     from feeds.ics import parse_calendar
     from vestnesis.events.calendar import poll_calendars
-    from vestnesis.wiring import calendar_parts
+    from vestnesis.wiring.calendars import calendar_parts
 
     async with running(config) as app, client_for(app) as web:
         await poll_calendars(calendar_parts(app))
@@ -308,7 +308,8 @@ async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
 async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mail) -> None:
     from vestnesis.events.calendar import poll_calendars
     from vestnesis.service.reminders import send_reminders
-    from vestnesis.wiring import calendar_parts
+    from vestnesis.wiring.calendars import calendar_parts
+    from vestnesis.wiring.parts import reminder_parts
 
     async with running(config, NOW) as app:  # 2026-11-23 09:00 in Riga
         await poll_calendars(calendar_parts(app))
@@ -319,7 +320,7 @@ async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mai
             await app.database.subscribers.set_preferences(
                 member.id, language="lv", weekly=True, reminders=reminders
             )
-        assert await send_reminders(app) == 1
+        assert await send_reminders(reminder_parts(app)) == 1
         report = await email_delivery(app).drain()
         assert report.sent == 1
         [received] = mail.received

@@ -72,7 +72,8 @@ async def preview(
     from vestnesis.app import open_app
     from vestnesis.cli.mail import dry_run_line
     from vestnesis.digest.weekly import decide, due_send_time, next_send_time, prepare, view_for
-    from vestnesis.wiring import calendars_read, digest_parts
+    from vestnesis.wiring.calendars import calendars_read
+    from vestnesis.wiring.parts import digest_parts
 
     config = settings.config()
     language = language or config.association.default_language
@@ -139,7 +140,7 @@ async def draft(settings: Settings, now: str | None) -> None:
     board to approve or hold."""
     from vestnesis.app import open_app
     from vestnesis.digest.weekly import make_draft
-    from vestnesis.wiring import digest_parts
+    from vestnesis.wiring.parts import digest_parts
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:

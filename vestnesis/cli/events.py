@@ -50,7 +50,7 @@ async def events_import(
     """Import an iCalendar file or URL (replacing what that calendar held)."""
     from vestnesis.app import open_app
     from vestnesis.events.calendar import CalendarImportError, default_name, import_calendar
-    from vestnesis.wiring import calendar_parts
+    from vestnesis.wiring.calendars import calendar_parts
 
     config = settings.config()
     # Both sides as absolute paths: "events.ics" run from the config's folder is the calendar
@@ -88,7 +88,7 @@ async def events_list(
     settings: Settings, everything: bool, language: str | None, as_json: bool, now: str | None
 ) -> None:
     """Upcoming events (configured calendars are read first when they changed)."""
-    from vestnesis.wiring import calendars_read
+    from vestnesis.wiring.calendars import calendars_read
 
     config = settings.config()
     languages = config.association.languages
@@ -134,7 +134,7 @@ async def ask(
     atexit.register(gc.freeze)
     try:
         from vestnesis.events.asking import Answerer
-        from vestnesis.wiring import calendars_read
+        from vestnesis.wiring.calendars import calendars_read
 
         config = settings.config()
         async with calendars_read(config, parse_now(now, config)) as app:

@@ -51,7 +51,7 @@ async def add(
     """Add a member; without --confirmed they get a confirmation email first."""
     from mailer.headers import clean_name
     from vestnesis.mailing.email_list import subscribe
-    from vestnesis.wiring import mailing_parts
+    from vestnesis.wiring.parts import mailing_parts
 
     config = settings.config()
     language = _language(config.association.languages, language)
@@ -135,7 +135,7 @@ async def import_(
     from vestnesis.cli.member_csv import MemberFileError, read_members
     from vestnesis.cli.spreadsheet import uncell
     from vestnesis.mailing.email_list import normalise_address, subscribe
-    from vestnesis.wiring import mailing_parts
+    from vestnesis.wiring.parts import mailing_parts
 
     config = settings.config()
     languages = config.association.languages
@@ -260,7 +260,7 @@ async def remove(settings: Settings, email: str, yes: bool) -> None:
 async def show(settings: Settings, email: str) -> None:
     """Everything stored about one member, as JSON (a privacy export)."""
     from vestnesis.mailing.email_list import member_data
-    from vestnesis.wiring import mailing_parts
+    from vestnesis.wiring.parts import mailing_parts
 
     async with _reader(settings) as app:
         member = await _member(app, email)
@@ -280,7 +280,7 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
     from vestnesis.app import open_app
     from vestnesis.digest.weekly import decide, due_send_time
     from vestnesis.mailing.email_list import enqueue_digest
-    from vestnesis.wiring import digest_parts, email_delivery, mailing_parts
+    from vestnesis.wiring.parts import digest_parts, email_delivery, mailing_parts
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
@@ -315,7 +315,7 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
 async def dry_run_line(app: App, decision: Decision) -> str:
     """What `digest send` would do now, in the words the real send uses."""
     from vestnesis.mailing.email_list import email_digest, email_recipients
-    from vestnesis.wiring import mailing_parts
+    from vestnesis.wiring.parts import mailing_parts
 
     if decision.action != "send":
         return f"{await decision_line(app, decision)} (dry run: nothing sent.)"
@@ -457,7 +457,7 @@ def _key_time(key: str, zone: Any) -> str:
 @run_async
 async def retry(settings: Settings) -> None:
     """Give failed deliveries another chance, lift a pause, and send now."""
-    from vestnesis.wiring import email_delivery
+    from vestnesis.wiring.parts import email_delivery
 
     async with _app(settings) as app:
         await _guard_value(lambda: email_delivery(app))  # before changing anything
@@ -492,7 +492,7 @@ def _reader(settings: Settings) -> AbstractAsyncContextManager[App]:
 
 async def _drain(app: App, *, quiet: bool) -> None:
     from vestnesis.cli.progress import progress
-    from vestnesis.wiring import email_delivery
+    from vestnesis.wiring.parts import email_delivery
 
     delivery = await _guard_value(lambda: email_delivery(app))
     total = await app.database.outbox.pending_count("email")

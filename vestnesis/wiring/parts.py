@@ -1,30 +1,15 @@
-"""The composition root's second half: each use case's parts, built from the `App`.
-
-The use cases (`digest/`, `mailing/`, `events/`, `telegram/`, `web/`, the service's courier
-and reminders) never see the `App`: they take the stores they use (as Protocols beside
-them), a clock, their config sections, a translator, a presenter. The command line and the
-service build those parts here and hand them down."""
+"""Each use case's parts built from the `App` (the calendar's are in `calendars`)."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from mailer.delivery import EmailChannel
 from mailer.folder import FolderConnection
 from mailer.smtp import SmtpSettings
-from vestnesis.app import App, open_app
-from vestnesis.common.clock import Clock
-from vestnesis.config import Config
+from vestnesis.app import App
 from vestnesis.delivery import Outbox
 from vestnesis.digest.weekly import DigestParts, DigestSettings
 from vestnesis.events.asking import Answerer
-from vestnesis.events.calendar import (
-    CalendarParts,
-    CalendarSettings,
-    calendars_changed,
-    poll_calendars,
-)
+from vestnesis.events.calendar import poll_calendars
 from vestnesis.i18n import Presenter
 from vestnesis.mailing.email_list import (
     MailingParts,
@@ -35,39 +20,18 @@ from vestnesis.mailing.email_list import (
     personaliser,
     smtp_settings,
 )
+from vestnesis.service.courier import CourierParts, SendParts
+from vestnesis.service.reminders import ReminderParts, ReminderSettings
 from vestnesis.telegram.outbox import TelegramParts, TelegramSettings
 from vestnesis.telegram.runtime import RuntimeParts
 from vestnesis.telegram.services import ServiceParts
 from vestnesis.web.pages import WebParts
+from vestnesis.wiring.calendars import calendar_parts
 
 
 def presenter(app: App) -> Presenter:
     """How to show text to readers of each language."""
     return Presenter(app.config.association, app.catalogs)
-
-
-def calendar_parts(app: App) -> CalendarParts:
-    """What the events calendar uses."""
-    return CalendarParts(
-        settings=CalendarSettings.from_config(app.config),
-        events=app.database.events,
-        fetcher=app.fetcher,
-        clock=app.clock,
-    )
-
-
-@asynccontextmanager
-async def calendars_read(config: Config, clock: Clock) -> AsyncIterator[App]:
-    """The app for a command that reads, with the configured calendars current: opened
-    read-only when none changed since the last import (the usual case while the service
-    runs), else opened for writing to import them."""
-    async with open_app(config, clock, writes=False) as app:
-        if not await calendars_changed(calendar_parts(app)):
-            yield app
-            return
-    async with open_app(config, clock) as app:
-        await poll_calendars(calendar_parts(app))
-        yield app
 
 
 def digest_parts(app: App) -> DigestParts:
@@ -185,5 +149,40 @@ def runtime_parts(app: App) -> RuntimeParts:
         settings=TelegramSettings.from_config(app.config),
         webhook_secret=app.config.webhook_secret(),
         digest=digest_parts(app),
+        clock=app.clock,
+    )
+
+
+def courier_parts(app: App) -> CourierParts:
+    """What the email sender uses (the outbox loop is built when it runs)."""
+    return CourierParts(
+        outbox=lambda: email_delivery(app),
+        catalogs=app.catalogs,
+        board_language=app.config.association.default_language,
+        clock=app.clock,
+    )
+
+
+def send_parts(app: App) -> SendParts:
+    """What the weekly send uses."""
+    return SendParts(
+        digest=digest_parts(app),
+        mailing=mailing_parts(app),
+        telegram=telegram_parts(app),
+        digests=app.database.digests,
+    )
+
+
+def reminder_parts(app: App) -> ReminderParts:
+    """What sending event reminders uses."""
+    database = app.database
+    return ReminderParts(
+        settings=ReminderSettings.from_config(app.config),
+        events=database.events,
+        members=database.telegram,
+        subscribers=database.subscribers,
+        outbox=database.outbox,
+        catalogs=app.catalogs,
+        present=presenter(app),
         clock=app.clock,
     )
