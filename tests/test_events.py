@@ -237,7 +237,7 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
     from tests.conftest import sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
+    from vestnesis.wiring.calendars import answerer_for
 
     behaviour = LibreTranslateBehaviour()
     server = ApiServer(behaviour)
@@ -246,7 +246,7 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
             tmp_path, translation={"backend": "libretranslate", "url": server.url, "retries": 0}
         )
         async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-            answerer = Answerer.from_app(app)
+            answerer = answerer_for(app)
             english = await answerer.ask("What is the motto?")
             assert "⟨EN:iedvesmo; iesaisti; iespējo; vieno.⟩" in english.text
             assert "has not been translated" not in english.text
@@ -265,13 +265,13 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
 async def test_an_edited_plan_is_read_again_without_a_restart(tmp_path) -> None:
     from tests.conftest import sample_config
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
+    from vestnesis.wiring.calendars import answerer_for
 
     plan = tmp_path / "plan.md"
     plan.write_text("# Plāns\n\n## Moto\n\nLasi!\n", "utf-8")
     path = sample_config(tmp_path, plan={"path": str(plan)})
     async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-        answerer = Answerer.from_app(app)
+        answerer = answerer_for(app)
         assert "Lasi!" in (await answerer.ask("Kāds ir moto?")).text
         plan.write_text("# Plāns\n\n## Moto\n\nLasi un raksti!\n", "utf-8")
         os.utime(plan, (1_900_000_000, 1_900_000_000))

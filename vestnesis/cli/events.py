@@ -133,12 +133,11 @@ async def ask(
     gc.disable()
     atexit.register(gc.freeze)
     try:
-        from vestnesis.events.asking import Answerer
-        from vestnesis.wiring.calendars import calendars_read
+        from vestnesis.wiring.calendars import answerer_for, calendars_read
 
         config = settings.config()
         async with calendars_read(config, parse_now(now, config)) as app:
-            reply = await Answerer.from_app(app).ask(question, lang)
+            reply = await answerer_for(app).ask(question, lang)
     finally:
         if collecting:
             gc.enable()

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from vestnesis.app import App, open_app
 from vestnesis.common.clock import Clock
 from vestnesis.config import Config
+from vestnesis.events.asking import Answerer, AskingSettings
 from vestnesis.events.calendar import (
     CalendarParts,
     CalendarSettings,
@@ -39,3 +40,9 @@ async def calendars_read(config: Config, clock: Clock) -> AsyncIterator[App]:
     async with open_app(config, clock) as app:
         await poll_calendars(calendar_parts(app))
         yield app
+
+
+def answerer_for(app: App) -> Answerer:
+    """An answerer over the app's events, translator, clock and catalogs."""
+    settings = AskingSettings.from_config(app.config)
+    return Answerer(settings, app.database.events, app.translator, app.clock, app.catalogs)

@@ -8,7 +8,6 @@ from mailer.smtp import SmtpSettings
 from vestnesis.app import App
 from vestnesis.delivery import Outbox
 from vestnesis.digest.weekly import DigestParts, DigestSettings
-from vestnesis.events.asking import Answerer
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.i18n import Presenter
 from vestnesis.mailing.email_list import (
@@ -26,7 +25,7 @@ from vestnesis.telegram.outbox import TelegramParts, TelegramSettings
 from vestnesis.telegram.runtime import RuntimeParts
 from vestnesis.telegram.services import ServiceParts
 from vestnesis.web.pages import WebParts
-from vestnesis.wiring.calendars import calendar_parts
+from vestnesis.wiring.calendars import answerer_for, calendar_parts
 
 
 def presenter(app: App) -> Presenter:
@@ -137,7 +136,7 @@ def service_parts(app: App) -> ServiceParts:
         digest=digest_parts(app),
         calendar=calendar_parts(app),
         telegram=telegram_parts(app),
-        answerer=lambda: Answerer.from_app(app),
+        answerer=lambda: answerer_for(app),
         catalogs=app.catalogs,
     )
 
