@@ -129,7 +129,15 @@ def eval_set(name: str) -> QuestionSet:
     )
 
 
-SETS = ("team", "lt-school", "en-network", "lv-regional", "lv-lt-academic", "lv-children")
+SETS = (
+    "team",
+    "lt-school",
+    "en-network",
+    "lv-regional",
+    "lv-lt-academic",
+    "lv-children",
+    "lt-music",
+)
 
 
 def question_set(name: str) -> QuestionSet:

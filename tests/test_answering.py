@@ -765,22 +765,23 @@ Run ten training events a year.
 
 ## Goal 2: Reading without borders
 
-Promote audiobooks for readers with dyslexia.
+Promote knitting circles for readers with dyslexia.
 
 ## Funding
 
 Membership fees and project grants.
 """
-AUDIO_EN = "Promote audiobooks for readers with dyslexia."
-AUDIO_LT = "Skatinti garsines knygas skaitytojams su disleksija."
+# No word group knows knitting: only the translation finds it.
+AUDIO_EN = "Promote knitting circles for readers with dyslexia."
+AUDIO_LT = "Skatinti mezgimo būrelius skaitytojams su disleksija."
 
 
 @pytest.mark.parametrize(
     ("question", "translations", "intent"),
     [
-        ("ką planas sako apie garsines knygas?", {}, "unknown"),
-        ("ką planas sako apie garsines knygas?", {AUDIO_EN: (AUDIO_LT,)}, "plan"),
-        ("what does the plan say about audiobooks", {}, "plan"),
+        ("ką planas sako apie mezgimo būrelius?", {}, "unknown"),
+        ("ką planas sako apie mezgimo būrelius?", {AUDIO_EN: (AUDIO_LT,)}, "plan"),
+        ("what does the plan say about knitting circles", {}, "plan"),
     ],
 )
 def test_the_plan_is_searched_in_its_translations_too(question, translations, intent) -> None:
@@ -803,7 +804,7 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
     plan.write_text(AUDIO_PLAN, "utf-8")
     behaviour = LibreTranslateBehaviour()
     behaviour.known[(AUDIO_EN, "lt")] = AUDIO_LT
-    behaviour.known[(AUDIO_EN, "lv")] = "Popularizēt audiogrāmatas lasītājiem ar disleksiju."
+    behaviour.known[(AUDIO_EN, "lv")] = "Popularizēt adīšanas pulciņus lasītājiem ar disleksiju."
     server = ApiServer(behaviour)
     try:
         path = sample_config(
@@ -814,14 +815,14 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
         async with running(load_config(path, {}), NOW) as app:
             answerer = answerer_for(app)
             for question in (
-                "ką planas sako apie garsines knygas?",
-                "ko plāns saka par audiogrāmatām?",
+                "ką planas sako apie mezgimo būrelius?",
+                "ko plāns saka par adīšanas pulciņiem?",
             ):
                 found = (await answerer.ask(question)).answer
                 assert found.intent == "plan", question
                 assert found.sections[0].heading == "Goal 2: Reading without borders"
             asked = len(server.calls("/translate"))
-            await answerer.ask("ką planas sako apie garsines knygas?")
+            await answerer.ask("ką planas sako apie mezgimo būrelius?")
             assert len(server.calls("/translate")) == asked  # indexed once, not per question
     finally:
         server.stop()
