@@ -443,8 +443,8 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
     from tests.conftest import running, sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import save_board_event
+    from vestnesis.wiring.calendars import answerer_for, calendar_parts
 
     behaviour = LibreTranslateBehaviour()
     title = "Bibliotekininkų šventė Kaune"
@@ -459,8 +459,8 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
         async with running(load_config(path, {}), moment) as app:
             start = moment + timedelta(days=30)
             event = Event(uid="", title=title, start=start, end=start + timedelta(hours=3))
-            saved = await save_board_event(app, event)
-            answerer = Answerer.from_app(app)
+            saved = await save_board_event(calendar_parts(app), event)
+            answerer = answerer_for(app)
             for question in (
                 "When is the librarians' celebration?",
                 "Kad būs bibliotekāru svētki?",
@@ -564,8 +564,8 @@ def test_an_english_title_asked_in_latvian_and_lithuanian(question) -> None:
 async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_path) -> None:
     from tests.conftest import config_text, running
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import import_calendar
+    from vestnesis.wiring.calendars import answerer_for, calendar_parts
 
     ics = SCHOOL.calendars["lt-school"]
     path = tmp_path / "config.toml"
@@ -580,8 +580,8 @@ async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_pat
     )
     indexed = SCHOOL.knowledge()
     async with running(load_config(path, {}), NOW) as app:
-        await import_calendar(app, "lt-school", str(ics))
-        answerer = Answerer.from_app(app)
+        await import_calendar(calendar_parts(app), "lt-school", str(ics))
+        answerer = answerer_for(app)
         for question in SCHOOL.load():
             stored = (await answerer.ask(question.text, now=NOW)).answer
             direct = answer(question.text, indexed, NOW)
@@ -798,7 +798,7 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
     from tests.conftest import running, sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
+    from vestnesis.wiring.calendars import answerer_for
 
     plan = tmp_path / "plan.md"
     plan.write_text(AUDIO_PLAN, "utf-8")
@@ -813,7 +813,7 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
             plan={"path": str(plan), "language": "en"},
         )
         async with running(load_config(path, {}), NOW) as app:
-            answerer = Answerer.from_app(app)
+            answerer = answerer_for(app)
             for question in (
                 "ką planas sako apie mezgimo būrelius?",
                 "ko plāns saka par adīšanas pulciņiem?",
