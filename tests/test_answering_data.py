@@ -1,0 +1,180 @@
+"""The answerer's built-in word tables (vestnesis/answering/data/*.toml) hold together: every
+kind can be named in a Latvian and a Lithuanian sentence, no word is claimed by two kinds or two
+meanings, every town has its case forms, and every plan topic has words of its own."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from vestnesis.answering import kinds, words
+from vestnesis.answering.tables import LANGUAGES, Tables, builtin
+
+# Words the synonym table puts in two groups on purpose: each group is one of the word's
+# meanings ("istorija" is a story and history in Lithuanian; "jauns" new and young in
+# Latvian), or the two groups mean the same thing said twice. Anything else found in two
+# groups merges two meanings by mistake.
+SHARED_ON_PURPOSE = frozenset(
+    {
+        "academy",
+        "akademija",
+        "annual",
+        "communication",
+        "istorija",
+        "jauns",
+        "jaunie",
+        "komunikacija",
+        "medijpratiba",
+        "membership",
+        "metinis",
+        "music",
+        "muzika",
+        "naujas",
+        "new",
+        "partneryste",
+        "prasmes",
+        "reading",
+        "skaitymas",
+        "skills",
+        "sustainability",
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def tables() -> Tables:
+    return builtin()
+
+
+def test_every_kind_has_names_and_grammar_in_latvian_and_lithuanian(tables: Tables) -> None:
+    for kind in tables.kinds:
+        for language in LANGUAGES:
+            singular, plural = kind.names[language]
+            assert singular.strip() and plural.strip(), (kind.key, language)
+        for language in ("lv", "lt"):
+            forms = kind.forms[language]
+            assert forms.genitive and forms.locative and forms.plural_genitive, (kind.key, language)
+            if forms.plural_only:
+                # A noun used only in the plural is named the same in both numbers.
+                assert kind.names[language][0] == kind.names[language][1], (kind.key, language)
+
+
+def test_kind_keys_are_unique_and_parents_come_after_their_children(tables: Tables) -> None:
+    keys = [kind.key for kind in tables.kinds]
+    assert len(keys) == len(set(keys))
+    position = {key: i for i, key in enumerate(keys)}
+    for kind in tables.kinds:
+        if kind.parent:
+            assert kind.parent in position, (kind.key, kind.parent)
+            # Most specific first: "a study trip" is found before "a trip".
+            assert position[kind.key] < position[kind.parent], (kind.key, kind.parent)
+
+
+def _ancestors(tables: Tables, key: str) -> set[str]:
+    found: set[str] = set()
+    kind = tables.kind(key)
+    while kind is not None and kind.parent and kind.parent not in found:
+        found.add(kind.parent)
+        kind = tables.kind(kind.parent)
+    return found
+
+
+def test_no_term_is_claimed_by_two_kinds(tables: Tables) -> None:
+    """A kind may repeat a term of the wider kind it is a sort of ("meistarklase" is both a
+    masterclass and a workshop); two unrelated kinds never share one."""
+    claimed: dict[str, set[str]] = defaultdict(set)
+    for kind in tables.kinds:
+        for term in kind.all_terms:
+            claimed[words.fold(term)].add(kind.key)
+    clashes = {
+        term: sorted(keys)
+        for term, keys in claimed.items()
+        if len(keys) > 1
+        and not all(
+            a == b or a in _ancestors(tables, b) or b in _ancestors(tables, a)
+            for a in keys
+            for b in keys
+        )
+    }
+    assert clashes == {}
+
+
+def test_no_synonym_word_joins_two_meanings(tables: Tables) -> None:
+    groups_of: dict[str, set[int]] = defaultdict(set)
+    for index, group in enumerate(tables.synonyms):
+        assert len(group) >= 2, group
+        for word in group:
+            assert word.strip() == word and word, group
+            groups_of[words.fold(word)].add(index)
+    shared = {word for word, groups in groups_of.items() if len(groups) > 1}
+    assert shared - SHARED_ON_PURPOSE == set()
+
+
+def test_no_kind_term_is_a_plan_topic_word(tables: Tables) -> None:
+    """A word that names a kind of event is never one that names a plan topic: a question
+    holding it would be two questions at once."""
+    kind_terms = {words.fold(t) for kind in tables.kinds for t in kind.all_terms}
+    topic_words = {words.fold(p) for topic in tables.topics for p in tables.concepts[topic]}
+    assert kind_terms & topic_words == set()
+
+
+def test_every_town_has_its_forms_and_no_form_is_two_towns(tables: Tables) -> None:
+    owner: dict[str, str] = {}
+    for group in tables.towns:
+        assert len(group) >= 3, group
+        for name in group:
+            folded = words.fold(name)
+            assert owner.setdefault(folded, group[0]) == group[0], (name, owner[folded], group[0])
+
+
+def test_every_plan_topic_has_words_and_no_phrase_is_two_topics(tables: Tables) -> None:
+    owner: dict[str, str] = {}
+    for topic in tables.topics:
+        phrases = tables.concepts[topic]
+        assert phrases, topic
+        for phrase in phrases:
+            folded = words.fold(phrase)
+            assert owner.setdefault(folded, topic) == topic, (phrase, owner[folded], topic)
+
+
+@pytest.mark.parametrize(
+    ("title", "categories", "kind"),
+    [
+        ("Fotoizstāde „Vecā Rīga”", (), "photo_exhibition"),
+        ("Knygų paroda „Žiemos pasakos“", (), "book_exhibition"),
+        ("Kalbų klubas ukrainiečiams", (), "conversation_club"),
+        ("Lāpu gājiens 11. novembrī", (), "procession"),
+        ("Labdaros akcija „Knyga senjorui“", (), "charity"),
+        ("Library Hackathon 2027", (), "hackathon"),
+        ("Datorkursi senioriem", (), "computer_course"),
+        ("Kūrybinės dirbtuvės vaikams", (), "craft_workshop"),
+        ("Leļļu izrāde „Sprīdītis”", (), "puppet_show"),
+        ("Valdybos posėdis", (), "board_meeting"),
+        ("Guided hike along the Gauja", (), "hike"),
+        ("Lielā talka pie bibliotēkas", (), "talka"),
+        # The calendar's category says the wider kind, the title the narrower one.
+        ("Fotoizstāde „Sēlija”", ("Izstāde",), "photo_exhibition"),
+    ],
+)
+def test_new_kinds_are_recognised_in_titles(
+    title: str, categories: tuple[str, ...], kind: str
+) -> None:
+    assert kinds.classify(title, categories) == kind
+
+
+@pytest.mark.parametrize(
+    ("wider", "narrower"),
+    [
+        ("exhibition", "photo_exhibition"),
+        ("excursion", "hike"),
+        ("course", "language_course"),
+        ("meeting", "board_meeting"),
+        ("theatre", "puppet_show"),
+        ("club", "conversation_club"),
+    ],
+)
+def test_asking_for_a_wider_kind_finds_the_narrower_ones(
+    tables: Tables, wider: str, narrower: str
+) -> None:
+    assert narrower in tables.family(wider)
