@@ -178,3 +178,33 @@ def test_asking_for_a_wider_kind_finds_the_narrower_ones(
     tables: Tables, wider: str, narrower: str
 ) -> None:
     assert narrower in tables.family(wider)
+
+
+def _shared_terms(tables: Tables, word: str) -> frozenset[str]:
+    table = tables.synonym_table
+    return frozenset(t for stem in words.stems(word) for t in table.get(stem, ()))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # A plan or title word in one language is found by a question in another.
+        ("ziedojumi", "donations"),
+        ("aukos", "ziedojumus"),
+        ("priekšsēdētājs", "pirmininkas"),
+        ("statūti", "įstatai"),
+        ("apstiprina", "patvirtina"),
+        ("pacientiem", "patients"),
+        ("kaliniams", "prisoners"),
+        ("iedzīvotāji", "gyventojai"),
+        ("muižā", "dvaras"),
+        ("pieteikumu", "paraiškos"),
+        ("stakeholders", "suinteresuotieji"),
+        ("risinājumi", "solutions"),
+        ("secinājumi", "išvados"),
+        ("brīvdienās", "holidays"),
+        ("skenēšana", "skenavimas"),
+    ],
+)
+def test_plan_and_title_words_meet_across_languages(tables: Tables, one: str, other: str) -> None:
+    assert _shared_terms(tables, one) & _shared_terms(tables, other)
