@@ -208,3 +208,19 @@ def _shared_terms(tables: Tables, word: str) -> frozenset[str]:
 )
 def test_plan_and_title_words_meet_across_languages(tables: Tables, one: str, other: str) -> None:
     assert _shared_terms(tables, one) & _shared_terms(tables, other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Ķekavā", "Kekavoje"),
+        ("Saldū", "Saldus"),
+        ("Anykščiuose", "Anīkšču"),
+        ("Varėnoje", "Varēnā"),
+        ("Valgā", "Valgos"),
+        ("Balvos", "Balvių"),
+    ],
+)
+def test_a_town_in_any_case_form_is_that_town(tables: Tables, one: str, other: str) -> None:
+    assert one.casefold() in tables.town_words and other.casefold() in tables.town_words
+    assert _shared_terms(tables, one) & _shared_terms(tables, other) & tables.town_terms
