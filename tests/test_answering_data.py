@@ -5,10 +5,12 @@ meanings, every town has its case forms, and every plan topic has words of its o
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from vestnesis.answering import kinds, words
+from vestnesis.answering import Knowledge, answer, kinds, parse_plan, words
 from vestnesis.answering.tables import LANGUAGES, Tables, builtin
 
 # Words the synonym table puts in two groups on purpose: each group is one of the word's
@@ -224,3 +226,62 @@ def test_plan_and_title_words_meet_across_languages(tables: Tables, one: str, ot
 def test_a_town_in_any_case_form_is_that_town(tables: Tables, one: str, other: str) -> None:
     assert one.casefold() in tables.town_words and other.casefold() in tables.town_words
     assert _shared_terms(tables, one) & _shared_terms(tables, other) & tables.town_terms
+
+
+OTHER_PLAN = """# Kultūras biedrības attīstības plāns 2027–2029
+
+## 1. Ievads
+
+Biedrība dibināta 1998. gadā un apvieno novada bibliotēkas un muzejus.
+
+## 2. Mērķgrupas
+
+Bērni, jaunieši, seniori un cilvēki ar invaliditāti.
+
+## 3. Misija
+
+Padarīt kultūras mantojumu pieejamu ikvienam.
+
+## 4. Rīcības plāns
+
+Katru gadu rīkot novadpētniecības ekspedīciju un divas izstādes.
+
+## 5. Komunikācija
+
+Jaunumus publicējam tīmekļvietnē un sociālajos tīklos.
+
+## 6. Uzraudzība un novērtēšana
+
+Valde reizi gadā izvērtē rādītāju izpildi.
+
+## 7. Biežāk uzdotie jautājumi
+
+Kā kļūt par biedru? Jāaizpilda pieteikums.
+"""
+
+
+@pytest.fixture(scope="module")
+def other_plan() -> Knowledge:
+    return Knowledge.build([], parse_plan(OTHER_PLAN), ZoneInfo("Europe/Riga"))
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("kas ir plāna ievadā?", "1. Ievads"),
+        ("what is the background of the plan", "1. Ievads"),
+        ("kokios yra tikslinės grupės?", "2. Mērķgrupas"),
+        ("who are the target groups", "2. Mērķgrupas"),
+        ("kāds ir rīcības plāns?", "4. Rīcības plāns"),
+        ("what is in the action plan", "4. Rīcības plāns"),
+        ("koks veiksmų planas?", "4. Rīcības plāns"),
+        ("how does the association handle communication", "5. Komunikācija"),
+        ("kaip vyksta stebėsena ir vertinimas?", "6. Uzraudzība un novērtēšana"),
+        ("how is the plan's evaluation done", "6. Uzraudzība un novērtēšana"),
+        ("FAQ", "7. Biežāk uzdotie jautājumi"),
+    ],
+)
+def test_headings_other_plans_have_are_plan_topics(other_plan, question, heading) -> None:
+    found = answer(question, other_plan, datetime(2027, 3, 1, 12, tzinfo=ZoneInfo("Europe/Riga")))
+    assert found.intent == "plan"
+    assert found.sections[0].heading == heading
