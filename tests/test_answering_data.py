@@ -5,13 +5,18 @@ meanings, every town has its case forms, and every plan topic has words of its o
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from vestnesis.answering import Knowledge, answer, kinds, parse_plan, words
+from storage import Event
+from vestnesis.answering import Knowledge, Wording, answer, answer_text, kinds, parse_plan, words
 from vestnesis.answering.tables import LANGUAGES, Tables, builtin
+from vestnesis.i18n import Catalogs
+
+CATALOGS = Catalogs()
 
 # Words the synonym table puts in two groups on purpose: each group is one of the word's
 # meanings ("istorija" is a story and history in Lithuanian; "jauns" new and young in
@@ -285,3 +290,57 @@ def test_headings_other_plans_have_are_plan_topics(other_plan, question, heading
     found = answer(question, other_plan, datetime(2027, 3, 1, 12, tzinfo=ZoneInfo("Europe/Riga")))
     assert found.intent == "plan"
     assert found.sections[0].heading == heading
+
+
+RIGA = ZoneInfo("Europe/Riga")
+JANUARY = datetime(2027, 1, 10, 12, tzinfo=RIGA)
+
+
+def _event(uid: str, title: str, day: tuple[int, int, int], place: str) -> Event:
+    start = datetime(*day, 10, tzinfo=RIGA)
+    found = Event(uid=uid, title=title, start=start, end=start + timedelta(hours=2), place=place)
+    return replace(found, kind=kinds.classify(found.title, found.categories))
+
+
+@pytest.fixture(scope="module")
+def new_kinds() -> Knowledge:
+    events = [
+        _event("photo", "Fotoizstāde „Sēlijas ļaudis”", (2027, 2, 3), "Jēkabpils"),
+        _event("computers", "Datorkursi senioriem", (2027, 2, 10), "Ķekava"),
+        _event("torches", "Lāpu gājiens", (2027, 3, 11), "Kaunas"),
+        _event("crafts", "Kūrybinės dirbtuvės vaikams", (2027, 2, 20), "Anykščiai"),
+        _event("board", "Valdybos posėdis", (2027, 1, 20), "Vilnius"),
+    ]
+    return Knowledge.build(events, None, RIGA)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "first_line"),
+    [
+        ("nākamā fotoizstāde", ["photo"], "Tuvākā fotoizstāde:"),
+        ("kita fotografijų paroda", ["photo"], "Artimiausia fotografijų paroda:"),
+        ("next photo exhibition", ["photo"], "The next photo exhibition:"),
+        # A photo exhibition is an exhibition.
+        ("nākamā izstāde", ["photo"], "Tuvākā izstāde:"),
+        ("kompiuterių kursai vasario mėnesį", ["computers"], "Kompiuterių kursai vasario mėnesį:"),
+        ("datorkursi martā", [], "Martā datorkursu nav; citi pasākumi:"),
+        (
+            "kūrybinės dirbtuvės kovo mėnesį",
+            [],
+            "Kovo mėnesį kūrybinių dirbtuvių nėra; kiti renginiai:",
+        ),
+        ("next procession", ["torches"], "The next procession:"),
+        ("nākamā valdes sēde", ["board"], "Tuvākā valdes sēde:"),
+        # New towns in another language's case form.
+        ("renginiai Anykščiuose", ["crafts"], None),
+        ("pasākumi Ķekavā", ["computers"], None),
+    ],
+)
+def test_new_kinds_and_towns_are_asked_and_named_in_their_grammar(
+    new_kinds, question, expected, first_line
+) -> None:
+    found = answer(question, new_kinds, JANUARY)
+    assert [e.uid for e in found.events] == expected
+    if first_line is not None:
+        wording = Wording(CATALOGS.get(found.language), RIGA, JANUARY)
+        assert answer_text(found, wording).split("\n")[0] == first_line
