@@ -286,7 +286,9 @@ def other_plan() -> Knowledge:
         ("FAQ", "7. Biežāk uzdotie jautājumi"),
     ],
 )
-def test_headings_other_plans_have_are_plan_topics(other_plan, question, heading) -> None:
+def test_headings_other_plans_have_are_plan_topics(
+    other_plan: Knowledge, question: str, heading: str
+) -> None:
     found = answer(question, other_plan, datetime(2027, 3, 1, 12, tzinfo=ZoneInfo("Europe/Riga")))
     assert found.intent == "plan"
     assert found.sections[0].heading == heading
@@ -337,7 +339,7 @@ def new_kinds() -> Knowledge:
     ],
 )
 def test_new_kinds_and_towns_are_asked_and_named_in_their_grammar(
-    new_kinds, question, expected, first_line
+    new_kinds: Knowledge, question: str, expected: list[str], first_line: str | None
 ) -> None:
     found = answer(question, new_kinds, JANUARY)
     assert [e.uid for e in found.events] == expected
