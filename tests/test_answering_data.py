@@ -346,3 +346,37 @@ def test_new_kinds_and_towns_are_asked_and_named_in_their_grammar(
     if first_line is not None:
         wording = Wording(CATALOGS.get(found.language), RIGA, JANUARY)
         assert answer_text(found, wording).split("\n")[0] == first_line
+
+
+GOVERNED_PLAN = """# Biedrības attīstības plāns
+
+## Pārvaldība
+
+Valdi ievēl kopsapulce uz trim gadiem. Valdes vēlēšanas notiek aizklāti.
+
+## Finansējums
+
+Biedru nauda un ziedojumi. Labdarības akcijas divreiz gadā.
+
+## Pakalpojumi
+
+Konsultācijas bibliotekāriem un datorkursi senioriem.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        # Elections and consultations are what a plan says, not kinds of event: asked of a
+        # calendar that holds none, the plan answers.
+        ("kā notiek valdes vēlēšanas?", "Pārvaldība"),
+        ("how are board elections held", "Pārvaldība"),
+        ("kaip vyksta valdybos rinkimai?", "Pārvaldība"),
+        ("vai ir konsultācijas?", "Pakalpojumi"),
+        ("what services are offered", "Pakalpojumi"),
+    ],
+)
+def test_plan_words_are_no_kinds(question: str, heading: str) -> None:
+    knowledge = Knowledge.build([], parse_plan(GOVERNED_PLAN), RIGA)
+    found = answer(question, knowledge, JANUARY)
+    assert (found.intent, [s.heading for s in found.sections]) == ("plan", [heading])
