@@ -222,3 +222,56 @@ def test_a_kind_before_another_kind_names_which_one() -> None:
         assert _uids(answer(question, knowledge, datetime(2027, 4, 29, 12, tzinfo=ZONE))) == [
             "jub"
         ], question
+
+
+HEALTH_PLAN = """# Biedrības darbības plāns 2027–2029
+
+## 1. sadaļa. Ievads
+
+Biedrība apvieno slimnīcu bibliotēkas.
+
+## 2. sadaļa. Virsmērķis un apakšmērķi
+
+Veselīga sabiedrība, kas lasa.
+
+### 2.1. Veselībpratība sabiedrībā
+
+Lekcijas par uzticamu informāciju.
+
+### 2.2. Bibliotēkas pacientiem
+
+Lasīšana pacientiem un atmiņu kafejnīcas cilvēkiem ar demenci.
+
+## 3. sadaļa. Budžets
+
+Biedru maksas un ziedojumi.
+
+## 4. sadaļa. Uzraudzība un izvērtēšana
+
+Valde katru gadu izvērtē plāna izpildi.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "language"),
+    [
+        ("what is the main goal", "2. sadaļa. Virsmērķis un apakšmērķi", "en"),
+        ("koks pagrindinis tikslas", "2. sadaļa. Virsmērķis un apakšmērķi", "lt"),
+        ("kāds ir biedrības mērķis", "2. sadaļa. Virsmērķis un apakšmērķi", "lv"),
+        ("what is the goal about dementia", "2.2. Bibliotēkas pacientiem", "en"),
+        ("budget", "3. sadaļa. Budžets", "en"),
+        ("stebėsena ir vertinimas", "4. sadaļa. Uzraudzība un izvērtēšana", "lt"),
+    ],
+)
+def test_plan_headings_of_compounds_and_parts_and_one_word_questions(
+    question, section, language
+) -> None:
+    # "Virsmērķis" (the overall goal) is a compound of "mērķis"; a sub-goal is asked by
+    # what it is about; a one-word question is answered in its own language.
+    knowledge = indexed([], HEALTH_PLAN, ZONE)
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, found.sections[0].heading, found.language) == (
+        "plan",
+        section,
+        language,
+    )
