@@ -13,7 +13,7 @@ import pytest
 
 from storage import Event
 from tests.question_set import event_on, indexed
-from vestnesis.answering import Knowledge, answer
+from vestnesis.answering import Knowledge, answer, parse_plan
 
 ZONE = ZoneInfo("Europe/Vilnius")
 NOW = datetime(2028, 10, 2, 9, 0, tzinfo=ZONE)  # a Monday morning
@@ -367,3 +367,29 @@ def test_a_town_named_in_a_title_asked_with_a_period_is_the_place(health, questi
     found = answer(question, health, HEALTH_NOW)
     assert found.intent == "events_in_period"
     assert _uids(found) == ["reading"] and [e.uid for e in found.cancelled] == ["donor"]
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "Plāns\n=====\n\nMisija\n------\n\nMēs palīdzam lasīt.\n\nVīzija\n------\n\nLasoša sabiedrība.\n",
+        "# Plāns\n\n**Misija**\n\nMēs palīdzam lasīt.\n\n---\n\n**Vīzija:**\n\nLasoša sabiedrība.\n",
+    ],
+)
+def test_plans_headed_by_underlines_or_bold_lines_are_split_by_them(markdown) -> None:
+    plan = parse_plan(markdown)
+    assert [(s.heading, s.level, s.parent, s.paragraphs) for s in plan.sections] == [
+        ("Plāns", 1, "", ()),
+        ("Misija", 2, "Plāns", ("Mēs palīdzam lasīt.",)),
+        ("Vīzija", 2, "Plāns", ("Lasoša sabiedrība.",)),
+    ]
+    found = answer("kāda ir vīzija", indexed([], markdown, ZONE), NOW)
+    assert found.sections[0].heading == "Vīzija"
+
+
+def test_a_bold_line_inside_a_headed_part_stays_part_of_it() -> None:
+    plan = parse_plan("# Plāns\n\n## Mērķi\n\n**1) Lasīšana**\n\nVairāk lasītāju.\n")
+    assert [(s.heading, s.paragraphs) for s in plan.sections] == [
+        ("Plāns", ()),
+        ("Mērķi", ("1) Lasīšana", "Vairāk lasītāju.")),
+    ]
