@@ -4,6 +4,7 @@ the word tables change (vestnesis/answer_index.py)."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace as dataclass_replace
 from datetime import timedelta
 
@@ -87,6 +88,31 @@ async def test_the_kept_index_is_rebuilt_when_the_calendar_changes(tmp_path) -> 
         )
         reply = await Answerer.from_app(app).ask("Kad būs grāmatu maratons?", now=NOW)
         assert reply.as_json()["events"] == [saved.uid]
+        assert kept.read_bytes().split(b"\n", 1)[0] != before
+
+
+async def test_the_kept_index_is_rebuilt_when_another_writer_changes_the_events(
+    tmp_path,
+) -> None:
+    """The kept index is current by the events' change token, which triggers renew on every
+    write to the table by anyone: here a plain SQLite connection, as another process (the
+    service, `events import`) would be, retitles an event behind the answerer's back."""
+    config = load_config(sample_config(tmp_path), {})
+    async with running(config) as app:
+        await poll_calendars(app)
+        await Answerer.from_app(app).knowledge()
+        kept = config.database_path.with_name(INDEX_FILE)
+        before = kept.read_bytes().split(b"\n", 1)[0]
+        token = await app.database.events.change_token()
+        with sqlite3.connect(config.database_path) as other:
+            uid = other.execute("SELECT uid FROM events ORDER BY start DESC LIMIT 1").fetchone()[0]
+            other.execute(
+                "UPDATE events SET title = 'Grāmatu maratons Valmierā' WHERE uid = ?", (uid,)
+            )
+        other.close()
+        assert await app.database.events.change_token() != token
+        reply = await Answerer.from_app(app).ask("Kad būs grāmatu maratons?", now=NOW)
+        assert uid in reply.as_json()["events"], reply.text
         assert kept.read_bytes().split(b"\n", 1)[0] != before
 
 

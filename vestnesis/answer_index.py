@@ -45,7 +45,7 @@ def index_path(database_path: Path) -> Path:
 
 
 def index_key(parts: Iterable[bytes]) -> str:
-    """The key of an index built from `parts` (the events' digest, the plan's text, the words
+    """The key of an index built from `parts` (the events' change token, the plan's text, the words
     file, the zone, the title translations), with the answering code's own source in it: a
     new version of the engine never reads an old index."""
     digest = hashlib.sha256(_FORMAT)

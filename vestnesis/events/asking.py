@@ -77,7 +77,7 @@ class EventReader(Protocol):
 
     async def version(self) -> str: ...
 
-    async def content_digest(self) -> str: ...
+    async def change_token(self) -> str: ...
 
     async def between(
         self, start: datetime | None = None, end: datetime | None = None, calendar: str = ""
@@ -226,7 +226,7 @@ class Answerer:
         plan_translations = await self._plan_translations(plan)
         words = settings.words_path
         parts = [
-            (await self._events.content_digest()).encode(),
+            (await self._events.change_token()).encode(),
             (plan_text or "").encode(),
             await asyncio.to_thread(_read_bytes, words) if words else b"",
             str(settings.zone).encode(),
