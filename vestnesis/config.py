@@ -1,7 +1,8 @@
 """The one config tree: read from TOML once, secrets from the environment, validated."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would turn each of the ~150 field
+# annotations back from a string (a compile and an eval each) in every process that reads the
+# config, a tenth of the models' build (issue 18); the few forward references are quoted.
 import hmac
 import ipaddress
 import tomllib
@@ -148,7 +149,7 @@ class _Located(_Section):
         return _readable_file(value, info)
 
     @model_validator(mode="after")
-    def _one_location(self) -> _Located:
+    def _one_location(self) -> "_Located":
         if (self.url is None) == (self.path is None):
             raise ValueError("give either url or path")
         return self
@@ -200,7 +201,7 @@ class Answers(_Section):
             Tables.load(Path(path))  # a WordsError is a ValueError: reported like any field
         return path
 
-    def tables(self) -> Tables:
+    def tables(self) -> "Tables":
         """The word tables: built-in, with the words file merged over them."""
         from vestnesis.answering.tables import Tables
 
@@ -306,7 +307,7 @@ class Translation(_Section):
         return value
 
     @model_validator(mode="after")
-    def _needs(self) -> Translation:
+    def _needs(self) -> "Translation":
         if self.backend == "libretranslate" and not self.url:
             raise ValueError("translation.url: the LibreTranslate server's URL is needed")
         if self.backend == "deepl" and self.api_key is None:
@@ -359,7 +360,7 @@ class TelegramRoute(_Section):
     categories: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _something(self) -> TelegramRoute:
+    def _something(self) -> "TelegramRoute":
         if not self.sources and not self.categories:
             raise ValueError("name sources or categories to route")
         return self
@@ -538,7 +539,7 @@ class Config(_Section):
     logging: Logs = Logs()
 
     @model_validator(mode="after")
-    def _unique_names(self) -> Config:
+    def _unique_names(self) -> "Config":
         for kind, entries in (("feeds", self.feeds), ("calendars", self.calendars)):
             seen: set[str] = set()
             for index, entry in enumerate(entries):
