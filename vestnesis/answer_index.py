@@ -23,7 +23,7 @@ import secrets
 import stat
 import types
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -32,11 +32,22 @@ from typing import TypeVar
 import structlog
 
 from vestnesis.answering.engine import Knowledge
+from vestnesis.answering.tables import Tables
 
 T = TypeVar("T")
 log = structlog.stdlib.get_logger("vestnesis.answer_index")
 INDEX_FILE = "answer-index.pickle"
-_FORMAT = b"vestnesis-answer-index-1"
+_FORMAT = b"vestnesis-answer-index-2"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the file holds: the index, and the word tables it was built with (the configured
+    ones, before the calendar's own kinds are added), so that a process that finds the file
+    parses no TOML and stems no lexicon."""
+
+    knowledge: Knowledge
+    tables: Tables
 
 
 def index_path(database_path: Path) -> Path:
@@ -56,9 +67,11 @@ def index_key(parts: Iterable[bytes]) -> str:
 
 
 def _code() -> list[bytes]:
-    """The source of the answering engine and of the records it holds."""
+    """The source of the answering engine and of the records it holds, and the built-in word
+    tables (data/*.toml, calendar_names.json)."""
     root = Path(__file__).resolve().parent
     files = sorted((root / "answering").glob("*.py"))
+    files += sorted(path for path in (root / "answering" / "data").glob("*") if path.is_file())
     files += [root.parent / "storage" / "records.py", Path(__file__).resolve()]
     found = []
     for file in files:
@@ -69,7 +82,7 @@ def _code() -> list[bytes]:
     return found
 
 
-def read_index(path: Path, key: str) -> Knowledge | None:
+def read_index(path: Path, key: str) -> Kept | None:
     """The index kept at `path` if it was built for `key` (None otherwise, or unreadable, or
     not safe to load: owned by another user or writable by others)."""
     try:
@@ -85,7 +98,7 @@ def read_index(path: Path, key: str) -> Knowledge | None:
     except Exception as error:  # a torn or foreign file is rebuilt, never fatal
         log.warning("answer index not read; rebuilding it", reason=repr(error))
         return None
-    return found if isinstance(found, Knowledge) else None
+    return found if isinstance(found, Kept) else None
 
 
 def _ours(status: os.stat_result) -> bool:
@@ -115,13 +128,14 @@ def _prepare(tables: object) -> None:
             getattr(tables, name)
 
 
-def write_index(path: Path, key: str, knowledge: Knowledge) -> None:
-    """Keep `knowledge` at `path` for `key` (written beside it, readable by its owner only,
+def write_index(path: Path, key: str, kept: Kept) -> None:
+    """Keep `kept` at `path` for `key` (written beside it, readable by its owner only,
     then renamed into place, so that a reader sees the old file or the new one). A failure to
     write is logged: the index is only a cache."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    _prepare(knowledge.tables)
-    kept = shared(replace(knowledge, detector=None))
+    _prepare(kept.knowledge.tables)
+    _prepare(kept.tables)
+    kept = shared(Kept(replace(kept.knowledge, detector=None), kept.tables))
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
