@@ -7,13 +7,10 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from storage.links import safe_link
 from storage.records import Event
 from storage.store import Store
 from storage.timefmt import from_db, to_db
-from storage.transaction import Transactions
 
 _SELECT = (
     "SELECT calendar, uid, recurrence, title, start, end, all_day, place, url, kind, status, "
@@ -28,14 +25,6 @@ _INSERT = (
 
 class EventStore(Store):
     """Event occurrences, replaced calendar by calendar so a source's edits and removals show."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        super().__init__(connection, transactions)
-        # version() is asked before every answer: this process's own writes are counted, and
-        # only a commit by another process (PRAGMA data_version) costs a look at the table.
-        self._writes = 0
-        self._data_version: int | None = None
-        self._fingerprint = ""
 
     async def digest(self, calendar: str) -> str:
         """The digest recorded at the calendar's last import ('' if never imported)."""
@@ -65,7 +54,6 @@ class EventStore(Store):
                 _INSERT,
                 [(*_row(calendar, e), to_db(now)) for e in events],
             )
-        self._writes += 1
         kept = {(e.uid, e.recurrence) for e in events}
         return len(kept), len({(row[0], row[1]) for row in before} - kept)
 
@@ -79,7 +67,6 @@ class EventStore(Store):
             "categories = excluded.categories, updated_at = excluded.updated_at",
             (*_row(event.calendar, event), to_db(now)),
         )
-        self._writes += 1
 
     async def remove(self, calendar: str, uid: str) -> bool:
         """Delete every occurrence of one event of a calendar."""
@@ -87,7 +74,6 @@ class EventStore(Store):
             cursor = await self._db.execute(
                 "DELETE FROM events WHERE calendar = ? AND uid = ?", (calendar, uid)
             )
-        self._writes += 1
         return cursor.rowcount > 0
 
     async def get(self, calendar: str, uid: str) -> Event | None:
@@ -120,25 +106,11 @@ class EventStore(Store):
         )
         return [_event(row) for row in rows]
 
-    async def version(self) -> str:
-        """Changes whenever the calendar does: lets readers keep an index until it is stale."""
-        rows = list(await self._db.execute_fetchall("PRAGMA data_version"))
-        if rows[0][0] != self._data_version:
-            self._data_version = rows[0][0]
-            rows = list(
-                await self._db.execute_fetchall(
-                    "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(id), 0) FROM events"
-                )
-            )
-            count, latest, ids = rows[0]
-            self._fingerprint = f"{count}:{latest}:{ids}"
-        return f"{self._writes}:{self._fingerprint}"
-
     async def change_token(self) -> str:
-        """A token (hex) that every change of the events, by any writer, replaces with a new
-        random one (triggers of migration 10): equal tokens mean equal events, so an index
-        kept on disk (the answer index) can tell it is still current at the cost of reading
-        one row. Unlike `version`, it survives the process and is the same in every one."""
+        """A token (hex) that every change of the events, by any writer (this process or
+        another), replaces with a new random one (triggers of migration 10): equal tokens mean
+        equal events, so an index in memory or kept on disk (the answer index) can tell it is
+        still current at the cost of reading one row."""
         rows = list(await self._db.execute_fetchall("SELECT hex(token) FROM events_change"))
         return str(rows[0][0]) if rows else ""
 

@@ -75,8 +75,6 @@ def _by_language(
 class EventReader(Protocol):
     """The part of the event store answering reads (storage.events.EventStore is one)."""
 
-    async def version(self) -> str: ...
-
     async def change_token(self) -> str: ...
 
     async def between(
@@ -209,7 +207,7 @@ class Answerer:
         async with self._lock:
             # The plan file may be edited while the service runs: its time is in the version.
             plan = self._settings.plan_path
-            version = f"{await self._events.version()}/{_modified(plan)}"
+            version = f"{await self._events.change_token()}/{_modified(plan)}"
             if self._knowledge is None or version != self._version:
                 self._knowledge = await self._kept_or_built()
                 self._version = version
