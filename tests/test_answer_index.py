@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import fields
-from dataclasses import replace as dataclass_replace
 from datetime import timedelta
 
 import pytest
@@ -201,8 +200,33 @@ def test_every_question_set_is_answered_alike_from_the_kept_index(tmp_path, name
     assert read is not None
     for part in fields(built.tables):  # Tables compare by identity: field by field
         assert getattr(read.tables, part.name) == getattr(built.tables, part.name), part.name
-    kept = dataclass_replace(read.knowledge, detector=built.detector)
+    kept = read.knowledge_with(built.detector)  # its later parts are read as questions need
     assert [answer(text, kept, chosen.now) for text in asked] == expected
+
+
+def test_the_parts_only_some_questions_use_are_read_at_first_use(tmp_path) -> None:
+    """The series and what is kept per series are a section of their own: absent from the
+    objects read until something asks for one, then all there, holding the very event
+    objects of the index (not copies)."""
+    from tests.question_set import question_set
+    from vestnesis.answer_index import Kept, read_index, write_index
+
+    built = question_set("team").knowledge()
+    path = tmp_path / INDEX_FILE
+    write_index(path, "key", Kept(built, built.tables))
+    read = read_index(path, "key")
+    assert read is not None
+    knowledge = read.knowledge_with(None)
+    assert "series" not in vars(knowledge.titles)
+    assert "_kind_series" not in vars(knowledge)
+    series = knowledge.titles.series  # the first use reads the section
+    assert "_kind_series" in vars(knowledge)
+    assert [s.uid for s in series] == [s.uid for s in built.titles.series]
+    events = {id(event) for event in knowledge.events}
+    assert all(id(event) in events for s in series for event in s.occurrences)
+    assert knowledge._kind_series.keys() == built._kind_series.keys()
+    with pytest.raises(AttributeError):
+        _ = knowledge.titles.no_such_part
 
 
 def test_shared_copies_never_merge_equals_that_print_or_type_differently() -> None:

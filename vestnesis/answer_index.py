@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 import secrets
@@ -31,13 +32,22 @@ from typing import TypeVar
 
 import structlog
 
+from feeds.language import LanguageDetector
+from storage import Event
 from vestnesis.answering.engine import Knowledge
 from vestnesis.answering.tables import Tables
+from vestnesis.answering.titles import TitleIndex
 
 T = TypeVar("T")
 log = structlog.stdlib.get_logger("vestnesis.answer_index")
 INDEX_FILE = "answer-index.pickle"
-_FORMAT = b"vestnesis-answer-index-2"
+_FORMAT = b"vestnesis-answer-index-3"
+# The parts of the index that only some questions use ("what is on in Riga next week?" walks
+# every series; "when is the next seminar in Liepāja?" does not): kept in a section of their
+# own, read at the first use (a cold `ask` that never needs them does not make their ~60,000
+# objects). A name the engine no longer has is left out; a new one stays in the first part.
+_LATER_TITLES = ("series", "_title_tokens", "_kinds", "_numbers", "_live_until")
+_LATER_KNOWLEDGE = ("_kind_series",)
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,12 @@ class Kept:
 
     knowledge: Knowledge
     tables: Tables
+
+    def knowledge_with(self, detector: LanguageDetector | None) -> Knowledge:
+        """The kept index with `detector` (set on the object read from the file, which
+        nothing else holds: a dataclasses.replace would read the parts kept for later)."""
+        object.__setattr__(self.knowledge, "detector", detector)
+        return self.knowledge
 
 
 def index_path(database_path: Path) -> Path:
@@ -98,7 +114,97 @@ def read_index(path: Path, key: str) -> Kept | None:
     except Exception as error:  # a torn or foreign file is rebuilt, never fatal
         log.warning("answer index not read; rebuilding it", reason=repr(error))
         return None
-    return found if isinstance(found, Kept) else None
+    if not isinstance(found, tuple) or len(found) != 2:
+        return None
+    kept, later = found
+    if not isinstance(kept, Kept) or not isinstance(later, bytes):
+        return None
+    _Later(later, kept.knowledge).attach()
+    return kept
+
+
+class _Later:
+    """The section read at first use: its pickle, and the objects it completes. Its events
+    are written as their place in `knowledge.events` (pickle's persistent IDs), so that they
+    are the very objects the rest of the index holds."""
+
+    def __init__(self, data: bytes, knowledge: Knowledge) -> None:
+        self._data: bytes | None = data
+        self._knowledge = knowledge
+
+    def attach(self) -> None:
+        for target in (self._knowledge, self._knowledge.titles):
+            object.__setattr__(target, _LATER, self)
+
+    def fill(self) -> None:
+        """Read the section into the objects (once; equal values if two threads race)."""
+        data = self._data
+        if data is None:
+            return
+        events = self._knowledge.events
+        unpickler = pickle.Unpickler(io.BytesIO(data))  # noqa: S301 (the same file, checked)
+        unpickler.persistent_load = events.__getitem__  # type: ignore[method-assign]
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            parts = unpickler.load()
+        finally:
+            if paused:
+                gc.enable()
+        for target, values in ((self._knowledge, parts[0]), (self._knowledge.titles, parts[1])):
+            vars(target).update(values)  # one step each: a reader sees all or nothing
+            vars(target).pop(_LATER, None)
+        self._data = None
+
+
+_LATER = "_answer_index_later"
+
+
+def _later(owner: object, name: str) -> object:
+    """`owner.name` from the section read at first use (AttributeError if it has none)."""
+    later = vars(owner).get(_LATER)
+    if later is None:
+        raise AttributeError(f"{type(owner).__name__!r} object has no attribute {name!r}")
+    later.fill()
+    return object.__getattribute__(owner, name)
+
+
+class _PartKnowledge(Knowledge):
+    """A kept Knowledge whose `_LATER_KNOWLEDGE` parts are read at first use."""
+
+    def __getattr__(self, name: str) -> object:  # only for names not set on the object
+        return _later(self, name)
+
+
+class _PartTitles(TitleIndex):
+    """A kept TitleIndex whose `_LATER_TITLES` parts are read at first use."""
+
+    def __getattr__(self, name: str) -> object:
+        return _later(self, name)
+
+
+def _split(knowledge: Knowledge) -> tuple[Knowledge, bytes]:
+    """`knowledge` without its later parts (as the classes above), and the later parts'
+    pickle."""
+    titles = knowledge.titles
+    first_titles = object.__new__(_PartTitles)
+    later_titles = {n: v for n, v in vars(titles).items() if n in _LATER_TITLES}
+    vars(first_titles).update({n: v for n, v in vars(titles).items() if n not in later_titles})
+    first = object.__new__(_PartKnowledge)
+    later_knowledge = {n: v for n, v in vars(knowledge).items() if n in _LATER_KNOWLEDGE}
+    vars(first).update(
+        {n: v for n, v in vars(knowledge).items() if n not in later_knowledge},
+        titles=first_titles,
+    )
+    places = {id(event): number for number, event in enumerate(knowledge.events)}
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj: object) -> int | None:
+            return places.get(id(obj)) if type(obj) is Event else None
+
+    buffer = io.BytesIO()
+    Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((later_knowledge, later_titles))
+    return first, buffer.getvalue()
 
 
 def _ours(status: os.stat_result) -> bool:
@@ -136,11 +242,12 @@ def write_index(path: Path, key: str, kept: Kept) -> None:
     _prepare(kept.knowledge.tables)
     _prepare(kept.tables)
     kept = shared(Kept(replace(kept.knowledge, detector=None), kept.tables))
+    first, later = _split(kept.knowledge)
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(key.encode() + b"\n")
-            pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((Kept(first, kept.tables), later), file, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
     except OSError as error:
         log.warning("answer index not kept", reason=str(error))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
@@ -241,7 +241,7 @@ class Answerer:
             # with their stemmed lexicons worked out already.
             if self._tables is None:
                 self._tables = kept.tables
-            return replace(kept.knowledge, detector=self._detector)
+            return kept.knowledge_with(self._detector)
         tables = self._word_tables()
         if events is None:
             events = await self._events.between()
