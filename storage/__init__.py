@@ -10,6 +10,7 @@ from storage.database import (
     StorageError,
 )
 from storage.faults import (
+    ConflictError,
     ConstraintViolation,
     DatabaseDamaged,
     DatabaseError,
@@ -40,6 +41,7 @@ __all__ = [
     "APPLICATION_ID",
     "DATABASE_FILE",
     "Announcement",
+    "ConflictError",
     "ConstraintViolation",
     "Database",
     "DatabaseDamaged",

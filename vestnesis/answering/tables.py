@@ -144,6 +144,13 @@ class Tables:
         )
 
     @cached_property
+    def single_kind_stems(self) -> frozenset[str]:
+        """The stems of the kind words that name a kind alone ("seminārs", "camp", and a
+        phrase's head noun when it is such a word too): not "night" of "board game night"."""
+        alone = words.union(t for k in self.kinds for t in k.all_terms if " " not in t.strip())
+        return frozenset(s for s in self.kind_stems if s in alone)
+
+    @cached_property
     def concept_lexicon(self) -> words.Lexicon[str]:
         """Every concept's phrases → the concept."""
         return words.Lexicon(
@@ -204,10 +211,12 @@ class Tables:
         """Stem → the shared terms ("~library") of the groups it belongs to (kinds and towns
         are groups too)."""
         table: dict[str, set[str]] = {}
+        # A kind's one-word names and terms: a phrase's head alone ("night" of "board game
+        # night", "vakars" of "kino vakars") means no more than itself.
         kind_groups = [
             (
                 k.key,
-                *(n for pair in k.names.values() for n in pair),
+                *(n for pair in k.names.values() for n in pair if " " not in n.strip()),
                 *(t for t in k.terms if " " not in t),
             )
             for k in self.kinds
