@@ -101,8 +101,8 @@ async def test_the_kept_index_is_rebuilt_when_another_writer_changes_the_events(
     service, `events import`) would be, retitles an event behind the answerer's back."""
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
-        await Answerer.from_app(app).knowledge()
+        await poll_calendars(calendar_parts(app))
+        await answerer_for(app).knowledge()
         kept = config.database_path.with_name(INDEX_FILE)
         before = kept.read_bytes().split(b"\n", 1)[0]
         token = await app.database.events.change_token()
@@ -113,7 +113,7 @@ async def test_the_kept_index_is_rebuilt_when_another_writer_changes_the_events(
             )
         other.close()
         assert await app.database.events.change_token() != token
-        reply = await Answerer.from_app(app).ask("Kad būs grāmatu maratons?", now=NOW)
+        reply = await answerer_for(app).ask("Kad būs grāmatu maratons?", now=NOW)
         assert uid in reply.as_json()["events"], reply.text
         assert kept.read_bytes().split(b"\n", 1)[0] != before
 
