@@ -254,17 +254,18 @@ MIGRATIONS: tuple[str, ...] = (
     # triggers, so that no writer can forget it), so that the answer index kept beside the
     # database can tell it is current without reading the events. Random, not a counter: a
     # restored older copy counting up again must never meet an index built for other events.
+    # Written to run again harmlessly (a repair may set the version back).
     """
-    CREATE TABLE events_change (
+    CREATE TABLE IF NOT EXISTS events_change (
         id    INTEGER PRIMARY KEY CHECK (id = 1),
         token BLOB NOT NULL
     );
-    INSERT INTO events_change (id, token) VALUES (1, randomblob(16));
-    CREATE TRIGGER events_inserted AFTER INSERT ON events
+    INSERT OR IGNORE INTO events_change (id, token) VALUES (1, randomblob(16));
+    CREATE TRIGGER IF NOT EXISTS events_inserted AFTER INSERT ON events
     BEGIN UPDATE events_change SET token = randomblob(16); END;
-    CREATE TRIGGER events_updated AFTER UPDATE ON events
+    CREATE TRIGGER IF NOT EXISTS events_updated AFTER UPDATE ON events
     BEGIN UPDATE events_change SET token = randomblob(16); END;
-    CREATE TRIGGER events_deleted AFTER DELETE ON events
+    CREATE TRIGGER IF NOT EXISTS events_deleted AFTER DELETE ON events
     BEGIN UPDATE events_change SET token = randomblob(16); END;
     """,
 )
