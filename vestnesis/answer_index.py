@@ -3,7 +3,10 @@ service after a restart) does not rebuild it: the title index, the stems and the
 are built once per change of the calendar, the plan, the word tables or this code.
 
 The file is `answer-index.pickle` beside the database: one line with the key (a SHA-256 of
-everything the index is built from), then the pickled index. A file with another key, or one
+everything the index is built from: the events' change token, the plan, the words file, the
+answering code and its data files), then the pickled pair (`Kept`: the index without the parts
+only some questions use, and the word tables; the pickle of those parts, read at their first
+use). A file with another key, or one
 that cannot be read, is rebuilt. The data folder is trusted like the database beside it
 (pickle runs code on load: the folder must be writable by the service's user only, as the
 database already requires); a file owned by another user, or one that others may write, is
@@ -11,7 +14,8 @@ never read, only rebuilt, and the index is written readable by its owner alone.
 
 Loading is the cold `vestnesis ask`'s largest cost (issue 18), so the file is made cheap to
 read: equal strings, dates and word sets are stored once and referred to after (a 10,000-event
-index has about half as many objects to make), and the collector is paused while it loads."""
+index has about half as many objects to make), the collector is paused while it loads, and the
+series are made only for a question that needs them."""
 
 from __future__ import annotations
 
