@@ -137,6 +137,8 @@ SETS = (
     "lv-lt-academic",
     "lv-children",
     "lt-music",
+    "lv-health",
+    "lv-ee-border",
 )
 
 

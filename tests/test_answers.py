@@ -206,7 +206,7 @@ def test_latvian_dates_take_the_locative_in_sentences() -> None:
         ("Pieredzes apmaiņas brauciens uz Tartu", "study_trip"),
         ("Stažuotė Suomijoje", "study_trip"),
         ("Latvijas Bibliotēku festivāls", "festival"),
-        ("Valdes sanāksme", "meeting"),
+        ("Valdes sanāksme", "board_meeting"),  # a sort of meeting
         ("Vebinārs par IAM", "webinar"),
         ("Lecture on open access", "lecture"),
         ("Paskaita apie skaitymą", "lecture"),
