@@ -168,3 +168,110 @@ def test_a_word_that_ends_a_kinds_phrase_still_names_a_title(knowledge, question
     # is no kind: "library night" is the „Bibliotekų naktis”, not the board games evening in
     # a library.
     assert _uids(answer(question, knowledge, NOW)) == ["night"]
+
+
+@pytest.mark.parametrize(
+    ("question", "tense", "start", "end"),
+    [
+        # Asked on Thursday 29 April 2027.
+        ("kas notika no 1. līdz 10. aprīlim", "past", (2027, 4, 1), (2027, 4, 11)),
+        ("what was on 22 april", "past", (2027, 4, 22), (2027, 4, 23)),
+        ("ar įvyko balandžio 22", "past", (2027, 4, 22), (2027, 4, 23)),
+        ("events from 20 april to 2 may", "", (2027, 4, 20), (2027, 5, 3)),
+        ("what is on 22 april", "", (2028, 4, 22), (2028, 4, 23)),
+        ("from 20 december to 10 january", "", (2027, 12, 20), (2028, 1, 11)),
+    ],
+)
+def test_days_of_this_month_asked_in_the_past_or_still_under_way_are_this_years(
+    question, tense, start, end
+) -> None:
+    from datetime import date
+
+    from vestnesis.answering import when, words
+
+    span, _ = when.find(question, words.tokens(question), date(2027, 4, 29), tense)
+    assert span is not None and (span.start, span.end) == (date(*start), date(*end))
+
+
+def test_a_kind_before_another_kind_names_which_one() -> None:
+    # "the anniversary conference": a conference, and "anniversary" names which one.
+    events = [
+        event_on(
+            "bhlc",
+            "Baltic Health Libraries Conference 2027",
+            (2027, 9, 1),
+            "Rīga",
+            "Conference",
+            zone=ZONE,
+        ),
+        event_on(
+            "jub",
+            "LSVBB 35 gadu jubilejas konference",
+            (2028, 3, 1),
+            "Rīga",
+            "Konference",
+            zone=ZONE,
+        ),
+    ]
+    knowledge = indexed(events, "# Plāns\n\n## Mērķis\n\nLasīšana.\n", ZONE)
+    for question in (
+        "when is the anniversary conference",
+        "kad būs jubilejas konference",
+        "kada jubiliejinė konferencija",
+    ):
+        assert _uids(answer(question, knowledge, datetime(2027, 4, 29, 12, tzinfo=ZONE))) == [
+            "jub"
+        ], question
+
+
+HEALTH_PLAN = """# Biedrības darbības plāns 2027–2029
+
+## 1. sadaļa. Ievads
+
+Biedrība apvieno slimnīcu bibliotēkas.
+
+## 2. sadaļa. Virsmērķis un apakšmērķi
+
+Veselīga sabiedrība, kas lasa.
+
+### 2.1. Veselībpratība sabiedrībā
+
+Lekcijas par uzticamu informāciju.
+
+### 2.2. Bibliotēkas pacientiem
+
+Lasīšana pacientiem un atmiņu kafejnīcas cilvēkiem ar demenci.
+
+## 3. sadaļa. Budžets
+
+Biedru maksas un ziedojumi.
+
+## 4. sadaļa. Uzraudzība un izvērtēšana
+
+Valde katru gadu izvērtē plāna izpildi.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "language"),
+    [
+        ("what is the main goal", "2. sadaļa. Virsmērķis un apakšmērķi", "en"),
+        ("koks pagrindinis tikslas", "2. sadaļa. Virsmērķis un apakšmērķi", "lt"),
+        ("kāds ir biedrības mērķis", "2. sadaļa. Virsmērķis un apakšmērķi", "lv"),
+        ("what is the goal about dementia", "2.2. Bibliotēkas pacientiem", "en"),
+        ("budget", "3. sadaļa. Budžets", "en"),
+        ("stebėsena ir vertinimas", "4. sadaļa. Uzraudzība un izvērtēšana", "lt"),
+    ],
+)
+def test_plan_headings_of_compounds_and_parts_and_one_word_questions(
+    question, section, language
+) -> None:
+    # "Virsmērķis" (the overall goal) is a compound of "mērķis"; a sub-goal is asked by
+    # what it is about; a one-word question is answered in its own language.
+    knowledge = indexed([], HEALTH_PLAN, ZONE)
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, found.sections[0].heading, found.language) == (
+        "plan",
+        section,
+        language,
+    )

@@ -1057,9 +1057,12 @@ def _plan_topic(
             if wanted
             # A heading is written with care: its words, not a typo's lookalike ("Tīkla
             # plāns", the network's plan, has no "tikslas", goal).
-            and any(
-                hit.value == wanted
-                for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
+            and (
+                any(
+                    hit.value == wanted
+                    for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
+                )
+                or _compound_names(section.heading, wanted, plan.tables)
             )
         ]
         title = _plan_title(plan)
@@ -1082,6 +1085,7 @@ def _plan_topic(
                     *_heading_rank(entry, question_words, plan),
                 ),
             )[1]
+            chosen = _part_about(plan, chosen, wanted, question_words) or chosen
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it, but the topic is one a plan has: where the plan speaks of it in
@@ -1142,6 +1146,61 @@ def _topic_search(
             sections.append(passage.section)
     return Answer(
         "plan", language, sections=tuple(sections), passages=tuple(passages), topic="search"
+    )
+
+
+def _part_about(
+    plan: PlanIndex, section: Section, topic: str, question_words: list[str]
+) -> Section | None:
+    """The part of the section that the question's other words are about ("the goal about
+    dementia": the sub-goal whose text speaks of dementia), if one is."""
+    tables = plan.tables
+    parts = {s.heading for s in plan.plan.sections if s.parent == section.heading}
+    if not parts:
+        return None
+    lexicon = vocabulary.concepts(tables)
+    said = {i for hit in lexicon.scan(question_words) for i in hit.positions}
+    general = tables.concept_stems.get("association", frozenset()) | tables.concept_stems.get(
+        "plan", frozenset()
+    )
+    other = [
+        w
+        for i, w in enumerate(question_words)
+        if i not in said
+        and w.isalpha()  # a number says which part, and the headings have them
+        and not tables.ordinal_lexicon.scan([w], fuzzy=False)
+        and not vocabulary.is_stop(w, tables)
+        and not words.stems(w) & general
+        and any(plan.known(t) for t in question_terms([w], tables))
+    ]
+    if not other:
+        return None
+    for passage in plan.search([question_terms([w], tables) for w in other]):
+        if passage.section.heading in parts:
+            return passage.section
+    return None
+
+
+# Letters a compound's first part has at least ("virs" of "virsmērķis", the overall goal):
+# fewer ("ko" of "komisija") and the word is another one that only ends alike.
+COMPOUND_HEAD = 4
+
+
+def _compound_names(heading: str, topic: str, tables: Tables) -> bool:
+    """Whether a heading word is a compound ending in one of the topic's words ("Virsmērķis
+    un apakšmērķi", "Pamatuzdevumi"): Latvian and Lithuanian join a noun to a word before."""
+    ends = tuple(
+        words.fold(w)[:-1]
+        for phrase in tables.concepts.get(topic, ())
+        if " " not in phrase.strip()
+        for w in (phrase.strip(),)
+        if len(w) >= 5
+    )
+    return any(
+        (at := folded.find(end, COMPOUND_HEAD)) >= COMPOUND_HEAD
+        and len(folded) - at - len(end) <= 2  # then only an ending
+        for folded in (words.fold(token) for token in words.tokens(heading))
+        for end in ends
     )
 
 

@@ -144,13 +144,6 @@ class Tables:
         )
 
     @cached_property
-    def single_kind_stems(self) -> frozenset[str]:
-        """The stems of the kind words that name a kind alone ("seminārs", "camp", and a
-        phrase's head noun when it is such a word too): not "night" of "board game night"."""
-        alone = words.union(t for k in self.kinds for t in k.all_terms if " " not in t.strip())
-        return frozenset(s for s in self.kind_stems if s in alone)
-
-    @cached_property
     def concept_lexicon(self) -> words.Lexicon[str]:
         """Every concept's phrases → the concept."""
         return words.Lexicon(

@@ -358,15 +358,15 @@ def _longest_first(term: str) -> tuple[int, str]:
 
 
 def _names_something(word: str, tables: Tables, *, asked: bool = False) -> bool:
-    """Whether a word can name an event: not a function word nor a kind's word. `asked`: a
-    question's word, which the kinds' finder has already read: only a word that names a
-    kind alone is a kind's word there ("night" of "board game night" is not; "library
-    night" names the „Bibliotekų naktis”)."""
+    """Whether a word can name an event: not a function word nor, in a title, a kind's word.
+    `asked`: a question's word the kinds' finder left ("anniversary" of "the anniversary
+    conference", "night" of "library night"): it says which event, whatever kind it names."""
     if word.isdigit():
         return len(word) == 4  # a year can tell two editions apart; other numbers cannot
     stems = words.stems(word)
-    kind_words = tables.single_kind_stems if asked else tables.kind_stems
-    return not (vocabulary.is_stop(word, tables) or stems & kind_words)
+    if asked:
+        return not vocabulary.is_stop(word, tables)
+    return not (vocabulary.is_stop(word, tables) or stems & tables.kind_stems)
 
 
 def _kind_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
