@@ -275,3 +275,95 @@ def test_plan_headings_of_compounds_and_parts_and_one_word_questions(
         section,
         language,
     )
+
+
+HEALTH_NOW = datetime(2027, 4, 29, 16, 45, tzinfo=ZoneInfo("Europe/Riga"))
+HEALTH_ZONE = ZoneInfo("Europe/Riga")
+HEALTH_EVENTS = [
+    event_on(
+        "talk-may",
+        "Veselībpratības lekcija: zāles",
+        (2027, 5, 12),
+        "Rīga",
+        "Lekcija",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "talk-oct",
+        "Veselībpratības lekcija: miegs",
+        (2027, 10, 6),
+        "Rīga",
+        "Lekcija",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "talk-oct2", "Lekcija par uzturu", (2027, 10, 20), "Cēsis", "Lekcija", zone=HEALTH_ZONE
+    ),
+    event_on(
+        "donor",
+        "Donoru diena Daugavpilī",
+        (2027, 5, 6),
+        "Daugavpils",
+        "Donoru diena",
+        zone=HEALTH_ZONE,
+        status="cancelled",
+    ),
+    event_on(
+        "donor-riga",
+        "Donoru diena bibliotēkā",
+        (2027, 6, 3),
+        "Rīga",
+        "Donoru diena",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "seminar",
+        "Daugavpils pieredze: seminārs",
+        (2027, 5, 20),
+        "Rēzekne",
+        "Seminārs",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "reading", "Lasīšana pacientiem", (2027, 5, 14), "Daugavpils", "Lasīšana", zone=HEALTH_ZONE
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def health() -> Knowledge:
+    return indexed(HEALTH_EVENTS, HEALTH_PLAN, HEALTH_ZONE)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is the blood donation day in daugavpils still happening",
+        "vai donoru diena Daugavpilī vēl notiks",
+        "ar dar vyks donorų diena Daugpilyje",
+    ],
+)
+def test_the_only_match_being_cancelled_is_named_as_cancelled(health, question) -> None:
+    found = answer(question, health, HEALTH_NOW)
+    assert (found.intent, _uids(found)) == ("event_by_name", ["donor"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["health literacy talks in october", "lekcijas oktobrī", "paskaitos spalio mėnesį"],
+)
+def test_a_kind_in_the_plural_with_a_period_is_a_list_not_one_title(health, question) -> None:
+    found = answer(question, health, HEALTH_NOW)
+    assert (found.intent, _uids(found)) == ("events_in_period", ["talk-oct", "talk-oct2"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["kas vyks Daugpilyje gegužę", "kas notiks Daugavpilī maijā", "events in daugavpils in may"],
+)
+def test_a_town_named_in_a_title_asked_with_a_period_is_the_place(health, question) -> None:
+    # „Daugavpils pieredze: seminārs” is held in Rēzekne; in Daugavpils in May: the reading
+    # (and the cancelled donor day, said to be cancelled).
+    found = answer(question, health, HEALTH_NOW)
+    assert found.intent == "events_in_period"
+    assert _uids(found) == ["reading"] and [e.uid for e in found.cancelled] == ["donor"]

@@ -367,6 +367,7 @@ def answer(
         for i, w in enumerate(question_words)
         if i not in taken and knowledge.names_a_place(w) and _as_place(question_words, i)
     } - towns
+    without: TitleMatch | None = None
     if named is not None and asked_towns:
         # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
         # town, does the question still name it? And "the reading marathon in Bauska" names
@@ -384,6 +385,15 @@ def answer(
             named = without  # held there, and its title need not say so
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
+    if (
+        named is not None
+        and span is not None
+        and kind
+        and _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
+    ):
+        named = None  # "health literacy talks in October": talks, a list, whatever one is titled
+    if named is not None and span is not None and asked_towns and without is None:
+        named = None  # "kas vyks Daugpilyje gegužę": the town is the place, not a title's word
     if named is not None and (
         _names_event(named, kind, cue, concepts, tables)
         or _names_across_languages(named, kind, question_words, taken | towns, knowledge)
@@ -564,9 +574,16 @@ def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> 
     if found is None or language not in found.names:
         return False
     singular, plural = (words.fold(n) for n in found.names[language])
+    if not asked or singular == plural:
+        return False
     # Only the last of the kind's words: one before another is a genitive that modifies it
     # ("apbalvošanas ceremonija", the award ceremony, is one ceremony).
-    return singular != plural and bool(asked) and words.fold(asked[-1]) == plural
+    last = words.fold(asked[-1])
+    if last == words.fold(plural.split()[-1]):
+        return True
+    # English makes any kind's word plural with -s ("talks" of a lecture's "talk").
+    terms = {words.fold(t) for t in found.all_terms}
+    return language == "en" and last.endswith("s") and (last[:-1] in terms or last[:-2] in terms)
 
 
 def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
@@ -984,14 +1001,20 @@ def _next(
     place: str = "",
 ) -> Answer:
     # An event already under way (a three-day congress on its second day) is not "next".
+    called_off: Event | None = None
     for event in knowledge.from_time(now):
-        if (
-            event.cancelled
-            or (kind and not knowledge.of_kind(event, kind))
-            or (place and not knowledge.at(event, place))
+        if (kind and not knowledge.of_kind(event, kind)) or (
+            place and not knowledge.at(event, place)
         ):
             continue
+        if event.cancelled:
+            called_off = called_off or event
+            continue
         return Answer("next_event", language, events=(event,), kind=kind, asked_where=asked_where)
+    if called_off is not None and (kind or place):
+        # "Is the blood donation day in Daugavpils still happening?": the one there was is
+        # cancelled, and saying so answers it; no other is offered in its place.
+        return Answer("event_by_name", language, events=(called_off,), asked_where=asked_where)
     return Answer("next_event", language, kind=kind, asked_where=asked_where)
 
 
