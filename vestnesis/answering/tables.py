@@ -144,6 +144,16 @@ class Tables:
         )
 
     @cached_property
+    def one_word_kinds(self) -> dict[str, str]:
+        """A kind's shared term ("~fair") → its key, for the kinds named by one word in every
+        language (their word in any case form names them)."""
+        return {
+            "~" + words.fold(k.key): k.key
+            for k in self.kinds
+            if all(" " not in name for pair in k.names.values() for name in pair)
+        }
+
+    @cached_property
     def concept_lexicon(self) -> words.Lexicon[str]:
         """Every concept's phrases → the concept."""
         return words.Lexicon(

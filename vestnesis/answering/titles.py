@@ -9,6 +9,7 @@ import re
 from collections.abc import KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -324,24 +325,39 @@ def title_kinds(series: Series, tables: Tables) -> set[str]:
     typo; also in a case form the stemmers miss, "mugėje", at the fair, when the kind's
     names are one word each): "Meistarklase: grāmatas ilustrēšana" is a masterclass whatever
     its category says; "Seminārs par izstāžu veidošanu" is a seminar, not an exhibition."""
-    one_word = {
-        "~" + words.fold(k.key): k.key
-        for k in tables.kinds
-        if all(" " not in name for pair in k.names.values() for name in pair)
+    return {
+        kind
+        for title in sorted({e.title for e in series.occurrences})
+        if (kind := _first_kind(title, tables))
     }
-    found: set[str] = set()
-    for title in sorted({e.title for e in series.occurrences}):
-        title_words = words.tokens(title)
-        for index, word in enumerate(title_words):
-            hit = tables.kind_lexicon.at(title_words, index, fuzzy=False)
-            said = hit.value if hit is not None else ""
-            said = said or next(
-                (one_word[t] for t in sorted(glossary.terms(word, tables)) if t in one_word), ""
-            )
-            if said:
-                found.add(said)
-                break
-    return found
+
+
+@lru_cache(maxsize=65536)
+def _first_kind(title: str, tables: Tables) -> str:
+    one_word = tables.one_word_kinds
+    title_words = words.tokens(title)
+    for index, word in enumerate(title_words):
+        hit = tables.kind_lexicon.at(title_words, index, fuzzy=False)
+        if hit is not None:
+            return hit.value
+        said = next(
+            (one_word[t] for t in sorted(glossary.terms(word, tables)) if t in one_word), ""
+        )
+        if said:
+            return said
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def _phrased(title: str, tables: Tables) -> frozenset[int]:
+    """The positions of the title's words that stand in a built-in kind's phrase of two
+    words or more."""
+    return frozenset(
+        i
+        for hit in tables.kind_lexicon.scan(words.tokens(title), fuzzy=False)
+        if hit.length > 1 and not hit.value.startswith("category:")
+        for i in hit.positions
+    )
 
 
 def _terms(word: str, tables: Tables) -> frozenset[str]:
@@ -385,12 +401,7 @@ def _name_tokens(title: str, tables: Tables, *, phrases: bool = False) -> list[f
     # The words of a kind's whole phrase in the title ("Leļļu izrāde „Sprīdītis”") say what
     # it is, not which: its name is what else it has, when it has anything else.
     # (A calendar's own category as the title, "Bibliotēku nedēļa 2027", is its name.)
-    phrased = {
-        i
-        for hit in tables.kind_lexicon.scan(title_words, fuzzy=False)
-        if hit.length > 1 and not hit.value.startswith("category:")
-        for i in hit.positions
-    }
+    phrased = _phrased(title, tables)
     named = [i for i in naming if i not in phrased]
     if not phrases and any(title_words[i].isalpha() for i in named):
         naming = named

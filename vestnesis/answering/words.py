@@ -131,10 +131,15 @@ def phrase_at(
     index: int,
     phrase: Sequence[frozenset[str]],
     typos: frozenset[str] = frozenset(),
+    *,
+    fuzzy: bool = True,
 ) -> bool:
-    """Whether `phrase` (stem sets, word by word) starts at words[index]."""
+    """Whether `phrase` (stem sets, word by word) starts at words[index]; without `fuzzy`,
+    each word by its stems exactly."""
     if index + len(phrase) > len(words):
         return False
+    if not fuzzy:
+        return all(stems(words[index + i]) & part for i, part in enumerate(phrase))
     return all(matches(words[index + i], part, typos) for i, part in enumerate(phrase))
 
 
@@ -201,7 +206,7 @@ class Lexicon(Generic[T]):
         best: Found[T] | None = None
         for phrase, value in self._candidates(text_words[index], fuzzy):
             if (best is None or len(phrase) > best.length) and phrase_at(
-                text_words, index, phrase, self._typos
+                text_words, index, phrase, self._typos, fuzzy=fuzzy
             ):
                 best = Found(value, index, len(phrase))
         return best
