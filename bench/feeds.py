@@ -195,10 +195,7 @@ def measured(mode: str, config_path: Path, validators: Path) -> dict[str, float]
         capture_output=True,
         text=True,
     ).stdout
-    figures = json.loads(output.strip().splitlines()[-1])
-    if "main_cpu" in figures:
-        print(f"    ({mode}: main process {figures['main_cpu']:.2f} s CPU)", file=sys.stderr)
-    return figures
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -229,8 +226,13 @@ def main() -> None:
             rate = row["new"] / row["wall"] if row["wall"] else 0
             workers = row.get("workers_rss_mb", 0)
             per_item = row["cpu"] / row["new"] * 1000 if row["new"] else 0
+            split = (
+                f" = main {row['main_cpu']:.2f} + workers {row['cpu'] - row['main_cpu']:.2f}"
+                if "main_cpu" in row
+                else ""
+            )
             print(
-                f"  {label:<24} half 304: {row['wall']:.2f} s wall, {row['cpu']:.2f} s CPU "
+                f"  {label:<24} half 304: {row['wall']:.2f} s wall, {row['cpu']:.2f} s CPU{split} "
                 f"({per_item:.2f} ms/item), {int(row['new'])} new items "
                 f"({rate:,.0f}/s), {int(row['unchanged'])} unchanged, {int(row['failed'])} "
                 f"failed, peak RSS {row['peak_rss_mb']:.0f} MB"
