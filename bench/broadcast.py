@@ -103,6 +103,7 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
     from vestnesis.delivery import Outbox
     from vestnesis.telegram.outbox import enqueue_announcement
     from vestnesis.telegram.runtime import TELEGRAM_RETRY
+    from vestnesis.wiring.parts import telegram_parts
 
     with tempfile.TemporaryDirectory() as folder:
         path = sample_config(Path(folder))
@@ -120,13 +121,17 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
                 1, 1, "<b>Paziņojums</b> visiem biedriem", None, NOW
             )
             await app.database.telegram.set_audience(draft.id, ["chats", "subscribers"])
-            await enqueue_announcement(app, await app.database.telegram.announcement(draft.id))
+            await enqueue_announcement(
+                telegram_parts(app), await app.database.telegram.announcement(draft.id)
+            )
             # Twice the groups' messages: a second announcement shows the per-group spacing.
             second = await app.database.telegram.new_announcement(
                 1, 1, "Otrais paziņojums", None, NOW
             )
             await app.database.telegram.set_audience(second.id, ["chats"])
-            await enqueue_announcement(app, await app.database.telegram.announcement(second.id))
+            await enqueue_announcement(
+                telegram_parts(app), await app.database.telegram.announcement(second.id)
+            )
             bot = Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=16))
             flood = (
                 FloodControl()

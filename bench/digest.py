@@ -42,6 +42,7 @@ from vestnesis.app import open_app  # noqa: E402
 from vestnesis.common.clock import FixedClock  # noqa: E402
 from vestnesis.config import load_config  # noqa: E402
 from vestnesis.digest.weekly import prepare, view_for  # noqa: E402
+from vestnesis.wiring.parts import digest_parts  # noqa: E402
 
 SEND = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 SOURCES = [
@@ -132,11 +133,11 @@ async def measure(config_path: Path, rounds: int) -> dict[str, object]:
     async with open_app(config, FixedClock(SEND)) as app:
         for _ in range(rounds):
             began = started = time.perf_counter()
-            prepared = await prepare(app, SEND)
+            prepared = await prepare(digest_parts(app), SEND)
             timings["compose"].append(time.perf_counter() - started)
             for language in ("lv", "en", "lt"):
                 started = time.perf_counter()
-                view = await view_for(app, prepared.digest, language)
+                view = await view_for(digest_parts(app), prepared.digest, language)
                 timings["localise+word"].append(time.perf_counter() - started)
                 started = time.perf_counter()
                 messages = render_digest(view)

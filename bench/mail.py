@@ -156,12 +156,13 @@ async def run_vestnesis(path: Path) -> dict[str, float]:
     from vestnesis.app import open_app
     from vestnesis.common.clock import FixedClock
     from vestnesis.config import load_config
-    from vestnesis.mailing.email_list import email_delivery, enqueue_digest
+    from vestnesis.mailing.email_list import enqueue_digest
+    from vestnesis.wiring.parts import email_delivery, mailing_parts
 
     config = load_config(path, SECRET)
     async with open_app(config, FixedClock(SEND)) as app:
         cpu0, started = cpu(), time.perf_counter()
-        report = await enqueue_digest(app, SEND)
+        report = await enqueue_digest(mailing_parts(app), SEND)
         enqueue = time.perf_counter() - started
         started = time.perf_counter()
         drained = await email_delivery(app).drain()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         StorageError,
     )
     from storage.faults import (
+        ConflictError,
         ConstraintViolation,
         DatabaseDamaged,
         DatabaseError,
@@ -51,6 +52,7 @@ __all__ = [
     "APPLICATION_ID",
     "DATABASE_FILE",
     "Announcement",
+    "ConflictError",
     "ConstraintViolation",
     "Database",
     "DatabaseDamaged",
@@ -94,6 +96,7 @@ _HOMES = {
     ),
     **dict.fromkeys(
         (
+            "ConflictError",
             "ConstraintViolation",
             "DatabaseDamaged",
             "DatabaseError",

@@ -6,12 +6,13 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
+from storage.faults import ConflictError
 from storage.records import DigestRecord
 from storage.store import Store
 from storage.timefmt import from_db, to_db
 
 
-class DigestExistsError(ValueError):
+class DigestExistsError(ConflictError):
     """A digest for that period is already stored."""
 
 

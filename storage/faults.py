@@ -41,6 +41,12 @@ class MigrationError(StorageError):
     """A migration left rows whose foreign keys point nowhere; it was rolled back."""
 
 
+# Also a ValueError: the record asked for clashes with one stored, which is the caller's input
+# (a name, a period), not a fault of the database.
+class ConflictError(StorageError, ValueError):
+    """A record with that identity is already stored; the message names it."""
+
+
 # Also a sqlite3.Error, so that code written before the wrapping (`except sqlite3.Error`)
 # still catches it; new code catches StorageError (or a subclass below).
 class DatabaseError(StorageError, sqlite3.Error):

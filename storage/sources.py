@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.faults import ConflictError
 from storage.records import FetchOutcome, Source, SourceSpec
 from storage.store import Store
 from storage.timefmt import from_db, to_db
 
 
-class DuplicateSourceError(ValueError):
+class DuplicateSourceError(ConflictError):
     """A source with that name or location already exists."""
 
 
@@ -72,12 +73,17 @@ class SourceStore(Store):
         """Store a new source; raises DuplicateSourceError when its name or location is taken."""
         clash = list(
             await self._db.execute_fetchall(
-                "SELECT name FROM sources WHERE name = ? OR location = ?",
+                "SELECT name, location FROM sources WHERE name = ? OR location = ?",
                 (spec.name, spec.location),
             )
         )
         if clash:
-            raise DuplicateSourceError(f"a source named {clash[0]['name']!r} already has it")
+            # Say which of the two is taken: the name, or the address under another name.
+            if clash[0]["name"] == spec.name:
+                raise DuplicateSourceError(f"a source named {spec.name!r} already exists")
+            raise DuplicateSourceError(
+                f"the source {clash[0]['name']!r} already reads {spec.location}"
+            )
         async with self._tx.begin():
             await self._insert(spec, now)
         source = await self.get(spec.name)

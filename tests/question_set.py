@@ -129,7 +129,17 @@ def eval_set(name: str) -> QuestionSet:
     )
 
 
-SETS = ("team", "lt-school", "en-network", "lv-regional", "lv-lt-academic", "lv-children")
+SETS = (
+    "team",
+    "lt-school",
+    "en-network",
+    "lv-regional",
+    "lv-lt-academic",
+    "lv-children",
+    "lt-music",
+    "lv-health",
+    "lv-ee-border",
+)
 
 
 def question_set(name: str) -> QuestionSet:
@@ -194,3 +204,34 @@ def problems(question: Question, answer: Answer, now: datetime = NOW) -> list[st
 def utc(moment: datetime) -> datetime:
     """The moment in UTC."""
     return moment.astimezone(UTC)
+
+
+def event_on(
+    uid: str,
+    title: str,
+    day: tuple[int, int, int],
+    place: str,
+    *categories: str,
+    zone: ZoneInfo,
+    hour: int = 10,
+    status: str = "confirmed",
+) -> Event:
+    """An event of two hours from `hour` on `day` in `zone`, as a calendar gives it."""
+    start = datetime(*day, hour, tzinfo=zone)
+    return Event(
+        uid=uid,
+        title=title,
+        start=start,
+        end=start + timedelta(hours=2),
+        place=place,
+        categories=categories,
+        status=status,
+    )
+
+
+def indexed(events: Sequence[Event], plan: str, zone: ZoneInfo) -> Knowledge:
+    """The events as `events import` stores them (each kind from the built-in tables; the
+    calendar's own categories become kinds when the knowledge is built) and the plan,
+    indexed."""
+    classified = [replace(e, kind=kinds.classify(e.title, e.categories)) for e in events]
+    return Knowledge.build(classified, parse_plan(plan), zone)

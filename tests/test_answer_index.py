@@ -16,6 +16,7 @@ from vestnesis.answering import Knowledge, answer
 from vestnesis.config import load_config
 from vestnesis.events.asking import Answerer, load_plan
 from vestnesis.events.calendar import poll_calendars, save_board_event
+from vestnesis.wiring.calendars import answerer_for, calendar_parts
 
 QUESTIONS = (
     "Kad ir nākamais seminārs?",
@@ -48,13 +49,13 @@ async def test_a_fresh_answerer_reads_the_kept_index_and_answers_the_same(
 ) -> None:
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
-        first = await _replies(Answerer.from_app(app))
+        await poll_calendars(calendar_parts(app))
+        first = await _replies(answerer_for(app))
         kept = config.database_path.with_name(INDEX_FILE)
         assert kept.is_file()
         # A new process's answerer: the index comes from the file, never from a build.
         monkeypatch.setattr(Knowledge, "build", _no_build)
-        again = await _replies(Answerer.from_app(app))
+        again = await _replies(answerer_for(app))
         monkeypatch.undo()
         assert again == first
         # …and the same as the engine answers over an index built here and now.
@@ -76,16 +77,17 @@ async def test_a_fresh_answerer_reads_the_kept_index_and_answers_the_same(
 async def test_the_kept_index_is_rebuilt_when_the_calendar_changes(tmp_path) -> None:
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
-        await Answerer.from_app(app).knowledge()
+        await poll_calendars(calendar_parts(app))
+        await answerer_for(app).knowledge()
         kept = config.database_path.with_name(INDEX_FILE)
         before = kept.read_bytes().split(b"\n", 1)[0]
         start = NOW + timedelta(days=20)
         title = "Grāmatu maratons Valmierā"
         saved = await save_board_event(
-            app, Event(uid="", title=title, start=start, end=start + timedelta(hours=2))
+            calendar_parts(app),
+            Event(uid="", title=title, start=start, end=start + timedelta(hours=2)),
         )
-        reply = await Answerer.from_app(app).ask("Kad būs grāmatu maratons?", now=NOW)
+        reply = await answerer_for(app).ask("Kad būs grāmatu maratons?", now=NOW)
         assert reply.as_json()["events"] == [saved.uid]
         assert kept.read_bytes().split(b"\n", 1)[0] != before
 
@@ -95,10 +97,10 @@ async def test_the_kept_index_is_rebuilt_when_the_plan_changes(tmp_path) -> None
     plan.write_text("# Mērķis\n\nVeicināt lasīšanu visos novados.\n", encoding="utf-8")
     config = load_config(sample_config(tmp_path, plan={"path": str(plan)}), {})
     async with running(config) as app:
-        reply = await Answerer.from_app(app).ask("Kāds ir biedrības mērķis?", now=NOW)
+        reply = await answerer_for(app).ask("Kāds ir biedrības mērķis?", now=NOW)
         assert "lasīšanu" in reply.text
         plan.write_text("# Mērķis\n\nAtbalstīt skolu bibliotekārus.\n", encoding="utf-8")
-        reply = await Answerer.from_app(app).ask("Kāds ir biedrības mērķis?", now=NOW)
+        reply = await answerer_for(app).ask("Kāds ir biedrības mērķis?", now=NOW)
         assert "skolu bibliotekārus" in reply.text
         assert "lasīšanu" not in reply.text
 
@@ -106,12 +108,12 @@ async def test_the_kept_index_is_rebuilt_when_the_plan_changes(tmp_path) -> None
 async def test_a_torn_index_file_is_rebuilt_not_fatal(tmp_path) -> None:
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
-        first = await _replies(Answerer.from_app(app))
+        await poll_calendars(calendar_parts(app))
+        first = await _replies(answerer_for(app))
         kept = config.database_path.with_name(INDEX_FILE)
         key = kept.read_bytes().split(b"\n", 1)[0]
         kept.write_bytes(key + b"\nnot a pickle")
-        assert await _replies(Answerer.from_app(app)) == first
+        assert await _replies(answerer_for(app)) == first
         assert kept.stat().st_size > 1000  # written again, whole
 
 
@@ -122,16 +124,16 @@ async def test_an_index_others_may_write_is_never_loaded(
     rebuilt, not read; the index is written readable by its owner alone."""
     config = load_config(sample_config(tmp_path), {})
     async with running(config) as app:
-        await poll_calendars(app)
-        first = await _replies(Answerer.from_app(app))
+        await poll_calendars(calendar_parts(app))
+        first = await _replies(answerer_for(app))
         kept = config.database_path.with_name(INDEX_FILE)
         assert kept.stat().st_mode & 0o777 == 0o600
         kept.chmod(0o666)
         monkeypatch.setattr(Knowledge, "build", _no_build)
         with pytest.raises(Rebuilt):
-            await Answerer.from_app(app).knowledge()
+            await answerer_for(app).knowledge()
         monkeypatch.undo()
-        assert await _replies(Answerer.from_app(app)) == first
+        assert await _replies(answerer_for(app)) == first
         assert kept.stat().st_mode & 0o777 == 0o600  # written again, for its owner only
 
 

@@ -443,8 +443,8 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
     from tests.conftest import running, sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import save_board_event
+    from vestnesis.wiring.calendars import answerer_for, calendar_parts
 
     behaviour = LibreTranslateBehaviour()
     title = "Bibliotekininkų šventė Kaune"
@@ -459,8 +459,8 @@ async def test_titles_in_another_language_are_found_through_the_translation_back
         async with running(load_config(path, {}), moment) as app:
             start = moment + timedelta(days=30)
             event = Event(uid="", title=title, start=start, end=start + timedelta(hours=3))
-            saved = await save_board_event(app, event)
-            answerer = Answerer.from_app(app)
+            saved = await save_board_event(calendar_parts(app), event)
+            answerer = answerer_for(app)
             for question in (
                 "When is the librarians' celebration?",
                 "Kad būs bibliotekāru svētki?",
@@ -564,8 +564,8 @@ def test_an_english_title_asked_in_latvian_and_lithuanian(question) -> None:
 async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_path) -> None:
     from tests.conftest import config_text, running
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
     from vestnesis.events.calendar import import_calendar
+    from vestnesis.wiring.calendars import answerer_for, calendar_parts
 
     ics = SCHOOL.calendars["lt-school"]
     path = tmp_path / "config.toml"
@@ -580,8 +580,8 @@ async def test_the_stored_calendar_answers_as_the_evaluation_runner_does(tmp_pat
     )
     indexed = SCHOOL.knowledge()
     async with running(load_config(path, {}), NOW) as app:
-        await import_calendar(app, "lt-school", str(ics))
-        answerer = Answerer.from_app(app)
+        await import_calendar(calendar_parts(app), "lt-school", str(ics))
+        answerer = answerer_for(app)
         for question in SCHOOL.load():
             stored = (await answerer.ask(question.text, now=NOW)).answer
             direct = answer(question.text, indexed, NOW)
@@ -765,22 +765,23 @@ Run ten training events a year.
 
 ## Goal 2: Reading without borders
 
-Promote audiobooks for readers with dyslexia.
+Promote knitting circles for readers with dyslexia.
 
 ## Funding
 
 Membership fees and project grants.
 """
-AUDIO_EN = "Promote audiobooks for readers with dyslexia."
-AUDIO_LT = "Skatinti garsines knygas skaitytojams su disleksija."
+# No word group knows knitting: only the translation finds it.
+AUDIO_EN = "Promote knitting circles for readers with dyslexia."
+AUDIO_LT = "Skatinti mezgimo būrelius skaitytojams su disleksija."
 
 
 @pytest.mark.parametrize(
     ("question", "translations", "intent"),
     [
-        ("ką planas sako apie garsines knygas?", {}, "unknown"),
-        ("ką planas sako apie garsines knygas?", {AUDIO_EN: (AUDIO_LT,)}, "plan"),
-        ("what does the plan say about audiobooks", {}, "plan"),
+        ("ką planas sako apie mezgimo būrelius?", {}, "unknown"),
+        ("ką planas sako apie mezgimo būrelius?", {AUDIO_EN: (AUDIO_LT,)}, "plan"),
+        ("what does the plan say about knitting circles", {}, "plan"),
     ],
 )
 def test_the_plan_is_searched_in_its_translations_too(question, translations, intent) -> None:
@@ -797,13 +798,13 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
     from tests.conftest import running, sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
+    from vestnesis.wiring.calendars import answerer_for
 
     plan = tmp_path / "plan.md"
     plan.write_text(AUDIO_PLAN, "utf-8")
     behaviour = LibreTranslateBehaviour()
     behaviour.known[(AUDIO_EN, "lt")] = AUDIO_LT
-    behaviour.known[(AUDIO_EN, "lv")] = "Popularizēt audiogrāmatas lasītājiem ar disleksiju."
+    behaviour.known[(AUDIO_EN, "lv")] = "Popularizēt adīšanas pulciņus lasītājiem ar disleksiju."
     server = ApiServer(behaviour)
     try:
         path = sample_config(
@@ -812,16 +813,16 @@ async def test_the_answerer_has_the_plan_translated_for_search(tmp_path) -> None
             plan={"path": str(plan), "language": "en"},
         )
         async with running(load_config(path, {}), NOW) as app:
-            answerer = Answerer.from_app(app)
+            answerer = answerer_for(app)
             for question in (
-                "ką planas sako apie garsines knygas?",
-                "ko plāns saka par audiogrāmatām?",
+                "ką planas sako apie mezgimo būrelius?",
+                "ko plāns saka par adīšanas pulciņiem?",
             ):
                 found = (await answerer.ask(question)).answer
                 assert found.intent == "plan", question
                 assert found.sections[0].heading == "Goal 2: Reading without borders"
             asked = len(server.calls("/translate"))
-            await answerer.ask("ką planas sako apie garsines knygas?")
+            await answerer.ask("ką planas sako apie mezgimo būrelius?")
             assert len(server.calls("/translate")) == asked  # indexed once, not per question
     finally:
         server.stop()

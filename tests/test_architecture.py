@@ -3,6 +3,7 @@
 `make lint` runs the same check; this test makes `make test` (and so CI) run it too.
 """
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ def test_every_import_contract_is_kept() -> None:
     result = lint_imports(ROOT / ".importlinter")
     assert result.returncode == 0, result.stdout + result.stderr
     contracts = (ROOT / ".importlinter").read_text("utf-8").count("[importlinter:contract:")
-    assert contracts >= 8  # none dropped (the delivery pipeline's is the eighth)
+    assert contracts >= 9  # none dropped (the use cases' parts are the ninth)
     assert f"Contracts: {contracts} kept, 0 broken." in result.stdout
 
 
@@ -48,3 +49,45 @@ def test_a_broken_contract_fails_the_check(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "BROKEN" in result.stdout
     assert "vestnesis.cli" in result.stdout
+
+
+# The composition root: the only modules that may hold the whole App.
+COMPOSITION_ROOT = (
+    "vestnesis/app.py",
+    "vestnesis/service/run.py",
+    "vestnesis/cli/",
+    "vestnesis/wiring/",
+)
+
+
+def app_parameters(source: str) -> list[str]:
+    """The functions of a module that take a parameter annotated `App`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = node.args
+            for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+                if argument.annotation is None:
+                    continue
+                # `App`, `App | None`, and the quoted "App" all name it.
+                names = {n.id for n in ast.walk(argument.annotation) if isinstance(n, ast.Name)}
+                names |= {ast.unparse(argument.annotation).strip("'\"")}
+                if "App" in names:
+                    found.append(f"{node.name}({argument.arg})")
+    return found
+
+
+def test_only_the_composition_root_takes_the_app() -> None:
+    """Use cases take the parts they use (stores as Protocols, a clock, config sections),
+    never the whole App; a function that asks for it outside the root fails here."""
+    offenders = {}
+    for path in sorted((ROOT / "vestnesis").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if name.startswith(COMPOSITION_ROOT):
+            continue
+        taking = app_parameters(path.read_text("utf-8"))
+        if taking:
+            offenders[name] = taking
+    assert offenders == {}
+    # The check can fail: a module of the root does take it.
+    assert app_parameters((ROOT / "vestnesis" / "wiring" / "parts.py").read_text("utf-8"))

@@ -10,7 +10,8 @@ from tests.conftest import running
 from tests.test_web import NOW, client_for, config, mail  # noqa: F401 (fixtures)
 from vestnesis.digest import weekly
 from vestnesis.digest.weekly import digest_of
-from vestnesis.mailing.email_list import email_delivery, enqueue_digest
+from vestnesis.mailing.email_list import enqueue_digest
+from vestnesis.wiring.parts import email_delivery, mailing_parts
 
 
 async def send_another(app, weeks: int) -> None:
@@ -29,7 +30,7 @@ async def test_the_archive_feed_is_kept_and_answers_304(config, mail, monkeypatc
         await app.database.subscribers.add(
             "a@example.lv", name=None, language="lv", source="import", confirmed=True, now=NOW
         )
-        await enqueue_digest(app, NOW)
+        await enqueue_digest(mailing_parts(app), NOW)
         await email_delivery(app).drain()
 
         first = await web.get("/archive/feed.xml?lang=lv")
@@ -56,9 +57,9 @@ async def test_the_archive_feed_is_kept_and_answers_304(config, mail, monkeypatc
         # Rendered once: repeat requests do not compose the digests again.
         rendered = []
 
-        async def counting(app, record, *rest):
+        async def counting(parts, record, *rest):
             rendered.append(record.id)
-            return await digest_of(app, record, *rest)
+            return await digest_of(parts, record, *rest)
 
         monkeypatch.setattr(weekly, "digest_of", counting)
         for _ in range(5):

@@ -13,6 +13,8 @@ from tests.conftest import running, sample_config
 from vestnesis.config import load_config
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.telegram.runtime import build_runtime, sync_chats
+from vestnesis.wiring.calendars import calendar_parts
+from vestnesis.wiring.parts import runtime_parts, service_parts
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 BOARD, SECOND, MEMBER = 1001, 1002, 42
@@ -40,8 +42,8 @@ def bot_config(tmp_path, api: BotApi, *, email: dict | None = None, **telegram):
 @asynccontextmanager
 async def bot(config, clock=None):
     async with running(config, NOW, clock) as app:
-        runtime = build_runtime(app, lambda: None)
-        await sync_chats(app)
+        runtime = build_runtime(runtime_parts(app), service_parts(app), lambda: None)
+        await sync_chats(runtime_parts(app))
         await runtime.start()
         try:
             yield app, runtime
@@ -105,7 +107,7 @@ async def test_start_language_choice_and_subscribe(tmp_path, api) -> None:
         await until(lambda: any("Turpmāk jums sūtīšu" in t for t in api.texts(77)))
         assert (await app.database.telegram.member(77)).weekly
 
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         api.send_text("next seminar?", user=api.user(MEMBER))
         answer = await until(lambda: [t for t in api.texts(MEMBER) if "The next seminar:" in t])
         assert 'Seminārs "Bibliotēkas un ilgtspējīga attīstība"' in answer[0]
@@ -352,6 +354,7 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
     from vestnesis.telegram.outbox import enqueue_news
+    from vestnesis.wiring.parts import telegram_parts
 
     feeds = FeedServer().start()
     try:
@@ -381,10 +384,12 @@ async def test_news_as_it_arrives(tmp_path, api) -> None:
                 SourceSpec("News", feeds.url("/lbb"), "lv", "cli"), NOW
             )
             # With events coming up, news as it arrives is still just the news item.
-            await poll_calendars(app)
+            await poll_calendars(calendar_parts(app))
             started = app.clock.now()
             await app.poller.poll([spec_source])
-            assert await enqueue_news(app, started) == 1  # the old item is not "news as it arrives"
+            assert (
+                await enqueue_news(telegram_parts(app), started) == 1
+            )  # the old item is not "news as it arrives"
             await runtime.drain()
         [news] = [c for c in api.sent(90) if "Jauns seminārs" in c.params.get("text", "")]
         assert (
@@ -400,6 +405,7 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path, api) -> None:
     import httpx
 
     from vestnesis.web.pages import create_web_app
+    from vestnesis.wiring.parts import web_parts
 
     async with bot(bot_config(tmp_path, api, mode="webhook")) as (app, runtime):
         [registered] = [c for c in api.calls if c.method == "setWebhook"]
@@ -407,7 +413,7 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path, api) -> None:
         secret = registered.params["secret_token"]
         assert secret == runtime.webhook_secret and len(secret) >= 32
         assert not [c for c in api.calls if c.method == "getUpdates"]  # no polling
-        web = create_web_app(app, None, (runtime.feed, runtime.webhook_secret))
+        web = create_web_app(web_parts(app), None, (runtime.feed, runtime.webhook_secret))
         update = {
             "update_id": 1,
             "message": {
@@ -446,13 +452,13 @@ async def test_a_paused_feed_is_reported_to_the_board_chat(tmp_path, api) -> Non
         feeds.routes["/down"] = Route(status=500, body=b"broken", content_type="text/plain")
         config = bot_config(tmp_path, api, board_chat=-100999)
         async with bot(config) as (app, runtime):
-            app.poller.notify_failure = runtime.notify_board
+            poller = app.poller.notifying(runtime.notify_board)
             source = await app.database.sources.add(
                 SourceSpec("Broken", feeds.url("/down"), None, "cli"), NOW
             )
             for _ in range(20):  # pause_after defaults to 20 failures in a row
                 source = await app.database.sources.get("Broken")
-                await app.poller.poll_one(source)
+                await poller.poll_one(source)
         [report] = api.texts(-100999)
         assert "'Broken' is paused after 20 failures" in report and "HTTP 500" in report
         assert api.sent(MEMBER) == []  # members hear nothing of it
@@ -498,6 +504,7 @@ async def test_feeds_and_categories_routed_to_forum_topics(tmp_path, api) -> Non
     from tests.feedgen import rss
     from tests.feedserver import FeedServer, Route
     from vestnesis.telegram.outbox import enqueue_news
+    from vestnesis.wiring.parts import telegram_parts
 
     feeds = FeedServer().start()
     try:
@@ -532,7 +539,9 @@ async def test_feeds_and_categories_routed_to_forum_topics(tmp_path, api) -> Non
             )
             started = app.clock.now()
             await app.poller.poll([source])
-            assert await enqueue_news(app, started) == 3  # the IFLA-feed route takes every item
+            assert (
+                await enqueue_news(telegram_parts(app), started) == 3
+            )  # the IFLA-feed route takes every item
             await runtime.drain()
         by_topic = {}
         for call in api.sent(GROUP):
@@ -593,6 +602,7 @@ async def test_supergroup_migration_and_membership(tmp_path, api) -> None:
 
 async def test_weekly_digest_in_telegram_honours_chat_filters(tmp_path, api) -> None:
     from vestnesis.service.courier import send_weekly_digest
+    from vestnesis.wiring.parts import send_parts
 
     config = bot_config(tmp_path, api)
     text = (tmp_path / "config.toml").read_text("utf-8")
@@ -606,8 +616,10 @@ async def test_weekly_digest_in_telegram_honours_chat_filters(tmp_path, api) -> 
         await app.poller.poll(await app.database.sources.active())
         api.send_text("/start subscribe", user=api.user(88, language_code="en"))
         await until(lambda: api.sent(88))
-        await send_weekly_digest(app, None, NOW, runtime)
-        await send_weekly_digest(app, None, NOW, runtime)  # the same week: nothing twice
+        await send_weekly_digest(send_parts(app), None, NOW, runtime)
+        await send_weekly_digest(
+            send_parts(app), None, NOW, runtime
+        )  # the same week: nothing twice
         await runtime.drain()
     member = "\n".join(api.texts(88))
     channel = "\n".join(api.texts(CHANNEL))
@@ -639,6 +651,7 @@ async def test_stats_for_the_board_only(tmp_path, api) -> None:
 async def test_board_approves_or_holds_the_digest_draft_in_telegram(tmp_path, api) -> None:
     from vestnesis.service.courier import send_weekly_digest
     from vestnesis.service.run import prepare_draft
+    from vestnesis.wiring.parts import send_parts
 
     config = bot_config(tmp_path, api, board_chat=-100999)
     text = (tmp_path / "config.toml").read_text(
@@ -675,7 +688,7 @@ async def test_board_approves_or_holds_the_digest_draft_in_telegram(tmp_path, ap
             )
         )
         clock.moment = NOW
-        await send_weekly_digest(app, None, NOW, runtime)
+        await send_weekly_digest(send_parts(app), None, NOW, runtime)
         assert (await runtime.drain()).sent == 0  # held: nothing goes out
 
         api.press("digest:1:approved", user=api.user(MEMBER), message=message)  # not board
@@ -688,7 +701,7 @@ async def test_board_approves_or_holds_the_digest_draft_in_telegram(tmp_path, ap
                 for c in api.sent(-100999, "editMessageText")
             )
         )
-        await send_weekly_digest(app, None, NOW, runtime)
+        await send_weekly_digest(send_parts(app), None, NOW, runtime)
         assert (await runtime.drain()).sent == 3  # the member, the group and the channel
         assert (await app.database.digests.get(1)).decided_by == f"telegram:{SECOND}"
 
@@ -748,32 +761,35 @@ async def test_the_board_adds_edits_and_removes_an_event(tmp_path, api) -> None:
 async def test_reminders_before_on_the_day_and_when_cancelled(tmp_path, api) -> None:
     from tests.conftest import SteppingClock
     from vestnesis.service.reminders import send_reminders
+    from vestnesis.wiring.parts import reminder_parts
 
     clock = SteppingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, runtime):
         riga = app.config.association.zone
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         api.send_text("/start", user=api.user(MEMBER, language_code="en"))
         api.send_text("/remind", user=api.user(MEMBER))
         await until(lambda: any("Reminders on" in t for t in api.texts(MEMBER)))
         api.send_text("/start", user=api.user(77))  # not opted in: gets nothing
 
         clock.moment = datetime(2026, 11, 23, 7, 30, tzinfo=riga)  # before 08:00
-        assert await send_reminders(app) == 0
+        assert await send_reminders(reminder_parts(app)) == 0
         clock.moment = datetime(2026, 11, 23, 8, 5, tzinfo=riga)
-        assert await send_reminders(app) == 1  # the webinar on Thursday the 26th
-        assert await send_reminders(app) == 0  # once
+        assert await send_reminders(reminder_parts(app)) == 1  # the webinar on Thursday the 26th
+        assert await send_reminders(reminder_parts(app)) == 0  # once
         await runtime.drain()
         [before] = [t for t in api.texts(MEMBER) if t.startswith("<b>Coming up:")]
         assert 'Vebinārs "IFLA jaunumi"' in before and "Thursday, 26 November" in before
 
         clock.moment = datetime(2026, 11, 26, 8, 0, tzinfo=riga)
-        assert await send_reminders(app) == 1
+        assert await send_reminders(reminder_parts(app)) == 1
         await runtime.drain()
         assert any(t.startswith("<b>Today: Vebinārs") for t in api.texts(MEMBER))
 
         clock.moment = datetime(2026, 12, 14, 9, 0, tzinfo=riga)
-        assert await send_reminders(app) == 1  # the cancelled board meeting on the 17th
+        assert (
+            await send_reminders(reminder_parts(app)) == 1
+        )  # the cancelled board meeting on the 17th
         await runtime.drain()
         [notice] = [t for t in api.texts(MEMBER) if t.startswith("<b>Cancelled:")]
         assert "LBB valdes sēde" in notice and "This event is cancelled." in notice

@@ -167,8 +167,9 @@ async def test_settings_change_one_by_one(tmp_path, api: BotApi) -> None:
 async def test_email_reply_does_not_tell_who_is_subscribed(tmp_path, api: BotApi) -> None:
     async with bot(bot_config(tmp_path, api, email=MAIL)) as (app, _runtime):
         from vestnesis.mailing.email_list import subscribe
+        from vestnesis.wiring.parts import mailing_parts
 
-        await subscribe(app, "known@example.lv", language="lv", source="cli")
+        await subscribe(mailing_parts(app), "known@example.lv", language="lv", source="cli")
         known = await app.database.subscribers.by_email("known@example.lv")
         await app.database.subscribers.confirm(known.id, app.clock.now())
         replies = []
@@ -245,10 +246,12 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
     from tests.conftest import SteppingClock
     from vestnesis.events.calendar import poll_calendars
     from vestnesis.service.reminders import send_reminders
+    from vestnesis.wiring.calendars import calendar_parts
+    from vestnesis.wiring.parts import reminder_parts
 
     clock = SteppingClock(NOW)
     async with bot(bot_config(tmp_path, api), clock) as (app, _runtime):
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         member = api.user(MEMBER, language_code="lt")
         api.send_text("Kada kitas seminaras?", user=member)
         [reply] = await until(lambda: api.sent(MEMBER))
@@ -294,7 +297,7 @@ async def test_event_answers_carry_buttons(tmp_path, api: BotApi) -> None:
 
         # Two days before, at the reminder hour, the reminder goes to this member.
         clock.moment = datetime(2026, 12, 1, 8, 30, tzinfo=app.config.association.zone)
-        assert await send_reminders(app) >= 1
+        assert await send_reminders(reminder_parts(app)) >= 1
         counts = await app.database.outbox.counts_for("reminder", f"{event_key_of(app)}/before")
         assert counts == {("telegram", "pending"): 1}
 

@@ -14,13 +14,14 @@ from tests.conftest import running
 from tests.logged import events, messages
 from tests.test_bot import MEMBER, NOW, bot_config, until
 from vestnesis.telegram.runtime import build_runtime
+from vestnesis.wiring.parts import runtime_parts, service_parts
 
 
 @contextlib.asynccontextmanager
 async def serving(config):
     """The bot the way `vestnesis run` starts it: keep_running until stopped."""
     async with running(config, NOW) as app:
-        runtime = build_runtime(app, lambda: None)
+        runtime = build_runtime(runtime_parts(app), service_parts(app), lambda: None)
         stop = asyncio.Event()
         task = asyncio.create_task(runtime.keep_running(stop))
         try:

@@ -16,6 +16,8 @@ from tests.test_bot import NOW
 from vestnesis.config import load_config
 from vestnesis.events.calendar import poll_calendars
 from vestnesis.telegram.runtime import build_runtime
+from vestnesis.wiring.calendars import calendar_parts
+from vestnesis.wiring.parts import runtime_parts, service_parts
 
 pytestmark = pytest.mark.skipif(bool(emulator.available()), reason=emulator.available())
 BOARD, MEMBER = 1001, 42
@@ -46,8 +48,8 @@ async def serving(tmp_path, emu: emulator.Emulator):
         "VESTNESIS_WEB_SECRET": "a-long-enough-test-secret",
     }
     async with running(load_config(path, env), NOW) as app:
-        await poll_calendars(app)
-        runtime = build_runtime(app, lambda: None)
+        await poll_calendars(calendar_parts(app))
+        runtime = build_runtime(runtime_parts(app), service_parts(app), lambda: None)
         stop = asyncio.Event()
         task = asyncio.create_task(runtime.keep_running(stop))
         try:

@@ -17,6 +17,8 @@ from tests.conftest import ROOT, running
 from tests.feedserver import Route
 from vestnesis.cli.main import cli
 from vestnesis.events.calendar import BOARD_CALENDAR, import_calendar, public_feed, save_board_event
+from vestnesis.wiring.calendars import calendar_parts
+from vestnesis.wiring.parts import service_parts
 
 RIGA = ZoneInfo("Europe/Riga")
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -120,15 +122,19 @@ async def test_import_replaces_a_calendar_and_skips_unchanged_files(
     config = make_config(calendars=[{"name": "LBB", "url": server.url("/events.ics")}])
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)
     async with running(config, now) as app:
-        report = await import_calendar(app, "LBB", server.url("/events.ics"))
+        report = await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         assert report.stored > 10 and report.cancelled == 2
-        again = await import_calendar(app, "LBB", server.url("/events.ics"), skip_unchanged=True)
+        again = await import_calendar(
+            calendar_parts(app), "LBB", server.url("/events.ics"), skip_unchanged=True
+        )
         assert again.unchanged
         server.routes["/events.ics"] = Route(
             body=ics("UID:only\nDTSTART:20261201T100000Z\nSUMMARY:Seminārs"),
             content_type="text/calendar",
         )
-        third = await import_calendar(app, "LBB", server.url("/events.ics"), skip_unchanged=True)
+        third = await import_calendar(
+            calendar_parts(app), "LBB", server.url("/events.ics"), skip_unchanged=True
+        )
         assert third.stored == 1 and third.removed == report.stored
         [only] = await app.database.events.between(now)
         assert only.kind == "seminar" and only.calendar == "LBB"
@@ -136,18 +142,19 @@ async def test_import_replaces_a_calendar_and_skips_unchanged_files(
 
 async def test_a_broken_calendar_keeps_the_stored_events(server, make_config) -> None:
     from vestnesis.events.calendar import CalendarImportError
+    from vestnesis.wiring.calendars import calendar_parts
 
     server.routes["/events.ics"] = Route(body=EXAMPLE.read_bytes(), content_type="text/calendar")
     config = make_config()
     async with running(config, datetime(2026, 11, 23, tzinfo=UTC)) as app:
-        await import_calendar(app, "LBB", server.url("/events.ics"))
+        await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         before = await app.database.events.between()
         server.routes["/events.ics"] = Route(body=b"<html>oops</html>", content_type="text/html")
         with pytest.raises(CalendarImportError, match="not an iCalendar file"):
-            await import_calendar(app, "LBB", server.url("/events.ics"))
+            await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         server.routes["/events.ics"] = Route(status=500)
         with pytest.raises(CalendarImportError):
-            await import_calendar(app, "LBB", server.url("/events.ics"))
+            await import_calendar(calendar_parts(app), "LBB", server.url("/events.ics"))
         assert await app.database.events.between() == before
 
 
@@ -161,13 +168,13 @@ async def test_board_events_are_saved_edited_and_removed(make_config) -> None:
             datetime(2026, 12, 5, 12, tzinfo=RIGA),
             place="Rīga",
         )
-        saved = await save_board_event(app, draft)
+        saved = await save_board_event(calendar_parts(app), draft)
         assert saved.uid.endswith("@bibliotekari.lv") and saved.kind == "workshop"
         assert saved.calendar == BOARD_CALENDAR
-        await save_board_event(app, Event(**{**saved.__dict__, "place": "Liepāja"}))
+        await save_board_event(calendar_parts(app), Event(**{**saved.__dict__, "place": "Liepāja"}))
         [stored] = await app.database.events.between()
         assert stored.place == "Liepāja" and stored.uid == saved.uid
-        feed = await public_feed(app)
+        feed = await public_feed(calendar_parts(app))
         assert "Liepāja" in feed.replace(b"\r\n ", b"").decode()
         assert await app.database.events.remove(BOARD_CALENDAR, saved.uid)
         assert await app.database.events.between() == []
@@ -230,7 +237,7 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
     from tests.conftest import sample_config
     from tests.translation_servers import ApiServer, LibreTranslateBehaviour
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
+    from vestnesis.wiring.calendars import answerer_for
 
     behaviour = LibreTranslateBehaviour()
     server = ApiServer(behaviour)
@@ -239,7 +246,7 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
             tmp_path, translation={"backend": "libretranslate", "url": server.url, "retries": 0}
         )
         async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-            answerer = Answerer.from_app(app)
+            answerer = answerer_for(app)
             english = await answerer.ask("What is the motto?")
             assert "⟨EN:iedvesmo; iesaisti; iespējo; vieno.⟩" in english.text
             assert "has not been translated" not in english.text
@@ -258,13 +265,13 @@ async def test_plan_text_is_translated_for_english_and_lithuanian_askers(tmp_pat
 async def test_an_edited_plan_is_read_again_without_a_restart(tmp_path) -> None:
     from tests.conftest import sample_config
     from vestnesis.config import load_config
-    from vestnesis.events.asking import Answerer
+    from vestnesis.wiring.calendars import answerer_for
 
     plan = tmp_path / "plan.md"
     plan.write_text("# Plāns\n\n## Moto\n\nLasi!\n", "utf-8")
     path = sample_config(tmp_path, plan={"path": str(plan)})
     async with running(load_config(path, {}), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-        answerer = Answerer.from_app(app)
+        answerer = answerer_for(app)
         assert "Lasi!" in (await answerer.ask("Kāds ir moto?")).text
         plan.write_text("# Plāns\n\n## Moto\n\nLasi un raksti!\n", "utf-8")
         os.utime(plan, (1_900_000_000, 1_900_000_000))
@@ -310,7 +317,7 @@ async def test_the_boards_preview_says_the_year_of_an_event_next_year(make_confi
     from vestnesis.telegram.services import Services
 
     async with running(make_config(), datetime(2026, 11, 23, tzinfo=UTC)) as app:
-        services = Services(app, lambda: None, lambda: None)
+        services = Services(service_parts(app), lambda: None, lambda: None)
         start = datetime(2027, 3, 18, 10, tzinfo=RIGA)
         text = services.describe_event(
             Event("", "Konference", start, start + timedelta(hours=6), kind="conference"), "lv"

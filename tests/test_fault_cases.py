@@ -247,12 +247,13 @@ async def test_healthz_answers_503_with_the_failing_part(tmp_path) -> None:
     from tests.conftest import running
     from vestnesis.config import load_config
     from vestnesis.web.pages import create_web_app
+    from vestnesis.wiring.parts import web_parts
 
     relay = SimpleNamespace(port=2525)  # never reached: only the pages are asked
     config = load_config(config_for(tmp_path, relay), ENV)
     health = Health(lambda: datetime(2026, 11, 23, 9, tzinfo=UTC))
     async with running(config) as app:
-        web = create_web_app(app, None, None, health)
+        web = create_web_app(web_parts(app), None, None, health)
         transport = httpx.ASGITransport(app=web)
         async with httpx.AsyncClient(transport=transport, base_url="https://v.example") as client:
             assert (await client.get("/healthz")).text == "ok"
@@ -363,6 +364,7 @@ async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> 
     from vestnesis.config import load_config
     from vestnesis.mailing.email_list import subscribe
     from vestnesis.service.courier import Courier
+    from vestnesis.wiring.parts import courier_parts, mailing_parts
 
     server = MailServer().start()
     try:
@@ -376,11 +378,11 @@ async def test_the_email_sender_survives_a_lock_held_past_patience(tmp_path) -> 
         )
         async with running(config) as app:
             for n in range(3):
-                await subscribe(app, f"m{n}@example.lv", language="lv", source="cli")
+                await subscribe(mailing_parts(app), f"m{n}@example.lv", language="lv", source="cli")
             holder = sqlite3.connect(database_of(tmp_path), isolation_level=None)
             holder.execute("BEGIN IMMEDIATE")
             health = Health(app.clock.now)
-            courier = Courier(app, health)
+            courier = Courier(courier_parts(app), health)
             stop = asyncio.Event()
             task = asyncio.create_task(courier.run(stop))
             try:

@@ -15,13 +15,8 @@ from storage import Recipient
 from tests.conftest import running, sample_config
 from tests.smtpserver import Behaviour, MailServer, self_signed
 from vestnesis.config import load_config
-from vestnesis.mailing.email_list import (
-    confirm,
-    email_delivery,
-    enqueue_digest,
-    subscribe,
-    unsubscribe,
-)
+from vestnesis.mailing.email_list import confirm, enqueue_digest, subscribe, unsubscribe
+from vestnesis.wiring.parts import email_delivery, mailing_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga
@@ -72,13 +67,17 @@ async def test_double_opt_in_with_rate_limits(tmp_path, mail_server) -> None:
     config = mail_config(tmp_path, mail_server)
     now = datetime(2026, 11, 20, 10, tzinfo=UTC)
     async with running(config, now) as app:
-        result = await subscribe(app, "  Janis@Example.LV ", language="lv", source="web")
+        result = await subscribe(
+            mailing_parts(app), "  Janis@Example.LV ", language="lv", source="web"
+        )
         assert result.status == "sent" and result.email == "janis@example.lv"
         assert (await app.database.subscribers.by_email("janis@example.lv")).status == "pending"
         await email_delivery(app).drain()
-        again = await subscribe(app, "janis@example.lv", language="lv", source="web")
+        again = await subscribe(mailing_parts(app), "janis@example.lv", language="lv", source="web")
         assert again.status == "limited"  # a second mail minutes later would be a nuisance
-        invalid = await subscribe(app, "not-an-address@", language="lv", source="web")
+        invalid = await subscribe(
+            mailing_parts(app), "not-an-address@", language="lv", source="web"
+        )
         assert invalid.status == "invalid"
     [mail] = mail_server.received
     message = mail.message
@@ -87,12 +86,12 @@ async def test_double_opt_in_with_rate_limits(tmp_path, mail_server) -> None:
     url = link(message, r"https://vestnesis\.example/confirm/\S+")
     token = url.rsplit("/", 1)[1]
     async with running(config, now + timedelta(hours=1)) as app:
-        subscriber = await confirm(app, token)
+        subscriber = await confirm(mailing_parts(app), token)
         assert subscriber is not None and subscriber.status == "confirmed"
         assert subscriber.confirmed_at == now + timedelta(hours=1)
     async with running(config, now + timedelta(days=8)) as app:
-        assert await confirm(app, token) is None  # expired after 7 days
-        assert await confirm(app, token[:-2] + "xx") is None  # forged
+        assert await confirm(mailing_parts(app), token) is None  # expired after 7 days
+        assert await confirm(mailing_parts(app), token[:-2] + "xx") is None  # forged
 
 
 async def test_confirmation_requests_are_capped_per_day(tmp_path, mail_server) -> None:
@@ -102,7 +101,9 @@ async def test_confirmation_requests_are_capped_per_day(tmp_path, mail_server) -
     for minutes in (0, 10, 20, 30, 60 * 24 + 40):
         async with running(config, start + timedelta(minutes=minutes)) as app:
             statuses.append(
-                (await subscribe(app, "a@example.lv", language="en", source="web")).status
+                (
+                    await subscribe(mailing_parts(app), "a@example.lv", language="en", source="web")
+                ).status
             )
     assert statuses == ["sent", "sent", "sent", "limited", "sent"]
 
@@ -125,13 +126,13 @@ async def test_digest_goes_to_each_confirmed_member_exactly_once(tmp_path, mail_
             confirmed=False,
             now=SEND_TIME,
         )
-        report = await enqueue_digest(app, SEND_TIME)
+        report = await enqueue_digest(mailing_parts(app), SEND_TIME)
         assert report.by_language == {"lv": 2, "en": 1, "lt": 1}
         before = datetime.now(UTC)
         drained = await email_delivery(app).drain()
         after = datetime.now(UTC)
         assert drained.sent == 4
-        again = await enqueue_digest(app, SEND_TIME)
+        again = await enqueue_digest(mailing_parts(app), SEND_TIME)
         assert again.already and again.by_language == {}
         assert (await email_delivery(app).drain()).sent == 0
     assert mail_server.per_recipient() == dict.fromkeys(members, 1)
@@ -173,19 +174,19 @@ async def test_one_click_unsubscribe_stops_the_next_digest(tmp_path, mail_server
     config = mail_config(tmp_path, mail_server)
     async with running(config, SEND_TIME) as app:
         await poll_and_add(app, {"a@example.lv": "lv", "b@example.lv": "lv"})
-        await enqueue_digest(app, SEND_TIME)
+        await enqueue_digest(mailing_parts(app), SEND_TIME)
         await email_delivery(app).drain()
     header = next(r for r in mail_server.received if r.recipients == ("a@example.lv",)).message
     token = header["List-Unsubscribe"].split(",")[0].strip(" <>").rsplit("/", 1)[1]
     later = SEND_TIME + timedelta(days=7)
     async with running(config, later) as app:
-        assert (await unsubscribe(app, token)).email == "a@example.lv"
+        assert (await unsubscribe(mailing_parts(app), token)).email == "a@example.lv"
         await app.database.items.store(
             (await app.database.sources.get("LBB")).id,
             [_new_item("fresh", later - timedelta(days=1))],
             later,
         )
-        report = await enqueue_digest(app, later)
+        report = await enqueue_digest(mailing_parts(app), later)
         assert report.by_language == {"lv": 1}
         await email_delivery(app).drain()
     assert mail_server.per_recipient() == {"a@example.lv": 1, "b@example.lv": 2}
@@ -217,7 +218,7 @@ async def test_bounces_retries_and_dropped_connections(tmp_path) -> None:
         members |= {"gone@example.lv": "lv", "full@example.lv": "lv"}
         async with running(config, SEND_TIME) as app:
             await poll_and_add(app, members)
-            await enqueue_digest(app, SEND_TIME)
+            await enqueue_digest(mailing_parts(app), SEND_TIME)
             report = await email_delivery(app).drain()
             gone = await app.database.subscribers.by_email("gone@example.lv")
             full = await app.database.subscribers.by_email("full@example.lv")
@@ -239,7 +240,7 @@ async def test_starttls_and_auth(tmp_path) -> None:
         settings = SmtpSettings("127.0.0.1", server.port, "starttls", "lbb", "s3cret", 10, trust)
         async with running(config, SEND_TIME) as app:
             await poll_and_add(app, {"a@example.lv": "lv"})
-            await enqueue_digest(app, SEND_TIME)
+            await enqueue_digest(mailing_parts(app), SEND_TIME)
             assert (await email_delivery(app, settings).drain()).sent == 1
         wrong = SmtpSettings("127.0.0.1", server.port, "starttls", "lbb", "nope", 10, trust)
         async with running(config, SEND_TIME) as app:
@@ -269,7 +270,7 @@ async def test_sender_pauses_after_errors_and_resumes(tmp_path, mail_server) -> 
     dead = SmtpSettings("127.0.0.1", 9, "none", timeout=2)  # nothing listens on port 9
     async with running(config, SEND_TIME) as app:
         await poll_and_add(app, {f"m{n}@example.lv": "lv" for n in range(6)})
-        await enqueue_digest(app, SEND_TIME)
+        await enqueue_digest(mailing_parts(app), SEND_TIME)
         report = await email_delivery(app, dead).drain()
         # The streak reaches 3; the other worker's attempt in flight may make it 4.
         assert report.paused and re.match(r"[34] errors in a row", report.paused)
@@ -287,7 +288,7 @@ async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
     config = mail_config(tmp_path, mail_server)
     async with running(config, SEND_TIME) as app:
         await poll_and_add(app, {"a@example.lv": "lv"})
-        await enqueue_digest(app, SEND_TIME)
+        await enqueue_digest(mailing_parts(app), SEND_TIME)
         lock = config.association.data_dir / "email-sender.lock"
         with exclusive(lock) as held:  # as if the service's courier were mid-drain
             assert held
@@ -300,6 +301,7 @@ async def test_only_one_process_sends_at_a_time(tmp_path, mail_server) -> None:
 
 async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server) -> None:
     from vestnesis.service.courier import Courier, catch_up, previous_send_time
+    from vestnesis.wiring.parts import courier_parts, digest_parts, send_parts
 
     config = mail_config(tmp_path, mail_server)
     members = {"a@example.lv": "lv", "b@example.com": "en"}
@@ -310,17 +312,17 @@ async def test_a_missed_digest_is_sent_once_after_downtime(tmp_path, mail_server
     # The service was down at Monday 09:00 and starts at 14:00: the digest goes out now…
     restart = SEND_TIME + timedelta(hours=5)
     async with running(config, restart) as app:
-        assert previous_send_time(app, restart) == SEND_TIME
-        await catch_up(app, Courier(app))
+        assert previous_send_time(digest_parts(app).settings, restart) == SEND_TIME
+        await catch_up(send_parts(app), Courier(courier_parts(app)))
         await email_delivery(app).drain()
     # …and a second restart the same week sends nothing more.
     async with running(config, restart + timedelta(hours=3)) as app:
-        await catch_up(app, Courier(app))
+        await catch_up(send_parts(app), Courier(courier_parts(app)))
         await email_delivery(app).drain()
     assert mail_server.per_recipient() == dict.fromkeys(members, 1)
     # Down for longer than digest.catch_up: that week is skipped, not sent late.
     async with running(config, SEND_TIME + timedelta(days=13)) as app:
-        await catch_up(app, Courier(app))
+        await catch_up(send_parts(app), Courier(courier_parts(app)))
         assert await app.database.outbox.pending_count("email") == 0
 
 
@@ -343,7 +345,7 @@ async def test_dkim_signature_verifies(tmp_path, mail_server) -> None:
     )
     async with running(config, SEND_TIME) as app:
         await poll_and_add(app, {"a@example.lv": "lv"})
-        await enqueue_digest(app, SEND_TIME)
+        await enqueue_digest(mailing_parts(app), SEND_TIME)
         await email_delivery(app).drain()
     [received] = mail_server.received
     assert received.data.startswith(b"DKIM-Signature: ")
@@ -362,7 +364,7 @@ async def test_rate_limit_spaces_the_sends(tmp_path, mail_server) -> None:
     config = mail_config(tmp_path, mail_server, per_second=10)
     async with running(config, SEND_TIME) as app:
         await poll_and_add(app, {f"m{n}@example.lv": "lv" for n in range(16)})
-        await enqueue_digest(app, SEND_TIME)
+        await enqueue_digest(mailing_parts(app), SEND_TIME)
         started = time.monotonic()
         assert (await email_delivery(app).drain()).sent == 16
         elapsed = time.monotonic() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -9,11 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from storage import DATABASE_FILE, Database, Recipient
 from tests.conftest import sample_config
 from tests.smtpserver import Behaviour, MailServer
 from vestnesis.cli.main import cli
@@ -210,3 +213,36 @@ def test_outbox_retry_checks_the_mail_settings_before_saying_anything(tmp_path, 
     result = CliRunner().invoke(cli, ["--config", str(config), "outbox", "retry"])
     assert result.exit_code == 1 and "set VESTNESIS_WEB_SECRET" in result.output
     assert "queued again" not in result.output
+
+
+def test_outbox_retry_queues_failed_telegram_messages_again_and_lifts_their_pause(
+    tmp_path, server
+) -> None:
+    config = config_for(tmp_path, server)
+    now = datetime.now(UTC)
+
+    async def seed() -> None:
+        async with await Database.open(tmp_path / "data" / DATABASE_FILE) as db:
+            await db.outbox.enqueue(
+                kind="announcement",
+                key="a1",
+                channel="telegram",
+                language="lv",
+                subject="",
+                body=b"Sveiki",
+                recipients=[Recipient("chat:-100"), Recipient("chat:-200")],
+                now=now,
+            )
+            for delivery in await db.outbox.claim("telegram", now, 10):
+                await db.outbox.failed(delivery.id, "Forbidden: bot was blocked")
+            await db.outbox.set_errors("telegram", 5, now + timedelta(hours=1), "flood")
+
+    async def after() -> tuple[int, tuple[int, str | None, str | None]]:
+        async with await Database.open(tmp_path / "data" / DATABASE_FILE) as db:
+            return await db.outbox.pending_count("telegram"), await db.outbox.errors("telegram")
+
+    asyncio.run(seed())
+    result = run(config, "outbox", "retry")
+    assert result.exit_code == 0, result.output
+    assert "2 failed Telegram messages queued again; the service sends them." in result.output
+    assert asyncio.run(after()) == (2, (0, None, None))

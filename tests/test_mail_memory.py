@@ -12,7 +12,8 @@ from storage import OutboxMessage
 from tests.conftest import running
 from tests.smtpserver import MailServer
 from tests.test_mail import mail_config, poll_and_add
-from vestnesis.mailing.email_list import email_delivery, enqueue_digest, subscribe
+from vestnesis.mailing.email_list import enqueue_digest, subscribe
+from vestnesis.wiring.parts import email_delivery, mailing_parts
 
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
@@ -39,14 +40,14 @@ async def test_sent_messages_do_not_stay_in_memory(tmp_path, mail_server) -> Non
         for round_ in range(3):
             for n in range(12):  # confirmation mails: one message each
                 result = await subscribe(
-                    app, f"new{round_}-{n}@example.lv", language="en", source="web"
+                    mailing_parts(app), f"new{round_}-{n}@example.lv", language="en", source="web"
                 )
                 assert result.status == "sent"
             report = await delivery.drain(on_progress=lambda _: held.append(len(delivery.held)))
             assert report.sent == 12
             assert len(delivery.held) == 0
             assert alive(OutboxMessage) == baseline and alive(Template) == 0
-        await enqueue_digest(app, SEND_TIME)  # one message shared by six deliveries
+        await enqueue_digest(mailing_parts(app), SEND_TIME)  # one message shared by six deliveries
         report = await delivery.drain(on_progress=lambda _: held.append(len(delivery.held)))
         assert report.sent == 6
         assert len(delivery.held) == 0

@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import running, sample_config
 from tests.smtpserver import MailServer
 from vestnesis.config import load_config
-from vestnesis.mailing.email_list import email_delivery
 from vestnesis.web.pages import create_web_app
+from vestnesis.wiring.parts import email_delivery, mailing_parts, web_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -61,7 +61,7 @@ def config(tmp_path, mail):
 
 
 def client_for(app, client=("127.0.0.1", 40000)) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=create_web_app(app), client=client)
+    transport = httpx.ASGITransport(app=create_web_app(web_parts(app)), client=client)
     return httpx.AsyncClient(transport=transport, base_url=BASE)
 
 
@@ -103,7 +103,9 @@ async def test_names_are_stored_on_one_line_from_every_entry_point(config, tmp_p
     from vestnesis.mailing.email_list import subscribe
 
     async with running(config, NOW) as app:
-        await subscribe(app, "a@example.lv", language="lv", source="bot", name="A\nB\x00C\x85D")
+        await subscribe(
+            mailing_parts(app), "a@example.lv", language="lv", source="bot", name="A\nB\x00C\x85D"
+        )
         member = await app.database.subscribers.by_email("a@example.lv")
     assert member is not None and member.name == "A B C D"
 
@@ -232,7 +234,7 @@ async def test_the_subscribe_page_is_sent_before_any_work_is_done(config) -> Non
     """The answer leaves before the database is touched, so its timing cannot tell a new
     address from a listed one; the work follows in the background."""
     async with running(config, NOW) as app:
-        web = create_web_app(app)
+        web = create_web_app(web_parts(app))
         async with client_for(app) as client:
             form = await client.get("/subscribe")
         token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
@@ -792,7 +794,7 @@ async def test_a_webhook_update_of_the_wrong_shape_gets_400(config) -> None:
         received.append(update)
 
     async with running(config, NOW) as app:
-        web = create_web_app(app, None, (feed, "s" * 32))
+        web = create_web_app(web_parts(app), None, (feed, "s" * 32))
         headers = {"x-telegram-bot-api-secret-token": "s" * 32}
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=web), base_url=BASE
@@ -838,7 +840,7 @@ async def test_a_body_sent_a_byte_at_a_time_is_cut_off(tmp_path, mail) -> None:
 
     config = make_config(tmp_path, mail, body_timeout="1s")
     async with running(config, NOW) as app:
-        web = create_web_app(app)
+        web = create_web_app(web_parts(app))
         sent: list[dict] = []
         chunks = [{"type": "http.request", "body": b"e", "more_body": True}]
 

@@ -15,6 +15,7 @@ import pytest
 import storage
 from storage import (
     APPLICATION_ID,
+    ConflictError,
     ConstraintViolation,
     Database,
     DatabaseLocked,
@@ -95,8 +96,11 @@ async def test_duplicate_sources_are_refused_and_removal_cascades(tmp_path) -> N
         source = await db.sources.add(SourceSpec("A", "https://a.example/f", origin="cli"), NOW)
         with pytest.raises(DuplicateSourceError):
             await db.sources.add(SourceSpec("other", "https://a.example/f", origin="cli"), NOW)
-        with pytest.raises(DuplicateSourceError):
+        with pytest.raises(DuplicateSourceError) as refused:
             await db.sources.add(SourceSpec("A", "https://z.example/f", origin="cli"), NOW)
+        # A storage error like every other (one line for people), and the caller's input.
+        assert isinstance(refused.value, ConflictError) and isinstance(refused.value, ValueError)
+        assert str(refused.value) == "a source named 'A' already exists"
         await db.items.store(source.id, [entry("1", "one"), entry("2", "two")], NOW)
         assert await db.sources.remove("A")
         assert await db.items.count() == 0

@@ -107,8 +107,9 @@ async def test_deepl_quota_and_bad_key_are_clear_errors(client, deepl_server) ->
 
 
 def test_deepl_picks_the_free_or_pro_endpoint_from_the_key(client) -> None:
-    assert DeepL(client, "abc:fx")._base == FREE_API
-    assert DeepL(client, "abc")._base == PRO_API
+    assert DeepL(client, "abc:fx").endpoint == FREE_API
+    assert DeepL(client, "abc").endpoint == PRO_API
+    assert DeepL(client, "abc", endpoint="http://127.0.0.1:9").endpoint == "http://127.0.0.1:9"
 
 
 async def test_libretranslate_sends_key_and_format_and_keeps_names(client, libre_server) -> None:

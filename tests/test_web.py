@@ -13,8 +13,9 @@ import pytest
 from tests.conftest import running, sample_config
 from tests.smtpserver import MailServer
 from vestnesis.config import load_config
-from vestnesis.mailing.email_list import email_delivery, enqueue_digest
+from vestnesis.mailing.email_list import enqueue_digest
 from vestnesis.web.pages import create_web_app
+from vestnesis.wiring.parts import email_delivery, mailing_parts, web_parts
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -40,7 +41,7 @@ def config(tmp_path, mail):
 
 
 def client_for(app, on_enqueued=None) -> httpx.AsyncClient:
-    web = create_web_app(app, on_enqueued)
+    web = create_web_app(web_parts(app), on_enqueued)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url=BASE)
 
 
@@ -240,7 +241,7 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
         await app.database.subscribers.add(
             "a@example.lv", name=None, language="lv", source="import", confirmed=True, now=NOW
         )
-        await enqueue_digest(app, NOW)
+        await enqueue_digest(mailing_parts(app), NOW)
         await email_delivery(app).drain()
         [digest] = mail.received
         one_click = digest.message["List-Unsubscribe"].split(",")[0].strip(" <>")
@@ -285,9 +286,10 @@ async def test_one_click_unsubscribe_and_the_archive(config, mail) -> None:
 async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
     from feeds.ics import parse_calendar
     from vestnesis.events.calendar import poll_calendars
+    from vestnesis.wiring.calendars import calendar_parts
 
     async with running(config) as app, client_for(app) as web:
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         page = await web.get("/subscribe?lang=lv")
         assert 'href="/events.ics"' in page.text and "Pasākumu kalendārs" in page.text
         feed = await web.get("/events.ics")
@@ -306,9 +308,11 @@ async def test_the_events_calendar_feed_is_public_and_linked(config) -> None:
 async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mail) -> None:
     from vestnesis.events.calendar import poll_calendars
     from vestnesis.service.reminders import send_reminders
+    from vestnesis.wiring.calendars import calendar_parts
+    from vestnesis.wiring.parts import reminder_parts
 
     async with running(config, NOW) as app:  # 2026-11-23 09:00 in Riga
-        await poll_calendars(app)
+        await poll_calendars(calendar_parts(app))
         for address, reminders in (("ilze@example.lv", True), ("juris@example.lv", False)):
             member, _new = await app.database.subscribers.add(
                 address, name=None, language="lv", source="cli", confirmed=True, now=app.clock.now()
@@ -316,7 +320,7 @@ async def test_mailing_list_members_who_opted_in_get_event_reminders(config, mai
             await app.database.subscribers.set_preferences(
                 member.id, language="lv", weekly=True, reminders=reminders
             )
-        assert await send_reminders(app) == 1
+        assert await send_reminders(reminder_parts(app)) == 1
         report = await email_delivery(app).drain()
         assert report.sent == 1
         [received] = mail.received

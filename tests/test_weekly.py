@@ -14,8 +14,14 @@ from tests.conftest import running, sample_config
 from tests.smtpserver import Behaviour, MailServer
 from vestnesis.cli.main import cli
 from vestnesis.config import load_config
-from vestnesis.mailing.email_list import email_delivery
 from vestnesis.service.courier import Courier, catch_up, send_weekly_digest
+from vestnesis.wiring.parts import (
+    courier_parts,
+    digest_parts,
+    email_delivery,
+    mailing_parts,
+    send_parts,
+)
 
 SECRET = {"VESTNESIS_WEB_SECRET": "a-long-enough-test-secret"}
 SEND_TIME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 09:00 in Riga
@@ -60,13 +66,16 @@ async def test_an_empty_week_stays_decided_when_news_turns_up_later(tmp_path, ma
     # At Monday 09:00 nothing had been read yet: nothing new, and that is stored.
     async with running(config, SEND_TIME) as app:
         await add_members(app, members)
-        decision = await send_weekly_digest(app, Courier(app), SEND_TIME)
+        decision = await send_weekly_digest(send_parts(app), Courier(courier_parts(app)), SEND_TIME)
         assert (decision.action, decision.reason) == ("nothing", "empty")
     # On Wednesday a feed with last week's news is read and the service restarts.
     wednesday = SEND_TIME + timedelta(days=2)
     async with running(config, wednesday) as app:
         await poll(app)
-        assert await catch_up(app, Courier(app), poll=lambda: poll(app)) is None
+        assert (
+            await catch_up(send_parts(app), Courier(courier_parts(app)), poll=lambda: poll(app))
+            is None
+        )
         assert await app.database.outbox.pending_count("email") == 0
         assert await app.database.digests.empty_since(SEND_TIME) == SEND_TIME
     assert mail_server.received == []
@@ -96,13 +105,13 @@ async def test_catch_up_polls_first_so_news_of_the_downtime_goes_out_once(
         polled.append(len(await app.database.items.list()))
 
     async with running(config, restart) as app:
-        decision = await catch_up(app, Courier(app), poll=poll_first)
+        decision = await catch_up(send_parts(app), Courier(courier_parts(app)), poll=poll_first)
         assert decision is not None and decision.action == "send"
         assert polled and polled[0] > 0  # the poll ran before the decision…
         assert decision.prepared.digest is not None  # …and its news is in the digest
         await email_delivery(app).drain()
     async with running(config, restart + timedelta(hours=2)) as app:
-        assert await catch_up(app, Courier(app), poll=poll_first) is None
+        assert await catch_up(send_parts(app), Courier(courier_parts(app)), poll=poll_first) is None
         await email_delivery(app).drain()
     assert mail_server.per_recipient() == dict.fromkeys(members, 1)
     text = mail_server.received[0].message.get_body(("plain",)).get_content()
@@ -221,7 +230,10 @@ async def test_a_first_start_mid_week_sends_nothing_until_the_next_send_time(
     wednesday = SEND_TIME + timedelta(days=2)
     async with running(config, wednesday) as app:  # a new installation, members imported
         await add_members(app, {"a@example.lv": "lv"})
-        assert await catch_up(app, Courier(app), poll=lambda: poll(app)) is None
+        assert (
+            await catch_up(send_parts(app), Courier(courier_parts(app)), poll=lambda: poll(app))
+            is None
+        )
         assert await app.database.outbox.pending_count("email") == 0
         # Nothing was decided for that week: the installation starts with the next one.
         assert await app.database.digests.for_period(SEND_TIME) is None
@@ -238,10 +250,10 @@ async def test_a_send_composes_its_digest_once_for_every_channel(tmp_path, mail_
     config = load_config(config_file(tmp_path, mail_server), SECRET)
     async with running(config, SEND_TIME) as app:
         await poll(app)
-        decision = await decide(app, SEND_TIME)
+        decision = await decide(digest_parts(app), SEND_TIME)
         assert decision.action == "send"
-        record = await digest_record(app, decision.prepared, SEND_TIME)
-        edition = await Edition.of(app, decision.prepared, record)
+        record = await digest_record(mailing_parts(app), decision.prepared, SEND_TIME)
+        edition = await Edition.of(digest_parts(app), decision.prepared, record)
         # The decision's digest is the one every unfiltered destination gets (email's empty
         # filter included), and each language's view is made once and shared.
         assert edition.digest() is decision.prepared.digest

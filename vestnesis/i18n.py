@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from vestnesis.common.catalog import Gettext
-from vestnesis.config import Config
+from vestnesis.config import Association, Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "vestnesis"
@@ -70,12 +70,26 @@ class Presentation:
 
 def presentation(config: Config, language: str, catalogs: Catalogs) -> Presentation:
     """How to show text to a reader of `language` in this association."""
-    association = config.association
-    return Presentation(
-        language=language,
-        catalog=catalogs.get(language),
-        association=association.name,
-        short_name=association.short_name or association.name,
-        website=association.website,
-        timezone=association.timezone,
-    )
+    return Presenter(config.association, catalogs)(language)
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """How to show text to readers of each language: the association and its catalogs,
+    for the use cases that word things for readers (`presenter("lv")` is a `Presentation`)."""
+
+    association: Association
+    catalogs: Catalogs
+
+    def __call__(self, language: str) -> Presentation:
+        """How to show text to a reader of `language`."""
+        association = self.association
+        catalogs = self.catalogs
+        return Presentation(
+            language=language,
+            catalog=catalogs.get(language),
+            association=association.name,
+            short_name=association.short_name or association.name,
+            website=association.website,
+            timezone=association.timezone,
+        )

@@ -46,6 +46,12 @@ class DeepL:
         self._glossary_ids: dict[str, str] = {}
         self._retry = retry_options(retries, backoff, sleep)
 
+    @property
+    def endpoint(self) -> str:
+        """The API's base address: the free plan's for a key ending in ':fx', else the pro
+        plan's, unless one was given."""
+        return self._base
+
     async def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate in batches within DeepL's limits."""
         if source == target:

@@ -15,7 +15,7 @@ from storage import Event
 from vestnesis.answering import glossary, kinds, vocabulary, when, words
 from vestnesis.answering.plan import Passage, Plan, PlanIndex, Section, question_terms
 from vestnesis.answering.tables import Kind, Tables, builtin
-from vestnesis.answering.titles import Series, TitleIndex, TitleMatch
+from vestnesis.answering.titles import Series, TitleIndex, TitleMatch, title_kinds
 
 LANGUAGES = ("lv", "en", "lt")
 MAX_LISTED = 30  # a whole season of a busy calendar; beyond, "…and N more"
@@ -39,6 +39,9 @@ TOPIC_FALLBACK = {
 }
 # Concepts of everyday questions (the weather) that neither the calendar nor the plan answers.
 OFF_TOPIC = frozenset({"weather"})
+# The topic's own words weigh more than the question's others in a search for a topic no
+# heading names: the passage must be about the topic first.
+TOPIC_WEIGHT = 2.0
 LISTING = frozenset(
     {"event", "upcoming", "next"}
 )  # concepts that ask for events  # words; fewer than this, the language detector is not asked
@@ -62,6 +65,8 @@ class Knowledge:
     _kind_series: dict[str, tuple[tuple[tuple[datetime, Series], ...], ...]] = field(
         default_factory=dict, repr=False
     )
+    # (calendar, uid) → the kinds its title names (titles.title_kinds).
+    _named_kinds: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -108,8 +113,17 @@ class Knowledge:
         places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
         titles = TitleIndex(ordered, tables, translations)
         kind_series: dict[str, list[Series]] = {}
+        # The kind a title names is the event's too when no category gave it one of the
+        # tables' kinds ("Meistarklase: …" under "Ilustrācija" is a masterclass; "Library
+        # Tech Talks" under "Webinar" stays a webinar).
+        named_kinds = {
+            (s.calendar, s.uid): frozenset(title_kinds(s, tables))
+            for s in titles.series
+            if all(not e.kind or e.kind.startswith("category:") for e in s.occurrences)
+        }
         for series in titles.series:
-            for key in sorted({e.kind for e in series.occurrences if e.kind}):
+            given = {e.kind for e in series.occurrences if e.kind}
+            for key in sorted(given | named_kinds.get((series.calendar, series.uid), set())):
                 kind_series.setdefault(key, []).append(series)
         return cls(
             events=ordered,
@@ -122,6 +136,7 @@ class Knowledge:
             _places=places,
             _all_places=frozenset(s for stems in places.values() for s in stems),
             _kind_series={key: _by_ends(found) for key, found in kind_series.items()},
+            _named_kinds=named_kinds,
         )
 
     def names_a_place(self, word: str) -> bool:
@@ -137,7 +152,12 @@ class Knowledge:
     def of_kind(self, event: Event, kind: str) -> bool:
         """Whether the event is of the kind or of a sort of it (a general meeting is a
         meeting)."""
-        return event.kind == kind or event.kind in self.tables.family(kind)
+        family = self.tables.family(kind)
+        return (
+            event.kind == kind
+            or event.kind in family
+            or bool(self._named_kinds.get((event.calendar, event.uid), frozenset()) & family)
+        )
 
     def only_series(self, kind: str, now: datetime, past: bool) -> Series | None:
         """The one series of the kind (or a sort of it) still to come (already over when
@@ -368,6 +388,9 @@ def answer(
         _names_event(named, kind, cue, concepts, tables)
         or _names_across_languages(named, kind, question_words, taken | towns, knowledge)
     ):
+        about = _plan_beyond_title(asker, knowledge, named.series, question_words, taken | towns)
+        if about is not None:
+            return about
         if "next" in concepts and tense != "past" and span is None:
             # "When is the next reading marathon?": the next one of those the title names.
             coming = [e for e in named.series.occurrences if e.start >= now and not e.cancelled]
@@ -470,6 +493,32 @@ def answer(
     if concepts & {"when", "where"} and not concepts & {"plan", "association", "about"}:
         return Answer("unknown", asker)  # a time or place asked of something not in the calendar
     return _plan_or_unknown(asker, plan, question_words, concept_words, concepts)
+
+
+def _plan_beyond_title(
+    language: str,
+    knowledge: Knowledge,
+    series: Series,
+    question_words: list[str],
+    taken: set[int],
+) -> Answer | None:
+    """The plan's answer when the question names more than the title and the plan has every
+    word of it ("vai bērnu žūrija būs visos novados": the Jury's reach, which the plan sets,
+    not the press conference titled „Bērnu žūrija 2027”); None otherwise."""
+    plan = knowledge.plan
+    if plan is None:
+        return None
+    asked = [
+        w
+        for w in _unexplained(question_words, taken, knowledge.tables)
+        if not knowledge.names_a_place(w)
+    ]
+    beyond = [w for w in asked if not knowledge.titles.says(series, w)]
+    if not beyond or any(
+        not any(plan.known(t) for t in question_terms([w], plan.tables)) for w in asked
+    ):
+        return None
+    return _plan_search(language, plan, question_words, taken, set())
 
 
 def _by_ends(
@@ -583,6 +632,7 @@ def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
     for event in events:
         if event.categories and event.categories[0].strip():
             by_category.setdefault(event.categories[0].strip(), []).append(event)
+    aliases = _category_aliases(events, tables)
     found: dict[str, Kind] = {}
     for category in sorted(by_category):
         key = "category:" + words.fold(category)
@@ -606,9 +656,34 @@ def calendar_kinds(events: Sequence[Event], tables: Tables) -> list[Kind]:
                 if other.strip() and _same_words(category, other.strip(), tables)
             }
         )
-        terms = (category, *_head_word(category, tables), *also)
+        terms = (category, *_head_word(category, tables), *also, *aliases.get(category, ()))
         found[key] = Kind(key, {"lv": pair, "en": pair, "lt": pair}, terms, parent=parent)
     return [found[key] for key in sorted(found)]
+
+
+def _category_aliases(events: Sequence[Event], tables: Tables) -> dict[str, tuple[str, ...]]:
+    """A first category → the other categories that only ever come after it and name no
+    known kind: the calendar's own translation of it ("Leļļu teātris, Puppet show";
+    "Meistarklase, Meistriškumo klasė"), however many words each has. A category that also
+    comes after another first one ("Bērniem", for children) is a topic, not a name."""
+    after: dict[str, set[str]] = {}
+    first = {e.categories[0].strip() for e in events if e.categories}
+    for event in events:
+        if not event.categories:
+            continue
+        for other in event.categories[1:]:
+            after.setdefault(other.strip(), set()).add(event.categories[0].strip())
+    aliases: dict[str, list[str]] = {}
+    for other, leaders in sorted(after.items()):
+        if (
+            len(leaders) == 1
+            and other
+            and other not in first
+            and words.tokens(other)
+            and not tables.kind_lexicon.scan(words.tokens(other), fuzzy=False)
+        ):
+            aliases.setdefault(next(iter(leaders)), []).append(other)
+    return {category: tuple(names) for category, names in aliases.items()}
 
 
 def _same_words(first: str, second: str, tables: Tables) -> bool:
@@ -695,7 +770,10 @@ def _names_event(
     if not cue and named.title_share < 0.6:
         # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
         return False
-    same_kind = any(e.kind in tables.family(kind) for e in named.series.occurrences)
+    family = tables.family(kind)
+    same_kind = any(e.kind in family for e in named.series.occurrences) or bool(
+        title_kinds(named.series, tables) & family
+    )
     if kind and not same_kind:
         # "the next seminar in Riga" should not be taken for a festival in Riga; but
         # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
@@ -817,7 +895,11 @@ def _title_word_lookalike(
     stems = words.stems(word)
     if stems & knowledge.tables.concept_stems.get(hit.value, frozenset()):
         return False
-    return bool(glossary.terms(word, knowledge.tables) & knowledge.titles.terms)
+    # By its stems and their groups, not by a group whose word only begins it: "pasākms" (a
+    # typo of "pasākums", event) is not a case form of "pasaka" (a tale).
+    table = knowledge.tables.synonym_table
+    own = stems | {t for s in stems for t in table.get(s, ())}
+    return bool(own & knowledge.titles.terms)
 
 
 def _tense(question_words: Sequence[str], tables: Tables) -> str:
@@ -985,9 +1067,14 @@ def _plan_topic(
         # a topic: a section that does is the answer.
         headed = [entry for entry in headed if entry[1] is not title] or headed
         if headed:
-            asked = {w for w in question_words if w.isdigit()} | {
-                hit.value for hit in plan.tables.ordinal_lexicon.scan(question_words, fuzzy=False)
-            }
+            asked = (
+                {w for w in question_words if w.isdigit()}
+                | {
+                    hit.value
+                    for hit in plan.tables.ordinal_lexicon.scan(question_words, fuzzy=False)
+                }
+                | _lettered(question_words, wanted, lexicon)
+            )
             chosen = max(
                 headed,
                 key=lambda entry: (
@@ -997,10 +1084,65 @@ def _plan_topic(
             )[1]
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
-    # No heading names it: what the plan says about the question's other words, if anything.
-    # Its own words count: "nario mokestis" is found in the funding section; but only when
-    # the plan has every word of the question ("Kiek kainuoja nario mokestis?" it does not say).
+    # No heading names it, but the topic is one a plan has: where the plan speaks of it in
+    # any of the topic's words ("no kurienes nāk finansējums" of a plan whose "Resources"
+    # say it "is funded by … grants"), the question's other words deciding between places.
+    spoken = _topic_search(language, plan, topic, question_words)
+    if spoken is not None:
+        return spoken
+    # Else what the plan says about the question's other words, if anything. Its own words
+    # count: "nario mokestis" is found in the funding section; but only when the plan has
+    # every word of the question ("Kiek kainuoja nario mokestis?" it does not say).
     return _plan_or_unknown(language, plan, question_words, set(), concepts)
+
+
+def _topic_search(
+    language: str, plan: PlanIndex, topic: str, question_words: list[str]
+) -> Answer | None:
+    """The plan's passages that speak of the topic in its own words (any language), best
+    matching the question's other words; None when the plan never uses them."""
+    tables = plan.tables
+    said = sorted(
+        {
+            t
+            for w in tables.concept_words.get(topic, frozenset())
+            if not vocabulary.is_stop(w, tables)
+            for t in glossary.terms(w, tables)
+            if plan.known(t)
+        }
+    )
+    if not said:
+        return None
+    at_topic = {
+        i
+        for hit in vocabulary.concepts(tables).scan(question_words)
+        if hit.value == topic
+        for i in hit.positions
+    }
+    content = [i for i, w in enumerate(question_words) if not vocabulary.is_stop(w, tables)]
+    if (
+        content
+        and content[-1] not in at_topic
+        and not any(plan.known(t) for t in question_terms([question_words[content[-1]]], tables))
+    ):
+        # The head noun comes last (lv, en, lt): "How much is the membership fee?" asks of a
+        # fee, and a plan that never says "fee" does not answer it in its members' words.
+        return None
+    others = [question_terms([question_words[i]], tables) for i in content if i not in at_topic]
+    passages = [
+        p
+        for p in plan.search([said, *others], weights=[TOPIC_WEIGHT] + [1.0] * len(others))
+        if _content_terms(words.tokens(p.text), tables) & set(said)
+    ]
+    if not passages:
+        return None
+    sections: list[Section] = []
+    for passage in passages:
+        if passage.score >= 0.6 * passages[0].score and passage.section not in sections:
+            sections.append(passage.section)
+    return Answer(
+        "plan", language, sections=tuple(sections), passages=tuple(passages), topic="search"
+    )
 
 
 def _plan_title(plan: PlanIndex) -> Section | None:
@@ -1035,7 +1177,27 @@ def _numbered(heading: str, topic: str, lexicon: words.Lexicon[str]) -> set[str]
     at = {
         i for hit in lexicon.scan(tokens, fuzzy=False) if hit.value == topic for i in hit.positions
     }
-    return {w for i, w in enumerate(tokens) if w.isdigit() and (i - 1 in at or i + 1 in at)}
+    return {
+        w
+        for i, w in enumerate(tokens)
+        if (w.isdigit() or _is_letter(w)) and (i - 1 in at or i + 1 in at)
+    }
+
+
+def _lettered(question_words: list[str], topic: str, lexicon: words.Lexicon[str]) -> set[str]:
+    """The letters a question gives right after its topic word ("virziens B", "direction
+    c", "kryptis A"): a plan that letters its parts the way others number them."""
+    return {
+        question_words[i + 1]
+        for hit in lexicon.scan(question_words)
+        if hit.value == topic
+        for i in (max(hit.positions),)
+        if i + 1 < len(question_words) and _is_letter(question_words[i + 1])
+    }
+
+
+def _is_letter(word: str) -> bool:
+    return len(word) == 1 and word.isalpha()
 
 
 def _heading_rank(

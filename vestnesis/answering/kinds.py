@@ -92,8 +92,13 @@ def find(
                 return hit.value, head.positions | hit.positions
             if head is not None:
                 # "reading contest", "lasīšanas konkurss", "skaitymo konkursas": the head noun
-                # comes last in lv, en and lt; the kind before it only says what about.
-                return head.value, head.positions | hit.positions
+                # comes last in lv, en and lt; the kind before it only says what about, and
+                # may name which one ("the anniversary conference" is the „… jubilejas
+                # konference”): its words are left to name a title. (Two words of one kind,
+                # "apbalvošanas ceremonija", are that kind's.)
+                if head.value == hit.value:
+                    return head.value, head.positions | hit.positions
+                return head.value, head.positions
             return hit.value, hit.positions
     return "", set()
 

@@ -204,10 +204,12 @@ class Tables:
         """Stem → the shared terms ("~library") of the groups it belongs to (kinds and towns
         are groups too)."""
         table: dict[str, set[str]] = {}
+        # A kind's one-word names and terms: a phrase's head alone ("night" of "board game
+        # night", "vakars" of "kino vakars") means no more than itself.
         kind_groups = [
             (
                 k.key,
-                *(n for pair in k.names.values() for n in pair),
+                *(n for pair in k.names.values() for n in pair if " " not in n.strip()),
                 *(t for t in k.terms if " " not in t),
             )
             for k in self.kinds

@@ -72,8 +72,11 @@ class TitleIndex:
             self._title_tokens.append([_name_tokens(name, tables) for name in names])
             # Kind words are indexed too ("Reading Promotion Seminar" is found by "lasīšanas"),
             # but only the naming words count towards how much of the title was asked for.
-            for name, tokens in zip(names, self._title_tokens[-1], strict=True):
-                for terms in (*tokens, *_kind_tokens(name, tables)):
+            for name in names:
+                for terms in (
+                    *_name_tokens(name, tables, phrases=True),
+                    *_kind_tokens(name, tables),
+                ):
                     for term in terms:
                         self._index.setdefault(term, set()).add(number)
             # Its acronyms name it whole: "the AGM" is the "Annual General Meeting 2027".
@@ -88,7 +91,12 @@ class TitleIndex:
         for term in self._sorted:
             if len(term) >= PREFIX + 1:
                 self._cognates.setdefault(cognate(term), term)
-        self._kinds = [{e.kind for e in series.occurrences if e.kind} for series in self.series]
+        # The kinds its events are, and those its title names ("LMBA stendas Vilniaus knygų
+        # mugėje" is an exhibition stand at a fair: asked as the fair, it is this one).
+        self._kinds = [
+            {e.kind for e in series.occurrences if e.kind} | title_kinds(series, tables)
+            for series in self.series
+        ]
         self._numbers = {(s.calendar, s.uid): n for n, s in enumerate(self.series)}
         self._live_until = [
             max((e.end for e in s.occurrences if not e.cancelled), default=None)
@@ -126,7 +134,7 @@ class TitleIndex:
         tokens = [
             _terms(w, self._tables)
             for i, w in enumerate(question_words)
-            if i not in skip and _names_something(w, self._tables)
+            if i not in skip and _names_something(w, self._tables, asked=True)
         ]
         if not tokens:
             return None
@@ -220,6 +228,14 @@ class TitleIndex:
             asked |= terms & self._index.keys() or self._fuzzy(terms)
         return sum(1 for terms in self._title_tokens[number][0] if not terms & asked)
 
+    def says(self, series: Series, word: str) -> bool:
+        """Whether the series' title has the word (any form, another language's, a typo)."""
+        number = self._numbers[(series.calendar, series.uid)]
+        terms = _terms(word, self._tables)
+        return any(
+            number in self._index[t] for t in terms & self._index.keys() or self._fuzzy(terms)
+        )
+
     @property
     def terms(self) -> KeysView[str]:
         """Every term of every title (stems and shared ~terms)."""
@@ -303,6 +319,31 @@ def cognate(term: str) -> str:
     return term[:6]
 
 
+def title_kinds(series: Series, tables: Tables) -> set[str]:
+    """The kind each of a series' titles names first in its own words (exactly, not by a
+    typo; also in a case form the stemmers miss, "mugėje", at the fair, when the kind's
+    names are one word each): "Meistarklase: grāmatas ilustrēšana" is a masterclass whatever
+    its category says; "Seminārs par izstāžu veidošanu" is a seminar, not an exhibition."""
+    one_word = {
+        "~" + words.fold(k.key): k.key
+        for k in tables.kinds
+        if all(" " not in name for pair in k.names.values() for name in pair)
+    }
+    found: set[str] = set()
+    for title in sorted({e.title for e in series.occurrences}):
+        title_words = words.tokens(title)
+        for index, word in enumerate(title_words):
+            hit = tables.kind_lexicon.at(title_words, index, fuzzy=False)
+            said = hit.value if hit is not None else ""
+            said = said or next(
+                (one_word[t] for t in sorted(glossary.terms(word, tables)) if t in one_word), ""
+            )
+            if said:
+                found.add(said)
+                break
+    return found
+
+
 def _terms(word: str, tables: Tables) -> frozenset[str]:
     """A question word's terms, and the acronym it may be ("agm" → "^agm")."""
     terms = glossary.terms(word, tables)
@@ -316,10 +357,15 @@ def _longest_first(term: str) -> tuple[int, str]:
     return -len(term), term
 
 
-def _names_something(word: str, tables: Tables) -> bool:
+def _names_something(word: str, tables: Tables, *, asked: bool = False) -> bool:
+    """Whether a word can name an event: not a function word nor, in a title, a kind's word.
+    `asked`: a question's word the kinds' finder left ("anniversary" of "the anniversary
+    conference", "night" of "library night"): it says which event, whatever kind it names."""
     if word.isdigit():
         return len(word) == 4  # a year can tell two editions apart; other numbers cannot
     stems = words.stems(word)
+    if asked:
+        return not vocabulary.is_stop(word, tables)
     return not (vocabulary.is_stop(word, tables) or stems & tables.kind_stems)
 
 
@@ -331,13 +377,28 @@ def _kind_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
     ]
 
 
-def _name_tokens(title: str, tables: Tables) -> list[frozenset[str]]:
+def _name_tokens(title: str, tables: Tables, *, phrases: bool = False) -> list[frozenset[str]]:
+    """The terms of the title's naming words; with `phrases`, those in a kind's phrase too
+    (indexed, so that they find it, but not counted as its name)."""
+    title_words = words.tokens(title)
+    naming = [i for i, w in enumerate(title_words) if _names_something(w, tables)]
+    # The words of a kind's whole phrase in the title ("Leļļu izrāde „Sprīdītis”") say what
+    # it is, not which: its name is what else it has, when it has anything else.
+    # (A calendar's own category as the title, "Bibliotēku nedēļa 2027", is its name.)
+    phrased = {
+        i
+        for hit in tables.kind_lexicon.scan(title_words, fuzzy=False)
+        if hit.length > 1 and not hit.value.startswith("category:")
+        for i in hit.positions
+    }
+    named = [i for i in naming if i not in phrased]
+    if not phrases and any(title_words[i].isalpha() for i in named):
+        naming = named
     tokens = [
-        glossary.terms(w, tables) | _compound_terms(w, tables)
-        for w in words.tokens(title)
-        if _names_something(w, tables)
+        glossary.terms(title_words[i], tables) | _compound_terms(title_words[i], tables)
+        for i in naming
     ]
-    return tokens or [glossary.terms(w, tables) for w in words.tokens(title)] or [frozenset({"—"})]
+    return tokens or [glossary.terms(w, tables) for w in title_words] or [frozenset({"—"})]
 
 
 COMPOUND_PART = 4  # letters each part of a compound has at least

@@ -44,6 +44,8 @@ def is_function_word(token: str, tables: Tables | None = None) -> bool:
 
 
 _LETTERS = {"lv": set("āēīūķļņģ"), "lt": set("ąęėįųū")}
+# Letters only one of the two writes: a word with one is that language's spelling.
+_OWN_LETTERS = {"lv": set("āēīķļņģ"), "lt": set("ąęėįų")}
 
 
 def language_votes(question_words: Sequence[str], tables: Tables | None = None) -> dict[str, float]:
@@ -62,7 +64,8 @@ def language_votes(question_words: Sequence[str], tables: Tables | None = None) 
 
 def spelling_votes(question_words: Sequence[str], tables: Tables | None = None) -> dict[str, int]:
     """How many words each language writes exactly so, diacritics and all (members often type
-    without them: "kada bus" is Lithuanian as written, Latvian only with "kāda būs")."""
+    without them: "kada bus" is Lithuanian as written, Latvian only with "kāda būs"); a word
+    with a letter only one of Latvian and Lithuanian has ("leļļu", "lėlių") is that one's."""
     table = (tables or builtin()).language_spellings
     votes = {"lv": 0, "en": 0, "lt": 0}
     for index, word in enumerate(question_words):
@@ -73,6 +76,9 @@ def spelling_votes(question_words: Sequence[str], tables: Tables | None = None) 
             continue
         for language in table.get(word, ()):
             votes[language] += 1
+        for language, letters in _OWN_LETTERS.items():
+            if letters & set(word) and language not in table.get(word, ()):
+                votes[language] += 1
     return votes
 
 

@@ -92,7 +92,7 @@ def find(
         for number in sorted(positions):
             if text_words[number].isdigit():
                 positions |= _year_words(text_words, number)
-        span = _month_span(text_words, hit, today, tense)
+        span = _month_span(text_words, hit, today, tense, ahead=len(month_hits) < 2)
         if len(month_hits) >= 2 and span.unit == "day":
             # "nuo sausio 15 iki vasario 15", "from 20 December to 10 January"
             other = month_hits[1]
@@ -105,6 +105,10 @@ def find(
                 until = Span(_next_year(until.start), _next_year(until.end), until.unit)
             if until.unit == "day" and until.start > span.start:
                 taken = positions | other.positions | _number_positions(rest, other)
+                if until.end <= today and tense != "past" and not _has_year(whole):
+                    # "from 1 to 15 March" asked in April: next year's (one under way, "from
+                    # 20 April to 2 May" asked on the 29th, is this one).
+                    return Span(_next_year(span.start), _next_year(until.end), "range"), taken
                 return Span(span.start, until.end, "range"), taken
         return span, positions
     if written is not None:
@@ -141,6 +145,10 @@ def find(
         day = today + timedelta(days=ahead)
         return Span(day, day + timedelta(days=1), "day"), hit.positions
     return None, set()
+
+
+def _has_year(text_words: Sequence[str]) -> bool:
+    return any(w.isdigit() and 2000 <= int(w) <= 2100 for w in text_words)
 
 
 def _next_year(day: date) -> date:
@@ -262,8 +270,16 @@ def _number_positions(text_words: Sequence[str], hit: words.Found[int]) -> set[i
 
 
 def _month_span(
-    text_words: Sequence[str], hit: words.Found[int], today: date, tense: str = ""
+    text_words: Sequence[str],
+    hit: words.Found[int],
+    today: date,
+    tense: str = "",
+    *,
+    ahead: bool = True,
 ) -> Span:
+    """The month (or its day, or days) named at `hit`. Without a year: of this month, a day
+    already gone is next year's when the question is not in the past tense and `ahead` (a
+    range asked from it may still be under way: its end decides)."""
     month = hit.value
     numbers = [
         int(text_words[i])
@@ -281,7 +297,16 @@ def _month_span(
             year = today.year
         else:
             year = today.year if month >= today.month else today.year + 1
-        if day is not None and date(year, month, min(day, 28)) < today and month == today.month:
+        last_day = max(days[:2]) if len(days) >= 2 and days[0] < days[1] else day
+        if (
+            ahead
+            and tense != "past"
+            and last_day is not None
+            and date(year, month, min(last_day, 28)) < today
+            and month == today.month
+        ):
+            # "1.–10. aprīlis" asked on the 29th in the present: next April's; asked in the
+            # past tense ("kas notika no 1. līdz 10. aprīlim"), or still under way, this one.
             year += 1
     last = calendar.monthrange(year, month)[1]
     if len(days) >= 2 and days[0] < days[1] <= last:

@@ -62,6 +62,10 @@ _PRONOMINAL = tuple(
 )
 
 
+# The last letters of a Latvian -tis/-dis noun → its stem in the other cases (folded: š → s).
+_MUTATED = {"tis": "s", "dis": "z"}
+
+
 def _plain_adjective(word: str) -> str:
     """A Lithuanian or Latvian definite adjective in its plain form, else the word itself."""
     for ending, plain in _PRONOMINAL:
@@ -94,6 +98,10 @@ def stems(word: str) -> frozenset[str]:
             found.add(fold(_LITHUANIAN.stemWord(plain)))
             found.add(fold(latvian_stem(plain)))
     folded = fold(word)
+    if len(folded) >= 6 and folded[-3:] in _MUTATED:
+        # Latvian nouns in -tis/-dis change the consonant in most cases ("Sprīdītis",
+        # "Sprīdīša"; "briedis", "brieža"): the changed stem names the same word.
+        found.add(folded[:-3] + _MUTATED[folded[-3:]])
     # A stemmer that cuts a longer word to three letters ("kursi" → "kur") loses its meaning.
     return frozenset(s for s in found if s and (len(s) >= 4 or len(word) <= 4 or s == folded))
 
@@ -102,7 +110,7 @@ def similar(a: str, b: str) -> bool:
     """Folded stems close enough to be the same word with a typo."""
     if a == b:
         return True
-    if min(len(a), len(b)) < FUZZY_MIN_LENGTH:
+    if min(len(a), len(b)) < FUZZY_MIN_LENGTH or a[0] != b[0]:
         return False
     return fuzz.ratio(a, b) >= FUZZY_SCORE
 
@@ -176,7 +184,12 @@ class Lexicon(Generic[T]):
                 self._by_first.setdefault(first, []).append((phrase, value))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda entry: -len(entry[0]))
-        self._long_keys = sorted(k for k in self._by_first if len(k) >= FUZZY_MIN_LENGTH)
+        # By first letter too: a typo is not a longer word's tail ("komisija", a
+        # commission, is not "misija", a mission; "revīzija", an audit, not "vīzija").
+        self._long_keys: dict[str, list[str]] = {}
+        for key in sorted(self._by_first):
+            if len(key) >= FUZZY_MIN_LENGTH:
+                self._long_keys.setdefault(key[0], []).append(key)
         # By first letter: a typo is never looked for in the first letter.
         self._short_keys: dict[str, list[str]] = {}
         for key in sorted(self._by_first):
@@ -220,7 +233,7 @@ class Lexicon(Generic[T]):
             if len(s) < FUZZY_MIN_LENGTH:
                 continue
             hit = process.extractOne(
-                s, self._long_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE
+                s, self._long_keys.get(s[0], ()), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE
             )
             if hit is not None:
                 candidates.extend(self._by_first[hit[0]])

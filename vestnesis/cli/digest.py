@@ -72,7 +72,8 @@ async def preview(
     from vestnesis.app import open_app
     from vestnesis.cli.mail import dry_run_line
     from vestnesis.digest.weekly import decide, due_send_time, next_send_time, prepare, view_for
-    from vestnesis.events.calendar import calendars_read
+    from vestnesis.wiring.calendars import calendars_read
+    from vestnesis.wiring.parts import digest_parts
 
     config = settings.config()
     language = language or config.association.default_language
@@ -88,9 +89,11 @@ async def preview(
     else:
         opened = calendars_read(config, clock)
     async with opened as app:
+        parts = digest_parts(app)
         moment = app.clock.now()
-        send_time = next_send_time(app, moment) if coming else due_send_time(app, moment)
-        decision = await decide(app, send_time)
+        timing = parts.settings
+        send_time = next_send_time(timing, moment) if coming else due_send_time(timing, moment)
+        decision = await decide(parts, send_time)
         if coming:
             when = send_time.astimezone(config.association.zone)
             status = (
@@ -99,7 +102,7 @@ async def preview(
             )
         else:
             status = f"`digest send` now: {await dry_run_line(app, decision)}"
-        prepared = await prepare(app, send_time, item_filter)
+        prepared = await prepare(parts, send_time, item_filter)
         if prepared.digest is None:
             zone = config.association.zone
             period = prepared.period
@@ -110,7 +113,7 @@ async def preview(
             )
             click.echo(status, err=True)
             return
-        view = await view_for(app, prepared.digest, language)
+        view = await view_for(parts, prepared.digest, language)
     click.echo(status, err=True)
     if open_browser:
         output_format = "html"
@@ -137,10 +140,11 @@ async def draft(settings: Settings, now: str | None) -> None:
     board to approve or hold."""
     from vestnesis.app import open_app
     from vestnesis.digest.weekly import make_draft
+    from vestnesis.wiring.parts import digest_parts
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
-        record = await make_draft(app, _coming(app))
+        record = await make_draft(digest_parts(app), _coming(app))
         if record is None:
             click.echo("Nothing new for this period: no draft.")
             return
@@ -167,12 +171,14 @@ async def hold(settings: Settings, now: str | None) -> None:
 
 async def _decide(settings: Settings, now: str | None, status: str) -> None:
     from vestnesis.app import open_app
-    from vestnesis.digest.weekly import period_for
+    from vestnesis.digest.weekly import DigestSettings, period_for
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         if now:
-            record = await app.database.digests.for_period(period_for(app, _coming(app)).end)
+            record = await app.database.digests.for_period(
+                period_for(DigestSettings.from_config(config), _coming(app)).end
+            )
         else:
             record = await app.database.digests.latest()
         if record is None or record.status == "sent":
@@ -185,11 +191,12 @@ async def _decide(settings: Settings, now: str | None, status: str) -> None:
 def _coming(app: App) -> datetime:
     """The weekly send a draft is for: the one at --now if it is a send time, else the next
     (a draft for any other moment would never go out)."""
-    from vestnesis.digest.weekly import due_send_time, next_send_time
+    from vestnesis.digest.weekly import DigestSettings, due_send_time, next_send_time
 
+    timing = DigestSettings.from_config(app.config)
     now = app.clock.now()
-    due = due_send_time(app, now)
-    return due if due == now else next_send_time(app, now)
+    due = due_send_time(timing, now)
+    return due if due == now else next_send_time(timing, now)
 
 
 def _describe_record(app: App, period_end: datetime, status: str, count: int) -> str:

@@ -50,6 +50,7 @@ async def events_import(
     """Import an iCalendar file or URL (replacing what that calendar held)."""
     from vestnesis.app import open_app
     from vestnesis.events.calendar import CalendarImportError, default_name, import_calendar
+    from vestnesis.wiring.calendars import calendar_parts
 
     config = settings.config()
     # Both sides as absolute paths: "events.ics" run from the config's folder is the calendar
@@ -59,7 +60,7 @@ async def events_import(
     calendar = name or configured.get(local) or default_name(location)
     async with open_app(config, parse_now(now, config)) as app:
         try:
-            report = await import_calendar(app, calendar, local)
+            report = await import_calendar(calendar_parts(app), calendar, local)
         except CalendarImportError as error:
             click.echo(f"{location}: {error}; nothing changed.", err=True)
             raise SystemExit(1) from None
@@ -87,7 +88,7 @@ async def events_list(
     settings: Settings, everything: bool, language: str | None, as_json: bool, now: str | None
 ) -> None:
     """Upcoming events (configured calendars are read first when they changed)."""
-    from vestnesis.events.calendar import calendars_read
+    from vestnesis.wiring.calendars import calendars_read
 
     config = settings.config()
     languages = config.association.languages
@@ -132,12 +133,11 @@ async def ask(
     gc.disable()
     atexit.register(gc.freeze)
     try:
-        from vestnesis.events.asking import Answerer
-        from vestnesis.events.calendar import calendars_read
+        from vestnesis.wiring.calendars import answerer_for, calendars_read
 
         config = settings.config()
         async with calendars_read(config, parse_now(now, config)) as app:
-            reply = await Answerer.from_app(app).ask(question, lang)
+            reply = await answerer_for(app).ask(question, lang)
     finally:
         if collecting:
             gc.enable()

@@ -51,6 +51,7 @@ async def add(
     """Add a member; without --confirmed they get a confirmation email first."""
     from mailer.headers import clean_name
     from vestnesis.mailing.email_list import subscribe
+    from vestnesis.wiring.parts import mailing_parts
 
     config = settings.config()
     language = _language(config.association.languages, language)
@@ -70,7 +71,9 @@ async def add(
             click.echo(f"{address}: {'added' if created else 'already listed'}, confirmed.")
             await _resume(app)
             return
-        result = await _guard(subscribe(app, email, language=language, source="cli", name=name))
+        result = await _guard(
+            subscribe(mailing_parts(app), email, language=language, source="cli", name=name)
+        )
         messages = {
             "sent": "confirmation email queued; it goes out with the next send",
             "confirmed": "already a confirmed member",
@@ -132,6 +135,7 @@ async def import_(
     from vestnesis.cli.member_csv import MemberFileError, read_members
     from vestnesis.cli.spreadsheet import uncell
     from vestnesis.mailing.email_list import normalise_address, subscribe
+    from vestnesis.wiring.parts import mailing_parts
 
     config = settings.config()
     languages = config.association.languages
@@ -169,7 +173,11 @@ async def import_(
                 )
             else:
                 before = await app.database.subscribers.by_email(address)
-                await _guard(subscribe(app, address, language=language, source="import", name=name))
+                await _guard(
+                    subscribe(
+                        mailing_parts(app), address, language=language, source="import", name=name
+                    )
+                )
                 created = before is None
             added += created
             existing += not created
@@ -252,10 +260,13 @@ async def remove(settings: Settings, email: str, yes: bool) -> None:
 async def show(settings: Settings, email: str) -> None:
     """Everything stored about one member, as JSON (a privacy export)."""
     from vestnesis.mailing.email_list import member_data
+    from vestnesis.wiring.parts import mailing_parts
 
     async with _reader(settings) as app:
         member = await _member(app, email)
-        click.echo(json.dumps(await member_data(app, member), ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(await member_data(mailing_parts(app), member), ensure_ascii=False, indent=2)
+        )
 
 
 @click.command("send")
@@ -268,16 +279,18 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
     weekly send time at or before --now, decided as the service decides it."""
     from vestnesis.app import open_app
     from vestnesis.digest.weekly import decide, due_send_time
-    from vestnesis.mailing.email_list import email_delivery, enqueue_digest
+    from vestnesis.mailing.email_list import enqueue_digest
+    from vestnesis.wiring.parts import digest_parts, email_delivery, mailing_parts
 
     config = settings.config()
     async with open_app(config, parse_now(now, config)) as app:
         await _guard_value(lambda: email_delivery(app))  # mail must be able to go out at all
-        decision = await decide(app, due_send_time(app, app.clock.now()))
+        parts = digest_parts(app)
+        decision = await decide(parts, due_send_time(parts.settings, app.clock.now()))
         if dry_run:
             click.echo(await dry_run_line(app, decision))
             return
-        report = await _guard(enqueue_digest(app, decision.period.end, decision))
+        report = await _guard(enqueue_digest(mailing_parts(app), decision.period.end, decision))
         if decision.action == "send":
             if report.by_language:
                 summary = ", ".join(f"{lang}: {n}" for lang, n in report.by_language.items())
@@ -302,11 +315,13 @@ async def send(settings: Settings, dry_run: bool, now: str | None) -> None:
 async def dry_run_line(app: App, decision: Decision) -> str:
     """What `digest send` would do now, in the words the real send uses."""
     from vestnesis.mailing.email_list import email_digest, email_recipients
+    from vestnesis.wiring.parts import mailing_parts
 
     if decision.action != "send":
         return f"{await decision_line(app, decision)} (dry run: nothing sent.)"
-    counts = await email_recipients(app, decision.period.end)
-    if await email_digest(app, decision.prepared) is None:
+    mailing = mailing_parts(app)
+    counts = await email_recipients(mailing, decision.period.end)
+    if await email_digest(mailing, decision.prepared) is None:
         counts = {}
     every = {lang: counts.get(lang, 0) for lang in app.config.association.languages}
     summary = ", ".join(f"{lang}: {n}" for lang, n in every.items())
@@ -441,14 +456,20 @@ def _key_time(key: str, zone: Any) -> str:
 @pass_settings
 @run_async
 async def retry(settings: Settings) -> None:
-    """Give failed deliveries another chance, lift a pause, and send now."""
-    from vestnesis.mailing.email_list import email_delivery
+    """Give failed deliveries another chance, lift a pause, and send now (email here;
+    Telegram by the running service, which reads the lifted pause at its next send)."""
+    from vestnesis.wiring.parts import email_delivery
 
     async with _app(settings) as app:
         await _guard_value(lambda: email_delivery(app))  # before changing anything
-        count = await app.database.outbox.requeue_failed("email", app.clock.now())
+        now = app.clock.now()
+        count = await app.database.outbox.requeue_failed("email", now)
         await app.database.outbox.set_errors("email", 0, None, None)
+        chats = await app.database.outbox.requeue_failed("telegram", now)
+        await app.database.outbox.set_errors("telegram", 0, None, None)
         click.echo(f"{count} failed deliveries queued again.")
+        if chats:
+            click.echo(f"{chats} failed Telegram messages queued again; the service sends them.")
         await _drain(app, quiet=False)
 
 
@@ -477,7 +498,7 @@ def _reader(settings: Settings) -> AbstractAsyncContextManager[App]:
 
 async def _drain(app: App, *, quiet: bool) -> None:
     from vestnesis.cli.progress import progress
-    from vestnesis.mailing.email_list import email_delivery
+    from vestnesis.wiring.parts import email_delivery
 
     delivery = await _guard_value(lambda: email_delivery(app))
     total = await app.database.outbox.pending_count("email")

@@ -5,6 +5,8 @@ the board's draft review, the send decision), and one send's digest composed onc
 channel (`edition`).
 
 May import: `storage`, `feeds` helpers, `vestnesis.common`, `vestnesis.config`, `vestnesis.i18n`,
-`vestnesis.app`, `vestnesis.answering` (for event dates), `vestnesis.events`. Never the
-channels (`mailing`, `telegram`, `web`), the service or the CLI.
+`vestnesis.answering` (for event dates), `vestnesis.events`. Never the channels (`mailing`,
+`telegram`, `web`), the service, the CLI, `vestnesis.app` or `vestnesis.wiring`.
+Its functions take the parts they use (stores as Protocols, a clock, config sections),
+never the `App`: `vestnesis.wiring` builds them.
 """

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage import DigestRecord, Item
-from vestnesis.app import App
 from vestnesis.digest.compose import DigestRules, ItemFilter, Period, compose
 from vestnesis.digest.model import Digest
 from vestnesis.digest.views import DigestView
-from vestnesis.digest.weekly import Prepared, view_for
+from vestnesis.digest.weekly import DigestParts, Prepared, view_for
 
 
 class Edition:
@@ -19,13 +18,17 @@ class Edition:
     members and the chats all get the same thing without doing the work twice."""
 
     def __init__(
-        self, app: App, record: DigestRecord, items: Sequence[Item], digest: Digest | None
+        self,
+        parts: DigestParts,
+        record: DigestRecord,
+        items: Sequence[Item],
+        digest: Digest | None,
     ) -> None:
-        self._app = app
+        self._parts = parts
         self.record = record
         self.period = Period(record.period_start, record.period_end)
         self._items = list(items)
-        order = DigestRules.from_config(app.config).source_order
+        order = parts.settings.rules.source_order
         # Exactly the record's items, in the configured order: no limits apply any more.
         self._rules = DigestRules(len(self._items) or 1, len(self._items) or 1, order)
         self._digests: dict[ItemFilter | None, Digest | None] = {}
@@ -34,13 +37,13 @@ class Edition:
         self._views: dict[tuple[ItemFilter | None, str], DigestView] = {}
 
     @classmethod
-    async def of(cls, app: App, prepared: Prepared, record: DigestRecord) -> Edition:
+    async def of(cls, parts: DigestParts, prepared: Prepared, record: DigestRecord) -> Edition:
         """The edition of `record`, the stored digest of the decision `prepared`."""
-        items = await app.database.items.by_ids(list(record.item_ids))
+        items = await parts.items.by_ids(list(record.item_ids))
         digest = prepared.digest
         decided = {e.item_id for e in digest.entries} if digest is not None else set()
         same = digest is not None and decided == set(record.item_ids)
-        return cls(app, record, items, digest if same else None)
+        return cls(parts, record, items, digest if same else None)
 
     def digest(self, item_filter: ItemFilter | None = None) -> Digest | None:
         """The digest a destination with `item_filter` gets; None when it leaves nothing."""
@@ -57,7 +60,7 @@ class Edition:
             digest = self.digest(item_filter)
             if digest is None:
                 return None
-            self._views[key] = await view_for(self._app, digest, language)
+            self._views[key] = await view_for(self._parts, digest, language)
         return self._views[key]
 
 

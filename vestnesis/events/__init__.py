@@ -5,6 +5,8 @@ edge that keeps the calendar and plan indexed (`asking`; the pure engine is
 `vestnesis.service.reminders`.
 
 May import: `storage`, `feeds`, `vestnesis.common`, `vestnesis.config`, `vestnesis.i18n`,
-`vestnesis.app`, `vestnesis.answering`. Never a channel (`mailing`, `telegram`, `web`), the
-digest, the service or the CLI.
+`vestnesis.answering`. Never a channel (`mailing`, `telegram`, `web`), the digest, the
+service, the CLI, `vestnesis.app` or `vestnesis.wiring`.
+Its functions take the parts they use (stores as Protocols, a clock, config sections),
+never the `App`: `vestnesis.wiring` builds them.
 """

@@ -20,7 +20,6 @@ from vestnesis.answering.engine import Answer, Knowledge, answer
 from vestnesis.answering.plan import Plan, parse_plan
 from vestnesis.answering.tables import Tables
 from vestnesis.answering.text import Wording, answer_text
-from vestnesis.app import App
 from vestnesis.common.catalog import Gettext
 from vestnesis.common.clock import Clock
 from vestnesis.config import Config
@@ -173,7 +172,7 @@ class Answerer:
 
     It reads the events (`events`), translates titles and plan text with `translator` (None:
     no backend), words answers with the catalogs of `catalogs`, and takes the time from
-    `clock`; `Answerer.from_app` builds one from the app's parts."""
+    `clock`; `vestnesis.wiring.calendars.answerer_for` builds one from the app's parts."""
 
     def __init__(
         self,
@@ -193,12 +192,6 @@ class Answerer:
         self._knowledge: Knowledge | None = None
         self._version = ""
         self._lock = asyncio.Lock()
-
-    @classmethod
-    def from_app(cls, app: App) -> Answerer:
-        """An answerer over the app's events, translator, clock and catalogs."""
-        settings = AskingSettings.from_config(app.config)
-        return cls(settings, app.database.events, app.translator, app.clock, app.catalogs)
 
     async def knowledge(self) -> Knowledge:
         """The current index of events and plan: kept in memory while the calendar and the

@@ -1,16 +1,21 @@
-"""The mailing list: double opt-in, one-click unsubscribe, preferences, and the digest by mail."""
+"""The mailing list: double opt-in, one-click unsubscribe, preferences, and the digest by mail.
+
+The functions take the parts they use (`MailingParts`: the subscriber, outbox and digest
+stores as Protocols, the `[association]`, `[email]` and `[web]` sections, the digest's
+parts, a presenter, a clock), built from the app by the composition root
+(`vestnesis.wiring`, which also builds the email channel's outbox loop)."""
 
 from __future__ import annotations
 
 import ssl
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime, getaddresses
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from email_validator import EmailNotValidError, validate_email
@@ -24,8 +29,7 @@ from mailer.build import (
     Links,
     build_template,
 )
-from mailer.delivery import CHANNEL, EmailChannel, Personalise
-from mailer.folder import FolderConnection
+from mailer.delivery import CHANNEL, Personalise
 from mailer.headers import clean_name
 from mailer.render import EmailRenderer
 from mailer.render import Links as PageLinks
@@ -33,15 +37,15 @@ from mailer.smtp import SmtpSettings
 from mailer.tokens import Tokens
 from mailer.wire import WireMessage, WireTemplate
 from storage import Delivery, DigestRecord, OutboxMessage, Recipient, Subscriber
-from vestnesis.app import App
-from vestnesis.common.clock import SystemClock
-from vestnesis.config import Config
-from vestnesis.delivery import Outbox, RetryPolicy
+from vestnesis.common.clock import Clock, SystemClock
+from vestnesis.config import Association, Config, Email, Web
+from vestnesis.delivery import RetryPolicy
 from vestnesis.digest.compose import ItemFilter
 from vestnesis.digest.edition import Edition
 from vestnesis.digest.model import Digest
 from vestnesis.digest.weekly import (
     Decision,
+    DigestParts,
     Prepared,
     decide,
     digest_of_items,
@@ -49,7 +53,7 @@ from vestnesis.digest.weekly import (
     record_empty,
 )
 from vestnesis.digest.wording import confirmation_view
-from vestnesis.i18n import presentation
+from vestnesis.i18n import Presentation
 
 log = structlog.stdlib.get_logger("vestnesis.mailing")
 # Two confirmation mails for one address at least this far apart.
@@ -83,6 +87,117 @@ class EnqueueReport:
     empty: bool = False
 
 
+class MailConfig(Protocol):
+    """The config sections the mailing list reads (`Config` and `MailingSettings` have them)."""
+
+    @property
+    def association(self) -> Association: ...
+
+    @property
+    def email(self) -> Email: ...
+
+    @property
+    def web(self) -> Web: ...
+
+
+@dataclass(frozen=True)
+class MailingSettings:
+    """The `[association]`, `[email]` and `[web]` sections: what the mailing list reads."""
+
+    association: Association
+    email: Email
+    web: Web
+
+    @classmethod
+    def from_config(cls, config: Config) -> MailingSettings:
+        """The sections of the config tree."""
+        return cls(config.association, config.email, config.web)
+
+
+class SubscriberBook(Protocol):
+    """The mailing list's members (`storage.SubscriberStore`)."""
+
+    async def get(self, subscriber_id: int) -> Subscriber | None: ...
+
+    async def digest_recipients(self, language: str) -> list[Subscriber]: ...
+
+    async def add(
+        self,
+        email: str,
+        *,
+        name: str | None,
+        language: str,
+        source: str,
+        confirmed: bool,
+        now: datetime,
+    ) -> tuple[Subscriber, bool]: ...
+
+    async def note_request(self, subscriber_id: int, now: datetime) -> None: ...
+
+    async def resubscribe(self, subscriber_id: int, language: str, now: datetime) -> None: ...
+
+    async def confirm(self, subscriber_id: int, now: datetime) -> bool: ...
+
+    async def unsubscribe(self, subscriber_id: int, now: datetime) -> bool: ...
+
+
+class MessageQueue(Protocol):
+    """The outbox messages are queued in (`storage.OutboxStore`)."""
+
+    async def enqueue(
+        self,
+        *,
+        kind: str,
+        key: str,
+        channel: str,
+        language: str,
+        subject: str,
+        body: bytes,
+        recipients: Sequence[Recipient],
+        now: datetime,
+    ) -> tuple[int, bool]: ...
+
+
+class MailOutbox(MessageQueue, Protocol):
+    """The outbox, as the mailing list reads it too (`storage.OutboxStore`)."""
+
+    async def created_since(self, kind: str, since: datetime) -> int: ...
+
+    async def languages_of(self, kind: str, key: str, channel: str) -> set[str]: ...
+
+    async def for_subscriber(self, subscriber_id: int) -> list[dict[str, str | None]]: ...
+
+
+class SentDigests(Protocol):
+    """The stored digests, as a send records them (`storage.DigestStore`)."""
+
+    async def for_period(self, period_end: datetime) -> DigestRecord | None: ...
+
+    async def create(
+        self,
+        period_start: datetime,
+        period_end: datetime,
+        item_ids: Sequence[int],
+        status: str,
+        now: datetime,
+    ) -> DigestRecord: ...
+
+    async def mark_sent(self, digest_id: int, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class MailingParts:
+    """What the mailing list uses; `present(language)` says how to word text for a reader."""
+
+    settings: MailingSettings
+    subscribers: SubscriberBook
+    outbox: MailOutbox
+    digests: SentDigests
+    digest: DigestParts
+    present: Callable[[str], Presentation]
+    clock: Clock
+
+
 def normalise_address(raw: str) -> str:
     """A syntactically valid address, lower-cased; raises ValueError with the reason.
 
@@ -103,15 +218,19 @@ def normalise_address(raw: str) -> str:
     return address
 
 
-def tokens(app: App) -> Tokens:
-    """The link signer; the web secret must be set."""
-    secret = app.config.web.secret
+def tokens(web: Web, clock: Clock) -> Tokens:
+    """The link signer of `[web]`; the web secret must be set."""
+    secret = web.secret
     if secret is None or not secret.get_secret_value():
         raise MailingError("set VESTNESIS_WEB_SECRET: it signs confirm and unsubscribe links")
-    return Tokens(secret.get_secret_value(), app.clock.now)
+    return Tokens(secret.get_secret_value(), clock.now)
 
 
-def identity(config: Config) -> Identity:
+def _tokens(mailing: MailingParts) -> Tokens:
+    return tokens(mailing.settings.web, mailing.clock)
+
+
+def identity(config: MailConfig) -> Identity:
     """The list's sender identity from `[email]`."""
     email = config.email
     if not email.sender:
@@ -127,61 +246,61 @@ def identity(config: Config) -> Identity:
 
 
 async def subscribe(
-    app: App, raw_email: str, *, language: str, source: str, name: str | None = None
+    mailing: MailingParts, raw_email: str, *, language: str, source: str, name: str | None = None
 ) -> SubscribeResult:
     """Start double opt-in for an address (from the web, the bot, or the command line)."""
     try:
         email = normalise_address(raw_email)
     except ValueError as error:
         return SubscribeResult("invalid", raw_email, str(error))
-    if language not in app.config.association.languages:
-        language = app.config.association.default_language
-    now = app.clock.now()
-    subscriber, _ = await app.database.subscribers.add(
+    if language not in mailing.settings.association.languages:
+        language = mailing.settings.association.default_language
+    now = mailing.clock.now()
+    subscriber, _ = await mailing.subscribers.add(
         email, name=clean_name(name), language=language, source=source, confirmed=False, now=now
     )
     if subscriber.status == "confirmed":
         return SubscribeResult("confirmed", email)
     if subscriber.status in ("unsubscribed", "bounced"):
-        await app.database.subscribers.resubscribe(subscriber.id, language, now)
-    if _limited(app, subscriber, now) or (
-        source in PUBLIC_SOURCES and await confirmations_exhausted(app)
+        await mailing.subscribers.resubscribe(subscriber.id, language, now)
+    if _limited(mailing, subscriber, now) or (
+        source in PUBLIC_SOURCES and await confirmations_exhausted(mailing)
     ):
         log.warning("confirmation request refused: too many", subscriber=subscriber.id)
         return SubscribeResult("limited", email)
-    await app.database.subscribers.note_request(subscriber.id, now)
-    await _enqueue_confirmation(app, subscriber, language, now)
+    await mailing.subscribers.note_request(subscriber.id, now)
+    await _enqueue_confirmation(mailing, subscriber, language, now)
     return SubscribeResult("sent", email)
 
 
-async def confirmations_exhausted(app: App) -> bool:
+async def confirmations_exhausted(mailing: MailingParts) -> bool:
     """Whether the rolling hour's confirmation mails (`email.confirmations_per_hour`) are
     used up; the web form and the bot then ask people to try later."""
-    since = app.clock.now() - timedelta(hours=1)
-    sent = await app.database.outbox.created_since("confirm", since)
-    return sent >= app.config.email.confirmations_per_hour
+    since = mailing.clock.now() - timedelta(hours=1)
+    sent = await mailing.outbox.created_since("confirm", since)
+    return sent >= mailing.settings.email.confirmations_per_hour
 
 
-def _limited(app: App, subscriber: Subscriber, now: datetime) -> bool:
+def _limited(mailing: MailingParts, subscriber: Subscriber, now: datetime) -> bool:
     last = subscriber.last_request_at
     if last is None:
         return False
     if now - last < REQUEST_SPACING:
         return True
     # The counter covers a rolling day from the first request of the run.
-    per_day = app.config.email.confirm_requests_per_day
+    per_day = mailing.settings.email.confirm_requests_per_day
     return now - last < timedelta(days=1) and subscriber.confirm_requests >= per_day
 
 
 async def _enqueue_confirmation(
-    app: App, subscriber: Subscriber, language: str, now: datetime
+    mailing: MailingParts, subscriber: Subscriber, language: str, now: datetime
 ) -> None:
-    reader = presentation(app.config, language, app.catalogs)
+    reader = mailing.present(language)
     content = EmailRenderer().render_notice(confirmation_view(reader, CONFIRM))
     body = build_template(
-        content, identity(app.config), language=language, now=now, list_headers=False
+        content, identity(mailing.settings), language=language, now=now, list_headers=False
     )
-    await app.database.outbox.enqueue(
+    await mailing.outbox.enqueue(
         kind="confirm",
         key=f"{subscriber.id}-{subscriber.confirm_requests + 1}",
         channel=CHANNEL,
@@ -193,37 +312,37 @@ async def _enqueue_confirmation(
     )
 
 
-async def subscriber_from(app: App, purpose: str, token: str) -> Subscriber | None:
+async def subscriber_from(mailing: MailingParts, purpose: str, token: str) -> Subscriber | None:
     """The subscriber a genuine, unexpired token names."""
-    found = tokens(app).read(purpose, token)
+    found = _tokens(mailing).read(purpose, token)
     if found is None:
         return None
-    subscriber = await app.database.subscribers.get(found[0])
+    subscriber = await mailing.subscribers.get(found[0])
     if subscriber is None or not Tokens.matches(subscriber.email, found[1]):
         return None
     return subscriber
 
 
-async def confirm(app: App, token: str) -> Subscriber | None:
+async def confirm(mailing: MailingParts, token: str) -> Subscriber | None:
     """Confirm from a link; the subscriber, or None for a bad or expired link."""
-    subscriber = await subscriber_from(app, "confirm", token)
+    subscriber = await subscriber_from(mailing, "confirm", token)
     if subscriber is None:
         return None
-    await app.database.subscribers.confirm(subscriber.id, app.clock.now())
-    return await app.database.subscribers.get(subscriber.id)
+    await mailing.subscribers.confirm(subscriber.id, mailing.clock.now())
+    return await mailing.subscribers.get(subscriber.id)
 
 
-async def unsubscribe(app: App, token: str) -> Subscriber | None:
+async def unsubscribe(mailing: MailingParts, token: str) -> Subscriber | None:
     """Unsubscribe at once from a link; the subscriber, or None for a bad link."""
-    subscriber = await subscriber_from(app, "unsubscribe", token)
+    subscriber = await subscriber_from(mailing, "unsubscribe", token)
     if subscriber is None:
         return None
-    await app.database.subscribers.unsubscribe(subscriber.id, app.clock.now())
+    await mailing.subscribers.unsubscribe(subscriber.id, mailing.clock.now())
     log.info("unsubscribed", subscriber=subscriber.id)
     return subscriber
 
 
-async def member_data(app: App, subscriber: Subscriber) -> dict[str, Any]:
+async def member_data(mailing: MailingParts, subscriber: Subscriber) -> dict[str, Any]:
     """Everything stored about a member, for a privacy request."""
     return {
         "email": subscriber.email,
@@ -240,76 +359,78 @@ async def member_data(app: App, subscriber: Subscriber) -> dict[str, Any]:
         ),
         "confirmation_requests": subscriber.confirm_requests,
         "bounces": {"soft": subscriber.soft_bounces, "last": subscriber.last_bounce},
-        "deliveries": await app.database.outbox.for_subscriber(subscriber.id),
+        "deliveries": await mailing.outbox.for_subscriber(subscriber.id),
     }
 
 
 async def enqueue_digest(
-    app: App, send_time: datetime, decision: Decision | None = None
+    mailing: MailingParts, send_time: datetime, decision: Decision | None = None
 ) -> EnqueueReport:
     """Decide the period ending at `send_time` and, if it is to go out, write its digest into
     the outbox for the mailing list (once per period and language) and mark it sent.
     An empty period's verdict is stored. Raises MailingError when mail is not configured."""
-    identity(app.config)
-    tokens(app)
-    decision = decision or await decide(app, send_time)
+    identity(mailing.settings)
+    _tokens(mailing)
+    decision = decision or await decide(mailing.digest, send_time)
     report = EnqueueReport(
         period_end=decision.period.end, decision=decision.action, reason=decision.reason
     )
     if decision.action == "nothing":
         report.empty = True
-        await record_empty(app, decision)
+        await record_empty(mailing.digest, decision)
         return report
     if decision.action == "done":
         report.already = True
         return report
     if decision.action == "wait":
         return report
-    now = app.clock.now()
-    record = await digest_record(app, decision.prepared, now)
-    edition = await Edition.of(app, decision.prepared, record)
-    report.by_language = await enqueue_email_digest(app, edition, now)
-    await app.database.digests.mark_sent(record.id, now)
+    now = mailing.clock.now()
+    record = await digest_record(mailing, decision.prepared, now)
+    edition = await Edition.of(mailing.digest, decision.prepared, record)
+    report.by_language = await enqueue_email_digest(mailing, edition, now)
+    await mailing.digests.mark_sent(record.id, now)
     return report
 
 
-async def email_recipients(app: App, period_end: datetime) -> dict[str, int]:
+async def email_recipients(mailing: MailingParts, period_end: datetime) -> dict[str, int]:
     """Members per language whose digest of that period is not in the outbox yet (the
     languages a send would queue now; languages without members are left out)."""
-    queued = await app.database.outbox.languages_of("digest", period_end.isoformat(), CHANNEL)
+    queued = await mailing.outbox.languages_of("digest", period_end.isoformat(), CHANNEL)
     counts: dict[str, int] = {}
-    for language in app.config.association.languages:
+    for language in mailing.settings.association.languages:
         if language in queued:
             continue
-        number = len(await app.database.subscribers.digest_recipients(language))
+        number = len(await mailing.subscribers.digest_recipients(language))
         if number:
             counts[language] = number
     return counts
 
 
-async def email_digest(app: App, prepared: Prepared) -> Digest | None:
+async def email_digest(mailing: MailingParts, prepared: Prepared) -> Digest | None:
     """The period's digest as the mailing list gets it (`email.filter` applied); None when
     the filter leaves nothing."""
-    wanted = ItemFilter.from_config(app.config.email.filter)
-    return await digest_of_items(app, item_ids(prepared), prepared.period, wanted)
+    wanted = ItemFilter.from_config(mailing.settings.email.filter)
+    return await digest_of_items(mailing.digest, item_ids(prepared), prepared.period, wanted)
 
 
-async def enqueue_email_digest(app: App, edition: Edition, now: datetime) -> dict[str, int]:
+async def enqueue_email_digest(
+    mailing: MailingParts, edition: Edition, now: datetime
+) -> dict[str, int]:
     """Queue the send's digest (`email.filter` applied) for every member, one message per
     language not queued before; members per language queued now."""
-    wanted = ItemFilter.from_config(app.config.email.filter)
+    wanted = ItemFilter.from_config(mailing.settings.email.filter)
     if edition.digest(wanted) is None:
         return {}
     record = edition.record
-    mail_identity = identity(app.config)
+    mail_identity = identity(mailing.settings)
     renderer = EmailRenderer()
     key = record.period_end.isoformat()
-    queued = await app.database.outbox.languages_of("digest", key, CHANNEL)
+    queued = await mailing.outbox.languages_of("digest", key, CHANNEL)
     counts: dict[str, int] = {}
-    for language in app.config.association.languages:
+    for language in mailing.settings.association.languages:
         if language in queued:
             continue
-        recipients = await app.database.subscribers.digest_recipients(language)
+        recipients = await mailing.subscribers.digest_recipients(language)
         if not recipients:
             continue
         view = await edition.view(language, wanted)
@@ -317,11 +438,11 @@ async def enqueue_email_digest(app: App, edition: Edition, now: datetime) -> dic
         links = PageLinks(
             unsubscribe=UNSUBSCRIBE,
             preferences=PREFERENCES,
-            archive=archive_url(app.config, record.id, language),
+            archive=archive_url(mailing.settings, record.id, language),
         )
         content = renderer.render(view, links)
         body = build_template(content, mail_identity, language=language, now=now)
-        _, created = await app.database.outbox.enqueue(
+        _, created = await mailing.outbox.enqueue(
             kind="digest",
             key=key,
             channel=CHANNEL,
@@ -336,16 +457,16 @@ async def enqueue_email_digest(app: App, edition: Edition, now: datetime) -> dic
     return counts
 
 
-def archive_url(config: Config, digest_id: int, language: str) -> str:
+def archive_url(config: MailConfig, digest_id: int, language: str) -> str:
     """The public page of a sent digest ("view in browser")."""
     return f"{config.web.public_url}/archive/{digest_id}?lang={language}"
 
 
-async def digest_record(app: App, prepared: Prepared, now: datetime) -> DigestRecord:
+async def digest_record(mailing: MailingParts, prepared: Prepared, now: datetime) -> DigestRecord:
     """The stored digest of the period (the board's draft, or a new record of it)."""
     if prepared.draft is not None:
         return prepared.draft
-    digests = app.database.digests
+    digests = mailing.digests
     period = prepared.period
     existing = await digests.for_period(period.end)
     if existing is not None:
@@ -353,15 +474,15 @@ async def digest_record(app: App, prepared: Prepared, now: datetime) -> DigestRe
     return await digests.create(period.start, period.end, item_ids(prepared), "approved", now)
 
 
-def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Personalise:
+def personaliser(mailing: MailingParts, wall: Callable[[], datetime] | None = None) -> Personalise:
     """Fills a stored message in for one delivery; None when it must not go out any more.
     Each copy is dated by `wall` (default: the real time, even under --now): the moment it
     is handed to the relay."""
     wall = wall or SystemClock().now
-    signer = tokens(app)
-    public = app.config.web.public_url
-    mailto = app.config.email.unsubscribe_mailto or identity(app.config).address
-    sign = dkim_signer(app.config) if app.config.email.dkim_key else None
+    signer = _tokens(mailing)
+    public = mailing.settings.web.public_url
+    mailto = mailing.settings.email.unsubscribe_mailto or identity(mailing.settings).address
+    sign = dkim_signer(mailing.settings) if mailing.settings.email.dkim_key else None
 
     # A message's parsed template lives exactly as long as the message object: the sender
     # holds that only while deliveries of it are in flight, so this never grows with age.
@@ -401,7 +522,7 @@ def personaliser(app: App, wall: Callable[[], datetime] | None = None) -> Person
     return fill
 
 
-def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
+def dkim_signer(config: MailConfig) -> Callable[[bytes], bytes]:
     """A function that prepends a DKIM-Signature made with the configured key (read once)."""
     import dkim  # only when a DKIM key is configured: most installs never load it
 
@@ -428,7 +549,7 @@ def dkim_signer(config: Config) -> Callable[[bytes], bytes]:
     return sign
 
 
-def smtp_settings(config: Config) -> SmtpSettings:
+def smtp_settings(config: MailConfig) -> SmtpSettings:
     """The relay settings of `[email]`."""
     email = config.email
     return SmtpSettings(
@@ -442,14 +563,14 @@ def smtp_settings(config: Config) -> SmtpSettings:
     )
 
 
-def tls_context(config: Config) -> ssl.SSLContext | None:
+def tls_context(config: MailConfig) -> ssl.SSLContext | None:
     """The context that verifies the relay: the system's CAs, or `email.ca_file`'s."""
     if not config.email.ca_file:
         return None
     return ssl.create_default_context(cafile=config.email.ca_file)
 
 
-def delivery_policy(config: Config) -> RetryPolicy:
+def delivery_policy(config: MailConfig) -> RetryPolicy:
     """The mail sender's patience from `[email]`: back-off for a recipient's temporary
     trouble, and the relay's faults in a row that pause sending."""
     email = config.email
@@ -463,37 +584,10 @@ def delivery_policy(config: Config) -> RetryPolicy:
     )
 
 
-def mail_folder(config: Config) -> Path | None:
+def mail_folder(config: MailConfig) -> Path | None:
     """Where `email.transport = "file"` writes messages; None when mail goes to the relay."""
     if config.email.transport != "file":
         return None
     return (
         Path(config.email.folder) if config.email.folder else config.association.data_dir / "mail"
-    )
-
-
-def email_delivery(app: App, settings: SmtpSettings | None = None) -> Outbox:
-    """The outbox loop for email, wired to this app: the relay of `[email]` (or `settings`),
-    or the folder of `email.transport = "file"`."""
-    folder = mail_folder(app.config)
-    connect = None
-    if folder is not None and settings is None:
-        connect = lambda: FolderConnection(folder)  # noqa: E731
-    email = app.config.email
-    channel = EmailChannel(
-        settings or smtp_settings(app.config),
-        identity(app.config).address,
-        personaliser(app),
-        parallel=email.parallel,
-        per_second=email.per_second,
-        per_hour=email.per_hour,
-        connect=connect,
-    )
-    return Outbox(
-        app.database,
-        channel,
-        delivery_policy(app.config),
-        app.clock.now,
-        lock_path=app.config.association.data_dir / "email-sender.lock",
-        soft_bounce_limit=email.soft_bounce_limit,
     )

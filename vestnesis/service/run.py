@@ -24,12 +24,25 @@ from vestnesis.common.health import Health, supervise
 from vestnesis.config import Config
 from vestnesis.digest.weekly import make_draft
 from vestnesis.events.calendar import poll_calendars
-from vestnesis.mailing.email_list import MailingError, email_delivery, mail_folder
+from vestnesis.mailing.email_list import MailingError, mail_folder
 from vestnesis.service.courier import Courier, catch_up, previous_send_time, send_weekly_digest
 from vestnesis.service.reminders import send_reminders
+from vestnesis.sources.polling import Poller
 from vestnesis.telegram.outbox import enqueue_news
 from vestnesis.telegram.runtime import TelegramRuntime, build_runtime, sync_chats
 from vestnesis.web.pages import create_web_app
+from vestnesis.wiring.calendars import calendar_parts
+from vestnesis.wiring.parts import (
+    courier_parts,
+    digest_parts,
+    email_delivery,
+    reminder_parts,
+    runtime_parts,
+    send_parts,
+    service_parts,
+    telegram_parts,
+    web_parts,
+)
 
 log = structlog.stdlib.get_logger("vestnesis.service")
 
@@ -80,16 +93,18 @@ class Jobs:
             await asyncio.wait(pending)
 
 
-async def poll_due_sources(app: App, telegram: TelegramRuntime | None = None) -> None:
+async def poll_due_sources(
+    app: App, telegram: TelegramRuntime | None = None, poller: Poller | None = None
+) -> None:
     """Poll the sources whose next attempt has come (or comes before the check after this
-    one is half-way); fresh news goes to those who want it."""
+    one is half-way) with `poller` (default: the app's); fresh news goes to those who want it."""
     started = app.clock.now()
     sources = await app.database.sources.due(started + DUE_EARLY)
     if not sources:
         return
-    reports = await app.poller.poll(sources)
+    reports = await (poller or app.poller).poll(sources)
     fresh = telegram is not None and any(r.new for r in reports)  # for members and routes
-    if fresh and await enqueue_news(app, started):
+    if fresh and await enqueue_news(telegram_parts(app), started):
         telegram.wake()  # type: ignore[union-attr]
     log.info(
         "poll pass done",
@@ -136,7 +151,7 @@ async def prepare_draft(app: App, telegram: TelegramRuntime | None = None) -> No
     """Store the coming digest as a draft for the board to look at."""
     weekly = app.config.schedule.weekly_digest
     send_at = next_weekly(app.clock.now(), weekly, app.config.association.zone)
-    record = await make_draft(app, send_at)
+    record = await make_draft(digest_parts(app), send_at)
     if record is None:
         log.info("nothing new for the coming digest; no draft", send_at=send_at.isoformat())
         return
@@ -165,13 +180,21 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
     async with open_app(config, clock) as app:
         health = Health(clock.now)
         jobs = Jobs(health)
-        telegram_holder: list[TelegramRuntime | None] = [None]  # set once the bot is built
         scheduler = AsyncIOScheduler(timezone=config.association.zone)
         polling = asyncio.Lock()  # one poll pass at a time: the timer's, or catch-up's
+        background: list[asyncio.Task[None]] = []
+        # The bot is built first: the email sender and the poller tell its board chat about
+        # trouble. The event that wakes the email sender is made before both, so the bot's
+        # services (an /email confirmation) can wake it.
+        mail_wake = asyncio.Event()
+        telegram = await _start_telegram(app, mail_wake.set, stop, background, health)
+        notify = telegram.notify_board if telegram is not None else None
+        courier = _start_mail(app, stop, background, health, notify, mail_wake)
+        poller = app.poller.notifying(notify)
 
         async def poll() -> None:
             async with polling:
-                await poll_due_sources(app, telegram_holder[0])
+                await poll_due_sources(app, telegram, poller)
 
         scheduler.add_job(
             jobs.job("poll_feeds", poll),
@@ -190,13 +213,9 @@ async def serve(config: Config, clock: Clock, stop: asyncio.Event) -> None:
                 jobs,
                 "prepare_digest_draft",
                 draft_at,
-                lambda: prepare_draft(app, telegram_holder[0]),
+                lambda: prepare_draft(app, telegram),
                 grace=config.digest.review_lead,
             )
-        background: list[asyncio.Task[None]] = []
-        courier = _start_mail(app, stop, background, health)
-        telegram = await _start_telegram(app, courier, stop, background, health)
-        telegram_holder[0] = telegram
         _schedule_events(app, scheduler, jobs, courier, telegram)
         _schedule_weekly(app, scheduler, jobs, courier, telegram)
         web = _start_web(app, background, courier.wake if courier else None, telegram, health)
@@ -236,7 +255,7 @@ async def _catch_up(
     telegram: TelegramRuntime | None,
     poll: Callable[[], Awaitable[None]],
 ) -> None:
-    await catch_up(app, courier, telegram, poll)
+    await catch_up(send_parts(app), courier, telegram, poll)
 
 
 def _tell_the_administrator(app: App, web: bool, mail: bool) -> None:
@@ -265,10 +284,15 @@ def _tell_the_administrator(app: App, web: bool, mail: bool) -> None:
 
 
 def _start_mail(
-    app: App, stop: asyncio.Event, background: list[asyncio.Task[None]], health: Health
+    app: App,
+    stop: asyncio.Event,
+    background: list[asyncio.Task[None]],
+    health: Health,
+    notify: Callable[[str], Awaitable[None]] | None,
+    wake: asyncio.Event,
 ) -> Courier | None:
     try:
-        courier = Courier(app, health)
+        courier = Courier(courier_parts(app), health, notify=notify, wake=wake)
         email_delivery(app)  # checks sender and secret now
     except MailingError as error:
         log.warning("mailing list off", reason=str(error))
@@ -281,18 +305,16 @@ def _start_mail(
 
 async def _start_telegram(
     app: App,
-    courier: Courier | None,
+    wake_mail: Callable[[], None],
     stop: asyncio.Event,
     background: list[asyncio.Task[None]],
     health: Health,
 ) -> TelegramRuntime | None:
-    runtime = build_runtime(app, courier.wake if courier else lambda: None)
+    parts = runtime_parts(app)
+    runtime = build_runtime(parts, service_parts(app), wake_mail)
     if runtime is None:
         return None
-    await sync_chats(app)
-    app.poller.notify_failure = runtime.notify_board
-    if courier is not None:
-        courier.notify = runtime.notify_board
+    await sync_chats(parts)
     background.append(
         asyncio.create_task(supervise("telegram", lambda: runtime.keep_running(stop), stop, health))
     )
@@ -310,9 +332,11 @@ def _schedule_weekly(
         return
     weekly = app.config.schedule.weekly_digest
 
+    parts = send_parts(app)
+
     async def send() -> None:
-        send_time = previous_send_time(app, app.clock.now())
-        await send_weekly_digest(app, courier, send_time, telegram)
+        send_time = previous_send_time(parts.digest.settings, parts.digest.clock.now())
+        await send_weekly_digest(parts, courier, send_time, telegram)
 
     weekly_job(scheduler, jobs, "weekly_digest", weekly, send, grace=timedelta(hours=1))
 
@@ -337,8 +361,10 @@ def _schedule_events(
             coalesce=True,
         )
 
+    reminders = reminder_parts(app)
+
     async def remind() -> None:
-        if await send_reminders(app):
+        if await send_reminders(reminders):
             for runtime in (courier, telegram):
                 if runtime is not None:
                     runtime.wake()
@@ -356,7 +382,7 @@ def _schedule_events(
 
 
 async def _poll_calendars(app: App) -> None:
-    await poll_calendars(app)
+    await poll_calendars(calendar_parts(app))
 
 
 def _start_web(
@@ -370,7 +396,7 @@ def _start_web(
     if telegram is not None and app.config.telegram.mode == "webhook":
         hook = (telegram.feed, telegram.webhook_secret)
     try:
-        web_app = create_web_app(app, wake, hook, health)
+        web_app = create_web_app(web_parts(app), wake, hook, health)
     except MailingError as error:
         log.warning("web pages off", reason=str(error))
         return None

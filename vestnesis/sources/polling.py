@@ -77,8 +77,22 @@ class Poller:
         self._parser = parser
         self._policy = policy
         self._clock = clock
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
-        self.notify_failure = notify_failure
+        self._notify_failure = notify_failure
+
+    def notifying(self, notify_failure: Notify | None) -> Poller:
+        """A poller over the same parts that tells `notify_failure` (the board chat) when a
+        source is paused: the service's, once its bot is built."""
+        return Poller(
+            database=self._db,
+            fetcher=self._fetcher,
+            parser=self._parser,
+            policy=self._policy,
+            clock=self._clock,
+            concurrency=self._concurrency,
+            notify_failure=notify_failure,
+        )
 
     async def poll(
         self,
@@ -169,8 +183,8 @@ class Poller:
         )
         if decision.board_message is not None:
             log.error(decision.board_message, source=source.name)
-            if self.notify_failure is not None:
-                await self.notify_failure(decision.board_message)
+            if self._notify_failure is not None:
+                await self._notify_failure(decision.board_message)
         return SourceReport(
             source.name,
             "failed",

@@ -1,11 +1,15 @@
 """The Telegram bot running inside the service: long polling (or the webhook), draining the
-Telegram outbox, and the bot built from the config."""
+Telegram outbox, and the bot built from the config.
+
+It takes the parts it uses (`RuntimeParts`, and the services' `ServiceParts`), built from
+the app by the composition root (`vestnesis.wiring`)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -21,13 +25,12 @@ from bot.flood import FloodControl
 from bot.handlers import register, set_commands
 from bot.render import render_digest
 from bot.startup import BotApplication, Courtesies, TolerantBot, network_failure
-from storage import (
-    DigestRecord,
-)
-from vestnesis.app import App
+from storage import Database, DigestRecord
+from vestnesis.common.clock import Clock
 from vestnesis.delivery import DrainReport, Outbox, RetryPolicy, Sender
-from vestnesis.digest.weekly import digest_of, view_for
-from vestnesis.telegram.services import Services
+from vestnesis.digest.weekly import DigestParts, digest_of, view_for
+from vestnesis.telegram.outbox import TelegramSettings
+from vestnesis.telegram.services import ServiceParts, Services
 
 log = structlog.stdlib.get_logger("vestnesis.telegram")
 IDLE_CHECK = timedelta(seconds=10)
@@ -40,27 +43,42 @@ TELEGRAM_RETRY = RetryPolicy(
 )
 
 
+@dataclass(frozen=True)
+class RuntimeParts:
+    """What the running bot uses: the database (the Telegram channel and its outbox loop
+    claim and settle deliveries in it, and the announcements' reports are read there), the
+    `[telegram]` settings, the webhook's secret token, the digest's parts (the board's
+    draft), a clock."""
+
+    database: Database
+    settings: TelegramSettings
+    webhook_secret: str
+    digest: DigestParts
+    clock: Clock
+
+
 class TelegramRuntime:
     """The running bot: polling for updates and draining the Telegram outbox."""
 
     def __init__(
         self,
-        app: App,
+        parts: RuntimeParts,
         application: BotApplication,
         services: Services,
         flood: FloodControl,
         courtesies: Courtesies | None = None,
         wake: asyncio.Event | None = None,
     ) -> None:
-        self.app = app
+        self.parts = parts
+        self.telegram = parts.settings.telegram
         self._courtesies = courtesies or Courtesies()
         self.application = application
         self.services = services
-        channel = TelegramChannel(app.database, application.bot, flood, app.clock.now)
+        channel = TelegramChannel(parts.database, application.bot, flood, parts.clock.now)
         # `wake` is set when something was queued for Telegram; the services set it too (see
         # build_runtime).
         self._sender = Sender(
-            Outbox(app.database, channel, TELEGRAM_RETRY, app.clock.now),
+            Outbox(parts.database, channel, TELEGRAM_RETRY, parts.clock.now),
             name="telegram sender",
             idle=IDLE_CHECK,
             before=services.release_due,
@@ -77,9 +95,9 @@ class TelegramRuntime:
         await self.application.initialize()  # getMe: the one call that must succeed
         await set_commands(self.application, self.services, self._courtesies)
         await self.application.start()
-        if self.app.config.telegram.mode == "webhook":
+        if self.telegram.mode == "webhook":
             await self.application.bot.set_webhook(
-                url=f"{self.app.config.web.public_url}/telegram/webhook",
+                url=f"{self.parts.settings.mailing.web.public_url}/telegram/webhook",
                 secret_token=self.webhook_secret,
                 allowed_updates=["message", "callback_query", "my_chat_member"],
             )
@@ -92,7 +110,7 @@ class TelegramRuntime:
     @property
     def webhook_secret(self) -> str:
         """The token Telegram must send back with every webhook call."""
-        return self.app.config.webhook_secret()
+        return self.parts.webhook_secret
 
     async def feed(self, data: dict[str, Any]) -> None:
         """An update that came by webhook."""
@@ -150,7 +168,7 @@ class TelegramRuntime:
                         await stop.wait()
                 delay = min(delay * 2, 300.0)
         if not stop.is_set():
-            log.info("Telegram bot running", mode=self.app.config.telegram.mode)
+            log.info("Telegram bot running", mode=self.telegram.mode)
             await self.run(stop)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -161,7 +179,7 @@ class TelegramRuntime:
         """After a drain: tell authors how their announcements went, the board of failures."""
         await self._report_announcements()
         if report.failed:
-            catalog = self.services.catalog(self.app.config.association.default_language)
+            catalog = self.services.catalog(self.parts.settings.association.default_language)
             await self.notify_board(
                 catalog.ngettext(
                     "%(count)d Telegram message could not be delivered (see vestnesis outbox status).",
@@ -181,7 +199,7 @@ class TelegramRuntime:
 
     async def notify_board(self, text: str) -> None:
         """Report a problem to the board chat (feed failures, delivery trouble)."""
-        chat = self.app.config.telegram.board_chat
+        chat = self.telegram.board_chat
         if chat is None:
             return
         with contextlib.suppress(Exception):
@@ -189,12 +207,12 @@ class TelegramRuntime:
 
     async def offer_draft(self, record: DigestRecord) -> None:
         """Show the board the coming digest with Approve and Hold buttons."""
-        language = self.app.config.association.default_language
+        language = self.parts.settings.association.default_language
         _ = self.services.catalog(language).gettext
-        digest = await digest_of(self.app, record)
+        digest = await digest_of(self.parts.digest, record)
         if digest is None:
             return
-        messages = render_digest(await view_for(self.app, digest, language))
+        messages = render_digest(await view_for(self.parts.digest, digest, language))
         buttons = InlineKeyboardMarkup(
             [
                 [
@@ -206,8 +224,8 @@ class TelegramRuntime:
             ]
         )
         targets = (
-            [self.app.config.telegram.board_chat]
-            if self.app.config.telegram.board_chat
+            [self.telegram.board_chat]
+            if self.telegram.board_chat
             else sorted(self.services.board_ids)
         )
         for chat in targets:
@@ -221,9 +239,11 @@ class TelegramRuntime:
                 )
 
     async def _report_announcements(self) -> None:
-        store = self.app.database.telegram
+        store = self.parts.database.telegram
         for announcement in await store.unreported():
-            counts = await self.app.database.outbox.counts_for("announcement", str(announcement.id))
+            counts = await self.parts.database.outbox.counts_for(
+                "announcement", str(announcement.id)
+            )
             if any(state in ("pending", "sending") for (_channel, state) in counts):
                 continue
             author = await store.member(announcement.author_id)
@@ -239,12 +259,14 @@ class TelegramRuntime:
             ]
             with contextlib.suppress(Exception):
                 await self.application.bot.send_message(announcement.author_chat, "\n".join(lines))
-            await store.reported(announcement.id, self.app.clock.now())
+            await store.reported(announcement.id, self.parts.clock.now())
 
 
-def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | None:
+def build_runtime(
+    parts: RuntimeParts, services_parts: ServiceParts, wake_mail: Callable[[], None]
+) -> TelegramRuntime | None:
     """The bot, when a token is configured; None (and a log line) when it is not."""
-    settings = app.config.telegram
+    settings = parts.settings.telegram
     if settings.token is None or not settings.token.get_secret_value():
         log.info("Telegram bot off: set VESTNESIS_TELEGRAM_TOKEN to turn it on")
         return None
@@ -267,12 +289,12 @@ def build_runtime(app: App, wake_mail: Callable[[], None]) -> TelegramRuntime | 
     )
     # The services wake the drain when they queue something: one event, made first, serves both.
     wake = asyncio.Event()
-    services = Services(app, wake_mail, wake.set)
+    services = Services(services_parts, wake_mail, wake.set)
     register(application, services)
-    return TelegramRuntime(app, application, services, flood, courtesies, wake)
+    return TelegramRuntime(parts, application, services, flood, courtesies, wake)
 
 
-async def sync_chats(app: App) -> None:
+async def sync_chats(parts: RuntimeParts) -> None:
     """The chats of `[telegram] chats` in storage."""
-    chats = [(c.id, c.language, c.topic) for c in app.config.telegram.chats]
-    await app.database.telegram.sync_chats(chats, app.clock.now())
+    chats = [(c.id, c.language, c.topic) for c in parts.settings.telegram.chats]
+    await parts.database.telegram.sync_chats(chats, parts.clock.now())

@@ -1,4 +1,8 @@
-"""The members' web pages: subscribe, confirm, unsubscribe, preferences, and the archive."""
+"""The members' web pages: subscribe, confirm, unsubscribe, preferences, and the archive.
+
+They take the parts they use (`WebParts`: the mailing list's, the digest's and the
+calendar's parts, the archive and member stores as Protocols, the catalogs), built from the
+app by the composition root (`vestnesis.wiring`)."""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import hmac
 import json
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -23,16 +29,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from storage import Subscriber
-from vestnesis.app import App
+from storage import DigestRecord, Subscriber
 from vestnesis.common import dates
 from vestnesis.common.health import Health
-from vestnesis.digest.weekly import record_view
+from vestnesis.digest.weekly import DigestParts, record_view
 from vestnesis.events.asking import CALENDAR_PATH
-from vestnesis.events.calendar import public_feed
-from vestnesis.i18n import presentation
+from vestnesis.events.calendar import CalendarParts, public_feed
+from vestnesis.i18n import Catalogs
 from vestnesis.mailing.email_list import (
     MailingError,
+    MailingParts,
     confirm,
     confirmations_exhausted,
     identity,
@@ -62,6 +68,40 @@ AGAIN_FROM = ("confirm", "unsubscribe", "preferences")  # links that may carry "
 WebhookFeed = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class Archive(Protocol):
+    """The sent digests the archive shows (`storage.DigestStore`)."""
+
+    async def archive_stamp(self) -> tuple[str, datetime | None]: ...
+
+    async def sent(self, limit: int = 100) -> list[DigestRecord]: ...
+
+    async def get(self, digest_id: int) -> DigestRecord | None: ...
+
+
+class MemberChoices(Protocol):
+    """What a member changes on their preferences page (`storage.SubscriberStore`)."""
+
+    async def set_preferences(
+        self, subscriber_id: int, *, language: str, weekly: bool, reminders: bool = False
+    ) -> None: ...
+
+    async def delete(self, subscriber_id: int) -> bool: ...
+
+
+@dataclass(frozen=True)
+class WebParts:
+    """What the members' pages use: the mailing list (its settings are the `[association]`,
+    `[email]` and `[web]` sections, its clock the pages' clock), the digest for the archive,
+    the calendar for its feed, the stores below, and the catalogs."""
+
+    mailing: MailingParts
+    digest: DigestParts
+    calendar: CalendarParts
+    archive: Archive
+    members: MemberChoices
+    catalogs: Catalogs
+
+
 def _health_response(health: Health | None) -> PlainTextResponse:
     if health is None or health.healthy:
         return PlainTextResponse("ok")
@@ -69,7 +109,7 @@ def _health_response(health: Health | None) -> PlainTextResponse:
 
 
 def create_web_app(
-    app: App,
+    parts: WebParts,
     on_enqueued: Callable[[], None] | None = None,
     telegram: tuple[WebhookFeed, str] | None = None,
     health: Health | None = None,
@@ -78,8 +118,9 @@ def create_web_app(
     `vestnesis.web.guard`; `on_enqueued` is told when a page queued mail (the service wakes its
     courier). /healthz answers 200 "ok", or 503 "unhealthy" and a line per failing part of the
     service when `health` says so."""
-    tokens(app)  # fail at start, not at the first request, when the secret is missing
-    pages = Pages(app, on_enqueued or (lambda: None))
+    # Fail at start, not at the first request, when the secret is missing.
+    tokens(parts.mailing.settings.web, parts.mailing.clock)
+    pages = Pages(parts, on_enqueued or (lambda: None))
     routes = [
         Route("/", lambda request: RedirectResponse("/subscribe", status_code=303)),
         Route("/healthz", lambda request: _health_response(health)),
@@ -107,7 +148,7 @@ def create_web_app(
     web = Starlette(routes=routes)
     web.add_exception_handler(404, pages.not_found)
     web.add_exception_handler(Exception, pages.server_error)
-    settings = app.config.web
+    settings = parts.mailing.settings.web
     return guarded(
         web,
         form_limit=settings.max_form_body,
@@ -142,15 +183,20 @@ def webhook(feed: WebhookFeed, secret: str) -> Callable[[Request], Awaitable[Res
 class Pages:
     """Request handlers; every page is rendered in the reader's language."""
 
-    def __init__(self, app: App, on_enqueued: Callable[[], None]) -> None:
-        self.app = app
+    def __init__(self, parts: WebParts, on_enqueued: Callable[[], None]) -> None:
+        self.parts = parts
+        self.mailing = parts.mailing
+        self.settings = parts.mailing.settings
+        self.clock = parts.mailing.clock
         self.on_enqueued = on_enqueued
-        self.clients = ClientLimiter(app.config.web.subscribe_per_client_per_hour, app.clock.now)
-        association = app.config.association
+        self.clients = ClientLimiter(
+            self.settings.web.subscribe_per_client_per_hour, self.clock.now
+        )
+        association = self.settings.association
         self.archive_rss = ArchiveFeed(
-            app.database.digests,
-            functools.partial(record_view, app),
-            public_url=app.config.web.public_url,
+            parts.archive,
+            functools.partial(record_view, parts.digest),
+            public_url=self.settings.web.public_url,
             title=association.short_name or association.name,
         )
         self.env = Environment(
@@ -178,7 +224,7 @@ class Pages:
         # news come in the language the reader chose on it.
         chosen = str(form.get("language", ""))
         shown = self.language_of(request, chosen)
-        language = chosen if chosen in self.app.config.association.languages else shown
+        language = chosen if chosen in self.settings.association.languages else shown
         _ = self.t(request, shown)
         if not self.mailing_on():
             return self.mailing_off(request, shown)
@@ -206,7 +252,7 @@ class Pages:
                 status_code=422,
             )
         client = request.client.host if request.client else ""
-        if not self.clients.allow(client) or await confirmations_exhausted(self.app):
+        if not self.clients.allow(client) or await confirmations_exhausted(self.mailing):
             log.warning("subscribe form limited", client=client)
             return self.message(
                 request,
@@ -223,7 +269,9 @@ class Pages:
 
     async def _subscribe(self, email: str, language: str, name: str | None) -> None:
         try:
-            result = await subscribe(self.app, email, language=language, source="web", name=name)
+            result = await subscribe(
+                self.mailing, email, language=language, source="web", name=name
+            )
         except Exception as error:  # after the response: nobody else would hear of it
             log.error("subscribe failed", error=str(error))
             return
@@ -233,7 +281,7 @@ class Pages:
     # --- confirm -----------------------------------------------------------------------
 
     async def confirm_form(self, request: Request) -> Response:
-        member = await subscriber_from(self.app, "confirm", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "confirm", request.path_params["token"])
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -257,17 +305,19 @@ class Pages:
     async def confirm(self, request: Request) -> Response:
         form = await request.form()
         token = request.path_params["token"]
-        before = await subscriber_from(self.app, "confirm", token)
+        before = await subscriber_from(self.mailing, "confirm", token)
         language = self.shown(request, form, before.language if before else "")
         _ = self.t(request, language)
         if before is None:
             return self.invalid(request, language)
         if before.status != "pending":
             return self.used(request, before, language)
-        member = await confirm(self.app, token)
+        member = await confirm(self.mailing, token)
         if member is None:
             return self.invalid(request, language)
-        preferences = tokens(self.app).issue("preferences", member.id, member.email)
+        preferences = tokens(self.settings.web, self.clock).issue(
+            "preferences", member.id, member.email
+        )
         return self.message(
             request,
             _("You are subscribed"),
@@ -281,7 +331,7 @@ class Pages:
     # --- unsubscribe -------------------------------------------------------------------
 
     async def unsubscribe_form(self, request: Request) -> Response:
-        member = await subscriber_from(self.app, "unsubscribe", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "unsubscribe", request.path_params["token"])
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -300,8 +350,8 @@ class Pages:
         """RFC 8058 one-click (no cookies, the token is the proof) and the page's button."""
         # The token first: a forged link costs an HMAC, not a read of whatever was posted.
         token = request.path_params["token"]
-        before = await subscriber_from(self.app, "unsubscribe", token)
-        member = await unsubscribe(self.app, token) if before else None
+        before = await subscriber_from(self.mailing, "unsubscribe", token)
+        member = await unsubscribe(self.mailing, token) if before else None
         body = (await request.body()).decode("utf-8", "replace") if before else ""
         if ONE_CLICK in body and "csrf=" not in body:
             status = 200 if member is not None else 404
@@ -335,7 +385,7 @@ class Pages:
         purpose = request.path_params["purpose"]
         if purpose not in AGAIN_FROM:
             return await self.not_found(request, None)
-        member = await subscriber_from(self.app, purpose, request.path_params["token"])
+        member = await subscriber_from(self.mailing, purpose, request.path_params["token"])
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -347,7 +397,7 @@ class Pages:
         purpose = request.path_params["purpose"]
         if purpose not in AGAIN_FROM:
             return await self.not_found(request, None)
-        member = await subscriber_from(self.app, purpose, request.path_params["token"])
+        member = await subscriber_from(self.mailing, purpose, request.path_params["token"])
         language = self.shown(request, form, member.language if member else "")
         _ = self.t(request, language)
         if member is None:
@@ -389,7 +439,9 @@ class Pages:
         if member.status == "confirmed":
             onward: dict[str, Any] = {}
             if purpose != "unsubscribe":
-                preferences = tokens(self.app).issue("preferences", member.id, member.email)
+                preferences = tokens(self.settings.web, self.clock).issue(
+                    "preferences", member.id, member.email
+                )
                 onward = {
                     "link": f"/preferences/{preferences}?lang={language}",
                     "link_label": _("Change your preferences"),
@@ -415,7 +467,7 @@ class Pages:
                 language=language,
                 status=True,
             )
-        leave = tokens(self.app).issue("unsubscribe", member.id, member.email)
+        leave = tokens(self.settings.web, self.clock).issue("unsubscribe", member.id, member.email)
         return self.message(
             request,
             _("Already unsubscribed"),
@@ -438,12 +490,12 @@ class Pages:
         """The member's settings; one who left sees that, and a way to subscribe again.
         `saved` is 'saved' or 'unchanged' after the form was sent."""
         token = request.path_params["token"]
-        member = await subscriber_from(self.app, "preferences", token)
+        member = await subscriber_from(self.mailing, "preferences", token)
         language = shown_in or self.language_of(request, member.language if member else "")
         _ = self.t(request, language)
         if member is None:
             return self.invalid(request, language)
-        leave = tokens(self.app).issue("unsubscribe", member.id, member.email)
+        leave = tokens(self.settings.web, self.clock).issue("unsubscribe", member.id, member.email)
         return self.page(
             request,
             "preferences.html",
@@ -462,7 +514,7 @@ class Pages:
 
     async def preferences(self, request: Request) -> Response:
         form = await request.form()
-        member = await subscriber_from(self.app, "preferences", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "preferences", request.path_params["token"])
         shown = self.shown(request, form, member.language if member else "")
         if member is None:
             return self.invalid(request, shown)
@@ -471,21 +523,21 @@ class Pages:
         if member.status in GONE:  # nothing to save for someone who gets nothing
             return await self.preferences_form(request, shown_in=shown)
         language = str(form.get("language", member.language))
-        if language not in self.app.config.association.languages:
+        if language not in self.settings.association.languages:
             language = member.language
         weekly, reminders = form.get("weekly") == "1", form.get("reminders") == "1"
         if (language, weekly, reminders) == (member.language, member.weekly, member.reminders):
             return await self.preferences_form(request, saved="unchanged", shown_in=shown)
-        await self.app.database.subscribers.set_preferences(
+        await self.parts.members.set_preferences(
             member.id, language=language, weekly=weekly, reminders=reminders
         )
         return await self.preferences_form(request, saved="saved", shown_in=shown)
 
     async def data(self, request: Request) -> Response:
-        member = await subscriber_from(self.app, "preferences", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "preferences", request.path_params["token"])
         if member is None:
             return self.invalid(request, self.language_of(request, ""))
-        body = json.dumps(await member_data(self.app, member), ensure_ascii=False, indent=2)
+        body = json.dumps(await member_data(self.mailing, member), ensure_ascii=False, indent=2)
         return Response(
             body,
             media_type="application/json",
@@ -498,7 +550,7 @@ class Pages:
     async def delete_form(self, request: Request) -> Response:
         """The second page before erasing: what goes, and a button that does it."""
         token = request.path_params["token"]
-        member = await subscriber_from(self.app, "preferences", token)
+        member = await subscriber_from(self.mailing, "preferences", token)
         language, _ = self.reader(request, member)
         if member is None:
             return self.invalid(request, language)
@@ -521,7 +573,7 @@ class Pages:
 
     async def delete(self, request: Request) -> Response:
         form = await request.form()
-        member = await subscriber_from(self.app, "preferences", request.path_params["token"])
+        member = await subscriber_from(self.mailing, "preferences", request.path_params["token"])
         language = self.shown(request, form, member.language if member else "")
         _ = self.t(request, language)
         if member is None:
@@ -530,7 +582,7 @@ class Pages:
             return self.expired(request, language)
         if form.get("confirm") != "yes":  # only the confirmation page's button erases
             return await self.delete_form(request)
-        await self.app.database.subscribers.delete(member.id)
+        await self.parts.members.delete(member.id)
         return self.message(
             request,
             _("Your data has been deleted"),
@@ -544,7 +596,7 @@ class Pages:
     async def archive(self, request: Request) -> Response:
         language = self.language_of(request, "")
         _ = self.t(request, language)
-        records = await self.app.database.digests.sent()
+        records = await self.parts.archive.sent()
         digests = [
             {
                 "id": r.id,
@@ -561,12 +613,12 @@ class Pages:
         digest_id = request.path_params["digest_id"]
         if not 0 < digest_id < 2**63:  # SQLite's INTEGER; larger ids name nothing
             return await self.not_found(request, None)
-        record = await self.app.database.digests.get(digest_id)
+        record = await self.parts.archive.get(digest_id)
         if record is None or record.status != "sent":
             return await self.not_found(request, None)
         # The site's page around the digest, without what only a subscriber's copy says
         # (why you receive it, unsubscribe, preferences).
-        view = await record_view(self.app, record, language)
+        view = await record_view(self.parts.digest, record, language)
         if view is None:
             return await self.not_found(request, None)
         return self.page(request, "digest.html", view.subject, language=language, view=view)
@@ -574,7 +626,7 @@ class Pages:
     async def calendar(self, request: Request) -> Response:
         """The iCalendar feed of upcoming events, for members' calendar apps."""
         return Response(
-            await public_feed(self.app),
+            await public_feed(self.parts.calendar),
             media_type="text/calendar; charset=utf-8",
             headers={"Cache-Control": "public, max-age=900"},
         )
@@ -611,7 +663,7 @@ class Pages:
     @property
     def zone(self) -> ZoneInfo:
         """The association's time zone."""
-        return self.app.config.association.zone
+        return self.settings.association.zone
 
     def reader(self, request: Request, member: Subscriber | None) -> tuple[str, Callable[..., str]]:
         """The page's language (the member's, when known) and its translator."""
@@ -622,21 +674,21 @@ class Pages:
         """The language of the page a form was sent from (its hidden `lang`), so the answer
         reads in the same language; else as `language_of`."""
         sent = str(form.get("lang", "")) if form is not None else ""
-        if sent in self.app.config.association.languages:
+        if sent in self.settings.association.languages:
             return sent
         return self.language_of(request, preferred)
 
     def tagline(self, language: str) -> str:
         """The association's own words under the subscribe title (`association.tagline`)."""
-        tagline = self.app.config.association.tagline
+        tagline = self.settings.association.tagline
         if isinstance(tagline, str):
             return tagline
-        default = self.app.config.association.default_language
+        default = self.settings.association.default_language
         return tagline.get(language) or tagline.get(default, "")
 
     def language_of(self, request: Request, preferred: str) -> str:
         """?lang=, else the member's language, else the browser's, else the default."""
-        languages = self.app.config.association.languages
+        languages = self.settings.association.languages
         asked = request.query_params.get("lang", "")
         if asked in languages:
             return asked
@@ -649,7 +701,7 @@ class Pages:
         return languages[0]
 
     def t(self, request: Request, language: str | None = None) -> Callable[..., str]:
-        catalog = self.app.catalogs.get(language or self.language_of(request, ""))
+        catalog = self.parts.catalogs.get(language or self.language_of(request, ""))
 
         def translate(message: str, **values: Any) -> str:
             text = catalog.gettext(message)
@@ -668,11 +720,11 @@ class Pages:
         **context: Any,
     ) -> Response:
         language = language or self.language_of(request, "")
-        reader = presentation(self.app.config, language, self.app.catalogs)
+        reader = self.mailing.present(language)
         csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
         names = [
             (code, Locale(code).languages.get(code, code).capitalize())
-            for code in self.app.config.association.languages
+            for code in self.settings.association.languages
         ]
         html = self.env.get_template(template).render(
             _=self.t(request, language),
@@ -681,7 +733,7 @@ class Pages:
             csrf=csrf,
             association=reader.association,
             # The name is in the association's own language: marked so on other pages.
-            association_language=self.app.config.association.default_language,
+            association_language=self.settings.association.default_language,
             short_name=reader.short_name,
             website=reader.website,
             website_label=reader.website.split("://", 1)[-1].rstrip("/"),
@@ -699,7 +751,7 @@ class Pages:
                 "Cache-Control": "no-store",
             },
         )
-        secure = self.app.config.web.public_url.startswith("https://")
+        secure = self.settings.web.public_url.startswith("https://")
         response.set_cookie(
             CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=secure, path="/"
         )
@@ -708,7 +760,7 @@ class Pages:
     def mailing_on(self) -> bool:
         """Whether the mailing list can send (email.from is set)."""
         try:
-            identity(self.app.config)
+            identity(self.settings)
         except MailingError:
             return False
         return True
