@@ -73,7 +73,8 @@ def html_to_text(fragment: str | None) -> str:
     Markup or entities that arrive escaped once more (``&lt;b&gt;``, ``&amp;amp;``) are
     unwrapped and cleaned again, so nothing survives whatever layer of encoding a feed used.
     """
-    text = fragment or ""
+    # Control characters go first: removed after the markup, "<\x1fa" would become "<a".
+    text = _CONTROL.sub("", fragment or "")
     if "<" not in text and "&" not in text:
         return _tidy(text)  # plain already: most titles
     for _ in range(3):

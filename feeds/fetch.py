@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import importlib.metadata
 import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +21,10 @@ if TYPE_CHECKING:
 
 
 def _version() -> str:
+    # Imported here: importlib.metadata and the look-up are ~15 ms, paid only by a process
+    # that fetches over HTTP (a User-Agent is made when the client is), not by `ask` (issue 18).
+    import importlib.metadata
+
     try:
         return importlib.metadata.version("vestnesis")
     except importlib.metadata.PackageNotFoundError:
@@ -49,7 +52,8 @@ class FetchLimits:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     concurrency: int = 10
-    user_agent: str = field(default_factory=user_agent)
+    contact: str = ""  # the association's website, named in the User-Agent
+    user_agent: str = ""  # "": made from `contact` when the HTTP client is
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,10 @@ class Fetcher:
                 follow_redirects=True,
                 max_redirects=limits.max_redirects,
                 timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
-                headers={"User-Agent": limits.user_agent, "Accept": _ACCEPT},
+                headers={
+                    "User-Agent": limits.user_agent or user_agent(limits.contact),
+                    "Accept": _ACCEPT,
+                },
                 limits=httpx.Limits(max_connections=max(limits.concurrency * 2, 10)),
             )
         return self._client

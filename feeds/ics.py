@@ -147,8 +147,13 @@ def _broken(component: Any, keys: Sequence[str]) -> str | None:
                     raise ValueError(value)
                 if key in ("RDATE", "EXDATE"):
                     _ = [period.dt for period in value.dts]
-                elif key != "RRULE":
-                    _ = value.dt
+                elif key == "DURATION":
+                    if not isinstance(value.dt, timedelta):
+                        raise ValueError(value)
+                elif key != "RRULE" and not isinstance(value.dt, date):
+                    # RFC 5545 3.8.2.4: a DATE or a DATE-TIME; icalendar also reads a bare
+                    # "000000" as a TIME, which no event can start at.
+                    raise ValueError(value)
             except Exception:
                 written = value.to_ical() if hasattr(value, "to_ical") else str(value)
                 if isinstance(written, bytes):

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from storage.links import safe_link
 from storage.records import Event
 from storage.store import Store
 from storage.timefmt import from_db, to_db
-from storage.transaction import Transactions
 
 _SELECT = (
     "SELECT calendar, uid, recurrence, title, start, end, all_day, place, url, kind, status, "
@@ -29,14 +25,6 @@ _INSERT = (
 
 class EventStore(Store):
     """Event occurrences, replaced calendar by calendar so a source's edits and removals show."""
-
-    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
-        super().__init__(connection, transactions)
-        # version() is asked before every answer: this process's own writes are counted, and
-        # only a commit by another process (PRAGMA data_version) costs a look at the table.
-        self._writes = 0
-        self._data_version: int | None = None
-        self._fingerprint = ""
 
     async def digest(self, calendar: str) -> str:
         """The digest recorded at the calendar's last import ('' if never imported)."""
@@ -66,7 +54,6 @@ class EventStore(Store):
                 _INSERT,
                 [(*_row(calendar, e), to_db(now)) for e in events],
             )
-        self._writes += 1
         kept = {(e.uid, e.recurrence) for e in events}
         return len(kept), len({(row[0], row[1]) for row in before} - kept)
 
@@ -80,7 +67,6 @@ class EventStore(Store):
             "categories = excluded.categories, updated_at = excluded.updated_at",
             (*_row(event.calendar, event), to_db(now)),
         )
-        self._writes += 1
 
     async def remove(self, calendar: str, uid: str) -> bool:
         """Delete every occurrence of one event of a calendar."""
@@ -88,7 +74,6 @@ class EventStore(Store):
             cursor = await self._db.execute(
                 "DELETE FROM events WHERE calendar = ? AND uid = ?", (calendar, uid)
             )
-        self._writes += 1
         return cursor.rowcount > 0
 
     async def get(self, calendar: str, uid: str) -> Event | None:
@@ -121,33 +106,13 @@ class EventStore(Store):
         )
         return [_event(row) for row in rows]
 
-    async def version(self) -> str:
-        """Changes whenever the calendar does: lets readers keep an index until it is stale."""
-        rows = list(await self._db.execute_fetchall("PRAGMA data_version"))
-        if rows[0][0] != self._data_version:
-            self._data_version = rows[0][0]
-            rows = list(
-                await self._db.execute_fetchall(
-                    "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(id), 0) FROM events"
-                )
-            )
-            count, latest, ids = rows[0]
-            self._fingerprint = f"{count}:{latest}:{ids}"
-        return f"{self._writes}:{self._fingerprint}"
-
-    async def content_digest(self) -> str:
-        """SHA-256 (hex) of every stored event's content, in the order stored: equal exactly
-        when the events are, so that an index kept on disk (the answer index) can tell it is
-        still current without reading the events into records. SQLite builds the text (one
-        string, about 200 bytes an event); 10,000 events take a few milliseconds."""
-        rows = list(
-            await self._db.execute_fetchall(
-                "SELECT json_group_array(json_array(calendar, uid, recurrence, title, start, end, "
-                "all_day, place, url, kind, status, description, categories)) "
-                "FROM (SELECT * FROM events ORDER BY id)"
-            )
-        )
-        return hashlib.sha256(str(rows[0][0]).encode()).hexdigest()
+    async def change_token(self) -> str:
+        """A token (hex) that every change of the events, by any writer (this process or
+        another), replaces with a new random one (triggers of migration 10): equal tokens mean
+        equal events, so an index in memory or kept on disk (the answer index) can tell it is
+        still current at the cost of reading one row."""
+        rows = list(await self._db.execute_fetchall("SELECT hex(token) FROM events_change"))
+        return str(rows[0][0]) if rows else ""
 
 
 def _row(calendar: str, event: Event) -> tuple[object, ...]:

@@ -250,4 +250,22 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE items SET published = fetched_at
     WHERE published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*';
     """,
+    # 10: a token that every change of the events table replaces with a new random one (by
+    # triggers, so that no writer can forget it), so that the answer index kept beside the
+    # database can tell it is current without reading the events. Random, not a counter: a
+    # restored older copy counting up again must never meet an index built for other events.
+    # Written to run again harmlessly (a repair may set the version back).
+    """
+    CREATE TABLE IF NOT EXISTS events_change (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        token BLOB NOT NULL
+    );
+    INSERT OR IGNORE INTO events_change (id, token) VALUES (1, randomblob(16));
+    CREATE TRIGGER IF NOT EXISTS events_inserted AFTER INSERT ON events
+    BEGIN UPDATE events_change SET token = randomblob(16); END;
+    CREATE TRIGGER IF NOT EXISTS events_updated AFTER UPDATE ON events
+    BEGIN UPDATE events_change SET token = randomblob(16); END;
+    CREATE TRIGGER IF NOT EXISTS events_deleted AFTER DELETE ON events
+    BEGIN UPDATE events_change SET token = randomblob(16); END;
+    """,
 )

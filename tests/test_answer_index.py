@@ -4,7 +4,8 @@ the word tables change (vestnesis/answer_index.py)."""
 
 from __future__ import annotations
 
-from dataclasses import replace as dataclass_replace
+import sqlite3
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
@@ -92,6 +93,31 @@ async def test_the_kept_index_is_rebuilt_when_the_calendar_changes(tmp_path) -> 
         assert kept.read_bytes().split(b"\n", 1)[0] != before
 
 
+async def test_the_kept_index_is_rebuilt_when_another_writer_changes_the_events(
+    tmp_path,
+) -> None:
+    """The kept index is current by the events' change token, which triggers renew on every
+    write to the table by anyone: here a plain SQLite connection, as another process (the
+    service, `events import`) would be, retitles an event behind the answerer's back."""
+    config = load_config(sample_config(tmp_path), {})
+    async with running(config) as app:
+        await poll_calendars(calendar_parts(app))
+        await answerer_for(app).knowledge()
+        kept = config.database_path.with_name(INDEX_FILE)
+        before = kept.read_bytes().split(b"\n", 1)[0]
+        token = await app.database.events.change_token()
+        with sqlite3.connect(config.database_path) as other:
+            uid = other.execute("SELECT uid FROM events ORDER BY start DESC LIMIT 1").fetchone()[0]
+            other.execute(
+                "UPDATE events SET title = 'Grāmatu maratons Valmierā' WHERE uid = ?", (uid,)
+            )
+        other.close()
+        assert await app.database.events.change_token() != token
+        reply = await answerer_for(app).ask("Kad būs grāmatu maratons?", now=NOW)
+        assert uid in reply.as_json()["events"], reply.text
+        assert kept.read_bytes().split(b"\n", 1)[0] != before
+
+
 async def test_the_kept_index_is_rebuilt_when_the_plan_changes(tmp_path) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text("# Mērķis\n\nVeicināt lasīšanu visos novados.\n", encoding="utf-8")
@@ -162,7 +188,7 @@ def test_every_question_set_is_answered_alike_from_the_kept_index(tmp_path, name
     """The kept index (shared copies, pickled, read back) answers every question of the
     question sets exactly as the index it was made from: the same Answer, field by field."""
     from tests.question_set import SETS, question_set
-    from vestnesis.answer_index import read_index, write_index
+    from vestnesis.answer_index import Kept, read_index, write_index
 
     if name not in SETS:
         pytest.skip(f"no question set {name}")
@@ -171,11 +197,38 @@ def test_every_question_set_is_answered_alike_from_the_kept_index(tmp_path, name
     asked = [q.text for q in chosen.load()]
     expected = [answer(text, built, chosen.now) for text in asked]
     path = tmp_path / INDEX_FILE
-    write_index(path, "key", built)
-    kept = read_index(path, "key")
-    assert kept is not None
-    kept = dataclass_replace(kept, detector=built.detector)
+    write_index(path, "key", Kept(built, built.tables))
+    read = read_index(path, "key")
+    assert read is not None
+    for part in fields(built.tables):  # Tables compare by identity: field by field
+        assert getattr(read.tables, part.name) == getattr(built.tables, part.name), part.name
+    kept = read.knowledge_with(built.detector)  # its later parts are read as questions need
     assert [answer(text, kept, chosen.now) for text in asked] == expected
+
+
+def test_the_parts_only_some_questions_use_are_read_at_first_use(tmp_path) -> None:
+    """The series and what is kept per series are a section of their own: absent from the
+    objects read until something asks for one, then all there, holding the very event
+    objects of the index (not copies)."""
+    from tests.question_set import question_set
+    from vestnesis.answer_index import Kept, read_index, write_index
+
+    built = question_set("team").knowledge()
+    path = tmp_path / INDEX_FILE
+    write_index(path, "key", Kept(built, built.tables))
+    read = read_index(path, "key")
+    assert read is not None
+    knowledge = read.knowledge_with(None)
+    assert "series" not in vars(knowledge.titles)
+    assert "_kind_series" not in vars(knowledge)
+    series = knowledge.titles.series  # the first use reads the section
+    assert "_kind_series" in vars(knowledge)
+    assert [s.uid for s in series] == [s.uid for s in built.titles.series]
+    events = {id(event) for event in knowledge.events}
+    assert all(id(event) in events for s in series for event in s.occurrences)
+    assert knowledge._kind_series.keys() == built._kind_series.keys()
+    with pytest.raises(AttributeError):
+        _ = knowledge.titles.no_such_part
 
 
 def test_shared_copies_never_merge_equals_that_print_or_type_differently() -> None:

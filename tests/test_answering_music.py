@@ -13,7 +13,7 @@ import pytest
 
 from storage import Event
 from tests.question_set import event_on, indexed
-from vestnesis.answering import Knowledge, answer
+from vestnesis.answering import Knowledge, answer, parse_plan
 
 ZONE = ZoneInfo("Europe/Vilnius")
 NOW = datetime(2028, 10, 2, 9, 0, tzinfo=ZONE)  # a Monday morning
@@ -222,3 +222,174 @@ def test_a_kind_before_another_kind_names_which_one() -> None:
         assert _uids(answer(question, knowledge, datetime(2027, 4, 29, 12, tzinfo=ZONE))) == [
             "jub"
         ], question
+
+
+HEALTH_PLAN = """# Biedrības darbības plāns 2027–2029
+
+## 1. sadaļa. Ievads
+
+Biedrība apvieno slimnīcu bibliotēkas.
+
+## 2. sadaļa. Virsmērķis un apakšmērķi
+
+Veselīga sabiedrība, kas lasa.
+
+### 2.1. Veselībpratība sabiedrībā
+
+Lekcijas par uzticamu informāciju.
+
+### 2.2. Bibliotēkas pacientiem
+
+Lasīšana pacientiem un atmiņu kafejnīcas cilvēkiem ar demenci.
+
+## 3. sadaļa. Budžets
+
+Biedru maksas un ziedojumi.
+
+## 4. sadaļa. Uzraudzība un izvērtēšana
+
+Valde katru gadu izvērtē plāna izpildi.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "language"),
+    [
+        ("what is the main goal", "2. sadaļa. Virsmērķis un apakšmērķi", "en"),
+        ("koks pagrindinis tikslas", "2. sadaļa. Virsmērķis un apakšmērķi", "lt"),
+        ("kāds ir biedrības mērķis", "2. sadaļa. Virsmērķis un apakšmērķi", "lv"),
+        ("what is the goal about dementia", "2.2. Bibliotēkas pacientiem", "en"),
+        ("budget", "3. sadaļa. Budžets", "en"),
+        ("stebėsena ir vertinimas", "4. sadaļa. Uzraudzība un izvērtēšana", "lt"),
+    ],
+)
+def test_plan_headings_of_compounds_and_parts_and_one_word_questions(
+    question, section, language
+) -> None:
+    # "Virsmērķis" (the overall goal) is a compound of "mērķis"; a sub-goal is asked by
+    # what it is about; a one-word question is answered in its own language.
+    knowledge = indexed([], HEALTH_PLAN, ZONE)
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, found.sections[0].heading, found.language) == (
+        "plan",
+        section,
+        language,
+    )
+
+
+HEALTH_NOW = datetime(2027, 4, 29, 16, 45, tzinfo=ZoneInfo("Europe/Riga"))
+HEALTH_ZONE = ZoneInfo("Europe/Riga")
+HEALTH_EVENTS = [
+    event_on(
+        "talk-may",
+        "Veselībpratības lekcija: zāles",
+        (2027, 5, 12),
+        "Rīga",
+        "Lekcija",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "talk-oct",
+        "Veselībpratības lekcija: miegs",
+        (2027, 10, 6),
+        "Rīga",
+        "Lekcija",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "talk-oct2", "Lekcija par uzturu", (2027, 10, 20), "Cēsis", "Lekcija", zone=HEALTH_ZONE
+    ),
+    event_on(
+        "donor",
+        "Donoru diena Daugavpilī",
+        (2027, 5, 6),
+        "Daugavpils",
+        "Donoru diena",
+        zone=HEALTH_ZONE,
+        status="cancelled",
+    ),
+    event_on(
+        "donor-riga",
+        "Donoru diena bibliotēkā",
+        (2027, 6, 3),
+        "Rīga",
+        "Donoru diena",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "seminar",
+        "Daugavpils pieredze: seminārs",
+        (2027, 5, 20),
+        "Rēzekne",
+        "Seminārs",
+        zone=HEALTH_ZONE,
+    ),
+    event_on(
+        "reading", "Lasīšana pacientiem", (2027, 5, 14), "Daugavpils", "Lasīšana", zone=HEALTH_ZONE
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def health() -> Knowledge:
+    return indexed(HEALTH_EVENTS, HEALTH_PLAN, HEALTH_ZONE)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is the blood donation day in daugavpils still happening",
+        "vai donoru diena Daugavpilī vēl notiks",
+        "ar dar vyks donorų diena Daugpilyje",
+    ],
+)
+def test_the_only_match_being_cancelled_is_named_as_cancelled(health, question) -> None:
+    found = answer(question, health, HEALTH_NOW)
+    assert (found.intent, _uids(found)) == ("event_by_name", ["donor"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["health literacy talks in october", "lekcijas oktobrī", "paskaitos spalio mėnesį"],
+)
+def test_a_kind_in_the_plural_with_a_period_is_a_list_not_one_title(health, question) -> None:
+    found = answer(question, health, HEALTH_NOW)
+    assert (found.intent, _uids(found)) == ("events_in_period", ["talk-oct", "talk-oct2"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["kas vyks Daugpilyje gegužę", "kas notiks Daugavpilī maijā", "events in daugavpils in may"],
+)
+def test_a_town_named_in_a_title_asked_with_a_period_is_the_place(health, question) -> None:
+    # „Daugavpils pieredze: seminārs” is held in Rēzekne; in Daugavpils in May: the reading
+    # (and the cancelled donor day, said to be cancelled).
+    found = answer(question, health, HEALTH_NOW)
+    assert found.intent == "events_in_period"
+    assert _uids(found) == ["reading"] and [e.uid for e in found.cancelled] == ["donor"]
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "Plāns\n=====\n\nMisija\n------\n\nMēs palīdzam lasīt.\n\nVīzija\n------\n\nLasoša sabiedrība.\n",
+        "# Plāns\n\n**Misija**\n\nMēs palīdzam lasīt.\n\n---\n\n**Vīzija:**\n\nLasoša sabiedrība.\n",
+    ],
+)
+def test_plans_headed_by_underlines_or_bold_lines_are_split_by_them(markdown) -> None:
+    plan = parse_plan(markdown)
+    assert [(s.heading, s.level, s.parent, s.paragraphs) for s in plan.sections] == [
+        ("Plāns", 1, "", ()),
+        ("Misija", 2, "Plāns", ("Mēs palīdzam lasīt.",)),
+        ("Vīzija", 2, "Plāns", ("Lasoša sabiedrība.",)),
+    ]
+    found = answer("kāda ir vīzija", indexed([], markdown, ZONE), NOW)
+    assert found.sections[0].heading == "Vīzija"
+
+
+def test_a_bold_line_inside_a_headed_part_stays_part_of_it() -> None:
+    plan = parse_plan("# Plāns\n\n## Mērķi\n\n**1) Lasīšana**\n\nVairāk lasītāju.\n")
+    assert [(s.heading, s.paragraphs) for s in plan.sections] == [
+        ("Plāns", ()),
+        ("Mērķi", ("1) Lasīšana", "Vairāk lasītāju.")),
+    ]

@@ -53,3 +53,21 @@ def test_events_import_warns_by_name_and_stores_the_rest(tmp_path: Path) -> None
         f"{calendar}: warning: skipped event 'Bojāts pasākums' (UID bad): its DTSTART "
         "'notadate' cannot be read"
     ) in result.stderr
+
+
+def test_a_start_or_end_that_reads_as_a_time_of_day_is_unreadable() -> None:
+    # icalendar reads "000000" as a TIME (RFC 5545 3.3.12), which DTSTART and DTEND cannot be
+    # (3.8.2.4, 3.8.2.2: a DATE or a DATE-TIME); the property test found it stopped the whole
+    # calendar.
+    parsed = parse(
+        ics(
+            "UID:one\nDTSTART:20261201T100000Z\nSUMMARY:Seminārs",
+            "UID:time\nDTSTART:000000\nSUMMARY:Tikai laiks",
+            "UID:end\nDTSTART:20261202T100000Z\nDTEND:120000\nSUMMARY:Beigas laiks",
+        )
+    )
+    assert [e.uid for e in parsed.events] == ["one", "end"]
+    assert parsed.warnings == (
+        "skipped event 'Tikai laiks' (UID time): its DTSTART '000000' cannot be read",
+        "event 'Beigas laiks' (UID end): its DTEND '120000' cannot be read; its end was left out",
+    )

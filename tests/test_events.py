@@ -295,22 +295,22 @@ def test_single_events_beyond_the_horizon_are_kept_but_series_are_not_expanded()
     assert 0 < len(weekly) <= 9
 
 
-async def test_the_calendar_version_sees_writes_from_this_and_other_processes(tmp_path) -> None:
+async def test_the_events_change_token_sees_writes_from_this_and_other_processes(tmp_path) -> None:
     from storage import Database
 
     path = tmp_path / "v.sqlite3"
     now = datetime(2026, 11, 23, tzinfo=UTC)
     event = Event("u", "Seminārs", now, now + timedelta(hours=1), calendar="A")
     async with await Database.open(path) as service, await Database.open(path) as cli:
-        first = await service.events.version()
-        assert await service.events.version() == first  # nothing changed: same answer
+        first = await service.events.change_token()
+        assert await service.events.change_token() == first  # nothing changed: same answer
         await service.events.save(event, now)
-        second = await service.events.version()
+        second = await service.events.change_token()
         assert second != first
         await cli.events.replace_calendar(
             "B", [Event("v", "Kongress", now, now, calendar="B")], now
         )
-        assert await service.events.version() != second
+        assert await service.events.change_token() != second
 
 
 async def test_the_boards_preview_says_the_year_of_an_event_next_year(make_config) -> None:

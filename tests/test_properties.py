@@ -266,3 +266,9 @@ def test_headers_round_trip_and_keep_their_structure(subject, name, address, bod
         # Names are stored and written in NFC (mailer/headers.py): U+F900 comes back as U+8C48.
         written = unicodedata.normalize("NFC", name)
         assert " ".join(to.addresses[0].display_name.split()) == " ".join(written.split())
+
+
+def test_a_control_character_cannot_hide_a_tag() -> None:
+    # Found by the property above: "<\x1fA" was text to the sanitiser, then "<A" once the
+    # control character was tidied away.
+    assert html_to_text("<\x1fA") == "" and html_to_text("x<\x1fscript>alert(1)") == "x"

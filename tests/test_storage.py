@@ -6,6 +6,7 @@ import ast
 import re
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from storage import (
     Database,
     DatabaseLocked,
     DatabaseReadOnly,
+    Event,
     ForeignDatabaseError,
     MigrationError,
     NewItem,
@@ -131,6 +133,27 @@ async def test_backup_is_a_consistent_copy(tmp_path) -> None:
         await db.backup(tmp_path / "backup" / "copy.sqlite3")
     async with await Database.open(tmp_path / "backup" / "copy.sqlite3") as copy:
         assert [i.title for i in await copy.items.list()] == ["one"]
+
+
+async def test_every_change_of_the_events_renews_their_change_token(tmp_path) -> None:
+    """The answer index trusts the token: each write (replace, save, remove) gives a new one,
+    reads keep it, and another process's connection sees the same token."""
+    start = NOW + timedelta(days=3)
+    event = Event(uid="a@x", title="Seminārs", start=start, end=start + timedelta(hours=1))
+    async with await Database.open(tmp_path / "v.sqlite3") as db:
+        events = db.events
+        tokens = [await events.change_token()]
+        await events.replace_calendar("cal", [event], NOW)
+        tokens.append(await events.change_token())
+        await events.between()
+        assert await events.change_token() == tokens[-1]
+        await events.save(replace(event, calendar="board", title="Cits"), NOW)
+        tokens.append(await events.change_token())
+        await events.remove("board", "a@x")
+        tokens.append(await events.change_token())
+        assert len(set(tokens)) == 4 and all(len(token) == 32 for token in tokens)
+        seen = _read(tmp_path / "v.sqlite3", "SELECT hex(token) FROM events_change")
+        assert seen == [(tokens[-1],)]
 
 
 async def test_chats_removed_from_the_config_stop_getting_posts(tmp_path) -> None:

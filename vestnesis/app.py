@@ -51,7 +51,7 @@ def fetch_limits(config: Config) -> FetchLimits:
         max_bytes=fetch.max_bytes,
         max_redirects=fetch.max_redirects,
         concurrency=fetch.concurrency,
-        user_agent=user_agent(config.association.website),
+        contact=config.association.website,
     )
 
 

@@ -1,9 +1,11 @@
 """The one config tree: read from TOML once, secrets from the environment, validated."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would turn each of the ~150 field
+# annotations back from a string (a compile and an eval each) in every process that reads the
+# config, a tenth of the models' build (issue 18); the few forward references are quoted.
 import hmac
 import ipaddress
+import os
 import tomllib
 from collections.abc import Mapping
 from datetime import time, timedelta
@@ -42,6 +44,14 @@ SECRET_ENV: dict[str, tuple[str, str]] = {
     "VESTNESIS_SMTP_PASSWORD": ("email", "password"),
     "VESTNESIS_WEB_SECRET": ("web", "secret"),
 }
+
+
+# Our models take no pydantic plugins: looking for them reads the entry points of every
+# installed distribution, ~20 ms of every command's start (issue 18). Pydantic asks when a
+# model class is made, so the switch is on while the classes below are defined, then as it was.
+_NO_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
+_plugins_setting = os.environ.get(_NO_PLUGINS)
+os.environ[_NO_PLUGINS] = "__all__"
 
 
 class ConfigError(Exception):
@@ -148,7 +158,7 @@ class _Located(_Section):
         return _readable_file(value, info)
 
     @model_validator(mode="after")
-    def _one_location(self) -> _Located:
+    def _one_location(self) -> "_Located":
         if (self.url is None) == (self.path is None):
             raise ValueError("give either url or path")
         return self
@@ -200,7 +210,7 @@ class Answers(_Section):
             Tables.load(Path(path))  # a WordsError is a ValueError: reported like any field
         return path
 
-    def tables(self) -> Tables:
+    def tables(self) -> "Tables":
         """The word tables: built-in, with the words file merged over them."""
         from vestnesis.answering.tables import Tables
 
@@ -307,7 +317,7 @@ class Translation(_Section):
         return value
 
     @model_validator(mode="after")
-    def _needs(self) -> Translation:
+    def _needs(self) -> "Translation":
         if self.backend == "libretranslate" and not self.url:
             raise ValueError("translation.url: the LibreTranslate server's URL is needed")
         if self.backend == "deepl" and self.api_key is None:
@@ -360,7 +370,7 @@ class TelegramRoute(_Section):
     categories: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _something(self) -> TelegramRoute:
+    def _something(self) -> "TelegramRoute":
         if not self.sources and not self.categories:
             raise ValueError("name sources or categories to route")
         return self
@@ -539,7 +549,7 @@ class Config(_Section):
     logging: Logs = Logs()
 
     @model_validator(mode="after")
-    def _unique_names(self) -> Config:
+    def _unique_names(self) -> "Config":
         for kind, entries in (("feeds", self.feeds), ("calendars", self.calendars)):
             seen: set[str] = set()
             for index, entry in enumerate(entries):
@@ -584,6 +594,12 @@ class Config(_Section):
                 label = b"vestnesis/telegram-webhook/v1"
                 return hmac.new(key.get_secret_value().encode(), label, "sha256").hexdigest()
         return ""
+
+
+if _plugins_setting is None:
+    del os.environ[_NO_PLUGINS]
+else:
+    os.environ[_NO_PLUGINS] = _plugins_setting
 
 
 def config_path(option: str | None, env: Mapping[str, str]) -> Path:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from vestnesis.common.catalog import Gettext
@@ -44,6 +42,11 @@ class Catalogs:
         # A source checkout before `make catalogs`, or a .po edited since: its own text, not
         # a stale or missing .mo (which would show old or English text without a word).
         log.info("catalog not compiled; compiling it in memory", language=language)
+        # Imported only here: a process that finds the .mo files (an installation, or a
+        # checkout after `make catalogs`) does without the .po reader and writer (issue 18).
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
         with source.open("rb") as text:
             catalog = read_po(text, locale=language, domain=DOMAIN)
         buffer = io.BytesIO()

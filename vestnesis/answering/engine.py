@@ -367,6 +367,7 @@ def answer(
         for i, w in enumerate(question_words)
         if i not in taken and knowledge.names_a_place(w) and _as_place(question_words, i)
     } - towns
+    without: TitleMatch | None = None
     if named is not None and asked_towns:
         # "izstāde Viļņā" is not the exhibition *about* Vilnius held in Rīga: without the
         # town, does the question still name it? And "the reading marathon in Bauska" names
@@ -384,6 +385,15 @@ def answer(
             named = without  # held there, and its title need not say so
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
         named = None  # "children's events in December": the period decides, not a January title
+    if (
+        named is not None
+        and span is not None
+        and kind
+        and _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
+    ):
+        named = None  # "health literacy talks in October": talks, a list, whatever one is titled
+    if named is not None and span is not None and asked_towns and without is None:
+        named = None  # "kas vyks Daugpilyje gegužę": the town is the place, not a title's word
     if named is not None and (
         _names_event(named, kind, cue, concepts, tables)
         or _names_across_languages(named, kind, question_words, taken | towns, knowledge)
@@ -564,9 +574,16 @@ def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> 
     if found is None or language not in found.names:
         return False
     singular, plural = (words.fold(n) for n in found.names[language])
+    if not asked or singular == plural:
+        return False
     # Only the last of the kind's words: one before another is a genitive that modifies it
     # ("apbalvošanas ceremonija", the award ceremony, is one ceremony).
-    return singular != plural and bool(asked) and words.fold(asked[-1]) == plural
+    last = words.fold(asked[-1])
+    if last == words.fold(plural.split()[-1]):
+        return True
+    # English makes any kind's word plural with -s ("talks" of a lecture's "talk").
+    terms = {words.fold(t) for t in found.all_terms}
+    return language == "en" and last.endswith("s") and (last[:-1] in terms or last[:-2] in terms)
 
 
 def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
@@ -984,14 +1001,20 @@ def _next(
     place: str = "",
 ) -> Answer:
     # An event already under way (a three-day congress on its second day) is not "next".
+    called_off: Event | None = None
     for event in knowledge.from_time(now):
-        if (
-            event.cancelled
-            or (kind and not knowledge.of_kind(event, kind))
-            or (place and not knowledge.at(event, place))
+        if (kind and not knowledge.of_kind(event, kind)) or (
+            place and not knowledge.at(event, place)
         ):
             continue
+        if event.cancelled:
+            called_off = called_off or event
+            continue
         return Answer("next_event", language, events=(event,), kind=kind, asked_where=asked_where)
+    if called_off is not None and (kind or place):
+        # "Is the blood donation day in Daugavpils still happening?": the one there was is
+        # cancelled, and saying so answers it; no other is offered in its place.
+        return Answer("event_by_name", language, events=(called_off,), asked_where=asked_where)
     return Answer("next_event", language, kind=kind, asked_where=asked_where)
 
 
@@ -1057,9 +1080,12 @@ def _plan_topic(
             if wanted
             # A heading is written with care: its words, not a typo's lookalike ("Tīkla
             # plāns", the network's plan, has no "tikslas", goal).
-            and any(
-                hit.value == wanted
-                for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
+            and (
+                any(
+                    hit.value == wanted
+                    for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
+                )
+                or _compound_names(section.heading, wanted, plan.tables)
             )
         ]
         title = _plan_title(plan)
@@ -1082,6 +1108,7 @@ def _plan_topic(
                     *_heading_rank(entry, question_words, plan),
                 ),
             )[1]
+            chosen = _part_about(plan, chosen, wanted, question_words) or chosen
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it, but the topic is one a plan has: where the plan speaks of it in
@@ -1142,6 +1169,61 @@ def _topic_search(
             sections.append(passage.section)
     return Answer(
         "plan", language, sections=tuple(sections), passages=tuple(passages), topic="search"
+    )
+
+
+def _part_about(
+    plan: PlanIndex, section: Section, topic: str, question_words: list[str]
+) -> Section | None:
+    """The part of the section that the question's other words are about ("the goal about
+    dementia": the sub-goal whose text speaks of dementia), if one is."""
+    tables = plan.tables
+    parts = {s.heading for s in plan.plan.sections if s.parent == section.heading}
+    if not parts:
+        return None
+    lexicon = vocabulary.concepts(tables)
+    said = {i for hit in lexicon.scan(question_words) for i in hit.positions}
+    general = tables.concept_stems.get("association", frozenset()) | tables.concept_stems.get(
+        "plan", frozenset()
+    )
+    other = [
+        w
+        for i, w in enumerate(question_words)
+        if i not in said
+        and w.isalpha()  # a number says which part, and the headings have them
+        and not tables.ordinal_lexicon.scan([w], fuzzy=False)
+        and not vocabulary.is_stop(w, tables)
+        and not words.stems(w) & general
+        and any(plan.known(t) for t in question_terms([w], tables))
+    ]
+    if not other:
+        return None
+    for passage in plan.search([question_terms([w], tables) for w in other]):
+        if passage.section.heading in parts:
+            return passage.section
+    return None
+
+
+# Letters a compound's first part has at least ("virs" of "virsmērķis", the overall goal):
+# fewer ("ko" of "komisija") and the word is another one that only ends alike.
+COMPOUND_HEAD = 4
+
+
+def _compound_names(heading: str, topic: str, tables: Tables) -> bool:
+    """Whether a heading word is a compound ending in one of the topic's words ("Virsmērķis
+    un apakšmērķi", "Pamatuzdevumi"): Latvian and Lithuanian join a noun to a word before."""
+    ends = tuple(
+        words.fold(w)[:-1]
+        for phrase in tables.concepts.get(topic, ())
+        if " " not in phrase.strip()
+        for w in (phrase.strip(),)
+        if len(w) >= 5
+    )
+    return any(
+        (at := folded.find(end, COMPOUND_HEAD)) >= COMPOUND_HEAD
+        and len(folded) - at - len(end) <= 2  # then only an ending
+        for folded in (words.fold(token) for token in words.tokens(heading))
+        for end in ends
     )
 
 

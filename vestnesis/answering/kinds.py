@@ -6,14 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from vestnesis.answering import words
 from vestnesis.answering.tables import Kind, Tables, builtin
 
+if TYPE_CHECKING:
+    KINDS: tuple[Kind, ...]  # see __getattr__
+
 __all__ = ["KINDS", "Kind", "Named", "classify", "find", "name", "named"]
 
-# The built-in kinds (read-only), e.g. for a board form's choice of kinds.
-KINDS: tuple[Kind, ...] = builtin().kinds
+
+def __getattr__(attribute: str) -> tuple[Kind, ...]:
+    # KINDS, the built-in kinds (read-only; e.g. for a board form's choice of kinds), read
+    # from the data files at first use, not at import: a cold `vestnesis ask` that finds its
+    # answer index kept has the word tables in it and parses no TOML (issue 18).
+    if attribute == "KINDS":
+        return builtin().kinds
+    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
 
 
 def name(key: str, language: str, *, plural: bool = False, tables: Tables | None = None) -> str:

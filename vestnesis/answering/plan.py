@@ -13,6 +13,13 @@ from vestnesis.answering import glossary, words
 from vestnesis.answering.tables import Tables, builtin
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# A setext heading's underline (CommonMark): "=" for the first level, "-" for the second.
+_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
+# A line that is bold and nothing else, as documents converted from a word processor head
+# their parts ("**Misija**", "__Finansējums__").
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*:?\s*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
+BOLD_HEADING_LENGTH = 90  # characters; a longer bold line is an emphasised sentence
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 HEADING_BONUS = 1.0  # of the best score, for a paragraph whose heading names every word asked
@@ -56,7 +63,9 @@ class Plan:
 
 
 def parse_plan(markdown: str) -> Plan:
-    """Split a Markdown document into sections by its ATX headings (# … ######)."""
+    """Split a Markdown document into sections by its headings: ATX (# … ######), setext
+    (a line underlined with === or ---), and, in a document with no headings below its title,
+    a bold line alone between blank lines, one level below it."""
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
     heading, level = "", 0
@@ -64,6 +73,16 @@ def parse_plan(markdown: str) -> Plan:
     items: set[int] = set()
     current: list[str] = []
     in_item = False
+    atx_level = 0  # the level of the last # heading: a bold line heads a part below it
+    lines = markdown.splitlines()
+    # Bold lines head parts only in a document without headings below its title: where it
+    # has "##" parts, a bold line inside one is an emphasised item of it (the LBB plan's
+    # numbered goals).
+    bold_heads = not any(
+        (m := _HEADING.match(line)) and len(m.group(1)) > 1 for line in lines
+    ) and not any(
+        _UNDERLINE.match(line) and lines[i - 1].strip() for i, line in enumerate(lines) if i
+    )
 
     def close() -> None:
         nonlocal in_item
@@ -80,19 +99,38 @@ def parse_plan(markdown: str) -> Plan:
             parent = next((h for lv, h in reversed(stack[:-1]) if lv < level), "")
             sections.append(Section(heading, level, parent, tuple(paragraphs), frozenset(items)))
 
-    for raw in markdown.splitlines():
+    def start(new_level: int, text: str) -> None:
+        nonlocal level, heading, paragraphs, items, stack
+        flush()
+        level, heading, paragraphs, items = new_level, _plain(text), [], set()
+        stack = [(lv, h) for lv, h in stack if lv < level] + [(level, heading)]
+
+    for raw in lines:
         match = _HEADING.match(raw)
         if match:
-            flush()
-            level, heading, paragraphs, items = (
-                len(match.group(1)),
-                _plain(match.group(2)),
-                [],
-                set(),
-            )
-            stack = [(lv, h) for lv, h in stack if lv < level] + [(level, heading)]
+            start(len(match.group(1)), match.group(2))
+            atx_level = level
+            continue
+        underline = _UNDERLINE.match(raw)
+        if underline and len(current) == 1 and not in_item and not raw.lstrip().startswith("|"):
+            # "Misija\n------": the one line before it was the heading, not a paragraph.
+            text = current.pop()
+            start(1 if underline.group(1).startswith("=") else 2, text)
+            atx_level = level
+            continue
+        bold = _BOLD_LINE.match(raw)
+        if (
+            bold
+            and bold_heads
+            and not current
+            and len(bold.group("text")) <= BOLD_HEADING_LENGTH
+            and not bold.group("text").rstrip().endswith(".")
+        ):
+            start(atx_level + 1 if atx_level else 2, bold.group("text").rstrip().rstrip(":"))
             continue
         line = raw.strip()
+        if _RULE.match(raw) and not current:
+            continue  # a thematic break ("---", "***") between parts says nothing
         if not line:
             close()
         elif _ITEM.match(raw):

@@ -54,6 +54,8 @@ def language_votes(question_words: Sequence[str], tables: Tables | None = None) 
     votes = {"lv": 0.0, "en": 0.0, "lt": 0.0}
     for token in question_words:
         languages = table.get(words.fold(token), frozenset())
+        if not languages and is_misspelt_stop(token, tables):
+            languages = frozenset({"en"})  # "nexr", "whn": English words, mistyped
         for language in languages:
             votes[language] += 1.0 / len(languages)
         for language, letters in _LETTERS.items():

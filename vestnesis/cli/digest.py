@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,6 +118,8 @@ async def preview(
         output_format = "html"
     document = _render(view, output_format)
     if open_browser and out is None:
+        import tempfile  # here: every command's start imports this module (issue 18)
+
         descriptor, name = tempfile.mkstemp(suffix=".html", prefix="vestnesis-digest-")
         os.close(descriptor)
         out = Path(name)

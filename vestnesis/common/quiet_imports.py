@@ -12,14 +12,19 @@ of the way: rich stays importable for everything else, and nothing else is touch
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
-import importlib.machinery
 import importlib.util
 import sys
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import importlib.abc
+    import importlib.machinery
+    from types import ModuleType
 
 
-class _HidingRich(importlib.abc.Loader):
+# Duck-typed, not subclasses of importlib.abc's: that module imports importlib.resources,
+# as much time as this module saves in the first place.
+class _HidingRich:
     def __init__(self, loader: importlib.abc.Loader) -> None:
         self._loader = loader
 
@@ -45,7 +50,7 @@ class _HidingRich(importlib.abc.Loader):
                 module.__spec__.loader = self._loader
 
 
-class _StructlogFinder(importlib.abc.MetaPathFinder):
+class _StructlogFinder:
     def find_spec(
         self, name: str, path: object = None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
@@ -55,7 +60,7 @@ class _StructlogFinder(importlib.abc.MetaPathFinder):
             sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.loader is not None:
-            spec.loader = _HidingRich(spec.loader)
+            spec.loader = _HidingRich(spec.loader)  # type: ignore[assignment]  # a Loader in all but name
         return spec
 
 

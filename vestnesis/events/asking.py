@@ -4,8 +4,8 @@ for the asker, and words the answer."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
@@ -15,7 +15,7 @@ import structlog
 from feeds.language import LanguageDetector
 from feeds.translate.base import TranslationError
 from storage import Event
-from vestnesis.answer_index import index_key, index_path, read_index, write_index
+from vestnesis.answer_index import Kept, index_key, index_path, read_index, write_index
 from vestnesis.answering.engine import Answer, Knowledge, answer
 from vestnesis.answering.plan import Plan, parse_plan
 from vestnesis.answering.tables import Tables
@@ -74,9 +74,7 @@ def _by_language(
 class EventReader(Protocol):
     """The part of the event store answering reads (storage.events.EventStore is one)."""
 
-    async def version(self) -> str: ...
-
-    async def content_digest(self) -> str: ...
+    async def change_token(self) -> str: ...
 
     async def between(
         self, start: datetime | None = None, end: datetime | None = None, calendar: str = ""
@@ -98,21 +96,23 @@ class CatalogSource(Protocol):
 @dataclass(frozen=True)
 class AskingSettings:
     """What answering reads from the config: the plan file and its language, the words file
-    and the word tables, the association's zone and language, the public calendar's address,
-    and where the answer index is kept."""
+    and how to read the word tables (only when the kept answer index does not hold them), the
+    association's zone and language, the public calendar's address, and where the answer index
+    is kept."""
 
     zone: tzinfo
     default_language: str
     plan_path: str | None
     plan_language: str
     words_path: str | None
-    tables: Tables
+    word_tables: Callable[[], Tables]
     calendar_url: str
     index_path: Path
 
     @classmethod
     def from_config(cls, config: Config) -> AskingSettings:
-        """The settings of `config` (reads the words file, which the config has checked)."""
+        """The settings of `config` (the words file, which the config has checked, is read
+        when the tables are first needed)."""
         association = config.association
         return cls(
             zone=association.zone,
@@ -120,7 +120,7 @@ class AskingSettings:
             plan_path=config.plan.path,
             plan_language=config.plan.language or association.default_language,
             words_path=config.answers.words,
-            tables=config.answers.tables(),
+            word_tables=config.answers.tables,
             calendar_url=calendar_url(config),
             index_path=index_path(config.database_path),
         )
@@ -188,7 +188,7 @@ class Answerer:
         self._clock = clock
         self._catalogs = catalogs
         self._detector = LanguageDetector(("lv", "lt", "en"))
-        self._tables = settings.tables
+        self._tables: Tables | None = None  # the kept index's, else read at first need
         self._knowledge: Knowledge | None = None
         self._version = ""
         self._lock = asyncio.Lock()
@@ -200,7 +200,7 @@ class Answerer:
         async with self._lock:
             # The plan file may be edited while the service runs: its time is in the version.
             plan = self._settings.plan_path
-            version = f"{await self._events.version()}/{_modified(plan)}"
+            version = f"{await self._events.change_token()}/{_modified(plan)}"
             if self._knowledge is None or version != self._version:
                 self._knowledge = await self._kept_or_built()
                 self._version = version
@@ -219,7 +219,7 @@ class Answerer:
         plan_translations = await self._plan_translations(plan)
         words = settings.words_path
         parts = [
-            (await self._events.content_digest()).encode(),
+            (await self._events.change_token()).encode(),
             (plan_text or "").encode(),
             await asyncio.to_thread(_read_bytes, words) if words else b"",
             str(settings.zone).encode(),
@@ -230,7 +230,12 @@ class Answerer:
         path = settings.index_path
         kept = await asyncio.to_thread(read_index, path, key)
         if kept is not None:
-            return replace(kept, detector=self._detector)
+            # The word tables were part of the key: the kept ones are the configured ones,
+            # with their stemmed lexicons worked out already.
+            if self._tables is None:
+                self._tables = kept.tables
+            return kept.knowledge_with(self._detector)
+        tables = self._word_tables()
         if events is None:
             events = await self._events.between()
         built = await asyncio.to_thread(
@@ -239,12 +244,17 @@ class Answerer:
             plan,
             settings.zone,
             self._detector,
-            self._tables,
+            tables,
             translations,
             plan_translations,
         )
-        await asyncio.to_thread(write_index, path, key, built)
+        await asyncio.to_thread(write_index, path, key, Kept(built, tables))
         return built
+
+    def _word_tables(self) -> Tables:
+        if self._tables is None:
+            self._tables = self._settings.word_tables()
+        return self._tables
 
     async def _title_translations(self, events: Sequence[Event]) -> dict[str, tuple[str, ...]]:
         """Event titles in the other languages, through the configured (cached) translation
@@ -320,6 +330,7 @@ class Answerer:
         single event's answer leaves out its bare links (the bot shows them as buttons)."""
         moment = now or self._clock.now()
         found = answer(question, await self.knowledge(), moment, language)
+        tables = self._word_tables()
         settings = self._settings
         plan_language = settings.plan_language
         wording = Wording(
@@ -329,7 +340,7 @@ class Answerer:
             calendar_url=settings.calendar_url,
             translations=await self._translate(found, plan_language),
             plan_language=plan_language,
-            tables=self._tables,
+            tables=tables,
             links=links,
         )
         return Reply(found, answer_text(found, wording))
