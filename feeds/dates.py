@@ -11,10 +11,9 @@ import re
 import warnings
 from datetime import UTC, datetime
 
-import dateparser
-import structlog
-
-log = structlog.stdlib.get_logger("vestnesis.poll")
+# dateparser (and its 200 languages' data) loads with the first date written in words: most
+# feeds write RFC 822 or ISO dates, which feedparser reads, and a parsing worker should not
+# pay for it at start.
 # dateparser needs a complete date: a bare "Februar" is no publication date.
 _SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": True,
@@ -78,11 +77,15 @@ def parse_written_date(text: str, language: str | None = None) -> datetime | Non
 
 
 def _parse(text: str, languages: list[str] | None) -> datetime | None:
+    import dateparser
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # dateparser warns about its own internals
             return dateparser.parse(text, languages=languages, settings=_SETTINGS)
     except (ValueError, OverflowError, TypeError, KeyError, AttributeError):
         # An unknown language code, or a date dateparser chokes on: not a date to us.
-        log.debug("unreadable date", text=text)
+        import structlog
+
+        structlog.stdlib.get_logger("vestnesis.poll").debug("unreadable date", text=text)
         return None

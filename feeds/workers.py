@@ -17,103 +17,54 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import signal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import structlog
 
-from storage.records import NewItem
+# What runs in a worker lives in feeds.document, which imports only what parsing needs: a
+# worker unpickles its jobs by importing their modules, and this one's imports (structlog,
+# the pool) would cost every worker's start.
+from feeds.document import (
+    ParseJob,
+    ParseResult,
+    parse_document,
+    parse_in_worker,
+    start_worker,
+    warm_worker,
+)
 
 if TYPE_CHECKING:
     from feeds.normalise import Detector
 
-
-@dataclass(frozen=True)
-class ParseJob:
-    """One fetched document to parse: its bytes, the address it came from (the base for
-    relative links), the response headers (lower-case names), the time of the pass and the
-    language its source is configured with (None: the feed's or a guess)."""
-
-    content: bytes
-    base_url: str
-    headers: Mapping[str, str]
-    now: datetime
-    source_language: str | None
-
-
-@dataclass(frozen=True)
-class ParseResult:
-    """What a document gave: items ready to store, empty entries skipped, and the verdict
-    (`error` when it is not a feed at all, `warning` when damaged but salvaged)."""
-
-    items: tuple[NewItem, ...] = field(default_factory=tuple)
-    skipped: int = 0
-    warning: str | None = None
-    error: str | None = None
-
-
-def parse_document(job: ParseJob, detector: Detector | None) -> ParseResult:
-    """Parse and normalise one document (CPU only, no I/O)."""
-    # feedparser, nh3 and dateparser load here, not with the module: the commands that
-    # never parse a feed (`ask`, `events`, `digest`) start without them.
-    from feeds.normalise import Context, normalise
-    from feeds.parse import parse_feed
-
-    parsed = parse_feed(job.content, base_url=job.base_url, headers=job.headers)
-    if parsed.error:
-        return ParseResult(error=parsed.error)
-    context = Context(
-        now=job.now,
-        source_language=job.source_language,
-        feed_language=parsed.language,
-        detector=detector,
-    )
-    items, skipped = normalise(parsed.entries, context)
-    return ParseResult(tuple(items), skipped, warning=parsed.warning)
+__all__ = ["ParseJob", "ParseResult", "ParseWorkers", "default_workers", "parse_document"]
 
 
 log = structlog.stdlib.get_logger("vestnesis.poll")
 # Pools that may break in a row (no document parsed in between) before parsing moves to a thread.
 _BREAKS_BEFORE_THREAD = 3
 
-# Each worker process builds its own detector once (its models load on first use); a
-# process-wide slot is the only way an executor's initializer can hand it to later jobs.
-_WORKER_DETECTOR: list[Detector] = []
 
-
-def _start_worker(languages: tuple[str, ...]) -> None:
-    # The parent owns shutdown: Ctrl-C and a service manager's SIGTERM reach the whole
-    # process group, and a worker must neither die mid-job nor print a traceback then. It
-    # exits when the pool is shut down or the parent's end of its pipe closes.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    from feeds.language import LanguageDetector
-
-    _WORKER_DETECTOR[:] = [LanguageDetector(languages)] if languages else []
-
-
-def _warm_worker() -> None:
-    # The parser's modules load on first use: load them while the first documents are
-    # still being fetched.
-    from feeds import normalise, parse  # noqa: F401
-
-
-def _parse_in_worker(job: ParseJob) -> ParseResult:
-    return parse_document(job, _WORKER_DETECTOR[0] if _WORKER_DETECTOR else None)
+# Beyond four workers a pass is bound by fetching and storing in the main process, and each
+# worker holds its own parser and language models (about 60 MB).
+_MOST_WORKERS = 4
+# A pool is replaced between passes once it has parsed this many documents, so that whatever
+# a long-running service's workers accumulate (caches, fragmented heaps) is given back. Not
+# ProcessPoolExecutor's max_tasks_per_child: up to Python 3.13 it can deadlock a pool with a
+# backlog of jobs, which a poll pass always has (CPython issue 115634).
+RECYCLE_AFTER = 20_000
 
 
 def default_workers() -> int:
-    """Worker processes when the config does not say: one per core the process may use."""
+    """Worker processes when the config does not say: one per core the process may use, at
+    most four."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, cores)
+    return max(1, min(cores, _MOST_WORKERS))
 
 
 class ParseWorkers:
@@ -131,21 +82,30 @@ class ParseWorkers:
         languages: Iterable[str],
         detector: Detector | None,
         pool_from: int = 40,
+        recycle_after: int = RECYCLE_AFTER,
     ) -> None:
         self._workers = workers
         self._languages = tuple(languages) if detector is not None else ()
         self._detector = detector
         self._pool_from = pool_from
+        self._recycle_after = recycle_after
+        self._parsed = 0  # documents the current pool has parsed
         self._pool: ProcessPoolExecutor | None = None
         self._breaks = 0  # pools broken in a row, with no document parsed in between
 
     def prepare(self, sources: int) -> None:
         """Start the worker processes ahead of a pass of `sources` sources when it is large
-        enough; they load while the first documents are fetched."""
+        enough; they load while the first documents are fetched. A pool that has parsed
+        `recycle_after` documents is replaced first (no job of an earlier pass is left in it
+        when the passes do not overlap; one that is finishes in the old pool)."""
+        if self._pool is not None and self._parsed >= self._recycle_after:
+            self._pool.shutdown(wait=False)
+            self._pool = None
         if self._pool is None and self._workers > 0 and sources >= self._pool_from:
             self._pool = self._new_pool()
+            self._parsed = 0
             for _ in range(self._workers):
-                self._pool.submit(_warm_worker)
+                self._pool.submit(warm_worker)
 
     async def parse(self, job: ParseJob) -> ParseResult:
         """Parse one document in a worker process when the pool runs, else in a thread.
@@ -159,11 +119,12 @@ class ParseWorkers:
             return await asyncio.to_thread(parse_document, job, self._detector)
         loop = asyncio.get_running_loop()
         try:
-            result = await loop.run_in_executor(pool, _parse_in_worker, job)
+            result = await loop.run_in_executor(pool, parse_in_worker, job)
         except BrokenProcessPool:
             self._replace(pool)
             return await self._alone(job)
         self._breaks = 0
+        self._parsed += 1
         return result
 
     def close(self) -> None:
@@ -195,7 +156,7 @@ class ParseWorkers:
         own = self._new_pool(workers=1)
         try:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(own, _parse_in_worker, job)
+            result = await loop.run_in_executor(own, parse_in_worker, job)
         except BrokenProcessPool:
             return ParseResult(error="the parser stopped on this document")
         finally:
@@ -209,6 +170,6 @@ class ParseWorkers:
         return ProcessPoolExecutor(
             max_workers=workers or self._workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
+            initializer=start_worker,
             initargs=(self._languages,),
         )

@@ -20,26 +20,53 @@ class ItemStore(Store):
 
     async def store(self, source_id: int, entries: Sequence[NewItem], now: datetime) -> StoreResult:
         """Store a source's entries in one transaction: new ones become items, seen ones are
-        skipped, and an article already stored from another feed is linked, not repeated."""
+        skipped, and an article already stored from another feed is linked, not repeated.
+
+        The statements are batched (a handful per call, not several per entry): each one is a
+        hop to the connection's thread, and a poll pass stores thousands of entries."""
         unique = list({entry.entry_key: entry for entry in entries}.values())
-        new = duplicates = 0
         seen_at = to_db(now)
         async with self._tx.begin():
             known = await self._known_keys(source_id, [e.entry_key for e in unique])
-            for entry in unique:
-                if entry.entry_key in known:
-                    continue
-                item_id = await self._existing_item(entry)
-                if item_id is None:
-                    item_id = await self._insert(source_id, entry, seen_at)
-                    new += 1
-                else:
-                    duplicates += 1
-                await self._db.execute(
-                    "INSERT INTO source_entries (source_id, entry_key, item_id, seen_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (source_id, entry.entry_key, item_id, seen_at),
-                )
+            fresh = [entry for entry in unique if entry.entry_key not in known]
+            by_content, by_url = await self._existing_items(fresh)
+            # Each fresh entry is linked to an item: one stored before (by its content, else
+            # its link), one inserted earlier in this batch, or a new one (None until inserted).
+            links: list[tuple[NewItem, int | NewItem]] = []
+            inserts: list[NewItem] = []
+            pending_content: dict[str, NewItem] = {}
+            pending_url: dict[str, NewItem] = {}
+            for entry in fresh:
+                target: int | NewItem | None = by_content.get(entry.content_key)
+                if target is None and entry.url_key is not None:
+                    target = by_url.get(entry.url_key)
+                if target is None:
+                    target = pending_content.get(entry.content_key)
+                if target is None and entry.url_key is not None:
+                    target = pending_url.get(entry.url_key)
+                if target is None:
+                    target = entry
+                    inserts.append(entry)
+                    pending_content[entry.content_key] = entry
+                    if entry.url_key is not None:
+                        pending_url[entry.url_key] = entry
+                links.append((entry, target))
+            inserted = await self._insert_all(source_id, inserts, seen_at)
+            await self._db.executemany(
+                "INSERT INTO source_entries (source_id, entry_key, item_id, seen_at) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        source_id,
+                        entry.entry_key,
+                        target if isinstance(target, int) else inserted[target.content_key],
+                        seen_at,
+                    )
+                    for entry, target in links
+                ],
+            )
+        new = len(inserts)
+        duplicates = len(fresh) - new
         return StoreResult(new=new, seen=len(entries) - new - duplicates, duplicates=duplicates)
 
     async def list(
@@ -104,36 +131,62 @@ class ItemStore(Store):
         )
         return {row[0] for row in rows}
 
-    async def _existing_item(self, entry: NewItem) -> int | None:
-        rows = list(
-            await self._db.execute_fetchall(
-                "SELECT id FROM items WHERE content_key = ? OR (url_key IS NOT NULL AND url_key = ?) "
-                "LIMIT 1",
-                (entry.content_key, entry.url_key),
+    async def _existing_items(
+        self, entries: builtins.list[NewItem]
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """Items stored before that match these entries: by content key, and by link key."""
+        contents = [entry.content_key for entry in entries]
+        urls = [entry.url_key for entry in entries if entry.url_key is not None]
+        by_content = {
+            row[1]: int(row[0])
+            for row in await fetch_in(
+                self._db,
+                "SELECT id, content_key FROM items WHERE content_key IN ({marks})",
+                (),
+                contents,
             )
-        )
-        return int(rows[0][0]) if rows else None
+        }
+        by_url = {
+            row[1]: int(row[0])
+            for row in await fetch_in(
+                self._db, "SELECT id, url_key FROM items WHERE url_key IN ({marks})", (), urls
+            )
+        }
+        return by_content, by_url
 
-    async def _insert(self, source_id: int, entry: NewItem, fetched_at: str) -> int:
-        cursor = await self._db.execute(
+    async def _insert_all(
+        self, source_id: int, entries: builtins.list[NewItem], fetched_at: str
+    ) -> dict[str, int]:
+        """Insert new items; returns their ids by content key (unique among items)."""
+        if not entries:
+            return {}
+        await self._db.executemany(
             "INSERT INTO items (source_id, url, url_key, content_key, title, summary, language, "
             "author, categories, published, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                source_id,
-                safe_link(entry.url) or None,
-                entry.url_key,
-                entry.content_key,
-                entry.title,
-                entry.summary,
-                entry.language,
-                entry.author,
-                json.dumps(list(entry.categories), ensure_ascii=False),
-                to_db(entry.published),
-                fetched_at,
-            ),
+            [
+                (
+                    source_id,
+                    safe_link(entry.url) or None,
+                    entry.url_key,
+                    entry.content_key,
+                    entry.title,
+                    entry.summary,
+                    entry.language,
+                    entry.author,
+                    json.dumps(list(entry.categories), ensure_ascii=False),
+                    to_db(entry.published),
+                    fetched_at,
+                )
+                for entry in entries
+            ],
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        rows = await fetch_in(
+            self._db,
+            "SELECT id, content_key FROM items WHERE content_key IN ({marks})",
+            (),
+            [entry.content_key for entry in entries],
+        )
+        return {row[1]: int(row[0]) for row in rows}
 
 
 _SELECT_ITEMS = (

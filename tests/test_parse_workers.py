@@ -7,7 +7,7 @@ import os
 import signal
 
 from feeds.language import LanguageDetector
-from feeds.workers import ParseJob, ParseWorkers, parse_document
+from feeds.workers import ParseJob, ParseWorkers, default_workers, parse_document
 from tests.conftest import NOW, running
 from tests.feedgen import numbered_items, rss
 from tests.feedserver import Route
@@ -76,6 +76,26 @@ async def test_a_worker_killed_mid_pass_costs_no_document():
         workers.close()
     assert [r.error for r in (first, *rest)] == [None, None, None]
     assert [r.items[0].title for r in rest] == ["Feed1 number 0", "Feed2 number 0"]
+
+
+async def test_a_pool_that_parsed_enough_documents_is_replaced_before_the_next_pass():
+    workers = ParseWorkers(workers=1, languages=(), detector=None, pool_from=1, recycle_after=2)
+    jobs = _jobs(3)
+    try:
+        workers.prepare(3)
+        first_pass = [await workers.parse(job) for job in jobs]
+        old = {child.pid for child in multiprocessing.active_children()}
+        workers.prepare(3)  # the next pass: the pool parsed 3 ≥ 2 documents
+        second_pass = [await workers.parse(job) for job in jobs]
+        new = {child.pid for child in multiprocessing.active_children()} - old
+    finally:
+        workers.close()
+    assert first_pass == second_pass and all(r.error is None for r in second_pass)
+    assert new  # a fresh worker parsed the second pass
+
+
+def test_by_default_at_most_four_workers():
+    assert 1 <= default_workers() <= 4
 
 
 async def test_a_large_pass_through_worker_processes_stores_every_item(server, make_config):
