@@ -393,3 +393,56 @@ def test_a_bold_line_inside_a_headed_part_stays_part_of_it() -> None:
         ("Plāns", ()),
         ("Mērķi", ("1) Lasīšana", "Vairāk lasītāju.")),
     ]
+
+
+BORDER_PLAN = """# Border Libraries Association — Plan 2027–2029
+
+## Part A — Who we are
+
+### A1. Why we exist
+
+We keep the libraries on both sides of the border open to every reader.
+
+### A2. Where we want to be by 2030
+
+Every reader in the border towns borrows in both languages.
+
+## Part B — What we will do, year by year
+
+### B1. 2027: Open the border shelves
+
+Shared shelves in six libraries.
+
+### B2. 2028: Readers on the move
+
+A book bus between the villages.
+
+## Part E — How we will know it worked
+
+Loans across the border double.
+
+## Part F — Word list
+
+Border shelf: books of the other country's language.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("kāpēc biedrība pastāv", "A1. Why we exist"),
+        ("kodėl egzistuoja draugija", "A1. Why we exist"),
+        ("where do we want to be by 2030", "A2. Where we want to be by 2030"),
+        ("kur gribam būt līdz 2030. gadam", "A2. Where we want to be by 2030"),
+        ("ko darīsim 2027. gadā", "B1. 2027: Open the border shelves"),
+        ("what will we do in 2028", "B2. 2028: Readers on the move"),
+        ("kas numatyta 2028 metams", "B2. 2028: Readers on the move"),
+        ("how will we know it worked", "Part E — How we will know it worked"),
+        ("word list", "Part F — Word list"),
+        ("žodžių sąrašas", "Part F — Word list"),
+    ],
+)
+def test_plain_language_headings_and_parts_by_year(question, section) -> None:
+    knowledge = indexed([], BORDER_PLAN, ZONE)
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, found.sections[0].heading) == ("plan", section)

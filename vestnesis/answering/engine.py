@@ -337,6 +337,11 @@ def answer(
             topics = [t for t in topics if t not in in_title] or topics
     cue = bool(kind or concepts & {"when", "where", "cancel", "event", "next", "upcoming"})
     if plan is not None and "plan" in concepts and not topics:
+        year_part = _year_part(plan, question_words)
+        if year_part is not None:
+            # "ko darīsim 2027. gadā" of a plan with a part for each year ("B1. 2027: …").
+            under = tuple(s for s in plan.plan.sections if s.parent == year_part.heading)
+            return Answer("plan", asker, sections=(year_part,), topic="chapter", subsections=under)
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
             return searched
@@ -584,6 +589,20 @@ def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> 
     # English makes any kind's word plural with -s ("talks" of a lecture's "talk").
     terms = {words.fold(t) for t in found.all_terms}
     return language == "en" and last.endswith("s") and (last[:-1] in terms or last[:-2] in terms)
+
+
+def _year_part(plan: PlanIndex, question_words: list[str]) -> Section | None:
+    """The part of the plan headed by the year the question names ("B2. 2028: Readers on the
+    move"), other than its title; a past year too (what was planned for it)."""
+    years = [w for w in question_words if w.isdigit() and 2000 <= int(w) <= 2100]
+    if len(years) != 1:
+        return None
+    year = years[0]
+    title = _plan_title(plan)
+    return next(
+        (s for s in plan.plan.sections if s is not title and year in words.tokens(s.heading)),
+        None,
+    )
 
 
 def _numbered_part(question_words: list[str], plan: PlanIndex | None) -> Section | None:
