@@ -446,3 +446,39 @@ def test_plain_language_headings_and_parts_by_year(question, section) -> None:
     knowledge = indexed([], BORDER_PLAN, ZONE)
     found = answer(question, knowledge, NOW)
     assert (found.intent, found.sections[0].heading) == ("plan", section)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is the literary boat trip on the gauja still on",
+        "vai laivu brauciens pa Gauju vēl notiks",
+        "ar dar vyks plaukimas valtimis Gaujoje",
+    ],
+)
+def test_asked_what_is_ahead_the_edition_that_was_to_come_is_named_even_cancelled(
+    question,
+) -> None:
+    zone = ZoneInfo("Europe/Riga")
+    events = [
+        event_on(
+            "boat-2026",
+            "Literary boat trip on the Gauja 2026",
+            (2026, 7, 4),
+            "Valmiera",
+            "Boat trip",
+            zone=zone,
+        ),
+        event_on(
+            "boat-2027",
+            "Literārais laivu brauciens pa Gauju 2027",
+            (2027, 7, 3),
+            "Valmiera",
+            "Laivu brauciens",
+            zone=zone,
+            status="cancelled",
+        ),
+    ]
+    knowledge = indexed(events, BORDER_PLAN, zone)
+    found = answer(question, knowledge, datetime(2027, 6, 19, 21, 30, tzinfo=zone))
+    assert _uids(found) == ["boat-2027"] and found.events[0].cancelled

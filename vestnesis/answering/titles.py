@@ -103,6 +103,7 @@ class TitleIndex:
             max((e.end for e in s.occurrences if not e.cancelled), default=None)
             for s in self.series
         ]
+        self._last_end = [max(e.end for e in s.occurrences) for s in self.series]
         self._count = max(1, len(self.series))
 
     def _over(self, number: int, now: datetime) -> bool:
@@ -180,7 +181,7 @@ class TitleIndex:
         # still to come (a cancelled event's rescheduled twin wins over it), then the most of
         # its title asked; the first of equals. (Each series' last live end is kept, so that
         # a word thousands of titles share costs little.)
-        chosen: tuple[bool, bool, float] | None = None
+        chosen: tuple[bool, bool, bool, float] | None = None
         chosen_number = -1
         for number in pool:
             if scores[number] < top - 1e-6 or round(scores[number], 6) != top:
@@ -191,7 +192,10 @@ class TitleIndex:
             )
             until = self._live_until[number]
             live = now is not None and until is not None and until > now
-            rank = (bool(family & self._kinds[number]), live != past, share)
+            # Of two editions neither on nor to come, the one that was to come (cancelled)
+            # for a question about what is ahead ("is the boat trip still on").
+            ahead = now is not None and self._last_end[number] > now
+            rank = (bool(family & self._kinds[number]), live != past, ahead != past, share)
             if chosen is None or rank > chosen:
                 chosen, chosen_number = rank, number
         if chosen is None:
@@ -214,10 +218,10 @@ class TitleIndex:
                     sum(1 for terms in name if terms & found[chosen_number]) / len(name)
                     for name in self._title_tokens[chosen_number]
                 )
-                chosen = (chosen[0], True, share)
+                chosen = (chosen[0], True, True, share)
                 top = round(scores[chosen_number], 6)
         complete = hits[chosen_number] == len(tokens)
-        return TitleMatch(self.series[chosen_number], top, top / total, chosen[2], complete)
+        return TitleMatch(self.series[chosen_number], top, top / total, chosen[3], complete)
 
     def unasked(self, match: TitleMatch, question_words: Sequence[str]) -> int:
         """How many naming words of the match's title (its own name) none of the question's
