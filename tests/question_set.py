@@ -139,6 +139,7 @@ SETS = (
     "lt-music",
     "lv-health",
     "lv-ee-border",
+    "lt-conservation",
 )
 
 

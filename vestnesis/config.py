@@ -5,7 +5,6 @@
 # config, a tenth of the models' build (issue 18); the few forward references are quoted.
 import hmac
 import ipaddress
-import os
 import tomllib
 from collections.abc import Mapping
 from datetime import time, timedelta
@@ -44,14 +43,6 @@ SECRET_ENV: dict[str, tuple[str, str]] = {
     "VESTNESIS_SMTP_PASSWORD": ("email", "password"),
     "VESTNESIS_WEB_SECRET": ("web", "secret"),
 }
-
-
-# Our models take no pydantic plugins: looking for them reads the entry points of every
-# installed distribution, ~20 ms of every command's start (issue 18). Pydantic asks when a
-# model class is made, so the switch is on while the classes below are defined, then as it was.
-_NO_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
-_plugins_setting = os.environ.get(_NO_PLUGINS)
-os.environ[_NO_PLUGINS] = "__all__"
 
 
 class ConfigError(Exception):
@@ -594,12 +585,6 @@ class Config(_Section):
                 label = b"vestnesis/telegram-webhook/v1"
                 return hmac.new(key.get_secret_value().encode(), label, "sha256").hexdigest()
         return ""
-
-
-if _plugins_setting is None:
-    del os.environ[_NO_PLUGINS]
-else:
-    os.environ[_NO_PLUGINS] = _plugins_setting
 
 
 def config_path(option: str | None, env: Mapping[str, str]) -> Path:
