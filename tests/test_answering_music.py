@@ -482,3 +482,70 @@ def test_asked_what_is_ahead_the_edition_that_was_to_come_is_named_even_cancelle
     knowledge = indexed(events, BORDER_PLAN, zone)
     found = answer(question, knowledge, datetime(2027, 6, 19, 21, 30, tzinfo=zone))
     assert _uids(found) == ["boat-2027"] and found.events[0].cancelled
+
+
+CONSERVATION_PLAN = """# Lietuvos bibliotekų paveldo konservatorių asociacijos veiklos gairės 2027–2030
+
+## § 1. Paskirtis
+
+Asociacija saugo bibliotekų paveldą.
+
+## § 3.2. Pasirengimas nelaimėms
+
+Kiekviena biblioteka turi gelbėjimo planą potvyniams ir gaisrams.
+
+## § 4. Narystė ir nario mokestis
+
+Nario mokestis – 30 eurų per metus.
+
+## § 6. Lėšos
+
+Kultūros tarybos lėšos ir nario mokesčiai.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("kokia asociacijos paskirtis?", "§ 1. Paskirtis"),
+        ("kiek kainuoja nario mokestis?", "§ 4. Narystė ir nario mokestis"),
+        ("ka darote del pasirengimo nelaimems", "§ 3.2. Pasirengimas nelaimėms"),
+    ],
+)
+def test_a_heading_with_the_words_asked_and_a_topic_word_no_kind_takes(question, section) -> None:
+    # "paskirtis" (purpose) is our own word, not a typo of "paskaita" (lecture); a heading that
+    # has "nario mokestis" side by side answers what the membership fee is.
+    knowledge = indexed([], CONSERVATION_PLAN, ZoneInfo("Europe/Vilnius"))
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, found.sections[0].heading) == ("plan", section)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("when is the next emergency drill", "drill"),
+        ("kad nākamās glābšanas mācības", "drill"),
+        ("kada kitos pratybos", "drill"),
+        ("when is the next colloquium", "colloquium"),
+        ("kada kitas kolokviumas", "colloquium"),
+    ],
+)
+def test_drills_and_colloquia_are_kinds(question, kind) -> None:
+    zone = ZoneInfo("Europe/Vilnius")
+    events = [
+        event_on(
+            "d", "Gelbėjimo pratybos bibliotekoje", (2027, 9, 8), "Kaunas", "Pratybos", zone=zone
+        ),
+        event_on(
+            "c",
+            "Kolokviumas: popieriaus rūgštingumas",
+            (2027, 10, 6),
+            "Vilnius",
+            "Kolokviumas",
+            zone=zone,
+        ),
+        event_on("s", "Paleografijos būrelis", (2027, 8, 26), "Vilnius", "Būrelis", zone=zone),
+    ]
+    knowledge = indexed(events, CONSERVATION_PLAN, zone)
+    found = answer(question, knowledge, datetime(2027, 8, 24, 7, 20, tzinfo=zone))
+    assert (found.kind, _uids(found)) == (kind, ["d" if kind == "drill" else "c"])

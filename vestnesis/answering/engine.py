@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -589,6 +590,43 @@ def _plural_kind(kind: str, asked: list[str], language: str, tables: Tables) -> 
     # English makes any kind's word plural with -s ("talks" of a lecture's "talk").
     terms = {words.fold(t) for t in found.all_terms}
     return language == "en" and last.endswith("s") and (last[:-1] in terms or last[:-2] in terms)
+
+
+def _headed_by_phrase(
+    plan: PlanIndex, question_words: list[str], taken: set[int]
+) -> Section | None:
+    """The section whose heading has two naming words of the question side by side, in the
+    question's order (not the plan's title)."""
+    tables = plan.tables
+    naming = [
+        i
+        for i, w in enumerate(question_words)
+        if i not in taken and w.isalpha() and not vocabulary.is_stop(w, tables)
+    ]
+    pairs = [
+        (glossary.terms(question_words[a], tables), glossary.terms(question_words[b], tables))
+        for a, b in itertools.pairwise(naming)
+        if b == a + 1
+    ]
+    title = _plan_title(plan)
+    if title is not None:
+        # The association's own words ("school libraries" of a school librarians' plan) are
+        # in many headings and name none of them.
+        own = {t for w in words.tokens(title.heading) for t in glossary.terms(w, tables)}
+        pairs = [(a, b) for a, b in pairs if not (a & own and b & own)]
+    if not pairs:
+        return None
+    for section in plan.plan.sections:
+        if section is title:
+            continue
+        heading = [glossary.terms(w, tables) for w in words.tokens(section.heading)]
+        if any(
+            first & one and second & other
+            for first, second in pairs
+            for one, other in itertools.pairwise(heading)
+        ):
+            return section
+    return None
 
 
 def _year_part(plan: PlanIndex, question_words: list[str]) -> Section | None:
@@ -1343,6 +1381,12 @@ def _plan_search(
         if concepts & {"plan"}:
             return Answer("plan", language, sections=plan.plan.main_sections, topic="overview")
         return None
+    headed = _headed_by_phrase(plan, question_words, taken)
+    if headed is not None:
+        # "kiek kainuoja nario mokestis?" of a plan with "§ 4. Narystė ir nario mokestis": the
+        # part headed by the very words asked, whatever else the question says.
+        under = tuple(s for s in plan.plan.sections if s.parent == headed.heading)
+        return Answer("plan", language, sections=(headed,), topic="chapter", subsections=under)
     terms = question_terms(content, plan.tables)
     known = [w for w in content if any(plan.known(t) for t in question_terms([w], plan.tables))]
     share = len(known) / len(content)

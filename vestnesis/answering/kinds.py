@@ -93,6 +93,12 @@ def find(
         hit = lexicon.at(text_words, index, fuzzy=fuzzy)
         if hit is not None and not _exact(hit, text_words, table):
             continue
+        if (
+            hit is not None
+            and not words.stems(text_words[index]) & words.union(_head_terms(hit.value, table))
+            and table.concept_lexicon.at(text_words, index, fuzzy=False) is not None
+        ):
+            continue  # a word of our own, exactly ("paskirtis", purpose), is no kind's typo
         if hit is not None:
             after = hit.start + hit.length
             head = lexicon.at(text_words, after, fuzzy=fuzzy) if after < len(text_words) else None
@@ -111,6 +117,11 @@ def find(
                 return head.value, head.positions
             return hit.value, hit.positions
     return "", set()
+
+
+def _head_terms(key: str, tables: Tables) -> tuple[str, ...]:
+    kind = tables.kind(key)
+    return tuple(t for term in kind.all_terms for t in words.tokens(term)) if kind else ()
 
 
 def _exact(hit: words.Found[str], text_words: Sequence[str], tables: Tables) -> bool:
