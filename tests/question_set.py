@@ -140,6 +140,7 @@ SETS = (
     "lv-health",
     "lv-ee-border",
     "lt-conservation",
+    "lv-systems",
 )
 
 
