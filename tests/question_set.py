@@ -193,7 +193,12 @@ def problems(question: Question, answer: Answer, now: datetime = NOW) -> list[st
         wrong.append(f"sections {got}, expected one of {list(question.sections)}")
     if question.intent == "unknown" and (answer.events or answer.sections):
         wrong.append("an event or a plan section offered for an off-topic question")
-    past_period = answer.period is not None and answer.period.bounds(now.tzinfo or UTC)[1] <= now
+    # Worded in the past (vestnesis.answering.text): a period over, or one under way whose
+    # listed events are all over ("which exhibitions were there in August" on the 24th).
+    past_period = answer.period is not None and (
+        answer.period.bounds(now.tzinfo or UTC)[1] <= now
+        or bool(answer.events and all(e.end <= now for e in answer.events))
+    )
     offered = [e for e in answer.events if e.cancelled and answer.intent != "event_by_name"]
     if offered or (
         not past_period

@@ -549,3 +549,21 @@ def test_drills_and_colloquia_are_kinds(question, kind) -> None:
     knowledge = indexed(events, CONSERVATION_PLAN, zone)
     found = answer(question, knowledge, datetime(2027, 8, 24, 7, 20, tzinfo=zone))
     assert (found.kind, _uids(found)) == (kind, ["d" if kind == "drill" else "c"])
+
+
+def test_the_days_gone_of_a_month_under_way_asked_in_the_past_are_worded_in_the_past() -> None:
+    from vestnesis.answering import Wording, answer_text
+    from vestnesis.i18n import Catalogs
+
+    zone = ZoneInfo("Europe/Vilnius")
+    events = [
+        event_on("x1", "Paroda „Kėdainių knygos“", (2027, 8, 10), "Kėdainiai", "Paroda", zone=zone),
+        event_on("x2", "Paroda „Stiklo plokštelės“", (2027, 8, 30), "Vilnius", "Paroda", zone=zone),
+    ]
+    now = datetime(2027, 8, 24, 7, 20, tzinfo=zone)
+    found = answer(
+        "which exhibitions were there in august", indexed(events, BORDER_PLAN, zone), now
+    )
+    assert (found.intent, _uids(found)) == ("events_in_period", ["x1"])
+    text = answer_text(found, Wording(Catalogs().get("en"), zone, now))
+    assert text.splitlines()[0] == "Exhibitions that took place in August:"

@@ -81,7 +81,11 @@ def _period(answer: Answer, w: Wording) -> str:
     period = period_text(answer.period, answer.language, today)
     kind = kinds.name(answer.kind, answer.language, plural=True, tables=w.tables)
     lines = []
-    over = answer.period.bounds(w.zone)[1] <= w.now  # asked of the past: worded in the past
+    # Asked of the past (a period over, or the days gone of one under way, "which
+    # exhibitions were there in August" on the 24th): worded in the past.
+    over = answer.period.bounds(w.zone)[1] <= w.now or bool(
+        answer.events and all(e.end <= w.now for e in answer.events)
+    )
     listed = answer.events or answer.others
     if answer.events:
         if over:
