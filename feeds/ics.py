@@ -145,14 +145,18 @@ def _broken(component: Any, keys: Sequence[str]) -> str | None:
             try:
                 if isinstance(value, icalendar.vBroken):
                     raise ValueError(value)
+                # RFC 5545 3.8.2.4, 3.8.5.1–2: a DATE or a DATE-TIME (an RDATE also a PERIOD,
+                # which starts at one); icalendar also reads a bare "000000" as a TIME, which
+                # no event can start, end, recur or be excepted at.
                 if key in ("RDATE", "EXDATE"):
-                    _ = [period.dt for period in value.dts]
+                    moments = [period.dt for period in value.dts]
+                    starts = [m[0] if isinstance(m, tuple) else m for m in moments]
+                    if not all(isinstance(start, date) for start in starts):
+                        raise ValueError(value)
                 elif key == "DURATION":
                     if not isinstance(value.dt, timedelta):
                         raise ValueError(value)
                 elif key != "RRULE" and not isinstance(value.dt, date):
-                    # RFC 5545 3.8.2.4: a DATE or a DATE-TIME; icalendar also reads a bare
-                    # "000000" as a TIME, which no event can start at.
                     raise ValueError(value)
             except Exception:
                 written = value.to_ical() if hasattr(value, "to_ical") else str(value)

@@ -55,6 +55,27 @@ def test_events_import_warns_by_name_and_stores_the_rest(tmp_path: Path) -> None
     ) in result.stderr
 
 
+def test_any_date_property_that_reads_as_a_time_of_day_is_unreadable() -> None:
+    # The class of the case below: RDATE, EXDATE and RECURRENCE-ID refused the whole
+    # calendar the same way; a PERIOD in an RDATE still counts from its start.
+    parsed = parse(
+        ics(
+            "UID:ex\nDTSTART:20261201T100000Z\nRRULE:FREQ=WEEKLY;COUNT=3\nEXDATE:000000\n"
+            "SUMMARY:Izņēmums",
+            "UID:rd\nDTSTART:20261202T100000Z\nRDATE:120000\nSUMMARY:Papildu",
+            "UID:rid\nDTSTART:20261204T100000Z\nRECURRENCE-ID:000000\nSUMMARY:Pārcelts",
+            "UID:ok\nDTSTART:20261205T100000Z\nRRULE:FREQ=DAILY;COUNT=2\n"
+            "RDATE;VALUE=PERIOD:20261210T100000Z/PT1H\nSUMMARY:Periods",
+        )
+    )
+    assert [e.uid for e in parsed.events] == ["ok", "ok", "ok"]
+    assert parsed.warnings == (
+        "skipped event 'Izņēmums' (UID ex): its EXDATE '000000' cannot be read",
+        "skipped event 'Papildu' (UID rd): its RDATE '120000' cannot be read",
+        "skipped event 'Pārcelts' (UID rid): its RECURRENCE-ID '000000' cannot be read",
+    )
+
+
 def test_a_start_or_end_that_reads_as_a_time_of_day_is_unreadable() -> None:
     # icalendar reads "000000" as a TIME (RFC 5545 3.3.12), which DTSTART and DTEND cannot be
     # (3.8.2.4, 3.8.2.2: a DATE or a DATE-TIME); the property test found it stopped the whole
