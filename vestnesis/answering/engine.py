@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from feeds.language import LanguageDetector
 from storage import Event
@@ -612,7 +613,7 @@ def _headed_by_phrase(
     if title is not None:
         # The association's own words ("school libraries" of a school librarians' plan) are
         # in many headings and name none of them.
-        own = {t for w in words.tokens(title.heading) for t in glossary.terms(w, tables)}
+        own = _content_terms(words.tokens(title.heading), tables)
         pairs = [(a, b) for a, b in pairs if not (a & own and b & own)]
     if not pairs:
         return None
@@ -1240,9 +1241,7 @@ def _part_about(
         return None
     lexicon = vocabulary.concepts(tables)
     said = {i for hit in lexicon.scan(question_words) for i in hit.positions}
-    general = tables.concept_stems.get("association", frozenset()) | tables.concept_stems.get(
-        "plan", frozenset()
-    )
+    general = _general_stems(tables)
     other = [
         w
         for i, w in enumerate(question_words)
@@ -1269,19 +1268,21 @@ COMPOUND_HEAD = 4
 def _compound_names(heading: str, topic: str, tables: Tables) -> bool:
     """Whether a heading word is a compound ending in one of the topic's words ("Virsmērķis
     un apakšmērķi", "Pamatuzdevumi"): Latvian and Lithuanian join a noun to a word before."""
-    ends = tuple(
-        words.fold(w)[:-1]
-        for phrase in tables.concepts.get(topic, ())
-        if " " not in phrase.strip()
-        for w in (phrase.strip(),)
-        if len(w) >= 5
-    )
+    ends = _word_stems_of(topic, tables)
     return any(
         (at := folded.find(end, COMPOUND_HEAD)) >= COMPOUND_HEAD
         and len(folded) - at - len(end) <= 2  # then only an ending
         for folded in (words.fold(token) for token in words.tokens(heading))
         for end in ends
     )
+
+
+@lru_cache(maxsize=256)
+def _word_stems_of(topic: str, tables: Tables) -> tuple[str, ...]:
+    """The topic's one-word names of five letters or more, folded, their last letter cut
+    (the ending differs: "mērķis", "apakšmērķi")."""
+    names = (phrase.strip() for phrase in tables.concepts.get(topic, ()))
+    return tuple(words.fold(name)[:-1] for name in names if " " not in name and len(name) >= 5)
 
 
 def _plan_title(plan: PlanIndex) -> Section | None:
@@ -1346,12 +1347,16 @@ def _heading_rank(
     number, section = entry
     tables = plan.tables
     # "the association's goals": every heading of its plan is the association's.
-    general = tables.concept_stems.get("association", frozenset()) | tables.concept_stems.get(
-        "plan", frozenset()
-    )
+    general = _general_stems(tables)
     asked = _content_terms([w for w in question_words if not words.stems(w) & general], tables)
     shared = asked & _content_terms(words.tokens(section.heading), plan.tables)
     return len(shared), -section.level, -number
+
+
+def _general_stems(tables: Tables) -> frozenset[str]:
+    """The stems of the words for the association and its plan: every heading is theirs."""
+    concepts = tables.concept_stems
+    return concepts.get("association", frozenset()) | concepts.get("plan", frozenset())
 
 
 def _content_terms(text_words: Sequence[str], tables: Tables) -> set[str]:
