@@ -141,6 +141,7 @@ SETS = (
     "lv-ee-border",
     "lt-conservation",
     "lv-systems",
+    "lt-academic-libs",
 )
 
 

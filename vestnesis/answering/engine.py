@@ -309,6 +309,7 @@ def answer(
         if not _stop_word_lookalike(hit, question_words, tables)
         and not _title_word_lookalike(hit, question_words, knowledge)
     ]
+    found += _own_language_topics(question_words, taken | friends, found, asker, tables)
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
     # A topic word before a naming word modifies it when the plan has the two side by side
@@ -391,7 +392,23 @@ def answer(
         ):
             named = without  # held there, and its title need not say so
     if named is not None and span and not _overlapping(named.series.occurrences, span, zone):
-        named = None  # "children's events in December": the period decides, not a January title
+        # "children's events in December": the period decides, not a January title. But a
+        # yes-or-no question of one event ("vai Koha lietotāju tikšanās februārī notiks", "is
+        # the koha meetup in february still on") names the edition held then, whichever
+        # language its title is in, when that title has every naming word asked.
+        dated = (
+            knowledge.titles.best(
+                question_words,
+                taken | towns,
+                kind,
+                now,
+                tense == "past",
+                keep=lambda series: bool(_overlapping(series.occurrences, span, zone)),
+            )
+            if _yes_no(question_words, tables)
+            else None
+        )
+        named = dated if dated is not None and dated.complete else None
     if (
         named is not None
         and span is not None
@@ -973,6 +990,16 @@ def _title_word_lookalike(
     # By its stems and their groups, not by a group whose word only begins it: "pasākms" (a
     # typo of "pasākums", event) is not a case form of "pasaka" (a tale).
     table = knowledge.tables.synonym_table
+    # A word of a word group is that word, not another's typo ("data" is not "date"),
+    # unless its group is the concept's ("partnerystė" of partners).
+    groups = {t for s in stems for t in table.get(s, ())}
+    if groups:
+        concept_groups = {
+            t
+            for s in knowledge.tables.concept_stems.get(hit.value, frozenset())
+            for t in table.get(s, ())
+        }
+        return not groups & concept_groups
     own = stems | {t for s in stems for t in table.get(s, ())}
     return bool(own & knowledge.titles.terms)
 
@@ -1144,6 +1171,7 @@ def _plan_topic(
                     for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
                 )
                 or _compound_names(section.heading, wanted, plan.tables)
+                or _own_language_heading(section.heading, wanted, plan)
             )
         ]
         title = _plan_title(plan)
@@ -1166,7 +1194,9 @@ def _plan_topic(
                     *_heading_rank(entry, question_words, plan),
                 ),
             )[1]
-            chosen = _part_about(plan, chosen, wanted, question_words) or chosen
+            if not asked & _numbered(chosen.heading, wanted, lexicon):
+                # "goal B open data" names goal B by its letter, whatever its parts say.
+                chosen = _part_about(plan, chosen, wanted, question_words) or chosen
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it, but the topic is one a plan has: where the plan speaks of it in
@@ -1369,6 +1399,93 @@ def _content_terms(text_words: Sequence[str], tables: Tables) -> set[str]:
     }
 
 
+def _yes_no(question_words: Sequence[str], tables: Tables) -> bool:
+    """Whether the question opens with a word of a yes-or-no question ("vai", "ar", "is")."""
+    return bool(question_words) and words.fold(question_words[0]) in tables.yes_no_words
+
+
+def _own_language_topics(
+    question_words: list[str],
+    taken: set[int],
+    found: Sequence[words.Found[str]],
+    language: str,
+    tables: Tables,
+) -> list[words.Found[str]]:
+    """The topics the question names by words that name them only in its own language
+    ("no kurienes nāk nauda": lv "nauda" is money; lt "nauda" is benefit)."""
+    stems = tables.topic_stems(language)
+    if not stems:
+        return []
+    used = taken | {i for hit in found for i in hit.positions}
+    return [
+        words.Found(topic, i, 1)
+        for i, w in enumerate(question_words)
+        if i not in used
+        # A noun before it makes it a sort of money ("biedra nauda", a membership fee),
+        # asked wherever the plan says it, not the plan's funding.
+        and (i == 0 or vocabulary.is_stop(question_words[i - 1], tables))
+        for topic in sorted({t for stem in words.stems(w) for t in stems.get(stem, ())})
+    ]
+
+
+def _own_language_heading(heading: str, topic: str, plan: PlanIndex) -> bool:
+    """Whether a heading names the topic by a word that names it only in the plan's own
+    language ("Nauda" of a Latvian plan)."""
+    stems = plan.tables.topic_stems(plan.language)
+    return any(
+        topic in stems.get(stem, ()) for w in words.tokens(heading) for stem in words.stems(w)
+    )
+
+
+def _asked_heading(
+    plan: PlanIndex, question_words: list[str], concepts: set[str]
+) -> Section | None:
+    """The heading written as the question asked ("Kāpēc šī karte" for "kodėl reikalingas šis
+    planas", "Kas atbild" for "who is responsible for the plan?", "Kā mēs mērām progresu" for
+    "how do you measure progress"): it opens with a question word asking the same, and its
+    other words are the question's (in any language) or the plan's own name."""
+    tables = plan.tables
+    meanings = tables.interrogative_meanings
+    asks = {m for w in question_words for m in meanings.get(words.fold(w), ())}
+    if not asks or kinds.find(question_words, tables=tables)[0]:
+        return None
+    title = _plan_title(plan)
+    general = set(_general_stems(tables)) | (
+        _content_terms(words.tokens(title.heading), tables) if title is not None else set()
+    )
+
+    def own(tokens: Sequence[str]) -> list[frozenset[str]]:
+        return [
+            terms
+            for w in tokens
+            if not vocabulary.is_stop(w, tables) and words.fold(w) not in meanings
+            if not (terms := glossary.terms(w, tables)) & general
+        ]
+
+    asked = own(question_words)
+    asked_terms = {t for terms in asked for t in terms}
+    names_plan = bool(concepts & {"plan", "association"}) or any(
+        glossary.terms(w, tables) & general for w in question_words
+    )
+    chosen: tuple[tuple[int, int, int], Section] | None = None
+    for number, section in enumerate(plan.plan.sections):
+        tokens = words.tokens(SECTION_NUMBER.sub("", section.heading, count=1))
+        if not tokens or not meanings.get(words.fold(tokens[0]), frozenset()) & asks:
+            continue
+        heading = own(tokens[1:])
+        matched = sum(1 for terms in heading if terms & asked_terms)
+        said = {t for terms in heading for t in terms}
+        unmatched = sum(1 for terms in asked if not terms & said)
+        if unmatched > 1 or (heading and matched * 2 < len(heading)):
+            continue
+        if not heading and not names_plan:
+            continue
+        rank = (matched, -unmatched, -number)
+        if chosen is None or rank > chosen[0]:
+            chosen = (rank, section)
+    return chosen[1] if chosen is not None else None
+
+
 def _plan_search(
     language: str,
     plan: PlanIndex,
@@ -1386,7 +1503,9 @@ def _plan_search(
         if concepts & {"plan"}:
             return Answer("plan", language, sections=plan.plan.main_sections, topic="overview")
         return None
-    headed = _headed_by_phrase(plan, question_words, taken)
+    headed = _asked_heading(plan, question_words, concepts) or _headed_by_phrase(
+        plan, question_words, taken
+    )
     if headed is not None:
         # "kiek kainuoja nario mokestis?" of a plan with "§ 4. Narystė ir nario mokestis": the
         # part headed by the very words asked, whatever else the question says.

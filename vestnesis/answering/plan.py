@@ -7,9 +7,10 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from vestnesis.answering import glossary, words
+from vestnesis.answering import glossary, vocabulary, words
 from vestnesis.answering.tables import Tables, builtin
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -222,6 +223,18 @@ class PlanIndex:
         """The share of paragraphs without the term (1.0 for a term found nowhere)."""
         count = self._document_frequency.get(term, 0)
         return 1.0 - count / max(1, len(self._passages))
+
+    @cached_property
+    def language(self) -> str:
+        """The language most of the plan's words are in ("lv", "en" or "lt")."""
+        tokens = [
+            t
+            for s in self.plan.sections
+            for text in (s.heading, *s.paragraphs)
+            for t in words.tokens(text)
+        ]
+        votes = vocabulary.language_votes(tokens, self.tables)
+        return max(sorted(votes), key=lambda language: votes[language])
 
     def search(
         self,

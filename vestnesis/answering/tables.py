@@ -78,6 +78,13 @@ class Tables:
     towns: tuple[tuple[str, ...], ...] = ()
     tense: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ordinals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Words that open a yes-or-no question ("vai", "ar", "is"), by language.
+    yes_no: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # What a question word asks ("why", "how", "who") → its words in every language.
+    interrogatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Language → topic → words that name the topic in that language only (lv "nauda",
+    # money, is lt "nauda", benefit).
+    language_topics: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     source: str = field(default="built-in", compare=False)
 
     @classmethod
@@ -303,6 +310,29 @@ class Tables:
         return {t: frozenset(words.fold(w) for w in ws) for t, ws in self.tense.items()}
 
     @cached_property
+    def yes_no_words(self) -> frozenset[str]:
+        """Folded words that open a yes-or-no question, of every language."""
+        return frozenset(words.fold(w) for ws in self.yes_no.values() for w in ws)
+
+    @cached_property
+    def interrogative_meanings(self) -> dict[str, frozenset[str]]:
+        """Folded question word → what it asks ("kas" asks who and what)."""
+        meanings: dict[str, set[str]] = {}
+        for meaning, phrases in self.interrogatives.items():
+            for phrase in phrases:
+                meanings.setdefault(words.fold(phrase), set()).add(meaning)
+        return {word: frozenset(asked) for word, asked in meanings.items()}
+
+    def topic_stems(self, language: str) -> dict[str, frozenset[str]]:
+        """The stems of the words naming a topic in `language` only: stem → topics."""
+        found: dict[str, set[str]] = {}
+        for topic, phrases in self.language_topics.get(language, {}).items():
+            for phrase in phrases:
+                for stem in words.stems(phrase):
+                    found.setdefault(stem, set()).add(topic)
+        return {stem: frozenset(topics) for stem, topics in found.items()}
+
+    @cached_property
     def town_words(self) -> frozenset[str]:
         """Every configured town's names and case forms, lower case, with and without
         diacritics."""
@@ -351,6 +381,12 @@ def builtin() -> Tables:
         towns=tuple(tuple(g) for g in data["towns"]["groups"]),
         tense=_phrases(data["concepts"]["tense"]),
         ordinals=_phrases(data["concepts"]["ordinal"]),
+        yes_no=_phrases(data["languages"]["yes_no"]),
+        interrogatives=_phrases(data["concepts"]["interrogative"]),
+        language_topics={
+            language: _phrases(table)
+            for language, table in data["concepts"]["language_topic"].items()
+        },
     )
 
 
@@ -495,6 +531,9 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
         towns=(*base.towns, *towns),
         tense=base.tense,
         ordinals=base.ordinals,
+        yes_no=base.yes_no,
+        interrogatives=base.interrogatives,
+        language_topics=base.language_topics,
         source=source,
     )
 

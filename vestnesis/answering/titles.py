@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import KeysView, Mapping, Sequence
+from collections.abc import Callable, KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -128,11 +128,12 @@ class TitleIndex:
         kind: str = "",
         now: datetime | None = None,
         past: bool = False,
+        keep: Callable[[Series], bool] | None = None,
     ) -> TitleMatch | None:
         """The series whose title best covers the question's naming words (None if none);
         between equals, one still to come, or with `past` (a question in the past tense,
         "when was the researchers' night") one already over: last year's edition, not next
-        year's of the same name."""
+        year's of the same name. With `keep`, only the series it keeps are looked at."""
         tokens = [
             _terms(w, self._tables)
             for i, w in enumerate(question_words)
@@ -157,6 +158,8 @@ class TitleIndex:
             for term in sorted(known, key=lambda t: (t.startswith("~"), t)):
                 share = CROSS_LANGUAGE if term.startswith("~") else 1.0
                 for number in self._index[term]:
+                    if keep is not None and not keep(self.series[number]):
+                        continue
                     found.setdefault(number, set()).add(term)
                     if number not in named:
                         named.add(number)

@@ -1,0 +1,201 @@
+"""Question answering on a calendar and a plan of a library IT specialists' society: plan
+headings written as questions ("Kāpēc šī programma", "Kas atbild", "Kā mēs mērām progresu")
+answer the same question asked in any language; a word that names a topic in one language
+only (lv "nauda", money; lt "nauda", benefit); a yes-or-no question of one event in a period
+names the edition held then, whichever language its title is in; a lettered goal asked by its
+letter; a masterclass is not a workshop; "data" is no typo of "date". Each class in lv, en and
+lt, on events and a plan of their own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from storage import Event
+from tests.question_set import event_on, indexed
+from vestnesis.answering import Knowledge, answer
+
+ZONE = ZoneInfo("Europe/Riga")
+NOW = datetime(2029, 3, 4, 18, 0, tzinfo=ZONE)  # a Sunday evening
+
+
+def _event(
+    uid: str, title: str, day: tuple[int, int, int], place: str, *categories: str, **kw: str
+) -> Event:
+    return event_on(uid, title, day, place, *categories, zone=ZONE, hour=17, **kw)
+
+
+EVENTS = [
+    _event("meetup-apr", "Evergreen User Group Meetup", (2029, 4, 12), "Rēzekne", "Tikšanās"),
+    _event(
+        "meetup-jun",
+        "Evergreen lietotāju grupas tikšanās",
+        (2029, 6, 7),
+        "Talsi",
+        "Tikšanās",
+    ),
+    _event(
+        "meetup-mar",
+        "Evergreen naudotojų grupės susitikimas",
+        (2029, 3, 22),
+        "Panevėžys",
+        "Susitikimas",
+        status="cancelled",
+    ),
+    _event("workshop", "Darbnīca: kataloga tīrīšana", (2029, 3, 29), "Ogre", "Darbnīca"),
+    _event(
+        "masterclass",
+        "SQL bibliotekāriem",
+        (2029, 3, 8),
+        "Rīga",
+        "Meistarklase",
+        "Masterclass",
+    ),
+]
+
+PLAN = """# Bibliotēku IT biedrības programma 2029
+
+## Kāpēc šī programma
+
+Biedrība vieno tos, kas bibliotēkās uztur tīklus un serverus.
+
+## Mērķis A: Drošas sistēmas
+
+Katrai bibliotēkai ir pārbaudīts atjaunošanas plāns.
+
+### Rezultāts A1: Riski zināmi
+
+Bibliotēkas aizpilda pašnovērtējumu.
+
+### Rezultāts A2: Drošas sistēmas mazajās bibliotēkās
+
+Mazās bibliotēkas saņem palīdzību.
+
+## Mērķis B: Atvērti dati
+
+Dati ir tīri un atrodami.
+
+### Rezultāts B1: Atvērti dati par grāmatām
+
+Kopīgi skripti datu tīrīšanai.
+
+## Kā mēs mērām progresu
+
+Reizi ceturksnī skaitļus ievadām kopīgā tabulā.
+
+## Kas atbild
+
+Valde vada darbu, katram mērķim ir savs vadītājs.
+
+## Nauda
+
+Darbu apmaksā no biedru maksām un ziedojumiem.
+"""
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return indexed(EVENTS, PLAN, ZONE)
+
+
+def _headings(found) -> list[str]:
+    return [s.heading for s in found.sections]
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("kāpēc vajadzīga šī programma", "Kāpēc šī programma"),
+        ("why this programme", "Kāpēc šī programma"),
+        ("kodėl reikalinga ši programa", "Kāpēc šī programma"),
+        ("kas atbild par programmu?", "Kas atbild"),
+        ("who is responsible for the plan?", "Kas atbild"),
+        ("kas atsakingas už planą", "Kas atbild"),
+        ("kā jūs mērāt progresu?", "Kā mēs mērām progresu"),
+        ("how do you measure progress", "Kā mēs mērām progresu"),
+        ("kaip matuojate pažangą", "Kā mēs mērām progresu"),
+    ],
+)
+def test_a_heading_written_as_a_question_answers_it_in_any_language(
+    knowledge, question, heading
+) -> None:
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, _headings(found)) == ("plan", [heading])
+
+
+def test_a_question_word_alone_does_not_turn_an_event_question_into_the_plan(knowledge) -> None:
+    # "Kas atbild" opens with "kas" too; a question about a workshop is the calendar's.
+    found = answer("kas notiks darbnīcā?", knowledge, NOW)
+    assert found.intent != "plan"
+
+
+@pytest.mark.parametrize(
+    "question", ["no kurienes nāk nauda?", "where does the money come from", "iš kur pinigai"]
+)
+def test_money_is_the_plan_s_funding_in_each_language(knowledge, question) -> None:
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, _headings(found)) == ("plan", ["Nauda"])
+
+
+LT_PLAN = """# Draugijos planas 2029
+
+## Nauda nariams
+
+Nariai gauna mokymus ir konsultacijas.
+
+## Finansavimas
+
+Veiklą finansuoja nario mokesčiai ir projektai.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["no kurienes nāk nauda?", "where does the money come from", "iš kur pinigai"]
+)
+def test_a_word_that_means_money_in_one_language_only_is_not_so_in_another(question) -> None:
+    # Lithuanian "nauda" is a benefit: a Lithuanian plan's "Nauda nariams" is not its funding.
+    found = answer(question, indexed(EVENTS, LT_PLAN, ZONE), NOW)
+    assert (found.intent, _headings(found)) == ("plan", ["Finansavimas"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "vai Evergreen lietotāju tikšanās martā notiks",
+        "is the evergreen user group meetup in march still on",
+        "ar vyks Evergreen naudotojų grupės susitikimas kovo mėnesį",
+    ],
+)
+def test_a_yes_no_question_of_one_event_in_a_period_names_that_edition(knowledge, question) -> None:
+    found = answer(question, knowledge, NOW)
+    assert found.intent == "event_by_name"
+    assert [(e.uid, e.cancelled) for e in found.events] == [("meetup-mar", True)]
+
+
+def test_the_same_question_without_yes_or_no_still_lists_the_period(knowledge) -> None:
+    found = answer("tikšanās martā", knowledge, NOW)
+    assert found.intent == "events_in_period"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("nākamā darbnīca", "workshop"),
+        ("next workshop", "workshop"),
+        ("next masterclass", "masterclass"),
+    ],
+)
+def test_a_masterclass_is_not_a_workshop(knowledge, question, expected) -> None:
+    assert [e.uid for e in answer(question, knowledge, NOW).events] == [expected]
+
+
+@pytest.mark.parametrize(
+    "question", ["mērķis B atvērti dati", "goal B open data", "tikslas B atviri duomenys"]
+)
+def test_a_goal_asked_by_its_letter_is_that_goal_whatever_its_parts_say(
+    knowledge, question
+) -> None:
+    found = answer(question, knowledge, NOW)
+    assert (found.intent, _headings(found)[:1]) == ("plan", ["Mērķis B: Atvērti dati"])
