@@ -199,3 +199,117 @@ def test_a_goal_asked_by_its_letter_is_that_goal_whatever_its_parts_say(
 ) -> None:
     found = answer(question, knowledge, NOW)
     assert (found.intent, _headings(found)[:1]) == ("plan", ["Mērķis B: Atvērti dati"])
+
+
+# A plan titled by what it is ("… attīstības virzieni"), with an "about us" part, parts
+# numbered by that word, the board, and a fee with its amount.
+DIRECTIONS_PLAN = """# Kurzemes bibliotēku biedrības (KBB) attīstības virzieni 2029–2031
+
+## Par biedrību
+
+Biedrība apvieno 40 Kurzemes bibliotēkas.
+
+## 1. virziens. Lasīšana
+
+Lasīšanas veicināšana.
+
+## 2. virziens. Digitālās prasmes
+
+Apmācības senioriem.
+
+## Pārvaldība
+
+Kopsapulce ievēlē valdi uz trim gadiem. Biedru maksa ir 30 eiro gadā.
+"""
+
+SPRING_EVENTS = [
+    *EVENTS,
+    _event("spring-camp", "Pavasara nometne", (2030, 4, 10), "Kuldīga", "Nometne"),
+    _event("old-forum", "Kurzemes forums 2028", (2028, 5, 10), "Kuldīga", "Forums"),
+]
+
+
+@pytest.fixture(scope="module")
+def directions() -> Knowledge:
+    return indexed(SPRING_EVENTS, DIRECTIONS_PLAN, ZONE)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kādi ir biedrības attīstības virzieni?",
+        "what are the association's development directions",
+        "kokios yra draugijos plėtros kryptys",
+    ],
+)
+def test_the_title_s_own_word_asks_the_parts_it_names(directions, question) -> None:
+    found = answer(question, directions, NOW)
+    assert (found.intent, _headings(found)[:1]) == ("plan", ["1. virziens. Lasīšana"])
+
+
+@pytest.mark.parametrize(
+    "question", ["kas ir KBB", "tell me about the association", "papasakok apie draugiją"]
+)
+def test_what_the_association_is_its_about_part_says(directions, question) -> None:
+    found = answer(question, directions, NOW)
+    assert (found.intent, _headings(found)) == ("plan", ["Par biedrību"])
+
+
+@pytest.mark.parametrize(
+    "question", ["kā tiek ievēlēta valde?", "who elects the board", "kas renka valdybą"]
+)
+def test_the_board_is_the_plan_s_governance(directions, question) -> None:
+    assert _headings(answer(question, directions, NOW)) == ["Pārvaldība"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("cik maksā biedru maksa", "plan"),
+        ("how much is the membership fee", "plan"),
+        # The plan gives no price for the camp.
+        ("cik maksā lasīšanas veicināšana", "unknown"),
+    ],
+)
+def test_a_price_is_answered_only_where_the_plan_gives_an_amount(
+    directions, question, intent
+) -> None:
+    assert answer(question, directions, NOW).intent == intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is planned for spring 2030?",
+        "kas plānots 2030. gada pavasarī",
+        "kas numatyta 2030 m. pavasarį",
+    ],
+)
+def test_what_is_planned_for_a_season_is_the_calendar_s(directions, question) -> None:
+    found = answer(question, directions, NOW)
+    assert (found.intent, [e.uid for e in found.events]) == ("events_in_period", ["spring-camp"])
+
+
+def test_what_is_planned_for_a_year_stays_the_plan_s(directions) -> None:
+    assert answer("ko darīsim 2030. gadā", directions, NOW).intent == "plan"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Cik Evergreen tikšanās būs jūnijā?",
+        "how many evergreen meetups in june",
+        "kiek Evergreen susitikimų birželį",
+    ],
+)
+def test_how_many_in_a_period_lists_them(directions, question) -> None:
+    found = answer(question, directions, NOW)
+    assert (found.intent, [e.uid for e in found.events]) == ("events_in_period", ["meetup-jun"])
+
+
+def test_last_year_is_a_period_not_a_town_that_stems_alike() -> None:
+    # "pernai" (last year) stems like Pärnu's Lithuanian forms.
+    later = datetime(2029, 2, 1, 10, 0, tzinfo=ZONE)
+    events = [_event("forum", "Kurzemes forums", (2028, 5, 10), "Pärnu", "Forums")]
+    found = answer("kada buvo pernai forumas", indexed(events, DIRECTIONS_PLAN, ZONE), later)
+    assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["forum"])

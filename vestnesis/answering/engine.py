@@ -268,10 +268,11 @@ def answer(
             else (),
         )
     tense = _tense(question_words, tables)
-    # A town is not a month, whatever it resembles: "Liepājā" (liepaja) is not July (liepa).
+    # A town is not a month, whatever it resembles: "Liepājā" (liepaja) is not July (liepa);
+    # but a period's word as written is the period: "pernai" (last year) is not Pärnu.
     period_words = [
         ""
-        if (knowledge.names_a_place(w) or w in tables.town_words) and not when.is_month_name(w)
+        if (knowledge.names_a_place(w) or w in tables.town_words) and not when.is_period_word(w)
         else w
         for w in question_words
     ]
@@ -310,6 +311,16 @@ def answer(
         and not _title_word_lookalike(hit, question_words, knowledge)
     ]
     found += _own_language_topics(question_words, taken | friends, found, asker, tables)
+    # What is planned for a year is the plan's; for a season, a month, a week, what the
+    # calendar holds then ("What is planned for spring 2028?").
+    found = [
+        words.Found(
+            "plan" if span is None or span.unit == "year" else "event", hit.start, hit.length
+        )
+        if hit.value == "planned"
+        else hit
+        for hit in found
+    ]
     concepts = {hit.value for hit in found}
     concept_words = {i for hit in found for i in hit.positions}
     # A topic word before a naming word modifies it when the plan has the two side by side
@@ -353,7 +364,18 @@ def answer(
             # honest "I don't know", not a seminar that happens to be about them.
             return Answer("unknown", asker)
     if topics and plan is not None and not cue:
-        if topics[0] in in_title and len(question_words) > SHORT_QUESTION:
+        if (
+            topics[0] in in_title
+            and len(question_words) > SHORT_QUESTION
+            # "Kokios yra draugijos plėtros kryptys?" of a plan titled "… plėtros kryptys"
+            # whose parts are "1 kryptis", "2 kryptis": the title's last word says what the
+            # document is, and its parts are the answer (the title's other words name the
+            # association: "… partnerības darbības plāns").
+            and not (
+                _topic_headings(plan, topics[0])
+                and _title_head_asked(plan, question_words, found, topics[0])
+            )
+        ):
             searched = _plan_search(asker, plan, question_words, concept_words, concepts)
             if searched is not None:
                 return searched
@@ -416,6 +438,8 @@ def answer(
         and _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
     ):
         named = None  # "health literacy talks in October": talks, a list, whatever one is titled
+    if named is not None and span is not None and "count" in concepts:
+        named = None  # "how many ORCID consultations in November": its occurrences, listed
     if named is not None and span is not None and asked_towns and without is None:
         named = None  # "kas vyks Daugpilyje gegužę": the town is the place, not a title's word
     if named is not None and (
@@ -984,22 +1008,22 @@ def _title_word_lookalike(
     if hit.length != 1:
         return False
     word = question_words[hit.start]
+    tables = knowledge.tables
+    # A word of a word group, as written, is that word, not another's typo or a word that
+    # only stems alike ("data" is not "date"), unless it is the concept's own word or its
+    # group is the concept's ("partnerystė" of partners).
+    folded = words.fold(word)
+    groups = tables.word_groups.get(folded, frozenset())
+    concept_words = tables.concept_words.get(hit.value, frozenset())
+    if groups and folded not in concept_words:
+        concept_groups = {t for w in concept_words for t in tables.word_groups.get(w, ())}
+        return not groups & concept_groups
     stems = words.stems(word)
-    if stems & knowledge.tables.concept_stems.get(hit.value, frozenset()):
+    if stems & tables.concept_stems.get(hit.value, frozenset()):
         return False
     # By its stems and their groups, not by a group whose word only begins it: "pasākms" (a
     # typo of "pasākums", event) is not a case form of "pasaka" (a tale).
-    table = knowledge.tables.synonym_table
-    # A word of a word group is that word, not another's typo ("data" is not "date"),
-    # unless its group is the concept's ("partnerystė" of partners).
-    groups = {t for s in stems for t in table.get(s, ())}
-    if groups:
-        concept_groups = {
-            t
-            for s in knowledge.tables.concept_stems.get(hit.value, frozenset())
-            for t in table.get(s, ())
-        }
-        return not groups & concept_groups
+    table = tables.synonym_table
     own = stems | {t for s in stems for t in table.get(s, ())}
     return bool(own & knowledge.titles.terms)
 
@@ -1159,25 +1183,7 @@ def _plan_topic(
     and the other way round."""
     lexicon = vocabulary.concepts(plan.tables)
     for wanted in (topic, *TOPIC_FALLBACK.get(topic, ())):
-        headed = [
-            (number, section)
-            for number, section in enumerate(plan.plan.sections)
-            if wanted
-            # A heading is written with care: its words, not a typo's lookalike ("Tīkla
-            # plāns", the network's plan, has no "tikslas", goal).
-            and (
-                any(
-                    hit.value == wanted
-                    for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
-                )
-                or _compound_names(section.heading, wanted, plan.tables)
-                or _own_language_heading(section.heading, wanted, plan)
-            )
-        ]
-        title = _plan_title(plan)
-        # The plan's own title ("… partnerības darbības plāns") names the association, not
-        # a topic: a section that does is the answer.
-        headed = [entry for entry in headed if entry[1] is not title] or headed
+        headed = _topic_headings(plan, wanted) or _topic_headings(plan, wanted, title=True)
         if headed:
             asked = (
                 {w for w in question_words if w.isdigit()}
@@ -1209,6 +1215,29 @@ def _plan_topic(
     # count: "nario mokestis" is found in the funding section; but only when the plan has
     # every word of the question ("Kiek kainuoja nario mokestis?" it does not say).
     return _plan_or_unknown(language, plan, question_words, set(), concepts)
+
+
+def _topic_headings(plan: PlanIndex, topic: str, title: bool = False) -> list[tuple[int, Section]]:
+    """The sections (with their place) whose heading names the topic, the plan's title not
+    among them (it names the association, "… partnerības darbības plāns"); with `title`,
+    only the title, when it does."""
+    lexicon = vocabulary.concepts(plan.tables)
+    own_title = _plan_title(plan)
+    return [
+        (number, section)
+        for number, section in enumerate(plan.plan.sections)
+        if (section is own_title) == title
+        # A heading is written with care: its words, not a typo's lookalike ("Tīkla plāns",
+        # the network's plan, has no "tikslas", goal).
+        and (
+            any(
+                hit.value == topic
+                for hit in lexicon.scan(words.tokens(section.heading), fuzzy=False)
+            )
+            or _compound_names(section.heading, topic, plan.tables)
+            or _own_language_heading(section.heading, topic, plan)
+        )
+    ]
 
 
 def _topic_search(
@@ -1337,6 +1366,30 @@ def _title_words(
         inside = all(glossary.terms(question_words[i], plan.tables) & terms for i in hit.positions)
         by_topic[hit.value] = by_topic.get(hit.value, True) and inside
     return {topic for topic, inside in by_topic.items() if inside}
+
+
+def _title_head_asked(
+    plan: PlanIndex, question_words: list[str], found: Sequence[words.Found[str]], topic: str
+) -> bool:
+    """Whether the question names the topic by the title's last word, what the document is
+    ("kryptys" of "… plėtros kryptys 2028–2030")."""
+    title = _plan_title(plan)
+    if title is None:
+        return False
+    named = [
+        t
+        for t in words.tokens(title.heading)
+        if t.isalpha() and not vocabulary.is_stop(t, plan.tables)
+    ]
+    if not named:
+        return False
+    head = glossary.terms(named[-1], plan.tables)
+    return any(
+        glossary.terms(question_words[i], plan.tables) & head
+        for hit in found
+        if hit.value == topic
+        for i in hit.positions
+    )
 
 
 def _numbered(heading: str, topic: str, lexicon: words.Lexicon[str]) -> set[str]:
@@ -1499,10 +1552,25 @@ def _plan_search(
         if i not in taken and not vocabulary.is_stop(w, plan.tables)
     ]
     about_plan = bool(concepts & {"plan", "association", "about"})
+    about = _about_section(plan)
     if not content:
+        if about is not None and "association" in concepts and "plan" not in concepts:
+            # "tell me about the association", "kas ir biedrība": its "Apie draugiją".
+            return _whole_section(language, plan, about)
         if concepts & {"plan"}:
             return Answer("plan", language, sections=plan.plan.main_sections, topic="overview")
         return None
+    title = _plan_title(plan)
+    if (
+        about is not None
+        and title is not None
+        and not concepts & {"plan"}
+        and _content_terms(content, plan.tables)
+        <= _content_terms(words.tokens(title.heading), plan.tables) | _general_stems(plan.tables)
+    ):
+        # "kas ir LUMBD", "what is the Latvian Library Association": the association's name
+        # is the plan's title; what it is, its "About us" says.
+        return _whole_section(language, plan, about)
     headed = _asked_heading(plan, question_words, concepts) or _headed_by_phrase(
         plan, question_words, taken
     )
@@ -1536,12 +1604,45 @@ def _plan_search(
     passages = plan.search(
         [question_terms([w], plan.tables) for w in content], weights=weights, adjacent=adjacent
     )
+    if "cost" in concepts:
+        # "Kiek kainuoja nario mokestis?": where the plan gives an amount, or nothing.
+        passages = [p for p in passages if any(c.isdigit() for c in p.text)]
     if not passages:
         return None
     best = passages[0].score
     kept = [p for p in passages if p.score >= 0.6 * best]
+    # The title heads the whole plan and says nothing of its own: a part that has the
+    # question's words is the answer ("What does LUMBD plan for research data?").
+    kept = [p for p in kept if p.section is not title] or kept
     sections: list[Section] = []
     for passage in kept:
         if passage.section not in sections:
             sections.append(passage.section)
     return Answer("plan", language, sections=tuple(sections), passages=tuple(kept), topic="search")
+
+
+def _whole_section(language: str, plan: PlanIndex, section: Section) -> Answer:
+    """A section with its sub-sections."""
+    under = tuple(s for s in plan.plan.sections if s.parent == section.heading)
+    return Answer("plan", language, sections=(section,), topic="chapter", subsections=under)
+
+
+def _about_section(plan: PlanIndex) -> Section | None:
+    """The section about the association itself ("Apie draugiją", "Par biedrību", "About
+    us"): its heading says "about" and otherwise only names the association."""
+    tables = plan.tables
+    about_words = tables.concept_words.get("about", frozenset())
+    title = _plan_title(plan)
+    own = _general_stems(tables) | (
+        _content_terms(words.tokens(title.heading), tables) if title is not None else set()
+    )
+    for section in plan.plan.sections:
+        if section is title:
+            continue
+        tokens = words.tokens(section.heading)
+        if not any(words.fold(t) in about_words for t in tokens):
+            continue
+        rest = [t for t in tokens if words.fold(t) not in about_words]
+        if all(vocabulary.is_stop(t, tables) or glossary.terms(t, tables) & own for t in rest):
+            return section
+    return None

@@ -310,6 +310,16 @@ class Tables:
         return {t: frozenset(words.fold(w) for w in ws) for t, ws in self.tense.items()}
 
     @cached_property
+    def word_groups(self) -> dict[str, frozenset[str]]:
+        """A word group's word as written (folded) → the shared terms of its groups."""
+        groups: dict[str, set[str]] = {}
+        for group in self.synonyms:
+            term = "~" + words.fold(group[0])
+            for word in group:
+                groups.setdefault(words.fold(word), set()).add(term)
+        return {word: frozenset(terms) for word, terms in groups.items()}
+
+    @cached_property
     def yes_no_words(self) -> frozenset[str]:
         """Folded words that open a yes-or-no question, of every language."""
         return frozenset(words.fold(w) for ws in self.yes_no.values() for w in ws)

@@ -111,11 +111,12 @@ def find(
                     return Span(_next_year(span.start), _next_year(until.end), "range"), taken
                 return Span(span.start, until.end, "range"), taken
         return span, positions
-    if written is not None:
-        numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
-        return written, numbers
     years = [i for i, w in enumerate(text_words) if w.isdigit() and 2000 <= int(w) <= 2100]
     season = _season_at(text_words)
+    if written is not None and not (season is not None and years):
+        # (A season and a year are read below: "planned for spring 2028" is not all 2028.)
+        numbers = {i for i, w in enumerate(text_words) if w.isdigit()}
+        return written, numbers
     if season is not None and years:
         # "2027. gada pavasarī", "spring 2027", "2027 m. pavasarį": that year's season.
         (name, _), positions = season
@@ -158,6 +159,17 @@ def _next_year(day: date) -> date:
 def is_month_name(word: str) -> bool:
     """Whether the word is written as some month's name in lv, lt or en (CLDR's forms)."""
     return words.fold(word) in _month_names()
+
+
+def is_period_word(word: str) -> bool:
+    """Whether the word is, as written, a one-word relative period ("pernai", "vakar",
+    "tomorrow") or a month's name."""
+    folded = words.fold(word)
+    return (
+        folded in _single_words()
+        or folded in _month_names()
+        or folded in {words.fold(name) for name in _MONTH_CASES}
+    )
 
 
 @cache
@@ -330,10 +342,55 @@ def _months() -> words.Lexicon[int]:
                     name = name.rstrip(".")
                     if width == "wide" or len(name) > SHORT:
                         entries.append((name, number))
-    # Case forms the stemmers do not bring together with CLDR's nominative and genitive.
-    extra = {"gruodį": 12, "gruodyje": 12, "rugsėjį": 9, "lapkritį": 11, "spalį": 10}
-    entries += list(extra.items())
+    entries += list(_MONTH_CASES.items())
     return words.Lexicon(entries)
+
+
+# Case forms of the months' names beside CLDR's nominative and genitive: "in June" is lt
+# "birželį" (accusative), lv "jūnijā" (locative); the stemmers do not join some of them.
+_MONTH_CASES = {
+    **{
+        name: number
+        for number, name in enumerate(
+            (
+                "sausį",
+                "vasarį",
+                "kovą",
+                "balandį",
+                "gegužę",
+                "birželį",
+                "liepą",
+                "rugpjūtį",
+                "rugsėjį",
+                "spalį",
+                "lapkritį",
+                "gruodį",
+            ),
+            start=1,
+        )
+    },
+    **{
+        name: number
+        for number, name in enumerate(
+            (
+                "janvārī",
+                "februārī",
+                "martā",
+                "aprīlī",
+                "maijā",
+                "jūnijā",
+                "jūlijā",
+                "augustā",
+                "septembrī",
+                "oktobrī",
+                "novembrī",
+                "decembrī",
+            ),
+            start=1,
+        )
+    },
+    "gruodyje": 12,
+}
 
 
 @cache
@@ -615,6 +672,7 @@ def _season_phrases() -> list[tuple[str, tuple[str, str]]]:
             found.append((phrase, (season, "")))
         for n in names:
             found += [(f"in the {n}", (season, "")), (f"during the {n}", (season, ""))]
+            found += [(f"for {n}", (season, "")), (f"for the {n}", (season, ""))]
             found += [(f"this {n}", (season, "this")), (f"next {n}", (season, "next"))]
             found += [(f"last {n}", (season, "last"))]
             found += [(f"rest of the {n}", (season, "rest")), (f"end of the {n}", (season, "rest"))]
