@@ -166,11 +166,14 @@ def knowledge(extra: Sequence[Event] = ()) -> Knowledge:
 
 
 def listed(answer: Answer) -> tuple[str, ...]:
-    """The UIDs an answer lists, in order: for a period, its events and the cancelled ones it
-    mentions, by start (the reply lists both; the cancelled ones as cancelled)."""
-    if answer.intent == "events_in_period" and answer.cancelled:
-        both = sorted((*answer.events, *answer.cancelled), key=lambda e: (e.start, e.title))
-        return tuple(e.uid for e in both)
+    """The UIDs an answer lists, in order: for a period, its events, the cancelled ones and
+    those of its days already gone that it mentions, by start (the reply lists them all; the
+    cancelled ones as cancelled, the gone ones as having taken place)."""
+    if answer.intent == "events_in_period" and (answer.cancelled or answer.earlier):
+        every = sorted(
+            (*answer.earlier, *answer.events, *answer.cancelled), key=lambda e: (e.start, e.title)
+        )
+        return tuple(e.uid for e in every)
     return tuple(e.uid for e in answer.events)
 
 

@@ -15,7 +15,8 @@ import pytest
 
 from storage import Event
 from tests.question_set import event_on, indexed
-from vestnesis.answering import Knowledge, answer
+from vestnesis.answering import Knowledge, Wording, answer, answer_text
+from vestnesis.i18n import Catalogs
 
 ZONE = ZoneInfo("Europe/Riga")
 NOW = datetime(2029, 3, 4, 18, 0, tzinfo=ZONE)  # a Sunday evening
@@ -313,3 +314,36 @@ def test_last_year_is_a_period_not_a_town_that_stems_alike() -> None:
     events = [_event("forum", "Kurzemes forums", (2028, 5, 10), "Pärnu", "Forums")]
     found = answer("kada buvo pernai forumas", indexed(events, DIRECTIONS_PLAN, ZONE), later)
     assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["forum"])
+
+
+# A month under way: on Sunday 4 March, the 1 March reading is over, the rest to come.
+MARCH = [
+    _event("reading-1", "Lasījumi bibliotēkā", (2029, 3, 1), "Ogre", "Lasījumi"),
+    _event("reading-2", "Lasījumi bibliotēkā", (2029, 3, 15), "Ogre", "Lasījumi"),
+    _event("called-off", "Dzejas vakars", (2029, 3, 2), "Ogre", "Vakars", status="cancelled"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "gone"),
+    [
+        ("kas notiek martā?", "Jau notika martā:"),
+        ("what's on in March", "Already took place in March:"),
+        ("kas vyksta kovą?", "Jau įvyko kovo mėnesį:"),
+    ],
+)
+def test_a_month_under_way_lists_its_days_gone_worded_as_over(question, gone) -> None:
+    found = answer(question, indexed(MARCH, PLAN, ZONE), NOW)
+    assert found.intent == "events_in_period"
+    # Still to come, as such; over, apart; called off, as called off.
+    assert [e.uid for e in found.events] == ["reading-2"]
+    assert [e.uid for e in found.earlier] == ["reading-1"]
+    assert [e.uid for e in found.cancelled] == ["called-off"]
+    text = answer_text(found, Wording(Catalogs().get(found.language), ZONE, NOW))
+    assert gone in text
+    assert text.index(gone) > text.index("15")  # the coming one first
+
+
+def test_a_week_from_today_lists_nothing_gone() -> None:
+    found = answer("what's on this week", indexed(MARCH, PLAN, ZONE), NOW)
+    assert found.earlier == ()

@@ -212,6 +212,9 @@ class Answer:
     # A kind asked of a period that has none of it: the period's events of other kinds, so
     # that the answer says so rather than that the calendar is empty.
     others: tuple[Event, ...] = ()
+    # A named period under way asked in the present ("kas vyksta rugpjūtį" on the 24th): its
+    # events already over, worded as having taken place, beside those still to come.
+    earlier: tuple[Event, ...] = ()
 
 
 def _decisive(votes: Mapping[str, float]) -> bool:
@@ -267,6 +270,10 @@ def answer(
             if knowledge.plan
             else (),
         )
+    defined = _defined_term(knowledge.plan, question_words)
+    if defined is not None:
+        # "Ko nozīmē PID?", "what is ORCID": the plan's glossary, where it defines the term.
+        return Answer("plan", asker, sections=(defined,), topic="glossary")
     tense = _tense(question_words, tables)
     # A town is not a month, whatever it resembles: "Liepājā" (liepaja) is not July (liepa);
     # but a period's word as written is the period: "pernai" (last year) is not Pärnu.
@@ -364,6 +371,9 @@ def answer(
             # honest "I don't know", not a seminar that happens to be about them.
             return Answer("unknown", asker)
     if topics and plan is not None and not cue:
+        if _about_something_else(question_words, taken, knowledge, plan):
+            # "krepšinio rungtynių rezultatai vakar": results of a basketball match.
+            return Answer("unknown", asker)
         if (
             topics[0] in in_title
             and len(question_words) > SHORT_QUESTION
@@ -1042,6 +1052,19 @@ def _known(knowledge: Knowledge, word: str) -> bool:
     return knowledge.titles.knows(word) or knowledge.names_a_place(word)
 
 
+def _about_something_else(
+    question_words: list[str], taken: set[int], knowledge: Knowledge, plan: PlanIndex
+) -> bool:
+    """Whether the question's naming words beside a topic's word are two or more, and none of
+    them is a word the plan or the calendar uses in any language: the topic's word is then
+    another matter's ("the match results", "the exchange rate")."""
+    other = _unexplained(question_words, taken, knowledge.tables)
+    return len(other) >= 2 and not any(
+        _known(knowledge, w) or any(plan.known(t) for t in question_terms([w], plan.tables))
+        for w in other
+    )
+
+
 def _unexplained(question_words: list[str], taken: set[int], tables: Tables) -> list[str]:
     """Naming words the question has beyond periods, kinds and question words (an English
     question word with a typo, "wat", "wen", is one)."""
@@ -1145,12 +1168,18 @@ def _in_period(
     # A period already over ("last week", "What was on in September?") lists what was on; so
     # does one asked in the past tense ("What was on earlier this month?"), up to now.
     floor = start if end <= now or past else max(start, now)
+    # The days gone of a period named whole (a month, a range from a date gone) asked in
+    # the present: what took place then is listed apart, as over.
+    whole = not past and start < now < end and span.start < now.astimezone(knowledge.zone).date()
+    gone: list[Event] = []
     for event in earlier:
         if event.start >= end or (past and event.start >= now):
             break
-        if event.end <= floor:
-            continue
         if place and not knowledge.at(event, place):
+            continue
+        if event.end <= floor:
+            if whole and event.end > start and (not kind or knowledge.of_kind(event, kind)):
+                (cancelled if event.cancelled else gone).append(event)
             continue
         if kind and not knowledge.of_kind(event, kind):
             if not event.cancelled:
@@ -1166,6 +1195,7 @@ def _in_period(
         cancelled=tuple(cancelled[:MAX_LISTED]),
         more=max(0, len(chosen) - MAX_LISTED) if chosen else max(0, len(others) - MAX_LISTED),
         others=() if chosen else tuple(others[:MAX_LISTED]),
+        earlier=tuple(gone[-MAX_LISTED:]),
     )
 
 
@@ -1450,6 +1480,34 @@ def _content_terms(text_words: Sequence[str], tables: Tables) -> set[str]:
         if not vocabulary.is_stop(w, tables)
         for t in glossary.terms(w, tables)
     }
+
+
+def _defined_term(plan: PlanIndex | None, question_words: list[str]) -> Section | None:
+    """The section that defines the term the question asks the meaning of ("Ko nozīmē
+    PID?", "what is ORCID", "ką reiškia FAIR principai"): the question has the term's words
+    and, beside them, only question words and words for meaning."""
+    if plan is None or not plan.definitions:
+        return None
+    tables = plan.tables
+    meaning = tables.concept_words.get("meaning", frozenset())
+    asked = [
+        w
+        for w in question_words
+        if not vocabulary.is_stop(w, tables) and words.fold(w) not in meaning
+    ]
+    asks = any(words.fold(w) in meaning for w in question_words) or any(
+        "what" in tables.interrogative_meanings.get(words.fold(w), ()) for w in question_words
+    )
+    if not asked or not asks or kinds.find(question_words, tables=tables)[0]:
+        return None
+    for term, section in plan.definitions.items():
+        own = words.tokens(term)
+        if len(own) == len(asked) and all(
+            words.fold(a) == t or glossary.terms(a, tables) & glossary.terms(t, tables)
+            for a, t in zip(asked, own, strict=True)
+        ):
+            return section
+    return None
 
 
 def _yes_no(question_words: Sequence[str], tables: Tables) -> bool:

@@ -159,6 +159,10 @@ class Passage:
     score: float
 
 
+# "Term – definition" at a paragraph's start or after a sentence: a glossary's entry.
+_DEFINITION = re.compile(r"(?:^|(?<=[.;!?]\s))\**([^\s—–.;:*][^—–.;:*]{0,50}?)\**\s+[—–]\s+\S")
+
+
 class PlanIndex:
     """BM25 over the plan's paragraphs (and headings), built once per plan."""
 
@@ -223,6 +227,23 @@ class PlanIndex:
         """The share of paragraphs without the term (1.0 for a term found nowhere)."""
         count = self._document_frequency.get(term, 0)
         return 1.0 - count / max(1, len(self._passages))
+
+    @cached_property
+    def definitions(self) -> dict[str, Section]:
+        """A glossary's terms ("PID – patvarus identifikatorius …", "Hakatons — divu dienu
+        …"), folded, → the section that defines them: only of sections that define two or
+        more, so that one sentence with a dash is not a glossary."""
+        found: dict[str, Section] = {}
+        for section in self.plan.sections:
+            terms = [
+                words.fold(match.group(1).strip("*_ "))
+                for paragraph in section.paragraphs
+                for match in _DEFINITION.finditer(paragraph)
+            ]
+            if len(terms) >= 2:
+                for term in terms:
+                    found.setdefault(term, section)
+        return found
 
     @cached_property
     def language(self) -> str:

@@ -87,6 +87,11 @@ def _period(answer: Answer, w: Wording) -> str:
         answer.events and all(e.end <= w.now for e in answer.events)
     )
     listed = answer.events or answer.others
+    if answer.earlier and not answer.events and not answer.cancelled:
+        # Only days gone had events: that, not "nothing", in the past.
+        lines.append(_("Already took place %(period)s:") % {"period": period})
+        lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.earlier]
+        return "\n".join(lines) + _calendar_link(w)
     if answer.events:
         if over:
             heading = (
@@ -117,6 +122,9 @@ def _period(answer: Answer, w: Wording) -> str:
         )
     for event in answer.cancelled:
         lines.append(_cancelled_line(event, answer.language, w))
+    if answer.earlier:
+        lines.append(_("Already took place %(period)s:") % {"period": period})
+        lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.earlier]
     return "\n".join(lines) + _calendar_link(w)
 
 

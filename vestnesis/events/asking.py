@@ -49,15 +49,19 @@ class Reply:
             # A period's events in order, the cancelled ones among them (the reply says so).
             "events": [e.uid for e in listed(self.answer)],
             "cancelled": [e.uid for e in self.answer.cancelled],
+            "earlier": [e.uid for e in self.answer.earlier],
             "sections": [s.heading for s in self.answer.sections],
         }
 
 
 def listed(answer: Answer) -> list[Event]:
-    """The events an answer names, by start: for a period, the cancelled ones too."""
-    if answer.intent != "events_in_period" or not answer.cancelled:
+    """The events an answer names, by start: for a period, the cancelled ones and those of
+    its days already gone too."""
+    if answer.intent != "events_in_period" or not (answer.cancelled or answer.earlier):
         return list(answer.events)
-    return sorted((*answer.events, *answer.cancelled), key=lambda e: (e.start, e.title))
+    return sorted(
+        (*answer.earlier, *answer.events, *answer.cancelled), key=lambda e: (e.start, e.title)
+    )
 
 
 def _by_language(
