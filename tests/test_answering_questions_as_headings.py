@@ -344,6 +344,15 @@ def test_a_month_under_way_lists_its_days_gone_worded_as_over(question, gone) ->
     assert text.index(gone) > text.index("15")  # the coming one first
 
 
-def test_a_week_from_today_lists_nothing_gone() -> None:
-    found = answer("what's on this week", indexed(MARCH, PLAN, ZONE), NOW)
-    assert found.earlier == ()
+@pytest.mark.parametrize(
+    ("question", "gone"),
+    [
+        ("what's on this week", ["reading-1"]),
+        ("kas notiek šonedēļ", ["reading-1"]),
+        ("what's on for the rest of the week", []),
+        ("kas vyks iki savaitės pabaigos", []),
+    ],
+)
+def test_this_week_is_whole_and_its_rest_is_from_today(question, gone) -> None:
+    found = answer(question, indexed(MARCH, PLAN, ZONE), NOW)
+    assert [e.uid for e in found.earlier] == gone

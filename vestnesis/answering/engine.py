@@ -294,16 +294,20 @@ def answer(
     if span is None and any(w.isdigit() for w in question_words):
         span = when.parse_fallback(text, asker, today)
         taken = {i for i, w in enumerate(question_words) if w.isdigit()} if span else taken
-    if span is not None and tense == "past" and span.start == today:
-        # "What was on earlier this month?", "kas notika šonedēļ": from the period's first
-        # day to today, not from now on.
+    if (
+        span is not None
+        and tense == "past"
+        and span.unit in ("week", "month", "year")
+        and span.start <= today < span.end
+    ):
+        # "What was on earlier this month?", "kas notika šonedēļ", "kur vyko … 2027": from
+        # the period's first day to today.
         first = {
             "week": today - timedelta(days=today.weekday()),
             "month": today.replace(day=1),
             "year": today.replace(month=1, day=1),
-        }.get(span.unit)
-        if first is not None:
-            span = when.Span(first, today + timedelta(days=1), span.unit)
+        }[span.unit]
+        span = when.Span(first, today + timedelta(days=1), span.unit)
     kind, kind_words = kinds.find(
         [w if i not in taken else "" for i, w in enumerate(question_words)], tables=tables
     )

@@ -125,7 +125,7 @@ def find(
             first = first.replace(year=first.year - 1)
         end = _season_span(name, "", first, "").end
         return (
-            Span(max(first, today) if end > today else first, end, "range"),
+            Span(first, end, "range"),
             positions | _year_words(text_words, years[0]),
         )
     if years:
@@ -429,8 +429,8 @@ def _days(first: int, count: int) -> Callable[[date], Span]:
 def _week(offset: int) -> Callable[[date], Span]:
     def span(today: date) -> Span:
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
-        start = monday if offset < 0 else max(monday, today)
-        return Span(start, monday + timedelta(days=7), "week")
+        # Whole, the days gone of this one too: the answer lists them apart, as over.
+        return Span(monday, monday + timedelta(days=7), "week")
 
     return span
 
@@ -440,7 +440,7 @@ def _weekend(offset: int) -> Callable[[date], Span]:
         saturday = today + timedelta(days=(5 - today.weekday()) % 7) + timedelta(weeks=offset)
         if today.weekday() == 6 and offset == 0:
             saturday = today - timedelta(days=1)
-        return Span(max(saturday, today), saturday + timedelta(days=2), "weekend")
+        return Span(saturday, saturday + timedelta(days=2), "weekend")
 
     return span
 
@@ -456,8 +456,17 @@ def _month(offset: int) -> Callable[[date], Span]:
         year, month = divmod(today.month - 1 + offset, 12)
         first = date(today.year + year, month + 1, 1)
         days = calendar.monthrange(first.year, first.month)[1]
-        start = first if offset < 0 else max(first, today)
-        return Span(start, first + timedelta(days=days), "month")
+        return Span(first, first + timedelta(days=days), "month")
+
+    return span
+
+
+def _rest(whole: Callable[[date], Span]) -> Callable[[date], Span]:
+    """The rest of a period from today ("until the end of the year"): no days gone."""
+
+    def span(today: date) -> Span:
+        found = whole(today)
+        return Span(max(found.start, today), found.end, found.unit)
 
     return span
 
@@ -465,8 +474,7 @@ def _month(offset: int) -> Callable[[date], Span]:
 def _year(offset: int) -> Callable[[date], Span]:
     def span(today: date) -> Span:
         first = date(today.year + offset, 1, 1)
-        start = first if offset < 0 else max(first, today)
-        return Span(start, date(first.year + 1, 1, 1), "year")
+        return Span(first, date(first.year + 1, 1, 1), "year")
 
     return span
 
@@ -560,9 +568,6 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
         (
             "šonedēļ",
             "šajā nedēļā",
-            "līdz nedēļas beigām",
-            "rest of the week",
-            "iki savaitės pabaigos",
             "šīs nedēļas",
             "this week",
             "šią savaitę",
@@ -570,6 +575,7 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
             "šioje savaitėje",
         ),
     ),
+    (_rest(_week(0)), ("līdz nedēļas beigām", "rest of the week", "iki savaitės pabaigos")),
     (
         _week(1),
         (
@@ -610,11 +616,11 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
             "this month",
             "šį mėnesį",
             "šio mėnesio",
-            "līdz mēneša beigām",
-            "rest of the month",
-            "end of the month",
-            "iki mėnesio pabaigos",
         ),
+    ),
+    (
+        _rest(_month(0)),
+        ("līdz mēneša beigām", "rest of the month", "end of the month", "iki mėnesio pabaigos"),
     ),
     (
         _month(1),
@@ -632,13 +638,18 @@ _RELATIVE: tuple[tuple[Callable[[date], Span], tuple[str, ...]], ...] = (
         (
             "šogad",
             "šajā gadā",
-            "līdz gada beigām",
-            "gada beigām",
             "this year",
-            "rest of the year",
-            "end of the year",
             "šiemet",
             "šiais metais",
+        ),
+    ),
+    (
+        _rest(_year(0)),
+        (
+            "līdz gada beigām",
+            "gada beigām",
+            "rest of the year",
+            "end of the year",
             "iki metų pabaigos",
             "metų pabaigos",
             "likusią metų dalį",
@@ -737,8 +748,8 @@ def _season_at(text_words: Sequence[str]) -> tuple[tuple[str, str], set[int]] | 
 
 
 def _season_span(season: str, which: str, today: date, tense: str) -> Span:
-    """The season's months: the current one if today is in it (from today on, unless the
-    past tense asks what was), else the coming one, or the last one in the past tense."""
+    """The season's months: the current one if today is in it (its rest from today when
+    `which` is "rest"), else the coming one, or the last one in the past tense."""
     first = _SEASON_START[season]
 
     def start_of(year: int) -> date:
@@ -761,10 +772,10 @@ def _season_span(season: str, which: str, today: date, tense: str) -> Span:
     elif which == "last" or (tense == "past" and which in ("", "this") and not inside):
         current = start_of(current.year - 1)
     end = end_of(current)
-    begin = current
-    if current <= today < end and not (tense == "past" and which == ""):
-        begin = today
-    return Span(begin, end, "range")
+    if which == "rest" and current <= today < end:
+        return Span(today, end, "range")  # "until the end of the spring": no days gone
+    # Whole, the days gone of one under way too: the answer lists them apart, as over.
+    return Span(current, end, "range")
 
 
 @cache
