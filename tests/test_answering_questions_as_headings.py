@@ -356,3 +356,84 @@ def test_a_month_under_way_lists_its_days_gone_worded_as_over(question, gone) ->
 def test_this_week_is_whole_and_its_rest_is_from_today(question, gone) -> None:
     found = answer(question, indexed(MARCH, PLAN, ZONE), NOW)
     assert [e.uid for e in found.earlier] == gone
+
+
+# A plan written as questions and answers, its priorities numbered by their own headings,
+# a glossary.
+QA_PLAN = """# Zemgales pagastu bibliotēku biedrības plāns: jautājumi un atbildes
+
+## Ko mēs darīsim līdz 2031. gadam?
+
+### 1. prioritāte: bibliotēka kā ciema centrs
+
+Pasākumi visām paaudzēm.
+
+### 2. prioritāte: digitālās prasmes
+
+Datorkursi senioriem.
+
+## Cik tas maksās?
+
+Plāns izmaksās 40 000 eiro.
+
+## Ar ko mēs strādājam kopā?
+
+Ar Latvijas Nacionālo bibliotēku un novadu pašvaldībām.
+
+## Vārdnīca
+
+Pagasts — vietējās pārvaldes teritorija. LEADER — Eiropas lauku attīstības programma.
+"""
+
+
+@pytest.fixture(scope="module")
+def qa() -> Knowledge:
+    return indexed(EVENTS, QA_PLAN, ZONE)
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("kāda ir otrā prioritāte", "2. prioritāte: digitālās prasmes"),
+        ("what is the second priority", "2. prioritāte: digitālās prasmes"),
+        ("koks yra antrasis prioritetas", "2. prioritāte: digitālās prasmes"),
+        ("kādas ir jūsu prioritātes", "Ko mēs darīsim līdz 2031. gadam?"),
+        ("what are your priorities until 2031", "Ko mēs darīsim līdz 2031. gadam?"),
+        ("kokie jūsų prioritetai", "Ko mēs darīsim līdz 2031. gadam?"),
+        ("ar kādām organizācijām sadarbojaties", "Ar ko mēs strādājam kopā?"),
+        ("who do you work with", "Ar ko mēs strādājam kopā?"),
+        ("su kuo bendradarbiaujate", "Ar ko mēs strādājam kopā?"),
+        ("cik maksās plāns?", "Cik tas maksās?"),
+        ("How much will the plan cost?", "Cik tas maksās?"),
+        ("kiek kainuos planas?", "Cik tas maksās?"),
+        ("ko nozīmē LEADER?", "Vārdnīca"),
+        ("what does LEADER mean", "Vārdnīca"),
+        ("ką reiškia LEADER", "Vārdnīca"),
+    ],
+)
+def test_a_plan_of_questions_and_answers(qa, question, heading) -> None:
+    found = answer(question, qa, NOW)
+    assert (found.intent, _headings(found)[:1]) == ("plan", [heading])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "basketbola spēles rezultāti vakar",
+        "football match results yesterday",
+        "krepšinio rungtynių rezultatai vakar",
+    ],
+)
+def test_a_topic_word_among_words_of_another_matter_is_off_topic(qa, question) -> None:
+    found = answer(question, qa, NOW)
+    assert (found.intent, found.sections) == ("unknown", ())
+
+
+def test_training_is_not_a_course() -> None:
+    events = [
+        _event("training", "Scopus: what's new", (2029, 3, 6), "Rīga", "Mokymai"),
+        _event("course", "Informacinio raštingumo kursas", (2029, 3, 20), "Rīga", "Kursai"),
+    ]
+    known = indexed(events, QA_PLAN, ZONE)
+    assert [e.uid for e in answer("Kada kitas kursas?", known, NOW).events] == ["course"]
+    assert [e.uid for e in answer("next training", known, NOW).events] == ["training"]

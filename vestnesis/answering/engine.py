@@ -1231,12 +1231,30 @@ def _plan_topic(
                 headed,
                 key=lambda entry: (
                     bool(asked & _numbered(entry[1].heading, wanted, lexicon)),
+                    # "2. prioritāte: …": its own number is the priority's.
+                    bool(asked & _numbered(entry[1].heading, wanted, lexicon, own=True)),
                     *_heading_rank(entry, question_words, plan),
                 ),
             )[1]
-            if not asked & _numbered(chosen.heading, wanted, lexicon):
+            named = asked & (
+                _numbered(chosen.heading, wanted, lexicon)
+                | _numbered(chosen.heading, wanted, lexicon, own=True)
+            )
+            if not named:
                 # "goal B open data" names goal B by its letter, whatever its parts say.
-                chosen = _part_about(plan, chosen, wanted, question_words) or chosen
+                part = _part_about(plan, chosen, wanted, question_words)
+                shared = {
+                    _heading_rank(entry, question_words, plan)[0]
+                    for entry in headed
+                    if entry[1].parent == chosen.parent
+                }
+                if part is not None:
+                    chosen = part
+                elif len(shared) == 1:  # no word of the question tells the parts apart
+                    # "what are your priorities": the part that holds them all, when it is
+                    # not the whole plan's title ("Ko mēs darīsim līdz 2028. gadam?" over
+                    # "1. prioritāte …", "2. prioritāte …").
+                    chosen = _holder(plan, chosen, headed) or chosen
             under = tuple(s for s in plan.plan.sections if s.parent == chosen.heading)
             return Answer("plan", language, sections=(chosen,), topic=topic, subsections=under)
     # No heading names it, but the topic is one a plan has: where the plan speaks of it in
@@ -1426,11 +1444,26 @@ def _title_head_asked(
     )
 
 
-def _numbered(heading: str, topic: str, lexicon: words.Lexicon[str]) -> set[str]:
+def _holder(
+    plan: PlanIndex, chosen: Section, headed: Sequence[tuple[int, Section]]
+) -> Section | None:
+    """The section above the chosen one when it holds two or more of the headings that name
+    the topic, and is not the plan's title."""
+    if not chosen.parent:
+        return None
+    siblings = [s for _, s in headed if s.parent == chosen.parent]
+    parent = next((s for s in plan.plan.sections if s.heading == chosen.parent), None)
+    if len(siblings) < 2 or parent is None or parent is _plan_title(plan):
+        return None
+    return parent
+
+
+def _numbered(heading: str, topic: str, lexicon: words.Lexicon[str], own: bool = False) -> set[str]:
     """The numbers a heading gives next to its topic word ("2.2. 2. prioritāte: …", "Goal 2:
-    Reading", "3 tikslas"): "priority 2", "2 prioritetas", "kas ir 2. prioritāte" ask it."""
+    Reading", "3 tikslas"): "priority 2", "2 prioritetas", "kas ir 2. prioritāte" ask it.
+    With `own`, its own numbering counts too ("2. prioritāte: …")."""
     # The heading's own numbering ("2.", "2.2.") is where it stands, not what it numbers.
-    tokens = words.tokens(SECTION_NUMBER.sub("", heading, count=1))
+    tokens = words.tokens(heading if own else SECTION_NUMBER.sub("", heading, count=1))
     at = {
         i for hit in lexicon.scan(tokens, fuzzy=False) if hit.value == topic for i in hit.positions
     }
@@ -1556,9 +1589,11 @@ def _asked_heading(
     plan: PlanIndex, question_words: list[str], concepts: set[str]
 ) -> Section | None:
     """The heading written as the question asked ("Kāpēc šī karte" for "kodėl reikalingas šis
-    planas", "Kas atbild" for "who is responsible for the plan?", "Kā mēs mērām progresu" for
-    "how do you measure progress"): it opens with a question word asking the same, and its
-    other words are the question's (in any language) or the plan's own name."""
+    planas", "Kas atbild" for "who is responsible for the plan?", "Ar ko mēs strādājam kopā?"
+    for "with which organisations do you cooperate"): a question word asking the same opens
+    it (or follows its preposition), and its other words are the question's (in any
+    language, or words of a concept the question asks: "Cik tas maksās?" for "how much will
+    it cost") or the plan's own name."""
     tables = plan.tables
     meanings = tables.interrogative_meanings
     asks = {m for w in question_words for m in meanings.get(words.fold(w), ())}
@@ -1568,29 +1603,48 @@ def _asked_heading(
     general = set(_general_stems(tables)) | (
         _content_terms(words.tokens(title.heading), tables) if title is not None else set()
     )
+    lexicon = vocabulary.concepts(tables)
 
-    def own(tokens: Sequence[str]) -> list[frozenset[str]]:
+    def own(tokens: Sequence[str]) -> list[tuple[str, frozenset[str]]]:
         return [
-            terms
+            (w, terms)
             for w in tokens
             if not vocabulary.is_stop(w, tables) and words.fold(w) not in meanings
             if not (terms := glossary.terms(w, tables)) & general
         ]
 
     asked = own(question_words)
-    asked_terms = {t for terms in asked for t in terms}
+    asked_terms = {t for _, terms in asked for t in terms}
     names_plan = bool(concepts & {"plan", "association"}) or any(
         glossary.terms(w, tables) & general for w in question_words
     )
     chosen: tuple[tuple[int, int, int], Section] | None = None
     for number, section in enumerate(plan.plan.sections):
         tokens = words.tokens(SECTION_NUMBER.sub("", section.heading, count=1))
-        if not tokens or not meanings.get(words.fold(tokens[0]), frozenset()) & asks:
+        opening = next(
+            (
+                i
+                for i, t in enumerate(tokens[:2])
+                if meanings.get(words.fold(t), frozenset()) & asks
+            ),
+            None,
+        )
+        if opening is None:
             continue
-        heading = own(tokens[1:])
-        matched = sum(1 for terms in heading if terms & asked_terms)
-        said = {t for terms in heading for t in terms}
-        unmatched = sum(1 for terms in asked if not terms & said)
+        heading = own(tokens[opening + 1 :])
+        # ("Cik tas maksās?": "cik maksās" is the concept, "tas" between says nothing.)
+        bare = [t for t in tokens if words.fold(t) in meanings or not vocabulary.is_stop(t, tables)]
+        covered = {
+            words.fold(bare[i])
+            for hit in lexicon.scan(bare, fuzzy=False)
+            if hit.value in concepts and hit.value not in {"when", "where", "plan", "association"}
+            for i in hit.positions
+        }
+        matched = sum(
+            1 for word, terms in heading if terms & asked_terms or words.fold(word) in covered
+        )
+        said = {t for _, terms in heading for t in terms}
+        unmatched = sum(1 for _, terms in asked if not terms & said)
         if unmatched > 1 or (heading and matched * 2 < len(heading)):
             continue
         if not heading and not names_plan:
@@ -1615,6 +1669,9 @@ def _plan_search(
     ]
     about_plan = bool(concepts & {"plan", "association", "about"})
     about = _about_section(plan)
+    asked = _asked_heading(plan, question_words, concepts)
+    if asked is not None:
+        return _whole_section(language, plan, asked)
     if not content:
         if about is not None and "association" in concepts and "plan" not in concepts:
             # "tell me about the association", "kas ir biedrība": its "Apie draugiją".
@@ -1633,9 +1690,7 @@ def _plan_search(
         # "kas ir LUMBD", "what is the Latvian Library Association": the association's name
         # is the plan's title; what it is, its "About us" says.
         return _whole_section(language, plan, about)
-    headed = _asked_heading(plan, question_words, concepts) or _headed_by_phrase(
-        plan, question_words, taken
-    )
+    headed = _headed_by_phrase(plan, question_words, taken)
     if headed is not None:
         # "kiek kainuoja nario mokestis?" of a plan with "§ 4. Narystė ir nario mokestis": the
         # part headed by the very words asked, whatever else the question says.
