@@ -142,6 +142,8 @@ SETS = (
     "lt-conservation",
     "lv-systems",
     "lt-academic-libs",
+    "lv-rural",
+    "en-directors",
 )
 
 

@@ -437,3 +437,12 @@ def test_training_is_not_a_course() -> None:
     known = indexed(events, QA_PLAN, ZONE)
     assert [e.uid for e in answer("Kada kitas kursas?", known, NOW).events] == ["course"]
     assert [e.uid for e in answer("next training", known, NOW).events] == ["training"]
+
+
+def test_ask_json_gives_the_days_gone_apart_and_in_order() -> None:
+    from vestnesis.events.asking import Reply
+
+    found = answer("kas notiek martā?", indexed(MARCH, PLAN, ZONE), NOW)
+    shape = Reply(found, "").as_json()
+    assert shape["earlier"] == ["reading-1"]
+    assert shape["events"] == ["reading-1", "called-off", "reading-2"]
