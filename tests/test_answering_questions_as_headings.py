@@ -446,3 +446,33 @@ def test_ask_json_gives_the_days_gone_apart_and_in_order() -> None:
     shape = Reply(found, "").as_json()
     assert shape["earlier"] == ["reading-1"]
     assert shape["events"] == ["reading-1", "called-off", "reading-2"]
+
+
+def test_a_short_place_name_in_its_case_forms() -> None:
+    # "Ape": its stems are too short to tell; the word itself is the place.
+    events = [_event("ape", "Novadpētniecības vakars", (2029, 2, 20), "Apes bibliotēka, Ape")]
+    known = indexed(events, PLAN, ZONE)
+    for question in ("Kas notika Apē februārī?", "what was on in Ape in February"):
+        found = answer(question, known, NOW)
+        assert (found.intent, [e.uid for e in found.events]) == ("events_in_period", ["ape"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When is the next reading circle?", "kad nākamais lasītāju pulciņš"],
+)
+def test_a_category_s_translation_holding_a_known_kind_word_names_it_too(question) -> None:
+    # "Reading circle" beside "Lasītāju pulciņš" is its translation, not a "reading".
+    events = [
+        _event(
+            "circle",
+            "Pie tējas tases",
+            (2029, 3, 20),
+            "Rūjiena",
+            "Lasītāju pulciņš",
+            "Reading circle",
+        ),
+        _event("reading", "Skaļās lasīšanas diena", (2029, 3, 10), "Rūjiena", "Lasījumi"),
+    ]
+    found = answer(question, indexed(events, PLAN, ZONE), NOW)
+    assert [e.uid for e in found.events] == ["circle"]

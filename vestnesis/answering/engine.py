@@ -810,7 +810,12 @@ def _category_aliases(events: Sequence[Event], tables: Tables) -> dict[str, tupl
             and other
             and other not in first
             and words.tokens(other)
-            and not tables.kind_lexicon.scan(words.tokens(other), fuzzy=False)
+            # A known kind's own word is no translation; a phrase that only holds one
+            # ("Reading circle" beside "Lasītāju pulciņš") is.
+            and not any(
+                hit.length == len(words.tokens(other))
+                for hit in tables.kind_lexicon.scan(words.tokens(other), fuzzy=False)
+            )
         ):
             aliases.setdefault(next(iter(leaders)), []).append(other)
     return {category: tuple(names) for category, names in aliases.items()}
@@ -1104,7 +1109,16 @@ def _place_stems(text: str, tables: Tables) -> frozenset[str]:
             if len(stem) >= 4:
                 found.add(stem)
             found |= tables.synonym_table.get(stem, frozenset()) & tables.town_terms
+        if 3 <= len(folded) <= SHORT_PLACE:
+            # A short name whose stems are too short to tell ("Ape", "Apē", "Apes"): the
+            # word itself, and without a one-letter case ending.
+            found.add("=" + folded)
+            if len(folded) > 3 and folded[-1] in "aeisu":
+                found.add("=" + folded[:-1])
     return frozenset(found)
+
+
+SHORT_PLACE = 5  # letters of a place name short enough to be matched whole
 
 
 # Case endings of town names, folded, longest first (lt locative, genitive; lv locative).
