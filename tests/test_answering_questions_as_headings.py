@@ -476,3 +476,20 @@ def test_a_category_s_translation_holding_a_known_kind_word_names_it_too(questio
     ]
     found = answer(question, indexed(events, PLAN, ZONE), NOW)
     assert [e.uid for e in found.events] == ["circle"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kad būs ziemas stāstu vakars?",
+        "when is the winter storytelling evening",
+        "kada vyks žiemos pasakojimų vakaras?",
+    ],
+)
+def test_an_evening_is_not_yesterday(question) -> None:
+    # "vakars", "vakaras" (an evening) begin with "vakar" (yesterday) but are other words.
+    events = [
+        _event("tales", "Winter Storytelling Evening", (2029, 12, 17), "Ērgļi", "Family event")
+    ]
+    found = answer(question, indexed(events, PLAN, ZONE), NOW)
+    assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["tales"])
