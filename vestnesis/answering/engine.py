@@ -30,15 +30,6 @@ SURE_NAME = 0.75
 SHORT_QUESTION = 3
 SPELT_ALIKE = 0.75  # two words this alike are one word in two languages ("hakatons")
 MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
-# A topic the plan has no heading for, answered by the nearest one it has.
-TOPIC_FALLBACK = {
-    "mission": ("goal",),
-    "goal": ("priorities", "mission", "directions"),
-    "priorities": ("directions", "goal"),
-    "directions": ("priorities", "goal"),
-    "indicators": ("results",),
-    "results": ("indicators",),
-}
 # Concepts of everyday questions (the weather) that neither the calendar nor the plan answers.
 OFF_TOPIC = frozenset({"weather"})
 # The topic's own words weigh more than the question's others in a search for a topic no
@@ -1230,7 +1221,7 @@ def _plan_topic(
     then the higher one. A plan without a "mission" heading answers "mission" with its goal,
     and the other way round."""
     lexicon = vocabulary.concepts(plan.tables)
-    for wanted in (topic, *TOPIC_FALLBACK.get(topic, ())):
+    for wanted in (topic, *plan.tables.topic_fallback.get(topic, ())):
         headed = _topic_headings(plan, wanted) or _topic_headings(plan, wanted, title=True)
         if headed:
             asked = (
