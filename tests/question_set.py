@@ -144,6 +144,7 @@ SETS = (
     "lt-academic-libs",
     "lv-rural",
     "en-directors",
+    "lt-public-libs",
 )
 
 
