@@ -493,3 +493,22 @@ def test_an_evening_is_not_yesterday(question) -> None:
     ]
     found = answer(question, indexed(events, PLAN, ZONE), NOW)
     assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["tales"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kad būs LEADER vebinārs par projektu rakstīšanu",
+        "when is the LEADER webinar about writing project applications",
+        "kada vyks LEADER vebinaras apie projektų rašymą",
+    ],
+)
+def test_when_the_one_of_a_kind_whose_title_has_the_words_is(question) -> None:
+    # The question says more than the title ("about writing projects"); of the webinars,
+    # the one whose title has its naming word is the one asked.
+    events = [
+        _event("leader", "LEADER Grant Webinar", (2029, 4, 3), "Online", "Vebinārs", "Webinar"),
+        _event("ad", "Rudens saruna ar dienestu", (2029, 3, 20), "Online", "Vebinārs", "Webinar"),
+    ]
+    found = answer(question, indexed(events, PLAN, ZONE), NOW)
+    assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["leader"])

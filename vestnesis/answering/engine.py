@@ -891,15 +891,27 @@ def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list
 def _names_event(
     named: TitleMatch, kind: str, cue: bool, concepts: set[str], tables: Tables
 ) -> bool:
-    if named.question_share < NAME_SHARE or named.score <= 0:
+    if named.score <= 0:
+        return False
+    family = tables.family(kind)
+    same_kind = bool(kind) and (
+        any(e.kind in family for e in named.series.occurrences)
+        or bool(title_kinds(named.series, tables) & family)
+    )
+    if (
+        same_kind
+        and concepts & {"when", "where"}
+        and not concepts & {"next", "upcoming"}
+        and named.title_share >= 0.3
+    ):
+        # "kada vyks LEADER vebinaras apie projektų rašymą": when the webinar is whose title
+        # has the question's words, however many more the question has.
+        return True
+    if named.question_share < NAME_SHARE:
         return False
     if not cue and named.title_share < 0.6:
         # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
         return False
-    family = tables.family(kind)
-    same_kind = any(e.kind in family for e in named.series.occurrences) or bool(
-        title_kinds(named.series, tables) & family
-    )
     if kind and not same_kind:
         # "the next seminar in Riga" should not be taken for a festival in Riga; but
         # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
