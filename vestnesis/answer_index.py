@@ -25,7 +25,6 @@ import io
 import os
 import pickle
 import secrets
-import stat
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -41,6 +40,7 @@ from storage import Event
 from vestnesis.answering.engine import Knowledge
 from vestnesis.answering.tables import Tables
 from vestnesis.answering.titles import TitleIndex
+from vestnesis.common.owned import ours_alone
 
 T = TypeVar("T")
 log = structlog.stdlib.get_logger("vestnesis.answer_index")
@@ -107,7 +107,7 @@ def read_index(path: Path, key: str) -> Kept | None:
     not safe to load: owned by another user or writable by others)."""
     try:
         with path.open("rb") as file:
-            if not _ours(os.fstat(file.fileno())):
+            if not ours_alone(os.fstat(file.fileno())):  # pickle runs code
                 log.warning("answer index not ours alone; rebuilding it", file=str(path))
                 return None
             if file.readline().rstrip(b"\n") != key.encode():
@@ -209,13 +209,6 @@ def _split(knowledge: Knowledge) -> tuple[Knowledge, bytes]:
     buffer = io.BytesIO()
     Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((later_knowledge, later_titles))
     return first, buffer.getvalue()
-
-
-def _ours(status: os.stat_result) -> bool:
-    """Whether a file is this user's and no one else may write it (pickle runs code)."""
-    owner = getattr(os, "geteuid", None)
-    mine = owner is None or status.st_uid == owner()
-    return mine and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _load(data: bytes) -> object:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from babel.support import NullTranslations, Translations
 
 from vestnesis.common.catalog import Gettext
-from vestnesis.config import Association, Config
+
+if TYPE_CHECKING:  # not imported by a cold `ask` (vestnesis/kept_config.py)
+    from vestnesis.config import Association, Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "vestnesis"
