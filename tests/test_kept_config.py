@@ -149,3 +149,21 @@ def test_nothing_is_kept_with_a_translation_backend(tmp_path: Path) -> None:
     assert not kept_file(config).exists()
     keep(validated, plain, plain.read_bytes(), os.environ, checked)
     assert read_kept(plain, os.environ) is not None
+
+
+def test_a_config_with_windows_line_ends_is_kept_and_read_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = sample_config(tmp_path)
+    config.write_bytes(config.read_bytes().replace(b"\n", b"\r\n"))
+    first = ask(config, QUESTION)
+    assert first.exit_code == 0
+    found = read_kept(config, os.environ)
+    assert found is not None
+    assert Path(found[0].database_path).parent == (tmp_path / "data").resolve()
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the config was validated again")
+
+    monkeypatch.setattr(vestnesis.config, "load_config", refuse)
+    assert ask(config, QUESTION).output == first.output

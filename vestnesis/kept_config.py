@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import json
 import os
 import secrets
@@ -33,7 +34,7 @@ from dataclasses import asdict, dataclass, fields
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vestnesis.common.owned import ours_alone
 from vestnesis.config_files import (
@@ -157,7 +158,14 @@ class AskConfig:
         ):
             if not isinstance(getattr(made, name), kind):
                 raise ValueError(f"{name}: not {kind}")
+        made.zone  # noqa: B018 (a zone the machine no longer knows: validate the config)
         return made
+
+
+def _as_read(text: bytes) -> str:
+    """The config file's bytes as `load_config` reads them (UTF-8, universal newlines), so
+    that both see the same TOML: one read gives the key's bytes and the tree."""
+    return io.TextIOWrapper(io.BytesIO(text), encoding="utf-8").read()
 
 
 def _tables(words: str | None) -> Tables:
@@ -221,7 +229,7 @@ def read_kept(config_file: Path, env: Mapping[str, str]) -> tuple[AskConfig, lis
     checks hold (None otherwise: then validate the config)."""
     try:
         text = config_file.read_bytes()
-        raw = tomllib.loads(text.decode("utf-8"))
+        raw = tomllib.loads(_as_read(text))
         path = kept_path(config_file, raw)
         if path is None:
             return None
@@ -235,7 +243,7 @@ def read_kept(config_file: Path, env: Mapping[str, str]) -> tuple[AskConfig, lis
             return None
         found = AskConfig.from_json(kept.get("ask"))
         tree = with_secrets(raw, with_secret_file(config_file, env))
-    except (OSError, ValueError, TypeError, KeyError, ConfigError):
+    except (OSError, ValueError, TypeError, KeyError, ConfigError, ZoneInfoNotFoundError):
         # Unreadable, torn or foreign (tomllib's and json's errors are ValueErrors): the
         # config is validated instead, which reports any problem properly.
         return None
@@ -258,7 +266,7 @@ def keep(
     try:
         if config_file.read_bytes() != text:
             return
-        path = kept_path(config_file, tomllib.loads(text.decode("utf-8")))
+        path = kept_path(config_file, tomllib.loads(_as_read(text)))
     except (OSError, ValueError):
         return
     if path is None or path.parent != config.association.data_dir:
