@@ -76,11 +76,11 @@ def test_help_imports_no_heavy_module(args: tuple[str, ...]) -> None:
 
 
 # What `vestnesis ask` needs: the database (asyncio, aiosqlite), the answering engine and its
-# word tools (stemmers, rapidfuzz, Babel for dates and catalogs), and lingua's module (a few
-# milliseconds; its models load only for a question it must detect). Not the config's
-# validator (pydantic): the first `ask` keeps what answering reads of the validated config
-# (vestnesis/kept_config.py).
-ASK_NEEDS = {"asyncio", "aiosqlite", "babel", "lingua"}
+# word tools (stemmers, rapidfuzz), and lingua's module (a few milliseconds; its models load
+# only for a question it must detect). Not the config's validator (pydantic): the first `ask`
+# keeps what answering reads of the validated config (vestnesis/kept_config.py). Not Babel:
+# the names in dates come from the CLDR snapshot, the catalogs through the standard library.
+ASK_NEEDS = {"asyncio", "aiosqlite", "lingua"}
 
 
 def test_ask_imports_only_what_answering_needs(tmp_path) -> None:
