@@ -65,6 +65,8 @@ _SOURCES = (
     _HERE / "common" / "durations.py",
     _HERE / "events" / "asking.py",
     _HERE / "app.py",
+    _HERE.parent / "feeds" / "fetch.py",  # FetchLimits, kept field by field
+    _HERE.parent / "storage" / "database.py",  # DATABASE_FILE, in database_path
 )
 
 
