@@ -167,3 +167,20 @@ def test_a_config_with_windows_line_ends_is_kept_and_read_alike(
 
     monkeypatch.setattr(vestnesis.config, "load_config", refuse)
     assert ask(config, QUESTION).output == first.output
+
+
+def test_a_changed_calendar_is_imported_before_the_answer(tmp_path: Path) -> None:
+    """The kept config answers only while the calendars are as imported: a changed one is
+    imported (the whole app, the config validated), then asked."""
+    calendar = tmp_path / "events.ics"
+    shutil.copy(ROOT / "examples" / "events.ics", calendar)
+    config = sample_config(tmp_path, calendars=[{"name": "LBB", "path": "events.ics"}])
+    first = ask(config, QUESTION)
+    assert "Bibliotēkas un ilgtspējīga attīstība" in first.output
+    assert read_kept(config, os.environ) is not None
+    text = calendar.read_text("utf-8")
+    calendar.write_text(text.replace("un ilgtspējīga attīstība", "un zaļā nākotne"), "utf-8")
+    assert read_kept(config, os.environ) is not None  # the config is the same...
+    changed = ask(config, QUESTION)
+    assert changed.exit_code == 0
+    assert "Bibliotēkas un zaļā nākotne" in changed.output  # ...the calendar was imported
