@@ -51,7 +51,9 @@ class Knowledge:
     detector: LanguageDetector | None = None
     tables: Tables = field(default_factory=builtin)
     _starts: tuple[datetime, ...] = field(default=(), repr=False)
-    _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
+    # place → its town stems: keyed by the place, not the event, so that reading the kept
+    # index hashes a few strings rather than 10,000 events (issue 18).
+    _places: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _all_places: frozenset[str] = frozenset()
     # kind → its series as (end, series) by first end ascending, by last end descending, by
     # last end of an occurrence still on descending.
@@ -103,7 +105,7 @@ class Knowledge:
                 else e
                 for e in ordered
             )
-        places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
+        places = {e.place: _town_stems(e.place, tables) for e in ordered if e.place}
         titles = TitleIndex(ordered, tables, translations)
         kind_series: dict[str, list[Series]] = {}
         # The kind a title names is the event's too when no category gave it one of the
@@ -140,7 +142,7 @@ class Knowledge:
 
     def at(self, event: Event, word: str) -> bool:
         """Whether the event's place has the word."""
-        return bool(_place_stems(word, self.tables) & self._places.get(event, frozenset()))
+        return bool(_place_stems(word, self.tables) & self._places.get(event.place, frozenset()))
 
     def of_kind(self, event: Event, kind: str) -> bool:
         """Whether the event is of the kind or of a sort of it (a general meeting is a

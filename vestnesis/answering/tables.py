@@ -8,7 +8,6 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -405,7 +404,7 @@ def builtin() -> Tables:
 
 
 def _read_builtin(name: str) -> dict[str, Any]:
-    text = resources.files("vestnesis.answering").joinpath(f"data/{name}.toml").read_text("utf-8")
+    text = (Path(__file__).parent / "data" / f"{name}.toml").read_text("utf-8")  # as cldr.py
     return tomllib.loads(text)
 
 
