@@ -105,9 +105,16 @@ class Database:
         exist yet or needs migrating is opened as `open` does, since there is nothing
         current to read without that one-time write. Any write raises DatabaseReadOnly.
         """
+        found = await cls.open_current(path, busy_wait=busy_wait)
+        return found if found is not None else await cls.open(path, busy_wait=busy_wait)
+
+    @classmethod
+    async def open_current(cls, path: Path, *, busy_wait: float = 120.0) -> Database | None:
+        """The database at `path` opened for reading only, as `open_read_only`; None (nothing
+        written) when it does not exist yet or needs migrating."""
         uri = await asyncio.to_thread(_read_only_uri, path)
         if uri is None:
-            return await cls.open(path, busy_wait=busy_wait)
+            return None
         with translated(path):
             connection = await aiosqlite.connect(uri, uri=True, isolation_level=None)
         connection.row_factory = sqlite3.Row
@@ -120,7 +127,7 @@ class Database:
             raise
         if current != len(MIGRATIONS):
             await connection.close()
-            return await cls.open(path, busy_wait=busy_wait)  # migrates, or says it is too new
+            return None  # `open` migrates it, or says it is too new
         return cls(connection, busy_wait, read_only=True, path=path)
 
     async def schema_version(self) -> int:

@@ -142,6 +142,9 @@ SETS = (
     "lt-conservation",
     "lv-systems",
     "lt-academic-libs",
+    "lv-rural",
+    "en-directors",
+    "lt-public-libs",
 )
 
 

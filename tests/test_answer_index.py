@@ -249,3 +249,26 @@ def test_shared_copies_never_merge_equals_that_print_or_type_differently() -> No
     assert type(same[4][0]) is int and type(same[5][0]) is bool
     assert str(same[6][0]) == "0.0" and str(same[7][0]) == "-0.0"
     assert same[8] is same[9]
+
+
+def test_the_title_words_are_kept_packed_and_read_back_as_the_same_sets(tmp_path) -> None:
+    """Each title word's series numbers are kept as bytes and made a set at first look-up:
+    the same numbers, iterated in the same order as the built index's set (answers that
+    tie keep their order)."""
+    from tests.question_set import question_set
+    from vestnesis.answer_index import Kept, read_index, write_index
+
+    built = question_set("team").knowledge()
+    path = tmp_path / INDEX_FILE
+    write_index(path, "key", Kept(built, built.tables))
+    read = read_index(path, "key")
+    assert read is not None
+    packed = read.knowledge_with(None).titles._index
+    index = built.titles._index
+    assert packed.keys() == index.keys()
+    word = next(iter(index))
+    assert isinstance(dict.__getitem__(packed, word), bytes)  # not made until looked up
+    for word, numbers in index.items():
+        assert list(packed[word]) == list(numbers), word
+    assert isinstance(dict.__getitem__(packed, word), set)  # made once, then kept
+    assert packed.get("no such word") is None

@@ -385,6 +385,11 @@ def test_the_example_words_file_loads_and_its_readathon_is_a_sort_of_reading() -
     for question in ("When is the next readathon?", "next reading?", "kad būs nākamie lasījumi?"):
         found = answer(question, knowledge, NOW)
         assert (found.intent, uids(found)) == ("next_event", ["r@x"]), question
+    # Its topic fallback and one-language topic words are read over the built-in ones.
+    assert tables.topic_fallback["volunteers"] == ("membership",)
+    assert tables.topic_fallback["mission"] == ("goal",)
+    assert "ziedojumi" in tables.language_topics["lv"]["funding"]
+    assert "nauda" in tables.language_topics["lv"]["funding"]
 
 
 @pytest.mark.parametrize(
@@ -392,6 +397,7 @@ def test_the_example_words_file_loads_and_its_readathon_is_a_sort_of_reading() -
     [
         ("[[kind]]\nlv = ['x']\n", "needs a key"),
         ("[colours]\nred = 1\n", "unknown section [colours]"),
+        ("[language_topic]\nlv = 1\n", "[language_topic.LANGUAGE] must be tables"),
         ("[[kind]]\nkey = 'x'\nlv = 3\n", "expected a list of words"),
         ("not toml = = =", "not TOML"),
     ],

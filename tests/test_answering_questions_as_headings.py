@@ -437,3 +437,78 @@ def test_training_is_not_a_course() -> None:
     known = indexed(events, QA_PLAN, ZONE)
     assert [e.uid for e in answer("Kada kitas kursas?", known, NOW).events] == ["course"]
     assert [e.uid for e in answer("next training", known, NOW).events] == ["training"]
+
+
+def test_ask_json_gives_the_days_gone_apart_and_in_order() -> None:
+    from vestnesis.events.asking import Reply
+
+    found = answer("kas notiek martā?", indexed(MARCH, PLAN, ZONE), NOW)
+    shape = Reply(found, "").as_json()
+    assert shape["earlier"] == ["reading-1"]
+    assert shape["events"] == ["reading-1", "called-off", "reading-2"]
+
+
+def test_a_short_place_name_in_its_case_forms() -> None:
+    # "Ape": its stems are too short to tell; the word itself is the place.
+    events = [_event("ape", "Novadpētniecības vakars", (2029, 2, 20), "Apes bibliotēka, Ape")]
+    known = indexed(events, PLAN, ZONE)
+    for question in ("Kas notika Apē februārī?", "what was on in Ape in February"):
+        found = answer(question, known, NOW)
+        assert (found.intent, [e.uid for e in found.events]) == ("events_in_period", ["ape"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When is the next reading circle?", "kad nākamais lasītāju pulciņš"],
+)
+def test_a_category_s_translation_holding_a_known_kind_word_names_it_too(question) -> None:
+    # "Reading circle" beside "Lasītāju pulciņš" is its translation, not a "reading".
+    events = [
+        _event(
+            "circle",
+            "Pie tējas tases",
+            (2029, 3, 20),
+            "Rūjiena",
+            "Lasītāju pulciņš",
+            "Reading circle",
+        ),
+        _event("reading", "Skaļās lasīšanas diena", (2029, 3, 10), "Rūjiena", "Lasījumi"),
+    ]
+    found = answer(question, indexed(events, PLAN, ZONE), NOW)
+    assert [e.uid for e in found.events] == ["circle"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kad būs ziemas stāstu vakars?",
+        "when is the winter storytelling evening",
+        "kada vyks žiemos pasakojimų vakaras?",
+    ],
+)
+def test_an_evening_is_not_yesterday(question) -> None:
+    # "vakars", "vakaras" (an evening) begin with "vakar" (yesterday) but are other words.
+    events = [
+        _event("tales", "Winter Storytelling Evening", (2029, 12, 17), "Ērgļi", "Family event")
+    ]
+    found = answer(question, indexed(events, PLAN, ZONE), NOW)
+    assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["tales"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kad būs LEADER vebinārs par projektu rakstīšanu",
+        "when is the LEADER webinar about writing project applications",
+        "kada vyks LEADER vebinaras apie projektų rašymą",
+    ],
+)
+def test_when_the_one_of_a_kind_whose_title_has_the_words_is(question) -> None:
+    # The question says more than the title ("about writing projects"); of the webinars,
+    # the one whose title has its naming word is the one asked.
+    events = [
+        _event("leader", "LEADER Grant Webinar", (2029, 4, 3), "Online", "Vebinārs", "Webinar"),
+        _event("ad", "Rudens saruna ar dienestu", (2029, 3, 20), "Online", "Vebinārs", "Webinar"),
+    ]
+    found = answer(question, indexed(events, PLAN, ZONE), NOW)
+    assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["leader"])

@@ -75,15 +75,18 @@ def test_help_imports_no_heavy_module(args: tuple[str, ...]) -> None:
     assert heavy == set(), f"`vestnesis {' '.join(args)}` imported {sorted(heavy)}"
 
 
-# What `vestnesis ask` needs: the config (pydantic), the database (asyncio, aiosqlite), the
-# answering engine and its word tools (stemmers, rapidfuzz, Babel for dates and catalogs), and
-# lingua's module (a few milliseconds; its models load only for a question it must detect).
-ASK_NEEDS = {"pydantic", "asyncio", "aiosqlite", "babel", "lingua"}
+# What `vestnesis ask` needs: the database (asyncio, aiosqlite), the answering engine and its
+# word tools (stemmers, rapidfuzz), and lingua's module (a few milliseconds; its models load
+# only for a question it must detect). Not the config's validator (pydantic): the first `ask`
+# keeps what answering reads of the validated config (vestnesis/kept_config.py). Not Babel:
+# the names in dates come from the CLDR snapshot, the catalogs through the standard library.
+ASK_NEEDS = {"asyncio", "aiosqlite", "lingua"}
 
 
 def test_ask_imports_only_what_answering_needs(tmp_path) -> None:
-    """A cold `vestnesis ask` (calendar unchanged, answer index kept, no translation backend)
-    loads no HTTP client, feed parser, calendar parser, template engine, bot or web library."""
+    """A cold `vestnesis ask` (calendar unchanged, answer index and config kept, no
+    translation backend) loads no config validator, HTTP client, feed parser, calendar
+    parser, template engine, bot or web library."""
     from tests.conftest import sample_config
 
     config = str(sample_config(tmp_path))

@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: pydantic would turn each of the ~150 field
 # annotations back from a string (a compile and an eval each) in every process that reads the
 # config, a tenth of the models' build (issue 18); the few forward references are quoted.
-import hmac
 import ipaddress
 import tomllib
 from collections.abc import Mapping
@@ -11,7 +10,6 @@ from datetime import time, timedelta
 from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -31,23 +29,22 @@ if TYPE_CHECKING:
 
 from vestnesis.common.durations import WeeklyTime, parse_duration, parse_size, parse_weekly
 
-DEFAULT_CONFIG_FILE = "config.toml"
-CONFIG_ENV = "VESTNESIS_CONFIG"
-
-# Secrets never need to sit in the file: each has an environment variable that wins.
-SECRET_ENV: dict[str, tuple[str, str]] = {
-    "VESTNESIS_TELEGRAM_TOKEN": ("telegram", "token"),
-    "VESTNESIS_TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
-    "VESTNESIS_TRANSLATION_API_KEY": ("translation", "api_key"),
-    "VESTNESIS_SMTP_USERNAME": ("email", "username"),
-    "VESTNESIS_SMTP_PASSWORD": ("email", "password"),
-    "VESTNESIS_WEB_SECRET": ("web", "secret"),
-}
-
-
-class ConfigError(Exception):
-    """The config cannot be used; the message names each key and its problem."""
-
+# Defined there (free of pydantic, for a cold `ask`); the public ones kept importable here.
+from vestnesis.config_files import (
+    CHECKS,
+    is_http_url,
+    webhook_token,
+    with_secret_file,
+    with_secrets,
+)
+from vestnesis.config_files import CONFIG_ENV as CONFIG_ENV
+from vestnesis.config_files import DEFAULT_CONFIG_FILE as DEFAULT_CONFIG_FILE
+from vestnesis.config_files import SECRET_ENV as SECRET_ENV
+from vestnesis.config_files import SECRETS_FILE as SECRETS_FILE
+from vestnesis.config_files import ConfigError as ConfigError
+from vestnesis.config_files import config_path as config_path
+from vestnesis.config_files import read_secrets as read_secrets
+from vestnesis.config_files import secrets_path as secrets_path
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]
@@ -63,20 +60,18 @@ def _base_dir(info: ValidationInfo) -> Path:
     return Path(context.get("base_dir", "."))
 
 
+def _checked(info: ValidationInfo, check: str, value: str) -> str:
+    """`value` through the file check `check` (vestnesis.config_files.CHECKS), noted in the
+    context's "checked" list when there is one (what a kept snapshot must find again)."""
+    result = CHECKS[check](_base_dir(info), value)
+    noted = (info.context or {}).get("checked")
+    if isinstance(noted, list):
+        noted.append([check, value, result])
+    return result
+
+
 def _readable_file(value: str | None, info: ValidationInfo) -> str | None:
-    if value is None:
-        return None
-    local = (_base_dir(info) / value).expanduser().resolve()
-    if not local.is_file():
-        raise ValueError(f"no readable file at {local}")
-    return str(local)
-
-
-def _is_http_url(value: str) -> bool:
-    if any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
-        return False  # a link with a line break or space in it is not one link
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return None if value is None else _checked(info, "readable_file", value)
 
 
 class Association(_Section):
@@ -106,14 +101,14 @@ class Association(_Section):
     @field_validator("website")
     @classmethod
     def _website(cls, value: str) -> str:
-        if value and not _is_http_url(value):
+        if value and not is_http_url(value):
             raise ValueError("not an http(s) URL")
         return value
 
     @field_validator("data_dir")
     @classmethod
     def _resolve(cls, value: Path, info: ValidationInfo) -> Path:
-        return (_base_dir(info) / value.expanduser()).resolve()
+        return Path(_checked(info, "folder", str(value)))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,12 +131,7 @@ class _Located(_Section):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None or _is_http_url(value):
-            return value
-        local = (_base_dir(info) / value.removeprefix("file://")).resolve()
-        if local.is_file():
-            return str(local)
-        raise ValueError("not an http(s) URL or readable path")
+        return None if value is None else _checked(info, "url_or_file", value)
 
     @field_validator("path")
     @classmethod
@@ -199,6 +189,7 @@ class Answers(_Section):
             from vestnesis.answering.tables import Tables
 
             Tables.load(Path(path))  # a WordsError is a ValueError: reported like any field
+            _checked(info, "content", path)
         return path
 
     def tables(self) -> "Tables":
@@ -289,14 +280,14 @@ class Translation(_Section):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if value and not _is_http_url(value):
+        if value and not is_http_url(value):
             raise ValueError("not an http(s) URL")
         return value.rstrip("/")
 
     @field_validator("models_dir")
     @classmethod
     def _models(cls, value: Path, info: ValidationInfo) -> Path:
-        return (_base_dir(info) / value.expanduser()).resolve()
+        return Path(_checked(info, "folder", str(value)))
 
     @field_validator("glossary")
     @classmethod
@@ -388,7 +379,7 @@ class Telegram(_Section):
     def _base_url(cls, value: str) -> str:
         # The server's root, e.g. http://127.0.0.1:8081; written with the Bot API's /bot
         # path (as python-telegram-bot spells it), or a trailing slash, it means the same.
-        if value and not _is_http_url(value):
+        if value and not is_http_url(value):
             raise ValueError(
                 "not an http(s) URL; write the Bot API server's address, e.g. "
                 "http://127.0.0.1:8081 (with or without /bot at the end)"
@@ -417,17 +408,14 @@ class Email(_Section):
     def _folder(cls, value: str, info: ValidationInfo) -> str:
         if not value:
             return value
-        return str((_base_dir(info) / Path(value).expanduser()).resolve())
+        return _checked(info, "folder", value)
 
     @field_validator("ca_file")
     @classmethod
     def _ca_file(cls, value: str, info: ValidationInfo) -> str:
         if not value:
             return value
-        path = (_base_dir(info) / Path(value).expanduser()).resolve()
-        if not path.is_file():
-            raise ValueError(f"{value}: no such file")
-        return str(path)
+        return _checked(info, "existing_file", value)
 
     username: SecretStr | None = None
     password: SecretStr | None = None
@@ -508,7 +496,7 @@ class Web(_Section):
     @field_validator("public_url")
     @classmethod
     def _public(cls, value: str) -> str:
-        if not _is_http_url(value):
+        if not is_http_url(value):
             raise ValueError("not an http(s) URL")
         return value.rstrip("/")
 
@@ -577,69 +565,22 @@ class Config(_Section):
         an HMAC-SHA256 of a fixed label keyed by the web secret (or the bot token). Nothing in a
         log reveals it or its key: it is masked like every secret, and knowing it tells nothing
         about the key. "" when there is nothing to derive it from."""
-        configured = self.telegram.webhook_secret
-        if configured is not None and configured.get_secret_value():
-            return configured.get_secret_value()
-        for key in (self.web.secret, self.telegram.token):
-            if key is not None and key.get_secret_value():
-                label = b"vestnesis/telegram-webhook/v1"
-                return hmac.new(key.get_secret_value().encode(), label, "sha256").hexdigest()
-        return ""
+
+        def text(secret: SecretStr | None) -> str:
+            return secret.get_secret_value() if secret is not None else ""
+
+        return webhook_token(
+            text(self.telegram.webhook_secret), text(self.web.secret), text(self.telegram.token)
+        )
 
 
-def config_path(option: str | None, env: Mapping[str, str]) -> Path:
-    """Which file to read: --config, else $VESTNESIS_CONFIG, else config.toml."""
-    return Path(option or env.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE)
-
-
-SECRETS_FILE = "secrets.env"  # next to the config: VARIABLE=value lines, mode 600
-
-
-def secrets_path(config_file: Path) -> Path:
-    """The secrets file that belongs to a config file (it may not exist)."""
-    return config_file.resolve().parent / SECRETS_FILE
-
-
-def read_secrets(path: Path) -> dict[str, str]:
-    """The `VESTNESIS_…=value` lines of a secrets file (the systemd EnvironmentFile format);
-    empty when there is none or this user may not read it. Raises ConfigError when others
-    may read it, or a line is not a known secret."""
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except PermissionError:
-        return {}  # e.g. root's file for systemd; the service gets the values as variables
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
-    if mode & 0o077:
-        raise ConfigError(f"{path}: other users may read these secrets; run `chmod 600 {path}`")
-    values: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, sep, value = line.partition("=")
-        name = name.strip().removeprefix("export ").strip()
-        if not sep or name not in SECRET_ENV:
-            known = ", ".join(SECRET_ENV)
-            raise ConfigError(f"{path}:{number}: expected one of {known} as NAME=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[name] = value
-    return values
-
-
-def load_config(path: Path, env: Mapping[str, str]) -> Config:
+def load_config(
+    path: Path, env: Mapping[str, str], *, checked: list[list[str]] | None = None
+) -> Config:
     """Read, merge secrets (from `env`, else from the secrets file next to it), and validate;
-    raises ConfigError with every problem."""
-    merged = dict(env)
-    for name, value in read_secrets(secrets_path(path)).items():
-        if not merged.get(name):  # a variable that is set wins over the file
-            merged[name] = value
-    env = merged
+    raises ConfigError with every problem. Each file check done is appended to `checked`
+    (check name, value, result; see vestnesis.config_files.CHECKS) when it is given."""
+    env = with_secret_file(path, env)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -651,29 +592,29 @@ def load_config(path: Path, env: Mapping[str, str]) -> Config:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    return parse_config(raw, base_dir=path.resolve().parent, env=env, origin=str(path))
+    base_dir = path.resolve().parent
+    return parse_config(raw, base_dir=base_dir, env=env, origin=str(path), checked=checked)
 
 
 def parse_config(
-    raw: dict[str, Any], *, base_dir: Path, env: Mapping[str, str], origin: str = "config"
+    raw: dict[str, Any],
+    *,
+    base_dir: Path,
+    env: Mapping[str, str],
+    origin: str = "config",
+    checked: list[list[str]] | None = None,
 ) -> Config:
-    """Validate an already-read TOML tree; relative paths are taken from `base_dir`."""
-    merged = _with_secrets(raw, env)
+    """Validate an already-read TOML tree; relative paths are taken from `base_dir`; the file
+    checks done are appended to `checked` when it is given."""
+    merged = with_secrets(raw, env)
+    context: dict[str, object] = {"base_dir": base_dir}
+    if checked is not None:
+        context["checked"] = checked
     try:
-        return Config.model_validate(merged, context={"base_dir": base_dir})
+        return Config.model_validate(merged, context=context)
     except ValidationError as error:
         problems = "\n".join(f"{origin}: {line}" for line in _describe(error))
         raise ConfigError(problems) from None
-
-
-def _with_secrets(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
-    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in raw.items()}
-    for variable, (section, key) in SECRET_ENV.items():
-        if env.get(variable):
-            table = merged.setdefault(section, {})
-            if isinstance(table, dict):
-                table[key] = env[variable]
-    return merged
 
 
 def _describe(error: ValidationError) -> list[str]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
-from babel.support import NullTranslations, Translations
 
 from vestnesis.common.catalog import Gettext
-from vestnesis.config import Association, Config
+
+if TYPE_CHECKING:  # not imported by a cold `ask` (vestnesis/kept_config.py)
+    from vestnesis.config import Association, Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "vestnesis"
@@ -36,7 +39,9 @@ class Catalogs:
         compiled = source.with_suffix(".mo")
         if compiled.is_file() and not _newer(source, compiled):
             with compiled.open("rb") as stream:
-                return Translations(stream, domain=DOMAIN)
+                # The standard library's reader: Babel's (babel.support) is the same class with
+                # more methods, and importing it imports Babel's dates too (issue 18).
+                return GNUTranslations(stream)
         if not source.is_file():
             return NullTranslations()
         # A source checkout before `make catalogs`, or a .po edited since: its own text, not
@@ -52,7 +57,7 @@ class Catalogs:
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
-        return Translations(buffer, domain=DOMAIN)
+        return GNUTranslations(buffer)
 
 
 def _newer(path: Path, than: Path) -> bool:

@@ -1,16 +1,57 @@
 """Dates and times written the way each language writes them inside a sentence, through
-Babel's CLDR data: Latvian takes the locative ("3. decembrī", "ceturtdien"), Lithuanian the
-genitive month with "d." ("gruodžio 3 d.")."""
+CLDR's data: Latvian takes the locative ("3. decembrī", "ceturtdien"), Lithuanian the
+genitive month with "d." ("gruodžio 3 d.").
+
+The month and weekday names of lv, lt and en come from the snapshot of CLDR's names
+(vestnesis/answering/cldr.py, checked against Babel by tests/test_cldr.py), which is what
+Babel's `format_date` writes for the patterns used here ("LLLL", "MMMM", "EEEE", "d MMMM y")
+and `format_time` for "HH:mm" (tests/test_dates_text.py compares the two day by day): a cold
+`vestnesis ask` then loads neither Babel's date module (which looks up the machine's own
+time zone when imported) nor a language's whole locale data (issue 18). Another language
+goes through Babel."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date, format_time
-
-from storage import Event
+from vestnesis.answering import cldr
 from vestnesis.answering.when import Span
 from vestnesis.common.dates import latvian_locative
+
+if TYPE_CHECKING:
+    from storage import Event
+
+# The languages whose names come from the snapshot (cldr.LANGUAGES).
+_NAMED = frozenset(cldr.LANGUAGES)
+
+
+def format_date(day: date, pattern: str, *, locale: str) -> str:
+    """`day` as Babel's `format_date(day, pattern, locale=locale)` writes it: from the
+    snapshot for lv, lt and en and the patterns below, through Babel otherwise."""
+    if locale in _NAMED:
+        if pattern == "LLLL":
+            return cldr.months(locale)["stand-alone"]["wide"][day.month]
+        if pattern == "MMMM":
+            return cldr.months(locale)["format"]["wide"][day.month]
+        if pattern == "EEEE":
+            return cldr.days(locale)["format"]["wide"][day.weekday()]
+        if pattern in ("d MMMM", "d MMMM y"):
+            text = f"{day.day} {cldr.months(locale)['format']['wide'][day.month]}"
+            return f"{text} {day.year}" if pattern.endswith(" y") else text
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, pattern, locale=locale)
+
+
+def _hours(moment: datetime, language: str) -> str:
+    """The hours and minutes of `moment` as Babel's `format_time(moment, "HH:mm")` writes
+    them (in the moment's own zone; CLDR's Latin digits in lv, lt and en)."""
+    if language in _NAMED:
+        return f"{moment.hour:02d}:{moment.minute:02d}"
+    from babel.dates import format_time
+
+    return format_time(moment, "HH:mm", locale=language)
 
 
 def _month(day: date, language: str) -> str:
@@ -104,7 +145,7 @@ def _across(first: date, start: str, last: date, end: str, language: str, today:
 
 def clock(moment: datetime, language: str) -> str:
     """A time of day: '10.00' in Latvian, '10:00' elsewhere."""
-    text = format_time(moment, "HH:mm", locale=language)
+    text = _hours(moment, language)
     return text.replace(":", ".") if language == "lv" else text
 
 

@@ -30,15 +30,6 @@ SURE_NAME = 0.75
 SHORT_QUESTION = 3
 SPELT_ALIKE = 0.75  # two words this alike are one word in two languages ("hakatons")
 MODIFIER_WEIGHT = 0.5  # a plan search word that modifies the next one ("membership" fee)
-# A topic the plan has no heading for, answered by the nearest one it has.
-TOPIC_FALLBACK = {
-    "mission": ("goal",),
-    "goal": ("priorities", "mission", "directions"),
-    "priorities": ("directions", "goal"),
-    "directions": ("priorities", "goal"),
-    "indicators": ("results",),
-    "results": ("indicators",),
-}
 # Concepts of everyday questions (the weather) that neither the calendar nor the plan answers.
 OFF_TOPIC = frozenset({"weather"})
 # The topic's own words weigh more than the question's others in a search for a topic no
@@ -60,7 +51,9 @@ class Knowledge:
     detector: LanguageDetector | None = None
     tables: Tables = field(default_factory=builtin)
     _starts: tuple[datetime, ...] = field(default=(), repr=False)
-    _places: dict[Event, frozenset[str]] = field(default_factory=dict, repr=False)
+    # place → its town stems: keyed by the place, not the event, so that reading the kept
+    # index hashes a few strings rather than 10,000 events (issue 18).
+    _places: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _all_places: frozenset[str] = frozenset()
     # kind → its series as (end, series) by first end ascending, by last end descending, by
     # last end of an occurrence still on descending.
@@ -112,7 +105,7 @@ class Knowledge:
                 else e
                 for e in ordered
             )
-        places = {e: _town_stems(e.place, tables) for e in ordered if e.place}
+        places = {e.place: _town_stems(e.place, tables) for e in ordered if e.place}
         titles = TitleIndex(ordered, tables, translations)
         kind_series: dict[str, list[Series]] = {}
         # The kind a title names is the event's too when no category gave it one of the
@@ -149,7 +142,7 @@ class Knowledge:
 
     def at(self, event: Event, word: str) -> bool:
         """Whether the event's place has the word."""
-        return bool(_place_stems(word, self.tables) & self._places.get(event, frozenset()))
+        return bool(_place_stems(word, self.tables) & self._places.get(event.place, frozenset()))
 
     def of_kind(self, event: Event, kind: str) -> bool:
         """Whether the event is of the kind or of a sort of it (a general meeting is a
@@ -810,7 +803,12 @@ def _category_aliases(events: Sequence[Event], tables: Tables) -> dict[str, tupl
             and other
             and other not in first
             and words.tokens(other)
-            and not tables.kind_lexicon.scan(words.tokens(other), fuzzy=False)
+            # A known kind's own word is no translation; a phrase that only holds one
+            # ("Reading circle" beside "Lasītāju pulciņš") is.
+            and not any(
+                hit.length == len(words.tokens(other))
+                for hit in tables.kind_lexicon.scan(words.tokens(other), fuzzy=False)
+            )
         ):
             aliases.setdefault(next(iter(leaders)), []).append(other)
     return {category: tuple(names) for category, names in aliases.items()}
@@ -895,15 +893,27 @@ def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list
 def _names_event(
     named: TitleMatch, kind: str, cue: bool, concepts: set[str], tables: Tables
 ) -> bool:
-    if named.question_share < NAME_SHARE or named.score <= 0:
+    if named.score <= 0:
+        return False
+    family = tables.family(kind)
+    same_kind = bool(kind) and (
+        any(e.kind in family for e in named.series.occurrences)
+        or bool(title_kinds(named.series, tables) & family)
+    )
+    if (
+        same_kind
+        and concepts & {"when", "where"}
+        and not concepts & {"next", "upcoming"}
+        and named.title_share >= 0.3
+    ):
+        # "kada vyks LEADER vebinaras apie projektų rašymą": when the webinar is whose title
+        # has the question's words, however many more the question has.
+        return True
+    if named.question_share < NAME_SHARE:
         return False
     if not cue and named.title_share < 0.6:
         # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
         return False
-    family = tables.family(kind)
-    same_kind = any(e.kind in family for e in named.series.occurrences) or bool(
-        title_kinds(named.series, tables) & family
-    )
     if kind and not same_kind:
         # "the next seminar in Riga" should not be taken for a festival in Riga; but
         # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
@@ -1104,7 +1114,16 @@ def _place_stems(text: str, tables: Tables) -> frozenset[str]:
             if len(stem) >= 4:
                 found.add(stem)
             found |= tables.synonym_table.get(stem, frozenset()) & tables.town_terms
+        if 3 <= len(folded) <= SHORT_PLACE:
+            # A short name whose stems are too short to tell ("Ape", "Apē", "Apes"): the
+            # word itself, and without a one-letter case ending.
+            found.add("=" + folded)
+            if len(folded) > 3 and folded[-1] in "aeisu":
+                found.add("=" + folded[:-1])
     return frozenset(found)
+
+
+SHORT_PLACE = 5  # letters of a place name short enough to be matched whole
 
 
 # Case endings of town names, folded, longest first (lt locative, genitive; lv locative).
@@ -1216,7 +1235,7 @@ def _plan_topic(
     then the higher one. A plan without a "mission" heading answers "mission" with its goal,
     and the other way round."""
     lexicon = vocabulary.concepts(plan.tables)
-    for wanted in (topic, *TOPIC_FALLBACK.get(topic, ())):
+    for wanted in (topic, *plan.tables.topic_fallback.get(topic, ())):
         headed = _topic_headings(plan, wanted) or _topic_headings(plan, wanted, title=True)
         if headed:
             asked = (

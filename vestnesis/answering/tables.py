@@ -8,7 +8,6 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +84,9 @@ class Tables:
     # Language → topic → words that name the topic in that language only (lv "nauda",
     # money, is lt "nauda", benefit).
     language_topics: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    # A topic the plan has no heading for → the nearest topics, in order, whose heading
+    # answers it ("mission" by the goal).
+    topic_fallback: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = field(default="built-in", compare=False)
 
     @classmethod
@@ -397,11 +399,12 @@ def builtin() -> Tables:
             language: _phrases(table)
             for language, table in data["concepts"]["language_topic"].items()
         },
+        topic_fallback=_phrases(data["concepts"]["topic_fallback"]),
     )
 
 
 def _read_builtin(name: str) -> dict[str, Any]:
-    text = resources.files("vestnesis.answering").joinpath(f"data/{name}.toml").read_text("utf-8")
+    text = (Path(__file__).parent / "data" / f"{name}.toml").read_text("utf-8")  # as cldr.py
     return tomllib.loads(text)
 
 
@@ -490,7 +493,16 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
     """`extra` (a words file) over `base`: a kind with a known key adds terms and replaces
     the names it gives; a new kind is tried before the built-in ones (it is the association's
     own, and usually more specific)."""
-    known = {"kind", "synonyms", "towns", "topics", "concepts", "stop"}
+    known = {
+        "kind",
+        "synonyms",
+        "towns",
+        "topics",
+        "concepts",
+        "stop",
+        "topic_fallback",
+        "language_topic",
+    }
     unknown = set(extra) - known
     if unknown:
         raise WordsError(f"words file {source}: unknown section [{sorted(unknown)[0]}]")
@@ -529,6 +541,22 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
     stop = dict(base.stop)
     for language, value in dict(extra.get("stop", {})).items():
         stop[language] = (*stop.get(language, ()), *_strings(value, f"[stop] {language}"))
+    fallback = dict(base.topic_fallback)
+    table = extra.get("topic_fallback", {})
+    if not isinstance(table, dict):
+        raise WordsError(f"words file {source}: [topic_fallback] must be a table")
+    for key, value in table.items():
+        fallback[key] = _strings(value, f"[topic_fallback] {key}")
+    by_language = {language: dict(topics) for language, topics in base.language_topics.items()}
+    table = extra.get("language_topic", {})
+    if not isinstance(table, dict) or not all(isinstance(t, dict) for t in table.values()):
+        raise WordsError(
+            f"words file {source}: [language_topic.LANGUAGE] must be tables of topic = [words]"
+        )
+    for language, topics in table.items():
+        own = by_language.setdefault(language, {})
+        for key, value in topics.items():
+            own[key] = (*own.get(key, ()), *_strings(value, f"[language_topic.{language}] {key}"))
     groups = [_strings(g, "synonyms") for g in _groups(extra, "synonyms", source)]
     towns = [_strings(g, "towns") for g in _groups(extra, "towns", source)]
     return Tables(
@@ -543,7 +571,8 @@ def _merge(base: Tables, extra: Mapping[str, Any], source: str) -> Tables:
         ordinals=base.ordinals,
         yes_no=base.yes_no,
         interrogatives=base.interrogatives,
-        language_topics=base.language_topics,
+        language_topics=by_language,
+        topic_fallback=fallback,
         source=source,
     )
 

@@ -792,8 +792,14 @@ def _whole_word(text_words: Sequence[str], hit: words.Found[Callable[[date], Spa
     if hit.length != 1:
         return True
     folded = words.fold(text_words[hit.start])
+    if folded in _single_words():
+        return True
+    # A longer word that begins with the period's word is another word, not a typo:
+    # "vakaras", "vakars" (an evening) are not "vakar" (yesterday), "rīts" (morning) not
+    # "rīt" (tomorrow).
     return any(
         OSA.distance(folded, form, score_cutoff=2) <= (1 if len(form) <= 4 else 2)
+        and not (folded.startswith(form) and len(folded) > len(form))
         for form in _single_words()
     )
 

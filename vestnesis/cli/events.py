@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from vestnesis.cli.support import (
     json_option,
     now_option,
     parse_now,
+    parse_now_in,
     pass_settings,
     run_async,
 )
@@ -22,6 +24,7 @@ from vestnesis.cli.support import (
 if TYPE_CHECKING:
     from storage import Event
     from vestnesis.app import App
+    from vestnesis.events.asking import Reply
 
 # The answering engine, the calendar reader and the app are imported in the commands that use
 # them: `--help` answers at once.
@@ -133,11 +136,9 @@ async def ask(
     gc.disable()
     atexit.register(gc.freeze)
     try:
-        from vestnesis.wiring.calendars import answerer_for, calendars_read
-
-        config = settings.config()
-        async with calendars_read(config, parse_now(now, config)) as app:
-            reply = await answerer_for(app).ask(question, lang)
+        reply = await _ask_kept(settings, question, lang, now)
+        if reply is None:
+            reply = await _ask_validated(settings, question, lang, now)
     finally:
         if collecting:
             gc.enable()
@@ -145,6 +146,47 @@ async def ask(
         emit_json(reply.as_json())
     else:
         click.echo(reply.text)
+
+
+async def _ask_kept(
+    settings: Settings, question: str, lang: str | None, now: str | None
+) -> Reply | None:
+    """The reply from the config kept by an earlier `ask` (vestnesis/kept_config.py), without
+    validating the config again; None when it is not kept for this config or the answer
+    needs the whole app (a calendar changed, the database is new or older)."""
+    from vestnesis.kept_config import read_kept
+
+    found = read_kept(settings.path(), os.environ)
+    if found is None:
+        return None
+    kept, secrets = found
+    settings.start_logs(kept.log_json, secrets, Path(kept.database_path))
+    clock = parse_now_in(now, kept.zone)
+    from vestnesis.wiring.kept_ask import ask_kept
+
+    return await ask_kept(kept, clock, question, lang)
+
+
+async def _ask_validated(
+    settings: Settings, question: str, lang: str | None, now: str | None
+) -> Reply:
+    """The reply with the config validated, the calendars imported if they changed; what
+    answering reads of the config is kept for the next `ask`."""
+    from vestnesis.kept_config import keep
+    from vestnesis.wiring.calendars import answerer_for, calendars_read
+
+    path = settings.path()
+    try:
+        text: bytes | None = path.read_bytes()
+    except OSError:
+        text = None  # the validation says what is wrong
+    checked: list[list[str]] = []
+    config = settings.config(checked=checked)
+    async with calendars_read(config, parse_now(now, config)) as app:
+        reply = await answerer_for(app).ask(question, lang)
+    if text is not None:
+        keep(config, path, text, os.environ, checked)
+    return reply
 
 
 def _local(location: str) -> str:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -37,25 +37,35 @@ class Settings:
 
     def path(self) -> Path:
         """The config file these options point at."""
-        from vestnesis.config import config_path
+        from vestnesis.config_files import config_path
 
         return config_path(self.config_file, os.environ)
 
-    def config(self, *, service: bool = False) -> Config:
-        """Load and validate the config, set up logging; exit 2 with the problems if invalid."""
-        from vestnesis.common.logs import setup_logging
+    def config(self, *, service: bool = False, checked: list[list[str]] | None = None) -> Config:
+        """Load and validate the config, set up logging; exit 2 with the problems if invalid.
+        The file checks the validation did are appended to `checked` when it is given."""
         from vestnesis.config import ConfigError, load_config
 
         try:
-            config = load_config(self.path(), os.environ)
+            config = load_config(self.path(), os.environ, checked=checked)
         except ConfigError as error:
             click.echo(str(error), err=True)
             raise SystemExit(2) from None
-        level = self.log_level or ("INFO" if service else "ERROR")
-        json_lines = self.log_json or config.logging.format == "json"
-        setup_logging(level=level, json_lines=json_lines, secrets=config.secrets())
-        self.database = config.database_path
+        self.start_logs(
+            config.logging.format == "json", config.secrets(), config.database_path, service=service
+        )
         return config
+
+    def start_logs(
+        self, json_lines: bool, secrets: list[str], database: Path, *, service: bool = False
+    ) -> None:
+        """Set up logging as the options and the config (`json_lines`, `secrets`) say, and
+        note the database (for fault messages)."""
+        from vestnesis.common.logs import setup_logging
+
+        level = self.log_level or ("INFO" if service else "ERROR")
+        setup_logging(level=level, json_lines=self.log_json or json_lines, secrets=secrets)
+        self.database = database
 
 
 def run_async(command: Callable[P, Awaitable[R]]) -> Callable[P, R]:
@@ -118,6 +128,11 @@ def _in_data_folder(error: OSError) -> bool:
 
 def parse_now(value: str | None, config: Config) -> Clock:
     """--now ISO-8601 as a fixed clock (naive times are in the association's zone)."""
+    return parse_now_in(value, config.association.zone)
+
+
+def parse_now_in(value: str | None, zone: tzinfo) -> Clock:
+    """--now ISO-8601 as a fixed clock (naive times are in `zone`)."""
     if not value:
         return SystemClock()
     try:
@@ -125,7 +140,7 @@ def parse_now(value: str | None, config: Config) -> Clock:
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO-8601 time", param_hint="--now") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=config.association.zone)
+        moment = moment.replace(tzinfo=zone)
     return FixedClock(moment)
 
 

@@ -16,7 +16,38 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_interval, format_skeleton, format_time
+# Babel's date module is imported at the first date formatted, by the four functions below:
+# importing it looks up the machine's own time zone, which a cold `vestnesis ask` (needing
+# only `latvian_locative` here) does without (issue 18).
+
+
+def format_date(day: date, pattern: str, *, locale: str) -> str:
+    """Babel's `format_date`."""
+    from babel.dates import format_date
+
+    return format_date(day, pattern, locale=locale)
+
+
+def format_skeleton(skeleton: str, day: date, *, locale: str) -> str:
+    """Babel's `format_skeleton`."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton(skeleton, day, locale=locale)
+
+
+def format_interval(first: date, last: date, skeleton: str, *, locale: str) -> str:
+    """Babel's `format_interval`."""
+    from babel.dates import format_interval
+
+    return format_interval(first, last, skeleton, locale=locale)
+
+
+def format_time(moment: datetime, pattern: str, *, locale: str) -> str:
+    """Babel's `format_time`."""
+    from babel.dates import format_time
+
+    return format_time(moment, pattern, locale=locale)
+
 
 # The Babel locale for each project language (anything else is passed through).
 _LOCALES = {"en": "en_GB"}

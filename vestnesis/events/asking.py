@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import structlog
 
@@ -22,7 +22,9 @@ from vestnesis.answering.tables import Tables
 from vestnesis.answering.text import Wording, answer_text
 from vestnesis.common.catalog import Gettext
 from vestnesis.common.clock import Clock
-from vestnesis.config import Config
+
+if TYPE_CHECKING:  # not imported by a cold `ask` (vestnesis/kept_config.py)
+    from vestnesis.config import Config
 
 log = structlog.stdlib.get_logger("vestnesis.asking")
 CALENDAR_PATH = "/events.ics"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import structlog
 
@@ -21,7 +21,9 @@ from feeds.fetch import Fetched
 from storage import Event
 from vestnesis.answering import kinds
 from vestnesis.common.clock import Clock
-from vestnesis.config import Answers, Association, Calendar, Config, Events
+
+if TYPE_CHECKING:  # the config's validator is not imported by a cold `ask` (issue 18)
+    from vestnesis.config import Answers, Association, Calendar, Config, Events
 
 log = structlog.stdlib.get_logger("vestnesis.events")
 BOARD_CALENDAR = "board"
@@ -144,23 +146,42 @@ async def import_calendar(
 
 async def _read(calendars: CalendarParts, location: str) -> tuple[bytes, str]:
     """A calendar's body and the digest that tells whether it changed since its import."""
-    fetched = await calendars.fetcher.fetch(location)
+    return await _fetched(calendars.fetcher, calendars.clock, location)
+
+
+async def _fetched(fetcher: Fetch, clock: Clock, location: str) -> tuple[bytes, str]:
+    fetched = await fetcher.fetch(location)
     if fetched.status != "ok":
         raise CalendarImportError(fetched.error or "nothing received")
     # The day is part of it: the window of kept occurrences moves with the date.
-    day = calendars.clock.now().date().isoformat().encode()
+    day = clock.now().date().isoformat().encode()
     return fetched.content, hashlib.sha256(fetched.content + day).hexdigest()
+
+
+class Digests(Protocol):
+    """The stored calendars' digests (`storage.EventStore`)."""
+
+    async def digest(self, calendar: str) -> str: ...
 
 
 async def calendars_changed(calendars: CalendarParts) -> bool:
     """Whether any configured calendar differs from what was imported (reads, never writes);
     one that cannot be read counts as unchanged, as `poll_calendars` keeps its events."""
-    for calendar in calendars.settings.calendars:
+    sources = [(calendar.name, calendar.location) for calendar in calendars.settings.calendars]
+    return await sources_changed(sources, calendars.fetcher, calendars.events, calendars.clock)
+
+
+async def sources_changed(
+    sources: Sequence[tuple[str, str]], fetcher: Fetch, stored: Digests, clock: Clock
+) -> bool:
+    """Whether any calendar of `sources` (name, location) differs from what was imported, as
+    `calendars_changed`."""
+    for name, location in sources:
         try:
-            _, digest = await _read(calendars, calendar.location)
+            _, digest = await _fetched(fetcher, clock, location)
         except CalendarImportError:
             continue
-        if await calendars.events.digest(calendar.name) != digest:
+        if await stored.digest(name) != digest:
             return True
     return False
 
