@@ -9,7 +9,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
 from feeds.language import LanguageDetector
@@ -263,7 +263,7 @@ def answer(
             if knowledge.plan
             else (),
         )
-    defined = _defined_term(knowledge.plan, question_words)
+    defined = _defined_term(knowledge.plan, question_words, now.astimezone(knowledge.zone).date())
     if defined is not None:
         # "Ko nozīmē PID?", "what is ORCID": the plan's glossary, where it defines the term.
         return Answer("plan", asker, sections=(defined,), topic="glossary")
@@ -358,8 +358,7 @@ def answer(
         year_part = _year_part(plan, question_words)
         if year_part is not None:
             # "ko darīsim 2027. gadā" of a plan with a part for each year ("B1. 2027: …").
-            under = tuple(s for s in plan.plan.sections if s.parent == year_part.heading)
-            return Answer("plan", asker, sections=(year_part,), topic="chapter", subsections=under)
+            return _whole_section(asker, plan, year_part)
         searched = _plan_search(asker, plan, question_words, concept_words, concepts)
         if searched is not None:
             return searched
@@ -368,7 +367,7 @@ def answer(
             # honest "I don't know", not a seminar that happens to be about them.
             return Answer("unknown", asker)
     if topics and plan is not None and not cue:
-        if _about_something_else(question_words, taken, knowledge, plan):
+        if span is not None and _about_something_else(question_words, taken, knowledge, plan):
             # "krepšinio rungtynių rezultatai vakar": results of a basketball match.
             return Answer("unknown", asker)
         if (
@@ -432,7 +431,7 @@ def answer(
                 kind,
                 now,
                 tense == "past",
-                keep=lambda series: bool(_overlapping(series.occurrences, span, zone)),
+                keep=_held_within(span, zone),
             )
             if _yes_no(question_words, tables)
             else None
@@ -445,7 +444,7 @@ def answer(
         and _plural_kind(kind, [question_words[i] for i in kind_words], asker, tables)
     ):
         named = None  # "health literacy talks in October": talks, a list, whatever one is titled
-    if named is not None and span is not None and "count" in concepts:
+    if named is not None and span is not None and _counts(question_words, found, concepts):
         named = None  # "how many ORCID consultations in November": its occurrences, listed
     if named is not None and span is not None and asked_towns and without is None:
         named = None  # "kas vyks Daugpilyje gegužę": the town is the place, not a title's word
@@ -885,6 +884,20 @@ def detect_language(
     return hint if hint in LANGUAGES else "lv"
 
 
+def _held_within(span: when.Span, zone: tzinfo) -> Callable[[Series], bool]:
+    """Whether a series has an occurrence in the period, worked out once per series."""
+    start, end = span.bounds(zone)
+    seen: dict[tuple[str, str], bool] = {}
+
+    def held(series: Series) -> bool:
+        key = (series.calendar, series.uid)
+        if key not in seen:
+            seen[key] = any(e.start < end and e.end > start for e in series.occurrences)
+        return seen[key]
+
+    return held
+
+
 def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list[Event]:
     start, end = span.bounds(zone)
     return [e for e in events if e.start < end and e.end > start]
@@ -893,27 +906,15 @@ def _overlapping(events: Sequence[Event], span: when.Span, zone: tzinfo) -> list
 def _names_event(
     named: TitleMatch, kind: str, cue: bool, concepts: set[str], tables: Tables
 ) -> bool:
-    if named.score <= 0:
-        return False
-    family = tables.family(kind)
-    same_kind = bool(kind) and (
-        any(e.kind in family for e in named.series.occurrences)
-        or bool(title_kinds(named.series, tables) & family)
-    )
-    if (
-        same_kind
-        and concepts & {"when", "where"}
-        and not concepts & {"next", "upcoming"}
-        and named.title_share >= 0.3
-    ):
-        # "kada vyks LEADER vebinaras apie projektų rašymą": when the webinar is whose title
-        # has the question's words, however many more the question has.
-        return True
-    if named.question_share < NAME_SHARE:
+    if named.question_share < NAME_SHARE or named.score <= 0:
         return False
     if not cue and named.title_share < 0.6:
         # "Kas ir IFLA?" is not a question about the webinar "IFLA jaunumi".
         return False
+    family = tables.family(kind)
+    same_kind = any(e.kind in family for e in named.series.occurrences) or bool(
+        title_kinds(named.series, tables) & family
+    )
     if kind and not same_kind:
         # "the next seminar in Riga" should not be taken for a festival in Riga; but
         # "viršūnių susitikimas" (a summit) names the Summit, whatever kind "susitikimas" is.
@@ -1071,7 +1072,8 @@ def _about_something_else(
 ) -> bool:
     """Whether the question's naming words beside a topic's word are two or more, and none of
     them is a word the plan or the calendar uses in any language: the topic's word is then
-    another matter's ("the match results", "the exchange rate")."""
+    another matter's ("the match results yesterday", "the exchange rate in 2027"; asked
+    with a period, as everyday questions are)."""
     other = _unexplained(question_words, taken, knowledge.tables)
     return len(other) >= 2 and not any(
         _known(knowledge, w) or any(plan.known(t) for t in question_terms([w], plan.tables))
@@ -1538,10 +1540,11 @@ def _content_terms(text_words: Sequence[str], tables: Tables) -> set[str]:
     }
 
 
-def _defined_term(plan: PlanIndex | None, question_words: list[str]) -> Section | None:
+def _defined_term(plan: PlanIndex | None, question_words: list[str], today: date) -> Section | None:
     """The section that defines the term the question asks the meaning of ("Ko nozīmē
     PID?", "what is ORCID", "ką reiškia FAIR principai"): the question has the term's words
-    and, beside them, only question words and words for meaning."""
+    and, beside them, only question words and words for meaning; never a period ("kas
+    notiks martā") nor a plan topic ("kāda ir misija"), which are asked otherwise."""
     if plan is None or not plan.definitions:
         return None
     tables = plan.tables
@@ -1556,14 +1559,39 @@ def _defined_term(plan: PlanIndex | None, question_words: list[str]) -> Section 
     )
     if not asked or not asks or kinds.find(question_words, tables=tables)[0]:
         return None
+    if when.find(" ".join(question_words), question_words, today)[0] is not None or any(
+        hit.value in tables.topics and hit.value != "glossary"
+        for hit in vocabulary.concepts(tables).scan(asked, fuzzy=False)
+    ):
+        return None
     for term, section in plan.definitions.items():
-        own = words.tokens(term)
+        own = [t for t in words.tokens(term) if not vocabulary.is_stop(t, tables)]
+        own = own or words.tokens(term)
         if len(own) == len(asked) and all(
             words.fold(a) == t or glossary.terms(a, tables) & glossary.terms(t, tables)
             for a, t in zip(asked, own, strict=True)
         ):
             return section
     return None
+
+
+def _counts(
+    question_words: list[str], found: Sequence[words.Found[str]], concepts: set[str]
+) -> bool:
+    """Whether the question asks how many ("cik ORCID konsultāciju", "how many meetups"),
+    not how long or how much it costs ("cik ilgi", "kiek kainuos")."""
+    if "cost" in concepts:
+        return False
+    for hit in found:
+        if hit.value == "count":
+            after = max(hit.positions) + 1
+            if after < len(question_words) and words.fold(question_words[after]) not in _HOW_LONG:
+                return True
+    return False
+
+
+# "How long" after "how" ("cik ilgi", "kiek ilgai"): a duration, not a number of events.
+_HOW_LONG = frozenset({"ilgi", "ilgai", "ilgu", "long", "laika", "laiko"})
 
 
 def _yes_no(question_words: Sequence[str], tables: Tables) -> bool:
@@ -1580,28 +1608,34 @@ def _own_language_topics(
 ) -> list[words.Found[str]]:
     """The topics the question names by words that name them only in its own language
     ("no kurienes nāk nauda": lv "nauda" is money; lt "nauda" is benefit)."""
-    stems = tables.topic_stems(language)
-    if not stems:
-        return []
     used = taken | {i for hit in found for i in hit.positions}
     return [
         words.Found(topic, i, 1)
-        for i, w in enumerate(question_words)
+        for i, topic in _one_language_words(question_words, language, tables)
         if i not in used
-        # A noun before it makes it a sort of money ("biedra nauda", a membership fee),
-        # asked wherever the plan says it, not the plan's funding.
-        and (i == 0 or vocabulary.is_stop(question_words[i - 1], tables))
-        for topic in sorted({t for stem in words.stems(w) for t in stems.get(stem, ())})
     ]
 
 
 def _own_language_heading(heading: str, topic: str, plan: PlanIndex) -> bool:
     """Whether a heading names the topic by a word that names it only in the plan's own
     language ("Nauda" of a Latvian plan)."""
-    stems = plan.tables.topic_stems(plan.language)
-    return any(
-        topic in stems.get(stem, ()) for w in words.tokens(heading) for stem in words.stems(w)
-    )
+    tokens = words.tokens(heading)
+    return any(t == topic for _, t in _one_language_words(tokens, plan.language, plan.tables))
+
+
+def _one_language_words(
+    text_words: Sequence[str], language: str, tables: Tables
+) -> list[tuple[int, str]]:
+    """(position, topic) of the words that name a topic in `language` only, unless a noun
+    stands before one: that makes it a sort of the thing ("biedra nauda", a membership fee,
+    is asked wherever the plan says it, not the plan's funding)."""
+    stems = tables.topic_stems(language) if language else {}
+    return [
+        (i, topic)
+        for i, w in enumerate(text_words)
+        if stems and (i == 0 or vocabulary.is_stop(text_words[i - 1], tables))
+        for topic in sorted({t for stem in words.stems(w) for t in stems.get(stem, ())})
+    ]
 
 
 def _asked_heading(
@@ -1648,8 +1682,8 @@ def _asked_heading(
             ),
             None,
         )
-        if opening is None:
-            continue
+        if opening is None or all(vocabulary.is_stop(t, tables) for t in tokens[opening + 1 :]):
+            continue  # a heading of a question word alone ("Kas?") answers nothing asked
         heading = own(tokens[opening + 1 :])
         # ("Cik tas maksās?": "cik maksās" is the concept, "tas" between says nothing.)
         bare = [t for t in tokens if words.fold(t) in meanings or not vocabulary.is_stop(t, tables)]
@@ -1713,8 +1747,7 @@ def _plan_search(
     if headed is not None:
         # "kiek kainuoja nario mokestis?" of a plan with "§ 4. Narystė ir nario mokestis": the
         # part headed by the very words asked, whatever else the question says.
-        under = tuple(s for s in plan.plan.sections if s.parent == headed.heading)
-        return Answer("plan", language, sections=(headed,), topic="chapter", subsections=under)
+        return _whole_section(language, plan, headed)
     terms = question_terms(content, plan.tables)
     known = [w for w in content if any(plan.known(t) for t in question_terms([w], plan.tables))]
     share = len(known) / len(content)
@@ -1769,8 +1802,18 @@ def _about_section(plan: PlanIndex) -> Section | None:
     tables = plan.tables
     about_words = tables.concept_words.get("about", frozenset())
     title = _plan_title(plan)
-    own = _general_stems(tables) | (
-        _content_terms(words.tokens(title.heading), tables) if title is not None else set()
+    plan_stems = tables.concept_stems.get("plan", frozenset())
+    # The association's words and its own name in the title, not the plan's: "Par
+    # stratēģiju" (about the strategy) is no "About us".
+    own = set(tables.concept_stems.get("association", frozenset())) | (
+        {
+            t
+            for w in words.tokens(title.heading)
+            if not vocabulary.is_stop(w, tables) and not words.stems(w) & plan_stems
+            for t in glossary.terms(w, tables)
+        }
+        if title is not None
+        else set()
     )
     for section in plan.plan.sections:
         if section is title:

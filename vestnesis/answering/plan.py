@@ -160,7 +160,9 @@ class Passage:
 
 
 # "Term – definition" at a paragraph's start or after a sentence: a glossary's entry.
-_DEFINITION = re.compile(r"(?:^|(?<=[.;!?]\s))\**([^\s—–.;:*][^—–.;:*]{0,50}?)\**\s+[—–]\s+\S")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_DEFINITION = re.compile(r"(?:^|(?<=[.;!?]\s))([^\s—–.;:][^—–.;:]{0,50}?)\s+[—–]\s+\S")
 
 
 class PlanIndex:
@@ -236,18 +238,31 @@ class PlanIndex:
         found: dict[str, Section] = {}
         for section in self.plan.sections:
             terms = [
-                words.fold(match.group(1).strip("*_ "))
+                words.fold(_PARENTHESES.sub("", match.group(1)).strip())
                 for paragraph in section.paragraphs
                 for match in _DEFINITION.finditer(paragraph)
             ]
-            if len(terms) >= 2:
+            # A glossary by its heading ("Vārdnīca", "Žodynėlis"), or a section made of
+            # three or more definitions and nothing else: "Martā – kopsapulce. Septembrī –
+            # konference." in a timeline is no glossary.
+            named = "glossary" in {
+                hit.value
+                for hit in vocabulary.concepts(self.tables).scan(
+                    words.tokens(section.heading), fuzzy=False
+                )
+            }
+            sentences = sum(
+                max(1, len(_SENTENCE_END.findall(paragraph))) for paragraph in section.paragraphs
+            )
+            if (named and terms) or (len(terms) >= 3 and len(terms) >= sentences):
                 for term in terms:
                     found.setdefault(term, section)
         return found
 
     @cached_property
     def language(self) -> str:
-        """The language most of the plan's words are in ("lv", "en" or "lt")."""
+        """The language most of the plan's words are in ("lv", "en" or "lt"; "" when none of
+        its words tells)."""
         tokens = [
             t
             for s in self.plan.sections
@@ -255,7 +270,8 @@ class PlanIndex:
             for t in words.tokens(text)
         ]
         votes = vocabulary.language_votes(tokens, self.tables)
-        return max(sorted(votes), key=lambda language: votes[language])
+        best = max(sorted(votes), key=lambda language: votes[language])
+        return best if votes[best] > 0 else ""
 
     def search(
         self,

@@ -87,8 +87,9 @@ def _period(answer: Answer, w: Wording) -> str:
         answer.events and all(e.end <= w.now for e in answer.events)
     )
     listed = answer.events or answer.others
-    if answer.earlier and not answer.events and not answer.cancelled:
-        # Only days gone had events: that, not "nothing", in the past.
+    if answer.earlier and not answer.events:
+        # Only days gone had events (and perhaps some called off): that, not "nothing".
+        lines += [_cancelled_line(event, answer.language, w) for event in answer.cancelled]
         lines.append(_("Already took place %(period)s:") % {"period": period})
         lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.earlier]
         return "\n".join(lines) + _calendar_link(w)

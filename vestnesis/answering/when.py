@@ -794,14 +794,32 @@ def _whole_word(text_words: Sequence[str], hit: words.Found[Callable[[date], Spa
     folded = words.fold(text_words[hit.start])
     if folded in _single_words():
         return True
-    # A longer word that begins with the period's word is another word, not a typo:
-    # "vakaras", "vakars" (an evening) are not "vakar" (yesterday), "rīts" (morning) not
-    # "rīt" (tomorrow).
+    if folded in _NOT_PERIODS:
+        return False
     return any(
         OSA.distance(folded, form, score_cutoff=2) <= (1 if len(form) <= 4 else 2)
-        and not (folded.startswith(form) and len(folded) > len(form))
         for form in _single_words()
     )
+
+
+# Words one or two letters from a one-word period that are other words, folded: "vakars",
+# "vakaras" (an evening) are not "vakar" (yesterday), "rīts" (morning) not "rīt" (tomorrow).
+_NOT_PERIODS = frozenset(
+    {
+        "vakars",
+        "vakara",
+        "vakaru",
+        "vakari",
+        "vakaras",
+        "vakare",
+        "vakarai",
+        "vakarus",
+        "rits",
+        "rita",
+        "ritu",
+        "riti",
+    }
+)
 
 
 @cache
