@@ -34,9 +34,14 @@ NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 
 def serve(
-    port_queue: multiprocessing.Queue, result_queue: multiprocessing.Queue, enforce: bool
+    port_queue: multiprocessing.Queue,
+    stop_queue: multiprocessing.Queue,
+    result_queue: multiprocessing.Queue,
+    enforce: bool,
 ) -> None:
-    """The fake Bot API with Telegram's limits; reports what it saw when told to stop."""
+    """The fake Bot API with Telegram's limits; reports what it saw when told to stop. (The
+    stop word comes on a queue of its own: on the one it gave its address on, it could read
+    that address back before the bench did, and both would wait.)"""
     from tests.botapi import BotApi
 
     class Limited(BotApi):
@@ -76,7 +81,7 @@ def serve(
     server.recent, server.group_last, server.rejected = [], {}, 0
     server.accepted, server.group_times = Counter(), {}
     port_queue.put(server.base_url)
-    port_queue.get()  # wait for "stop"
+    stop_queue.get()  # wait for "stop"
     sends = [c for c in server.calls if c.method == "sendMessage"]
     result_queue.put(
         {
@@ -158,12 +163,13 @@ async def run(base_url: str, members: int, groups: int, enforce: bool) -> dict[s
 
 def measure(members: int, groups: int, enforce: bool) -> tuple[dict, dict]:
     ports: multiprocessing.Queue = multiprocessing.Queue()
+    stop: multiprocessing.Queue = multiprocessing.Queue()
     results: multiprocessing.Queue = multiprocessing.Queue()
-    server = multiprocessing.Process(target=serve, args=(ports, results, enforce))
+    server = multiprocessing.Process(target=serve, args=(ports, stop, results, enforce))
     server.start()
     base_url = ports.get(timeout=30)
     ours = asyncio.run(run(base_url, members, groups, enforce))
-    ports.put("stop")
+    stop.put("stop")
     seen = results.get(timeout=60)
     server.join(timeout=10)
     return ours, seen
