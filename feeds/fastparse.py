@@ -121,6 +121,18 @@ _FEED_IGNORED = _ENTRY_IGNORED | frozenset(
         *_CATEGORY,
     }
 )
+# Media RSS elements feedparser keeps apart (media_content, media_thumbnail, …), read here
+# only when they hold no elements; a media:group only when it holds nothing else.
+_MEDIA_APART = frozenset(
+    {
+        "media_content",
+        "media_thumbnail",
+        "media_credit",
+        "media_rating",
+        "media_restriction",
+        "media_license",
+    }
+)
 _IMAGE_PARTS = frozenset({"title", "link", "url", "width", "height", "description"})
 # Content types read as they are (feedparser neither decodes base64 nor rebuilds markup).
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
@@ -169,7 +181,7 @@ def read_well_formed(content: bytes, headers: Mapping[str, str]) -> RawFeed | No
         root = etree.fromstring(content, parser)
     except (etree.XMLSyntaxError, ValueError):
         return None
-    info = root.getroottree().docinfo
+    info: Any = root.getroottree().docinfo
     if info.doctype or info.xml_version != "1.0":
         return None
     try:
@@ -394,10 +406,21 @@ class _Reader:
                 self._leaf(child)
                 if self._content_type(attrs, "text/plain") not in _TEXT_TYPES:
                     raise _Unsupported("entry text of another type")
+            elif name in _MEDIA_APART or name == "media_group":
+                self._media(child, name)
             else:
                 self._harmless_tree(child)
 
     # --- elements feedparser gives a meaning -------------------------------------------
+
+    def _media(self, element: etree._Element, name: str) -> None:
+        """Media RSS elements feedparser keeps under keys of their own; a media:group's
+        title or description would be the entry's, so a group may hold only those."""
+        parts = list(element) if name == "media_group" else [element]
+        for part in parts:
+            if self._name(part) not in _MEDIA_APART or len(part):
+                raise _Unsupported("a Media RSS element feedparser reads as the entry's")
+            self._attrs(part)
 
     def _link(
         self,
@@ -531,7 +554,7 @@ class _Reader:
 
     def _name(self, element: etree._Element) -> str:
         """The element's name as feedparser's handlers know it: "prefix_local", lower-case."""
-        tag = element.tag
+        tag: Any = element.tag
         if not isinstance(tag, str):
             raise _Unsupported("an entity reference or other node")
         if tag[0] != "{":
@@ -554,8 +577,10 @@ class _Reader:
         return f"?{local}"  # never one of the names handled above; harmless by the check
 
     def _uri(self, element: etree._Element) -> str:
-        tag = element.tag
-        return tag[1:].partition("}")[0].lower() if isinstance(tag, str) and tag[0] == "{" else ""
+        tag: Any = element.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            return tag[1:].partition("}")[0].lower()
+        return ""
 
     def _attrs(self, element: etree._Element, *, root: bool = False) -> dict[str, str]:
         """The element's attributes as feedparser sees them: names lower-case, known
@@ -564,7 +589,8 @@ class _Reader:
         if not len(element.attrib):
             return {}
         attrs: dict[str, str] = {}
-        for key, value in element.attrib.items():
+        for name, raw in element.attrib.items():
+            key, value = str(name), str(raw)
             if key[0] == "{":
                 uri, _, local = key[1:].partition("}")
                 prefix = _PREFIXES.get(uri.lower(), "")
