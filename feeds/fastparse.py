@@ -143,6 +143,7 @@ _APPLICATION_XML = (
     "application/xml-dtd",
     "application/xml-external-parsed-entity",
 )
+_C1 = re.compile("[\x80-\x9f]")
 _QUERY_ENTITY = re.compile("&([A-Za-z0-9_]+);")
 
 
@@ -545,10 +546,13 @@ class _Reader:
             and _looks_like_html(output)
         ):
             detail["type"] = "text/html"
+        if output.isascii():
+            return output  # neither step below changes ASCII text
         # UTF-8 that was read as ISO-8859-1 and encoded again, as feedparser repairs it.
         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             output = output.encode("iso-8859-1").decode("utf-8")
-        return output.translate(_cp1252)
+        # C1 controls as windows-1252 characters (found by a scan, mapped by feedparser's table).
+        return output.translate(_cp1252) if _C1.search(output) else output
 
     # --- names, attributes and what is left alone -------------------------------------
 
