@@ -43,7 +43,7 @@ class LanguageDetector:
 
     def detect(self, text: str) -> str | None:
         """An ISO 639-1 code, or None when the text is too short or the guess too weak."""
-        if sum(ch.isalpha() for ch in text) < _MIN_LETTERS:
+        if sum(map(str.isalpha, text)) < _MIN_LETTERS:
             return None
         detector = self._fast if len(text) >= _LONG_TEXT else self._precise
         values = detector.compute_language_confidence_values(text)

@@ -257,8 +257,8 @@ class Fetch(_Section):
     concurrency: int = Field(default=10, ge=1, le=100)
     pause_after: int = Field(default=20, ge=1)
     max_backoff: Duration = timedelta(days=1)
-    # Processes that parse feeds in a large poll pass; None: one per core, at most 4; 0: in a
-    # thread.
+    # Processes that parse feeds in a large poll pass, at most (one per 1,000 sources of the
+    # pass); None: one per core, at most 4; 0: in a thread.
     parse_workers: int | None = Field(default=None, ge=0, le=64)
 
 
