@@ -583,3 +583,15 @@ def test_only_cancelled_still_to_come_and_some_over_says_no_nothing() -> None:
     text = answer_text(found, Wording(Catalogs().get("en"), ZONE, NOW))
     assert "No events" not in text
     assert "Already took place" in text
+
+
+def test_days_gone_beyond_those_listed_are_counted() -> None:
+    # Forty readings from 1 to 3 March, all over by the evening of the 4th.
+    events = [
+        _event(f"r{n}", f"Lasījumi {n}", (2029, 3, 1 + n % 3), "Ogre", "Lasījumi")
+        for n in range(40)
+    ]
+    found = answer("what's on in March", indexed(events, PLAN, ZONE), NOW)
+    assert len(found.earlier) == 30 and found.earlier_more == 10
+    text = answer_text(found, Wording(Catalogs().get("en"), ZONE, NOW))
+    assert "…and 10 more." in text

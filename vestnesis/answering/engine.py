@@ -208,6 +208,7 @@ class Answer:
     # A named period under way asked in the present ("kas vyksta rugpjūtį" on the 24th): its
     # events already over, worded as having taken place, beside those still to come.
     earlier: tuple[Event, ...] = ()
+    earlier_more: int = 0  # days-gone events beyond those listed (the latest are listed)
 
 
 def _decisive(votes: Mapping[str, float]) -> bool:
@@ -1221,6 +1222,7 @@ def _in_period(
         more=max(0, len(chosen) - MAX_LISTED) if chosen else max(0, len(others) - MAX_LISTED),
         others=() if chosen else tuple(others[:MAX_LISTED]),
         earlier=tuple(gone[-MAX_LISTED:]),
+        earlier_more=max(0, len(gone) - MAX_LISTED),
     )
 
 

@@ -90,8 +90,7 @@ def _period(answer: Answer, w: Wording) -> str:
     if answer.earlier and not answer.events:
         # Only days gone had events (and perhaps some called off): that, not "nothing".
         lines += [_cancelled_line(event, answer.language, w) for event in answer.cancelled]
-        lines.append(_("Already took place %(period)s:") % {"period": period})
-        lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.earlier]
+        lines += _earlier_lines(answer, w, period)
         return "\n".join(lines) + _calendar_link(w)
     if answer.events:
         if over:
@@ -124,9 +123,21 @@ def _period(answer: Answer, w: Wording) -> str:
     for event in answer.cancelled:
         lines.append(_cancelled_line(event, answer.language, w))
     if answer.earlier:
-        lines.append(_("Already took place %(period)s:") % {"period": period})
-        lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.earlier]
+        lines += _earlier_lines(answer, w, period)
     return "\n".join(lines) + _calendar_link(w)
+
+
+def _earlier_lines(answer: Answer, w: Wording, period: str) -> list[str]:
+    """The days gone of a period under way (the latest of them) and how many more."""
+    _ = w.catalog.gettext
+    lines = [_("Already took place %(period)s:") % {"period": period}]
+    lines += [f"• {_event_line(e, answer.language, w)}" for e in answer.earlier]
+    if answer.earlier_more:
+        lines.append(
+            w.catalog.ngettext("…and %(n)d more.", "…and %(n)d more.", answer.earlier_more)
+            % {"n": answer.earlier_more}
+        )
+    return lines
 
 
 def _none_of_kind(answer: Answer, w: Wording, period: str, over: bool) -> str:
