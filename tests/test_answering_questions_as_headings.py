@@ -15,7 +15,7 @@ import pytest
 
 from storage import Event
 from tests.question_set import event_on, indexed
-from vestnesis.answering import Knowledge, Wording, answer, answer_text
+from vestnesis.answering import Knowledge, Wording, answer, answer_text, parse_plan
 from vestnesis.i18n import Catalogs
 
 ZONE = ZoneInfo("Europe/Riga")
@@ -595,3 +595,19 @@ def test_days_gone_beyond_those_listed_are_counted() -> None:
     assert len(found.earlier) == 30 and found.earlier_more == 10
     text = answer_text(found, Wording(Catalogs().get("en"), ZONE, NOW))
     assert "…and 10 more." in text
+
+
+def test_dinner_is_not_yesterday() -> None:
+    # "vakarienė" (dinner) is two letters from "vakar" (yesterday), and another word.
+    events = [_event("dinner", "Kalėdinė vakarienė", (2029, 12, 20), "Kaunas", "Vakarienė")]
+    found = answer("kada vyks kalėdinė vakarienė?", indexed(events, PLAN, ZONE), NOW)
+    assert (found.intent, [e.uid for e in found.events]) == ("event_by_name", ["dinner"])
+
+
+@pytest.mark.parametrize(("language", "heading"), [("lv", ["Nauda"]), ("lt", ["Finansavimas"])])
+def test_the_configured_plan_language_decides_its_one_language_words(language, heading) -> None:
+    # A plan too short to tell its language: lv "Nauda" is money, lt "Nauda" a benefit.
+    plan = "# Planas\n\n## Nauda\n\nNariams.\n\n## Finansavimas\n\nProjektai.\n"
+    known = Knowledge.build([], parse_plan(plan), ZONE, tables=None, plan_language=language)
+    found = answer("where does the money come from", known, NOW)
+    assert _headings(found) == heading

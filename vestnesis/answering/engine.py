@@ -9,7 +9,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 
 from feeds.language import LanguageDetector
@@ -73,12 +73,14 @@ class Knowledge:
         tables: Tables | None = None,
         translations: Mapping[str, Sequence[str]] | None = None,
         plan_translations: Mapping[str, Sequence[str]] | None = None,
+        plan_language: str = "",
     ) -> Knowledge:
         """Index events (any order) and the plan; `tables` are the word tables (the built-in
         ones when None); `translations` maps an event title to the same title in other
         languages (the translation backend's, done at the edge), searched as other names;
         `plan_translations` maps a plan paragraph or heading to the same text in other
-        languages, searched as its own words."""
+        languages, searched as its own words; `plan_language` is the plan's as configured
+        ("" to tell it from the plan's words)."""
         tables = tables or builtin()
         ordered = tuple(sorted(events, key=lambda e: (e.start, e.title)))
         # A kind stored before a narrower one was known ("meeting" for an "Annual General
@@ -123,7 +125,9 @@ class Knowledge:
         return cls(
             events=ordered,
             titles=titles,
-            plan=PlanIndex(plan, tables, plan_translations) if plan is not None else None,
+            plan=PlanIndex(plan, tables, plan_translations, plan_language)
+            if plan is not None
+            else None,
             zone=zone,
             detector=detector,
             tables=tables,
@@ -264,10 +268,6 @@ def answer(
             if knowledge.plan
             else (),
         )
-    defined = _defined_term(knowledge.plan, question_words, now.astimezone(knowledge.zone).date())
-    if defined is not None:
-        # "Ko nozīmē PID?", "what is ORCID": the plan's glossary, where it defines the term.
-        return Answer("plan", asker, sections=(defined,), topic="glossary")
     tense = _tense(question_words, tables)
     # A town is not a month, whatever it resembles: "Liepājā" (liepaja) is not July (liepa);
     # but a period's word as written is the period: "pernai" (last year) is not Pärnu.
@@ -306,6 +306,10 @@ def answer(
         [w if i not in taken else "" for i, w in enumerate(question_words)], tables=tables
     )
     taken |= kind_words
+    defined = None if span is not None or kind else _defined_term(knowledge.plan, question_words)
+    if defined is not None:
+        # "Ko nozīmē PID?", "what is ORCID": the plan's glossary, where it defines the term.
+        return Answer("plan", asker, sections=(defined,), topic="glossary")
     friends = {
         i for i, w in enumerate(question_words) if w.startswith(vocabulary.FALSE_FRIEND_PREFIX)
     }
@@ -661,7 +665,7 @@ def _headed_by_phrase(
     if title is not None:
         # The association's own words ("school libraries" of a school librarians' plan) are
         # in many headings and name none of them.
-        own = _content_terms(words.tokens(title.heading), tables)
+        own = _title_terms(plan)
         pairs = [(a, b) for a, b in pairs if not (a & own and b & own)]
     if not pairs:
         return None
@@ -1259,11 +1263,8 @@ def _plan_topic(
                     *_heading_rank(entry, question_words, plan),
                 ),
             )[1]
-            named = asked & (
-                _numbered(chosen.heading, wanted, lexicon)
-                | _numbered(chosen.heading, wanted, lexicon, own=True)
-            )
-            if not named:
+            # (Its own numbering counted, the numbers are a superset of those without.)
+            if not asked & _numbered(chosen.heading, wanted, lexicon, own=True):
                 # "goal B open data" names goal B by its letter, whatever its parts say.
                 part = _part_about(plan, chosen, wanted, question_words)
                 shared = {
@@ -1419,6 +1420,14 @@ def _word_stems_of(topic: str, tables: Tables) -> tuple[str, ...]:
     return tuple(words.fold(name)[:-1] for name in names if " " not in name and len(name) >= 5)
 
 
+@lru_cache(maxsize=16)
+def _title_terms(plan: PlanIndex) -> frozenset[str]:
+    """The terms of the plan title's words that are not function words (none without a
+    title)."""
+    title = _plan_title(plan)
+    return frozenset(_content_terms(words.tokens(title.heading), plan.tables) if title else ())
+
+
 def _plan_title(plan: PlanIndex) -> Section | None:
     """The plan's title: its first heading, when it is the only one of the top level and
     every other heading comes under it."""
@@ -1435,7 +1444,7 @@ def _title_words(
     title = _plan_title(plan)
     if title is None:
         return set()
-    terms = _content_terms(words.tokens(title.heading), plan.tables)
+    terms = _title_terms(plan)
     by_topic: dict[str, bool] = {}
     for hit in found:
         inside = all(glossary.terms(question_words[i], plan.tables) & terms for i in hit.positions)
@@ -1542,11 +1551,11 @@ def _content_terms(text_words: Sequence[str], tables: Tables) -> set[str]:
     }
 
 
-def _defined_term(plan: PlanIndex | None, question_words: list[str], today: date) -> Section | None:
+def _defined_term(plan: PlanIndex | None, question_words: list[str]) -> Section | None:
     """The section that defines the term the question asks the meaning of ("Ko nozīmē
     PID?", "what is ORCID", "ką reiškia FAIR principai"): the question has the term's words
-    and, beside them, only question words and words for meaning; never a period ("kas
-    notiks martā") nor a plan topic ("kāda ir misija"), which are asked otherwise."""
+    and, beside them, only question words and words for meaning; never a plan topic ("kāda
+    ir misija"), asked otherwise (nor, by the caller, a period or a kind)."""
     if plan is None or not plan.definitions:
         return None
     tables = plan.tables
@@ -1559,9 +1568,9 @@ def _defined_term(plan: PlanIndex | None, question_words: list[str], today: date
     asks = any(words.fold(w) in meaning for w in question_words) or any(
         "what" in tables.interrogative_meanings.get(words.fold(w), ()) for w in question_words
     )
-    if not asked or not asks or kinds.find(question_words, tables=tables)[0]:
+    if not asked or not asks:
         return None
-    if when.find(" ".join(question_words), question_words, today)[0] is not None or any(
+    if any(
         hit.value in tables.topics and hit.value != "glossary"
         for hit in vocabulary.concepts(tables).scan(asked, fuzzy=False)
     ):
@@ -1654,10 +1663,7 @@ def _asked_heading(
     asks = {m for w in question_words for m in meanings.get(words.fold(w), ())}
     if not asks or kinds.find(question_words, tables=tables)[0]:
         return None
-    title = _plan_title(plan)
-    general = set(_general_stems(tables)) | (
-        _content_terms(words.tokens(title.heading), tables) if title is not None else set()
-    )
+    general = _general_stems(tables) | _title_terms(plan)
     lexicon = vocabulary.concepts(tables)
 
     def own(tokens: Sequence[str]) -> list[tuple[str, frozenset[str]]]:
@@ -1739,8 +1745,7 @@ def _plan_search(
         about is not None
         and title is not None
         and not concepts & {"plan"}
-        and _content_terms(content, plan.tables)
-        <= _content_terms(words.tokens(title.heading), plan.tables) | _general_stems(plan.tables)
+        and _content_terms(content, plan.tables) <= _title_terms(plan) | _general_stems(plan.tables)
     ):
         # "kas ir LUMBD", "what is the Latvian Library Association": the association's name
         # is the plan's title; what it is, its "About us" says.
@@ -1798,6 +1803,7 @@ def _whole_section(language: str, plan: PlanIndex, section: Section) -> Answer:
     return Answer("plan", language, sections=(section,), topic="chapter", subsections=under)
 
 
+@lru_cache(maxsize=16)
 def _about_section(plan: PlanIndex) -> Section | None:
     """The section about the association itself ("Apie draugiją", "Par biedrību", "About
     us"): its heading says "about" and otherwise only names the association."""

@@ -173,11 +173,14 @@ class PlanIndex:
         plan: Plan,
         tables: Tables | None = None,
         translations: Mapping[str, Sequence[str]] | None = None,
+        language: str = "",
     ) -> None:
         """`translations`: a paragraph or heading → the same text in other languages (from
         the configured translation backend), searched as the paragraph's own words, so that
-        a question in one language finds a plan written in another beyond the word groups."""
+        a question in one language finds a plan written in another beyond the word groups.
+        `language`: the plan's, as configured ("" to tell it from its words)."""
         self.plan = plan
+        self._language = language
         self.tables = tables = tables or builtin()
         translations = translations or {}
         self._passages: list[tuple[Section, str]] = []
@@ -261,8 +264,10 @@ class PlanIndex:
 
     @cached_property
     def language(self) -> str:
-        """The language most of the plan's words are in ("lv", "en" or "lt"; "" when none of
-        its words tells)."""
+        """The plan's language: as configured, else the one most of its words are in ("lv",
+        "en" or "lt"; "" when none of its words tells)."""
+        if self._language:
+            return self._language
         tokens = [
             t
             for s in self.plan.sections

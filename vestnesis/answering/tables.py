@@ -337,12 +337,19 @@ class Tables:
 
     def topic_stems(self, language: str) -> dict[str, frozenset[str]]:
         """The stems of the words naming a topic in `language` only: stem → topics."""
-        found: dict[str, set[str]] = {}
-        for topic, phrases in self.language_topics.get(language, {}).items():
-            for phrase in phrases:
-                for stem in words.stems(phrase):
-                    found.setdefault(stem, set()).add(topic)
-        return {stem: frozenset(topics) for stem, topics in found.items()}
+        return self._topic_stems.get(language, {})
+
+    @cached_property
+    def _topic_stems(self) -> dict[str, dict[str, frozenset[str]]]:
+        by_language: dict[str, dict[str, frozenset[str]]] = {}
+        for language, topics in self.language_topics.items():
+            found: dict[str, set[str]] = {}
+            for topic, phrases in topics.items():
+                for phrase in phrases:
+                    for stem in words.stems(phrase):
+                        found.setdefault(stem, set()).add(topic)
+            by_language[language] = {stem: frozenset(t) for stem, t in found.items()}
+        return by_language
 
     @cached_property
     def town_words(self) -> frozenset[str]:

@@ -803,9 +803,10 @@ def _whole_word(text_words: Sequence[str], hit: words.Found[Callable[[date], Spa
 
 
 # Words one or two letters from a one-word period that are other words, folded: "vakars",
-# "vakaras" (an evening) are not "vakar" (yesterday), "rīts" (morning) not "rīt" (tomorrow).
+# "vakaras" (an evening), "vakarienė" (dinner) are not "vakar" (yesterday), "rīts" (morning)
+# not "rīt" (tomorrow). (Found by trying every word of the tables as a period alone.)
 _NOT_PERIODS = frozenset(
-    {
+    [
         "vakars",
         "vakara",
         "vakaru",
@@ -814,11 +815,13 @@ _NOT_PERIODS = frozenset(
         "vakare",
         "vakarai",
         "vakarus",
+        "vakariene",
+        "vakarienes",
         "rits",
         "rita",
         "ritu",
         "riti",
-    }
+    ]
 )
 
 

@@ -231,6 +231,7 @@ class Answerer:
             str(settings.zone).encode(),
             repr(sorted(translations.items())).encode(),
             repr(sorted(plan_translations.items())).encode(),
+            settings.plan_language.encode(),
         ]
         key = index_key(parts)
         path = settings.index_path
@@ -253,6 +254,7 @@ class Answerer:
             tables,
             translations,
             plan_translations,
+            settings.plan_language,
         )
         await asyncio.to_thread(write_index, path, key, Kept(built, tables))
         return built
